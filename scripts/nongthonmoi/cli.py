@@ -1,0 +1,89 @@
+"""Command line for editors and maintainers: ``ntm check``, ``ntm serve`` ...
+
+Content errors are printed in Vietnamese with file and line; the exit code is
+non-zero whenever something must be fixed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+from . import contentcheck
+from .errors import ContentErrors
+from .materials import load_materials
+
+
+def find_root(start: Path | None = None) -> Path:
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "mkdocs.yml").is_file() and (folder / "materials").is_dir():
+            return folder
+    raise SystemExit("Không tìm thấy mkdocs.yml: hãy chạy lệnh trong thư mục của kho tài liệu.")
+
+
+def cmd_check(args) -> int:
+    root = find_root(args.root)
+    problems = []
+    try:
+        load_materials(root)
+    except ContentErrors as exc:
+        problems += exc.errors
+    problems += contentcheck.check_tree(root)
+    if problems:
+        print(ContentErrors(problems), file=sys.stderr)
+        return 1
+    print("Nội dung hợp lệ: không có lỗi.")
+    return 0
+
+
+def cmd_fix_nfc(args) -> int:
+    root = find_root(args.root)
+    changed = 0
+    for path in [*sorted((root / "docs").rglob("*.md")), *sorted((root / "materials").rglob("*.yml"))]:
+        text = path.read_text(encoding="utf-8")
+        fixed = unicodedata.normalize("NFC", text)
+        if fixed != text:
+            path.write_text(fixed, encoding="utf-8")
+            changed += 1
+            print(f"Đã chuẩn hóa: {path.relative_to(root)}")
+    print(f"Đã sửa {changed} tệp.")
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from .schema import write_schemas
+
+    root = find_root(args.root)
+    stale = write_schemas(root, check_only=args.check)
+    if args.check and stale:
+        print(f"Lược đồ JSON đã cũ: {', '.join(stale)}. Chạy «ntm schema» để cập nhật.", file=sys.stderr)
+        return 1
+    print("Đã cập nhật lược đồ: " + (", ".join(stale) if stale else "không có thay đổi."))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    root = find_root(args.root)
+    # Recent click releases turn live reload off unless asked for.
+    command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--watch", "materials", "-a", args.addr]
+    return subprocess.call(command, cwd=root)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ntm", description="Công cụ cho bộ tài liệu nông thôn mới Di Linh.")
+    parser.add_argument("--root", type=Path, default=None, help="thư mục kho tài liệu (mặc định: thư mục hiện tại)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", help="kiểm tra toàn bộ nội dung, không ghi gì ra đĩa").set_defaults(func=cmd_check)
+    sub.add_parser("fix-nfc", help="chuẩn hóa chữ tiếng Việt về Unicode NFC").set_defaults(func=cmd_fix_nfc)
+    schema = sub.add_parser("schema", help="tạo lại lược đồ JSON cho trình soạn thảo (materials/schema)")
+    schema.add_argument("--check", action="store_true", help="chỉ kiểm tra, không ghi")
+    schema.set_defaults(func=cmd_schema)
+    serve = sub.add_parser("serve", help="xem trước trang web, tự tải lại khi sửa tệp")
+    serve.add_argument("-a", "--addr", default="127.0.0.1:8000")
+    serve.set_defaults(func=cmd_serve)
+    args = parser.parse_args(argv)
+    return args.func(args)

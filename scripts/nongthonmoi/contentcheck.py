@@ -1,0 +1,129 @@
+"""Checks on the text of Markdown pages and YAML files.
+
+Catches what OCR and copy-paste leave behind: text that is not Unicode NFC
+(decomposed accents look right but break search and PDF text), words mangled
+by OCR ("néng thén méi" for "nông thôn mới"), digits inside words ("s6" for
+"số"), and images without alt text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from importlib import resources
+from pathlib import Path
+
+from .errors import ContentError
+
+# Words the OCR of notice 422-TB/HU produced that are not Vietnamese words.
+# Derived from the scan: OCR tokens that do not occur in the restored text.
+OCR_RESIDUE = frozenset(
+    resources.files(__package__).joinpath("ocr_residue.txt").read_text(encoding="utf-8").split()
+)
+
+_LOWER = "a-zà-ỹđ"
+_WORD = re.compile(r"[\wÀ-ỹĐđ]+")
+# A lowercase letter touching a digit ("s6", "t6", "v0i"), except units and
+# clock times written the Vietnamese way (m2, m3, km2, 7h30).
+_DIGIT_IN_WORD = re.compile(rf"[{_LOWER}]\d|\d[{_LOWER}]")
+_ALLOWED_MIXED = re.compile(r"^\d*(m2|m3|km2|km|kg|ha|cm|mm|h\d{0,2}|g)$")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\(")
+_NOT_PROSE = [
+    re.compile(r"`[^`]*`"),  # inline code
+    re.compile(r"\]\([^)]*\)"),  # link targets
+    re.compile(r"\{[:#][^}]*\}"),  # attribute lists
+    re.compile(r"<[^>]*>"),  # autolinks and tags
+    re.compile(r"https?://\S+"),
+    re.compile(r"\$schema=\S+"),
+]
+
+
+def _prose(line: str) -> str:
+    for pattern in _NOT_PROSE:
+        line = pattern.sub(" ", line)
+    return line
+
+
+def check_text(text: str, display: str, markdown: bool) -> list[ContentError]:
+    errors: list[ContentError] = []
+    in_front_matter = False
+    in_fence = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not unicodedata.is_normalized("NFC", line):
+            errors.append(
+                ContentError(
+                    display,
+                    number,
+                    "Dòng có chữ tiếng Việt ở dạng tổ hợp (không phải Unicode NFC), thường do dán từ Word hoặc PDF.",
+                    "Chạy «ntm fix-nfc» để chuẩn hóa tự động, hoặc gõ lại các chữ có dấu trên dòng này.",
+                )
+            )
+            line = unicodedata.normalize("NFC", line)
+        stripped = line.strip()
+        if markdown:
+            if number == 1 and stripped == "---":
+                in_front_matter = True
+                continue
+            if in_front_matter:
+                if stripped == "---":
+                    in_front_matter = False
+                    continue
+                # Only the values of front matter are prose.
+                line = line.split(":", 1)[1] if ":" in line else ""
+            if stripped.startswith(("```", "~~~")):
+                in_fence = not in_fence
+                continue
+            if in_fence:
+                continue
+            for match in _IMAGE.finditer(line):
+                if not match.group(1).strip():
+                    errors.append(
+                        ContentError(
+                            display,
+                            number,
+                            "Hình ảnh chưa có lời mô tả (alt), người dùng trình đọc màn hình sẽ không biết hình nói gì.",
+                            "Viết mô tả ngắn trong ngoặc vuông: ![Mô tả hình](duong-dan.png).",
+                        )
+                    )
+        else:
+            # YAML: comments and keys are not prose; values are.
+            line = line.split(" #", 1)[0]
+            if stripped.startswith("#"):
+                continue
+        for word in _WORD.findall(_prose(line)):
+            lower = word.lower()
+            if lower in OCR_RESIDUE or word in OCR_RESIDUE:
+                errors.append(
+                    ContentError(
+                        display,
+                        number,
+                        f"Chữ «{word}» giống lỗi nhận dạng chữ (OCR) từ bản quét.",
+                        "Đối chiếu với văn bản gốc và gõ lại chữ này với đủ dấu tiếng Việt.",
+                    )
+                )
+            elif _DIGIT_IN_WORD.search(word) and not _ALLOWED_MIXED.match(word):
+                errors.append(
+                    ContentError(
+                        display,
+                        number,
+                        f"Chữ «{word}» có chữ số lẫn trong chữ, thường là lỗi OCR (ví dụ «s6» là «số»).",
+                        "Đối chiếu với văn bản gốc và gõ lại chữ này.",
+                    )
+                )
+    return errors
+
+
+def check_tree(root: Path, docs_dir: Path | None = None) -> list[ContentError]:
+    docs_dir = docs_dir or root / "docs"
+    errors: list[ContentError] = []
+    targets = [(p, True) for p in sorted(docs_dir.rglob("*.md"))]
+    targets += [(p, False) for p in sorted((root / "materials").rglob("*.yml"))]
+    for path, markdown in targets:
+        display = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            errors.append(ContentError(display, 1, "Tệp không phải UTF-8.", "Lưu lại tệp với bảng mã UTF-8."))
+            continue
+        errors += check_text(text, display, markdown)
+    return errors

@@ -1,0 +1,66 @@
+"""Load and cross-check everything in ``materials/``: one entry point for the
+plugin, the ``check`` command and the tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ContentError, ContentErrors
+from .models.base import check_unique, validate
+from .models.documents import DocumentRegistry
+from .yamlsource import load_yaml
+
+DOCUMENTS_FILE = "van-ban.yml"
+
+
+@dataclass(frozen=True)
+class Materials:
+    documents: DocumentRegistry
+
+
+def load_materials(root: Path, docs_dir: Path | None = None) -> Materials:
+    """Load every data file; raise :class:`ContentErrors` listing all problems."""
+    materials_dir = root / "materials"
+    docs_dir = docs_dir or root / "docs"
+    errors: list[ContentError] = []
+
+    documents = None
+    try:
+        source = load_yaml(materials_dir / DOCUMENTS_FILE, f"materials/{DOCUMENTS_FILE}")
+        documents = validate(DocumentRegistry, source)
+        errors += _check_documents(documents, source, docs_dir)
+    except ContentErrors as exc:
+        errors += exc.errors
+
+    if errors:
+        raise ContentErrors(errors)
+    return Materials(documents=documents)
+
+
+def _check_documents(registry: DocumentRegistry, source, docs_dir: Path) -> list[ContentError]:
+    docs = registry.documents
+    errors = check_unique(docs, lambda d: d.id, source, "van_ban", "Mã văn bản")
+    errors += check_unique(docs, lambda d: d.number, source, "van_ban", "Số văn bản")
+    known = {d.id for d in docs}
+    for index, doc in enumerate(docs):
+        for j, other in enumerate(doc.related):
+            if other not in known:
+                errors.append(
+                    ContentError(
+                        source.display,
+                        source.line_of(("van_ban", index, "lien_quan", j)),
+                        f"Văn bản liên quan «{other}» không có trong danh mục.",
+                        f"Dùng một mã đã có: {', '.join(sorted(known))}.",
+                    )
+                )
+        if not (docs_dir / doc.page).is_file():
+            errors.append(
+                ContentError(
+                    source.display,
+                    source.line_of(("van_ban", index, "trang")),
+                    f"Không tìm thấy trang «docs/{doc.page}».",
+                    "Tạo tệp Markdown đó, hoặc sửa đường dẫn (tính từ thư mục docs/).",
+                )
+            )
+    return errors

@@ -1,0 +1,164 @@
+"""MkDocs plugin: thin glue between the build events and the domain modules.
+
+- ``on_config``: load and validate all content (fails before anything is
+  written), and point the build at a staging folder;
+- ``on_page_content``: add the registry metadata block and data views;
+- ``on_page_context``: the "Cập nhật lần cuối" date from git history;
+- ``on_post_build``: swap the staging folder into place only if the build
+  succeeded, so a failed build never leaves a half-written ``site/``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.utils import get_relative_url
+
+from . import contentcheck, gitdates
+from .errors import ContentErrors
+from .materials import load_materials
+from .views import make_environment, vi_date
+
+log = logging.getLogger("mkdocs.plugins.nongthonmoi")
+
+
+class PluginConfig(Config):
+    check_content = config_options.Type(bool, default=True)
+
+
+class _WarningCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+class NongThonMoiPlugin(BasePlugin[PluginConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.staging: Path | None = None
+        self.final_site: Path | None = None
+        self.warnings = _WarningCounter()
+
+    def on_startup(self, *, command, dirty) -> None:
+        self.command = command
+
+    def on_config(self, config):
+        self.root = Path(config.config_file_path).resolve().parent
+        self.docs_dir = Path(config.docs_dir)
+        try:
+            self.materials = load_materials(self.root, self.docs_dir)
+            if self.config.check_content:
+                problems = contentcheck.check_tree(self.root, self.docs_dir)
+                if problems:
+                    raise ContentErrors(problems)
+        except ContentErrors as exc:
+            raise PluginError(str(exc)) from None
+        if not config.repo_url:
+            # No repository configured (intranet copy): no edit links at all.
+            config.edit_uri = None
+        self.views = make_environment(self.root)
+        self.dates = gitdates.last_commit_dates(self.root)
+        # Dates MkDocs writes (sitemap, gzip headers) follow the last commit,
+        # not the clock, so the same sources give the same bytes.
+        head = gitdates.head_timestamp(self.root)
+        if head is not None:
+            os.environ.setdefault("SOURCE_DATE_EPOCH", str(head))
+        if self.command == "build":
+            self._stage(config)
+        return config
+
+    # --- atomic output -------------------------------------------------
+
+    def _stage(self, config) -> None:
+        """Build into a sibling folder; on success it replaces site_dir at once."""
+        self.final_site = Path(config.site_dir).resolve()
+        self.final_site.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.final_site.name}.building-", dir=self.final_site.parent))
+        config.site_dir = str(self.staging)
+        self.warnings.count = 0
+        if config.strict:
+            logging.getLogger("mkdocs").addHandler(self.warnings)
+
+    @event_priority(-100)  # after every other plugin has written its files
+    def on_post_build(self, *, config) -> None:
+        if self.staging is None:
+            return
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.warnings.count:
+            # MkDocs aborts right after this event in strict mode: keep the old site.
+            self._discard()
+            return
+        old = None
+        if self.final_site.exists():
+            old = self.final_site.with_name(self.staging.name.replace(".building-", ".old-"))
+            self.final_site.rename(old)
+        self.staging.rename(self.final_site)
+        config.site_dir = str(self.final_site)
+        self.staging = None
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def on_build_error(self, *, error) -> None:
+        self._discard()
+
+    def _discard(self) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+
+    # --- pages ---------------------------------------------------------
+
+    def _link(self, page, files):
+        def link(src_path: str) -> str:
+            target = files.get_file_from_path(src_path)
+            if target is None:
+                raise PluginError(f"Liên kết tới trang không có: docs/{src_path}")
+            return get_relative_url(target.url, page.url)
+
+        return link
+
+    def on_page_content(self, html, *, page, config, files):
+        documents = self.materials.documents
+        context = {"page": page, "link": self._link(page, files), "materials": self.materials}
+        doc = documents.by_page().get(page.file.src_uri)
+        parts = [html]
+        if doc is not None:
+            related = [documents.by_id()[r] for r in doc.related]
+            meta = self.views.get_template("document_meta.html").render(doc=doc, related=related, **context)
+            # The block goes right under the page title, which Material keeps first.
+            head, sep, body = html.partition("</h1>")
+            parts = [head + sep + meta + body] if sep else [meta, html]
+        if doc is not None and doc.full_text:
+            parts.append(self.views.get_template("document_signature.html").render(doc=doc, **context))
+        view = page.meta.get("view")
+        if view:
+            parts.append(self.views.get_template(f"{view}.html").render(**context))
+        return "\n".join(parts)
+
+    def on_page_context(self, context, *, page, config, nav):
+        sources = page.meta.get("sources") or []
+        if page.file.abs_src_path:
+            src = Path(page.file.abs_src_path).resolve()
+            if src.is_relative_to(self.root):
+                sources = [src.relative_to(self.root).as_posix(), *sources]
+        doc = self.materials.documents.by_page().get(page.file.src_uri)
+        if doc is not None or page.meta.get("view") == "document_index":
+            sources.append("materials/van-ban.yml")
+        updated = gitdates.latest(self.dates, sources)
+        if updated:
+            page.meta["cap_nhat"] = vi_date(updated)
+        return context

@@ -1,0 +1,136 @@
+"""`ntm check` and the build catch OCR residue, non-NFC text and bad data."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from conftest import run_mkdocs, run_ntm
+
+from nongthonmoi import contentcheck
+
+
+def test_the_real_content_passes(scratch):
+    result = run_ntm(scratch, "check")
+    assert result.returncode == 0, result.stderr
+
+
+def append_line(path, line):
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + line + "\n", encoding="utf-8")
+    return text.count("\n") + 1
+
+
+def test_planted_ocr_word_is_reported_with_file_and_line(scratch):
+    line = append_line(scratch / "docs/huong-dan/index.md", "Xây dựng néng thén mới.")
+    result = run_ntm(scratch, "check")
+    assert result.returncode == 1
+    assert f"docs/huong-dan/index.md:{line}: Chữ «néng» giống lỗi nhận dạng chữ (OCR)" in result.stderr
+    assert "«thén»" in result.stderr
+    assert "Cách sửa:" in result.stderr
+
+
+def test_digit_inside_a_word_is_reported(scratch):
+    line = append_line(scratch / "docs/thuat-ngu.md", "Theo Đề án s6 04-ĐA/HU.")
+    result = run_ntm(scratch, "check")
+    assert result.returncode == 1
+    assert f"docs/thuat-ngu.md:{line}: Chữ «s6» có chữ số lẫn trong chữ" in result.stderr
+
+
+def test_planted_non_nfc_text_is_reported(scratch):
+    decomposed = unicodedata.normalize("NFD", "Nông thôn mới")
+    assert decomposed != "Nông thôn mới"
+    line = append_line(scratch / "docs/index.md", decomposed)
+    result = run_ntm(scratch, "check")
+    assert result.returncode == 1
+    assert f"docs/index.md:{line}: Dòng có chữ tiếng Việt ở dạng tổ hợp (không phải Unicode NFC)" in result.stderr
+
+
+def test_non_nfc_in_yaml_is_reported(scratch):
+    path = scratch / "materials/van-ban.yml"
+    text = path.read_text(encoding="utf-8").replace("co_quan: UBND huyện Di Linh", "co_quan: " + unicodedata.normalize("NFD", "UBND huyện Di Linh"))
+    path.write_text(text, encoding="utf-8")
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if not unicodedata.is_normalized("NFC", l))
+    result = run_ntm(scratch, "check")
+    assert result.returncode == 1
+    assert f"materials/van-ban.yml:{line}: Dòng có chữ tiếng Việt ở dạng tổ hợp" in result.stderr
+
+
+def test_fix_nfc_repairs_the_files(scratch):
+    append_line(scratch / "docs/index.md", unicodedata.normalize("NFD", "Nông thôn mới"))
+    assert run_ntm(scratch, "fix-nfc").returncode == 0
+    assert run_ntm(scratch, "check").returncode == 0
+
+
+def test_image_without_alt_text_is_reported(scratch):
+    line = append_line(scratch / "docs/index.md", "![](hinh.png)")
+    result = run_ntm(scratch, "check")
+    assert f"docs/index.md:{line}: Hình ảnh chưa có lời mô tả" in result.stderr
+
+
+def test_correct_vietnamese_is_not_flagged():
+    text = "Đề án số 04-ĐA/HU, khổ A4, 7h30 sáng thứ Bảy, 150 m2 đường thôn; ễ ặ ỗ ư ơ Đ đ."
+    assert contentcheck.check_text(text, "x.md", markdown=True) == []
+
+
+def test_links_and_ids_are_not_prose():
+    text = "Xem [mục II.3.2](../van-ban/422-tb-hu.md#muc-ii-3-2) {: #muc-ii-1 }"
+    assert contentcheck.check_text(text, "x.md", markdown=True) == []
+
+
+def test_build_fails_on_ocr_residue_and_keeps_the_previous_site(scratch):
+    site = scratch / "site"
+    first = run_mkdocs(scratch, site)
+    assert first.returncode == 0, first.stderr
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    line = append_line(scratch / "docs/index.md", "Chương trình néng thôn mới.")
+    second = run_mkdocs(scratch, site)
+    assert second.returncode != 0
+    assert f"docs/index.md:{line}" in second.stderr
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in scratch.iterdir() if p.name.startswith(".site.")]
+
+
+def test_strict_warning_keeps_the_previous_site(scratch):
+    site = scratch / "site"
+    assert run_mkdocs(scratch, site).returncode == 0
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    append_line(scratch / "docs/index.md", "[Trang không có](khong-co.md)")
+    result = run_mkdocs(scratch, site)
+    assert result.returncode != 0
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
+    assert not [p for p in scratch.iterdir() if p.name.startswith(".site.")]
+
+
+def test_registry_errors_name_file_line_and_fix(scratch):
+    path = scratch / "materials/van-ban.yml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    loai: Đề án\n", "    loai: Đề án\n    loai_van_ban: Đề án\n", 1)
+    text = text.replace("lien_quan: [36-kh-ubnd, 422-tb-hu]", "lien_quan: [36-kh-ubnd, 999-khong-co]")
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    extra_line = next(i for i, l in enumerate(lines, 1) if "loai_van_ban" in l)
+    related_line = next(i for i, l in enumerate(lines, 1) if "999-khong-co" in l)
+    result = run_ntm(scratch, "check")
+    assert result.returncode == 1
+    assert f"materials/van-ban.yml:{extra_line}: Trường «loai_van_ban» không có trong mẫu dữ liệu." in result.stderr
+    # Cross-references are checked only once the file is well-formed.
+    path.write_text(text.replace("    loai_van_ban: Đề án\n", ""), encoding="utf-8")
+    result = run_ntm(scratch, "check")
+    assert f"materials/van-ban.yml:{related_line - 1}: Văn bản liên quan «999-khong-co» không có trong danh mục." in result.stderr
+
+
+def test_yaml_syntax_error_names_the_line(scratch):
+    path = scratch / "materials/van-ban.yml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    target = next(i for i, l in enumerate(lines) if l.strip().startswith("trich_yeu: Về xây dựng"))
+    lines[target] = lines[target].replace("trich_yeu: ", 'trich_yeu: "')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_ntm(scratch, "check")
+    assert result.returncode == 1
+    assert "materials/van-ban.yml:" in result.stderr and "Lỗi cú pháp YAML" in result.stderr
+
+
+def test_json_schemas_are_up_to_date(scratch):
+    result = run_ntm(scratch, "schema", "--check")
+    assert result.returncode == 0, result.stderr
