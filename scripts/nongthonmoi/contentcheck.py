@@ -18,7 +18,10 @@ from .errors import ContentError
 # Words the OCR of notice 422-TB/HU produced that are not Vietnamese words.
 # Derived from the scan: OCR tokens that do not occur in the restored text.
 OCR_RESIDUE = frozenset(
-    resources.files(__package__).joinpath("ocr_residue.txt").read_text(encoding="utf-8").split()
+    word
+    for line in resources.files(__package__).joinpath("ocr_residue.txt").read_text(encoding="utf-8").splitlines()
+    if not line.startswith("#")
+    for word in line.split()
 )
 
 _LOWER = "a-zà-ỹđ"
