@@ -17,7 +17,7 @@ BIN = Path(sys.executable).parent
 
 def run_mkdocs(root: Path, site_dir: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(BIN / "mkdocs"), "build", "--strict", "-q", "-d", str(site_dir), *extra],
+        [str(BIN / "mkdocs"), "build", "--strict", "-d", str(site_dir), *extra],
         cwd=root,
         capture_output=True,
         text=True,

@@ -30,10 +30,10 @@ def test_planted_ocr_word_is_reported_with_file_and_line(scratch):
 
 
 def test_digit_inside_a_word_is_reported(scratch):
-    line = append_line(scratch / "docs/thuat-ngu.md", "Theo Đề án s6 04-ĐA/HU.")
+    line = append_line(scratch / "docs/thuat-ngu.md", "Theo Đề án s9 04-ĐA/HU.")
     result = run_ntm(scratch, "check")
     assert result.returncode == 1
-    assert f"docs/thuat-ngu.md:{line}: Chữ «s6» có chữ số lẫn trong chữ" in result.stderr
+    assert f"docs/thuat-ngu.md:{line}: Chữ «s9» có chữ số lẫn trong chữ" in result.stderr
 
 
 def test_planted_non_nfc_text_is_reported(scratch):

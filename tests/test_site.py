@@ -35,7 +35,7 @@ class _Text(HTMLParser):
 def page_text(path: Path) -> str:
     parser = _Text()
     parser.feed(path.read_text(encoding="utf-8"))
-    return re.sub(r"\s+", " ", " ".join(parser.parts))
+    return re.sub(r"\s+", " ", "".join(parser.parts))
 
 
 def main_text(path: Path) -> str:
@@ -45,18 +45,21 @@ def main_text(path: Path) -> str:
     assert match, path
     parser = _Text()
     parser.feed(match.group(1))
-    return re.sub(r"\s+", " ", " ".join(parser.parts))
+    return re.sub(r"\s+", " ", "".join(parser.parts))
 
 
 def markdown_sentences(md: str) -> list[str]:
-    """Plain-text sentences of a Markdown body (front matter, markup and ids removed)."""
+    """Plain-text sentences of a Markdown body, block by block (markup and ids removed)."""
     body = md.split("---", 2)[2] if md.startswith("---") else md
-    body = re.sub(r"\{[:#][^}]*\}", "", body)
-    body = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", body)
-    body = re.sub(r"[*_`#]|\\", "", body)
-    body = re.sub(r"^\s*-\s+", "", body, flags=re.M)
-    text = re.sub(r"\s+", " ", body)
-    return [s.strip() for s in re.split(r"(?<=[.;:])\s+", text) if len(s.strip()) > 3]
+    sentences = []
+    for block in re.split(r"\n\s*\n", body):
+        block = re.sub(r"\{[:#][^}]*\}", "", block)
+        block = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", block)
+        block = re.sub(r"^\s*(?:#+|-)\s+", "", block, flags=re.M)
+        block = re.sub(r"[*_`]|\\", "", block)
+        text = re.sub(r"\s+", " ", block).strip()
+        sentences += [s for s in re.split(r"(?<=[.;:])\s+", text) if len(s) > 3]
+    return sentences
 
 
 def load_registry():
