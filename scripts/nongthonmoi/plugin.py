@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import get_relative_url
 
-from . import contentcheck, gitdates
+from . import contentcheck, gitdates, offline
 from .errors import ContentErrors
 from .materials import load_materials
 from .views import make_environment, vi_date
@@ -76,9 +76,19 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         head = gitdates.head_timestamp(self.root)
         if head is not None:
             os.environ.setdefault("SOURCE_DATE_EPOCH", str(head))
+        if offline.is_offline_build():
+            offline.configure(config)
         if self.command == "build":
             self._stage(config)
         return config
+
+    def on_files(self, files, *, config):
+        # The offline copy (a second build, zipped), linked from the home page.
+        try:
+            files.append(offline.site_file(config, self.command))
+        except RuntimeError as exc:
+            raise PluginError(str(exc)) from None
+        return files
 
     # --- atomic output -------------------------------------------------
 
