@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import get_relative_url
 
-from . import contentcheck, gitdates, offline
+from . import a11y, contentcheck, gitdates, offline
 from .errors import ContentErrors
 from .materials import load_materials
 from .views import make_environment, vi_date
@@ -142,6 +142,7 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         return link
 
     def on_page_content(self, html, *, page, config, files):
+        html = a11y.name_task_checkboxes(html)
         documents = self.materials.documents
         context = {"page": page, "link": self._link(page, files), "materials": self.materials}
         doc = documents.by_page().get(page.file.src_uri)
