@@ -69,8 +69,31 @@ def cmd_schema(args) -> int:
 def cmd_serve(args) -> int:
     root = find_root(args.root)
     # Recent click releases turn live reload off unless asked for.
-    command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--watch", "materials", "-a", args.addr]
+    # --dirty: after the first build, rebuild only pages whose source changed;
+    # generated pages are files in .cache/generated/ rewritten only when their
+    # text changes (see saturday/site.py), so one YAML edit re-renders a few pages.
+    command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "--watch", "materials", "-a", args.addr]
     return subprocess.call(command, cwd=root)
+
+
+def cmd_new_plan(args) -> int:
+    from datetime import date
+
+    from .saturday.scaffold import ScaffoldError, new_plan
+
+    root = find_root(args.root)
+    try:
+        day = date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        print(f"Ngày «{args.date}» không hợp lệ: viết dạng 2023-03-11.", file=sys.stderr)
+        return 2
+    try:
+        path = new_plan(root, args.commune, day)
+    except (ScaffoldError, ContentErrors) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"Đã tạo {path.relative_to(root).as_posix()}: sửa nội dung cho tuần mới rồi chạy «ntm check».")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,5 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="xem trước trang web, tự tải lại khi sửa tệp")
     serve.add_argument("-a", "--addr", default="127.0.0.1:8000")
     serve.set_defaults(func=cmd_serve)
+    plan = sub.add_parser("new-plan", help="tạo kế hoạch thứ Bảy tới của một xã từ kế hoạch tuần trước")
+    plan.add_argument("commune", help="mã xã, thị trấn, ví dụ gung-re")
+    plan.add_argument("--date", help="ngày thứ Bảy (YYYY-MM-DD); mặc định: thứ Bảy kế tiếp")
+    plan.set_defaults(func=cmd_new_plan)
     args = parser.parse_args(argv)
     return args.func(args)

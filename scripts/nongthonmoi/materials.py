@@ -9,6 +9,8 @@ from pathlib import Path
 from .errors import ContentError, ContentErrors
 from .models.base import check_unique, validate
 from .models.documents import DocumentRegistry
+from .saturday.data import SaturdayData
+from .saturday.data import load as load_saturday_data
 from .yamlsource import load_yaml
 
 DOCUMENTS_FILE = "van-ban.yml"
@@ -17,6 +19,8 @@ DOCUMENTS_FILE = "van-ban.yml"
 @dataclass(frozen=True)
 class Materials:
     documents: DocumentRegistry
+    # Units, agencies, weekly plans, results and staff lists (issue 4).
+    saturday: SaturdayData
 
 
 def load_materials(root: Path, docs_dir: Path | None = None) -> Materials:
@@ -33,9 +37,15 @@ def load_materials(root: Path, docs_dir: Path | None = None) -> Materials:
     except ContentErrors as exc:
         errors += exc.errors
 
+    saturday = None
+    try:
+        saturday = load_saturday_data(root)
+    except ContentErrors as exc:
+        errors += exc.errors
+
     if errors:
         raise ContentErrors(errors)
-    return Materials(documents=documents)
+    return Materials(documents=documents, saturday=saturday)
 
 
 def _check_documents(registry: DocumentRegistry, source, docs_dir: Path) -> list[ContentError]:

@@ -23,6 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import get_relative_url
 
 from . import a11y, contentcheck, gitdates, offline
+from .saturday import site as saturday_site
 from .errors import ContentErrors
 from .materials import load_materials
 from .views import make_environment, vi_date
@@ -83,6 +84,8 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         return config
 
     def on_files(self, files, *, config):
+        # Saturday programme pages, calendars, feed and CSV reports (issue 4).
+        saturday_site.generate(config, files, self.materials.saturday, self.root)
         # The offline copy (a second build, zipped), linked from the home page.
         try:
             files.append(offline.site_file(config, self.command))

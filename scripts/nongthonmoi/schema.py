@@ -13,10 +13,19 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from .models.agencies import AgencyRegistry
 from .models.documents import DocumentRegistry
+from .models.plans import SaturdayPlan
+from .models.results import SaturdayResult, StaffList
+from .models.units import UnitRegistry
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "van-ban": DocumentRegistry,
+    "don-vi": UnitRegistry,
+    "co-quan": AgencyRegistry,
+    "ke-hoach": SaturdayPlan,
+    "ket-qua": SaturdayResult,
+    "danh-sach": StaffList,
 }
 
 

@@ -1,0 +1,137 @@
+"""A commune's plan for one Saturday (``materials/ke-hoach/<xa>/<yyyy-mm-dd>.yml``).
+
+Notice 422-TB/HU, section II.3.1, says each plan must state "nội dung, các
+phần việc cụ thể, tính toán thời gian, lượng hóa khối lượng công việc, khu
+vực thực hiện, công cụ, phương tiện lao động, các thành phần tham gia của địa
+phương, cơ quan, đơn vị hỗ trợ, công tác chỉ đạo, tổ chức thực hiện...; trong
+đó quan tâm đến việc thu gom, xử lý rác". Every one of those is a field here,
+so a plan that leaves one out fails the check. The PDF handouts print the
+same model as a weekly plan sheet.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time, timedelta
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
+
+from .base import Model, Slug, Text, ViDate
+
+_CLOCK = re.compile(r"^\s*(\d{1,2})\s*(?:h|g|giờ|:)\s*(\d{0,2})\s*(?:p|phút)?\s*$", re.IGNORECASE)
+
+
+def _parse_clock(value: Any) -> Any:
+    """Accept '7h00', '7h', '7:30', '13 giờ 30'.
+
+    YAML 1.1 reads an unquoted 7:30 as the number 450 (minutes, base 60); that
+    is turned back into 7:30 so editors may write times either way.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and 60 <= value < 24 * 60:
+        return time(value // 60, value % 60)
+    if isinstance(value, str):
+        match = _CLOCK.match(value)
+        if match:
+            hours, minutes = int(match.group(1)), int(match.group(2) or 0)
+            if hours < 24 and minutes < 60:
+                return time(hours, minutes)
+    if isinstance(value, time):
+        return value
+    raise ValueError(f"giờ «{value}» không đọc được; viết dạng «7h00» hoặc «13h30»")
+
+
+# Editors see a plain string pattern ("7h00"), not JSON Schema's ISO time.
+Clock = Annotated[
+    time,
+    BeforeValidator(_parse_clock),
+    WithJsonSchema({"type": "string", "pattern": r"^\s*\d{1,2}\s*(h|g|giờ|:)\s*\d{0,2}\s*$", "examples": ["7h00"]}),
+]
+
+
+def clock(value: time) -> str:
+    """7:00 -> '7h00', the way Vietnamese documents write times."""
+    return f"{value.hour}h{value.minute:02d}"
+
+
+class Quantity(Model):
+    """An amount of work with its unit: 2 km, 15 m3, 1.5 tấn."""
+
+    amount: float = Field(alias="so", ge=0, description="Số lượng (không âm), dùng dấu chấm cho phần thập phân.")
+    unit: Text = Field(alias="don_vi_tinh", description="Đơn vị tính, ví dụ «km», «m2», «tấn», «cây».")
+
+    def __str__(self) -> str:
+        return f"{format_amount(self.amount)} {self.unit}"
+
+
+def format_amount(value: float) -> str:
+    """1.0 -> '1', 1.5 -> '1,5' (Vietnamese decimal comma)."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+class TimeWindow(Model):
+    start: Clock = Field(alias="bat_dau", description="Giờ bắt đầu, ví dụ «7h00».")
+    end: Clock = Field(alias="ket_thuc", description="Giờ kết thúc, ví dụ «11h00».")
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end <= self.start:
+            raise ValueError(f"giờ kết thúc ({clock(self.end)}) phải sau giờ bắt đầu ({clock(self.start)})")
+        return self
+
+    def __str__(self) -> str:
+        return f"{clock(self.start)} - {clock(self.end)}"
+
+
+class Task(Model):
+    """One specific piece of work (phần việc cụ thể)."""
+
+    id: Slug = Field(alias="ma", description="Mã phần việc, duy nhất trong kế hoạch; báo cáo kết quả dùng mã này.")
+    description: Text = Field(alias="noi_dung", description="Việc cần làm, ví dụ «Phát quang, quét dọn đường thôn».")
+    quantity: Quantity = Field(alias="khoi_luong", description="Khối lượng công việc: số và đơn vị tính.")
+    hamlets: list[Slug] = Field(alias="thon", min_length=1, description="Mã các thôn, tổ dân phố thực hiện (khu vực).")
+    place: Text | None = Field(None, alias="dia_diem", description="Địa điểm cụ thể, ví dụ «Đường liên thôn 1 - 2».")
+    tools: list[Text] = Field(alias="cong_cu", min_length=1, description="Công cụ, phương tiện lao động.")
+    participants: list[Text] = Field(
+        alias="thanh_phan", min_length=1, description="Thành phần tham gia của địa phương, ví dụ «Hộ dân thôn 1»."
+    )
+    supporting_agencies: list[Slug] = Field(
+        default_factory=list, alias="don_vi_ho_tro", description="Mã các cơ quan, đơn vị hỗ trợ (trong co-quan.yml)."
+    )
+    lead: Text | None = Field(None, alias="phu_trach", description="Người phụ trách phần việc (chức vụ).")
+
+
+class WasteHandling(Model):
+    """Rubbish collection and disposal, which the notice asks every plan to cover."""
+
+    collection: Text = Field(alias="thu_gom", description="Cách thu gom rác, ví dụ «Gom về điểm tập kết đầu thôn».")
+    disposal: Text = Field(alias="xu_ly", description="Cách xử lý rác sau khi gom.")
+    quantity: Quantity | None = Field(None, alias="khoi_luong", description="Khối lượng rác dự kiến thu gom.")
+
+
+class SaturdayPlan(Model):
+    is_example: bool = Field(alias="vi_du", description="true nếu đây là dữ liệu ví dụ, không phải kế hoạch thật.")
+    unit: Slug = Field(alias="xa", description="Mã xã, thị trấn (trong don-vi.yml); phải trùng tên thư mục.")
+    date: ViDate = Field(alias="ngay", description="Ngày thứ Bảy thực hiện; phải trùng tên tệp, ví dụ 2023-03-04.")
+    drafted: ViDate = Field(alias="ngay_lap", description="Ngày lập kế hoạch (không sau ngày thực hiện).")
+    content: Text = Field(alias="noi_dung", description="Nội dung chính của ngày thứ Bảy.")
+    hours: TimeWindow = Field(alias="thoi_gian", description="Thời gian thực hiện.")
+    direction: Text = Field(alias="chi_dao", description="Người chỉ đạo (chức vụ), ví dụ «Chủ tịch UBND xã».")
+    organiser: Text = Field(alias="to_chuc", description="Người, bộ phận tổ chức thực hiện, ví dụ «Trưởng các thôn».")
+    tasks: list[Task] = Field(alias="phan_viec", min_length=1, description="Các phần việc cụ thể.")
+    waste: WasteHandling = Field(alias="thu_gom_rac", description="Thu gom và xử lý rác.")
+    notes: Text | None = Field(None, alias="ghi_chu", description="Ghi chú thêm.")
+
+    def task(self, task_id: str) -> Task | None:
+        return next((t for t in self.tasks if t.id == task_id), None)
+
+
+def staff_list_deadline(saturday: date) -> date:
+    """Agencies send their staff lists "chậm nhất trong ngày thứ Tư hằng tuần"."""
+    return saturday - timedelta(days=3)
+
+
+def report_deadline(saturday: date) -> date:
+    """Phòng NN&PTNT reports to the district "trong ngày thứ Hai hằng tuần"."""
+    return saturday + timedelta(days=2)

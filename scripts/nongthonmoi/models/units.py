@@ -1,0 +1,53 @@
+"""Administrative units of Di Linh district (``materials/don-vi.yml``).
+
+The 18 communes and the town are public facts. The sources give only the
+district total of hamlets (183 thôn, tổ dân phố), not their names, so the
+hamlet lists are example data until each commune sends its own
+(``thon_vi_du: true``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .base import Model, Slug, Text
+
+HAMLETS_ARE_EXAMPLE = "Danh sách thôn là ví dụ, chờ xã cập nhật"
+
+
+class Hamlet(Model):
+    """A thôn (in a commune) or tổ dân phố (in the town)."""
+
+    id: Slug = Field(alias="ma", description="Mã thôn, duy nhất trong xã, ví dụ «thon-1».")
+    name: Text = Field(alias="ten", description="Tên thôn, tổ dân phố, ví dụ «Thôn 1».")
+    kind: Literal["thôn", "tổ dân phố"] = Field(alias="loai", description="«thôn» hoặc «tổ dân phố».")
+
+
+class Unit(Model):
+    """A commune (xã) or the town (thị trấn): the level that plans each Saturday."""
+
+    id: Slug = Field(alias="ma", description="Mã không dấu, dùng làm địa chỉ trang, ví dụ «gung-re».")
+    name: Text = Field(alias="ten", description="Tên xã, thị trấn, không kèm chữ «xã», ví dụ «Gung Ré».")
+    kind: Literal["xã", "thị trấn"] = Field(alias="loai", description="«xã» hoặc «thị trấn».")
+    hamlets_are_example: bool = Field(
+        alias="thon_vi_du",
+        description="true khi danh sách thôn dưới đây là ví dụ (nguồn chưa có tên thôn); đổi thành false khi xã đã cập nhật.",
+    )
+    hamlets: list[Hamlet] = Field(alias="thon", min_length=1, description="Các thôn, tổ dân phố của xã, thị trấn.")
+
+    @property
+    def full_name(self) -> str:
+        """'Xã Gung Ré', 'Thị trấn Di Linh'."""
+        return f"{self.kind.capitalize()} {self.name}"
+
+    def hamlet(self, hamlet_id: str) -> Hamlet | None:
+        return next((h for h in self.hamlets if h.id == hamlet_id), None)
+
+
+class UnitRegistry(Model):
+    units: list[Unit] = Field(alias="don_vi", min_length=1, description="Các xã, thị trấn của huyện.")
+
+    def by_id(self) -> dict[str, Unit]:
+        return {u.id: u for u in self.units}

@@ -1,0 +1,242 @@
+"""What each Saturday view shows, computed in Python so templates only present."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..models.plans import SaturdayPlan, Task, report_deadline, staff_list_deadline
+from ..models.results import SaturdayResult, StaffList
+from ..models.units import Unit
+from . import charts, site
+from .data import SaturdayData
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    task: Task
+    hamlets: list[str]
+    agencies: list[str]
+    done: float | None
+    done_note: str | None
+
+    @property
+    def progress(self) -> float | None:
+        if self.done is None or not self.task.quantity.amount:
+            return None
+        return self.done / self.task.quantity.amount
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    staff: StaffList
+    agency: str
+    on_time: bool
+    deadline: date
+    people: int
+    units: list[str]
+
+
+def _staff_rows(data: SaturdayData, lists: list[StaffList], unit_id: str | None = None) -> list[StaffRow]:
+    names = data.agencies.by_id()
+    unit_names = data.units.by_id()
+    rows = []
+    for staff in sorted(lists, key=lambda s: (s.sent, s.agency)):
+        allocations = [a for a in staff.allocations if unit_id is None or a.unit == unit_id]
+        if not allocations:
+            continue
+        deadline = staff_list_deadline(staff.saturday)
+        people = sum(len(a.members) for a in allocations)
+        units = [unit_names[a.unit].full_name for a in allocations]
+        rows.append(StaffRow(staff, names[staff.agency].name, staff.sent <= deadline, deadline, people, units))
+    return rows
+
+
+def _rate(results: list[SaturdayResult]) -> float | None:
+    total = sum(r.households_total for r in results)
+    return sum(r.households_joined for r in results) / total if total else None
+
+
+def _example(*items) -> bool:
+    return any(getattr(i, "is_example", False) for i in items if i is not None)
+
+
+def units_index(data: SaturdayData) -> dict:
+    rows = []
+    for unit in data.units.units:
+        plans = data.plans_of(unit.id)
+        rows.append(
+            {
+                "unit": unit,
+                "plans": len(plans),
+                "last": plans[-1] if plans else None,
+                "agencies": [a.name for a in data.agencies.supporting(unit.id)],
+            }
+        )
+    return {
+        "rows": rows,
+        "hamlets_example": any(u.hamlets_are_example for u in data.units.units),
+        "assignment_example": data.agencies.assignment_is_example,
+        "example": any(p.is_example for p in data.plans.values()),
+        "site": site,
+    }
+
+
+def unit_detail(data: SaturdayData, unit: Unit) -> dict:
+    plans = data.plans_of(unit.id)
+    rows = [(p, data.results.get((unit.id, p.date))) for p in plans]
+    points = [(p.date, r.rate) for p, r in rows if r is not None]
+    chart = charts.participation_line(
+        f"xa-{unit.id}",
+        points,
+        f"Tỷ lệ hộ tham gia ngày thứ Bảy, {unit.full_name}",
+        f"Tỷ lệ hộ dân tham gia qua {len(points)} ngày thứ Bảy có báo cáo"
+        + (f", từ {points[0][0]:%d/%m/%Y} đến {points[-1][0]:%d/%m/%Y}." if points else "."),
+    )
+    return {
+        "unit": unit,
+        "rows": list(reversed(rows)),  # newest first: what officials look for
+        "agencies": data.agencies.supporting(unit.id),
+        "assignment_example": data.agencies.assignment_is_example,
+        "example": _example(*(p for p, _ in rows), *(r for _, r in rows)),
+        "chart": chart if points else None,
+        "points": points,
+        "site": site,
+    }
+
+
+def plan_detail(data: SaturdayData, unit: Unit, plan: SaturdayPlan) -> dict:
+    result = data.results.get((unit.id, plan.date))
+    names = data.agencies.by_id()
+    tasks = []
+    for task in plan.tasks:
+        done = result.done(task.id) if result else None
+        tasks.append(
+            TaskRow(
+                task,
+                [unit.hamlet(h).name for h in task.hamlets],
+                [names[a].name for a in task.supporting_agencies],
+                done.amount if done else None,
+                done.notes if done else None,
+            )
+        )
+    plans = data.plans_of(unit.id)
+    index = plans.index(plan)
+    staff = _staff_rows(data, data.staff_lists_on(plan.date), unit.id)
+    return {
+        "unit": unit,
+        "plan": plan,
+        "result": result,
+        "tasks": tasks,
+        "agency_turnout": [(names[a.agency].name, a.people) for a in result.agencies] if result else [],
+        "staff": staff,
+        "previous": plans[index - 1] if index > 0 else None,
+        "next": plans[index + 1] if index + 1 < len(plans) else None,
+        "example": _example(plan, result, *(s.staff for s in staff)),
+        "wednesday": staff_list_deadline(plan.date),
+        "monday": report_deadline(plan.date),
+        "site": site,
+    }
+
+
+def _side_by_side(data: SaturdayData, saturday: date) -> list[dict]:
+    rows = []
+    for unit in data.units.units:
+        plan = data.plans.get((unit.id, saturday))
+        result = data.results.get((unit.id, saturday))
+        rows.append({"unit": unit, "plan": plan, "result": result})
+    return rows
+
+
+def saturday_detail(data: SaturdayData, saturday: date) -> dict:
+    rows = _side_by_side(data, saturday)
+    results = [r["result"] for r in rows if r["result"]]
+    staff = _staff_rows(data, data.staff_lists_on(saturday))
+    saturdays = data.saturdays
+    index = saturdays.index(saturday)
+    return {
+        "saturday": saturday,
+        "rows": rows,
+        "planned": sum(1 for r in rows if r["plan"]),
+        "reported": len(results),
+        "rate": _rate(results),
+        "staff": staff,
+        "wednesday": staff_list_deadline(saturday),
+        "monday": report_deadline(saturday),
+        "previous": saturdays[index - 1] if index > 0 else None,
+        "next": saturdays[index + 1] if index + 1 < len(saturdays) else None,
+        "example": _example(*(r["plan"] for r in rows), *results, *(s.staff for s in staff)),
+        "site": site,
+    }
+
+
+def saturdays_index(data: SaturdayData) -> dict:
+    rows = []
+    for saturday in reversed(data.saturdays):
+        results = [r for (u, d), r in data.results.items() if d == saturday]
+        rows.append(
+            {
+                "saturday": saturday,
+                "planned": len(data.plans_on(saturday)),
+                "reported": len(results),
+                "rate": _rate(results),
+            }
+        )
+    return {
+        "rows": rows,
+        "units": data.units.units,
+        "example": any(p.is_example for p in data.plans.values()),
+        "site": site,
+    }
+
+
+def this_saturday(data: SaturdayData, coming: date, today: date) -> dict:
+    rows = _side_by_side(data, coming) if data.plans_on(coming) else []
+    latest = [d for d in data.saturdays if d < coming]
+    return {
+        "coming": coming,
+        "today": today,
+        "rows": rows,
+        "wednesday": staff_list_deadline(coming),
+        "monday": report_deadline(coming),
+        "latest": latest[-1] if latest else None,
+        "upcoming": [d for d in data.saturdays if d >= coming],
+        "known": data.saturdays,
+        "example": _example(*(r["plan"] for r in rows)),
+        "site": site,
+    }
+
+
+def results_overview(data: SaturdayData) -> dict:
+    by_unit = []
+    for unit in data.units.units:
+        results = [r for (u, _), r in sorted(data.results.items()) if u == unit.id]
+        by_unit.append({"unit": unit, "reports": len(results), "rate": _rate(results),
+                        "joined": sum(r.households_joined for r in results),
+                        "total": sum(r.households_total for r in results)})
+    over_time = []
+    for saturday in data.saturdays:
+        results = [r for (_, d), r in data.results.items() if d == saturday]
+        if results:
+            over_time.append({"saturday": saturday, "reports": len(results), "rate": _rate(results)})
+    bars = charts.participation_bars(
+        "ket-qua-xa",
+        [(row["unit"].full_name, row["rate"]) for row in by_unit],
+        "Tỷ lệ hộ tham gia theo xã, thị trấn",
+        "Tỷ lệ hộ dân tham gia, cộng dồn các ngày thứ Bảy có báo cáo, của từng xã, thị trấn. "
+        "Xã chưa có báo cáo ghi «chưa có số liệu».",
+    )
+    line = charts.participation_line(
+        "ket-qua-thoi-gian",
+        [(row["saturday"], row["rate"]) for row in over_time],
+        "Tỷ lệ hộ tham gia toàn huyện theo từng ngày thứ Bảy",
+        f"Tỷ lệ hộ dân tham gia của các xã có báo cáo, qua {len(over_time)} ngày thứ Bảy.",
+    )
+    return {
+        "by_unit": by_unit,
+        "over_time": list(reversed(over_time)),
+        "bars": bars,
+        "line": line,
+        "example": any(r.is_example for r in data.results.values()),
+        "site": site,
+    }

@@ -1,0 +1,324 @@
+"""Generated pages and files for the Saturday programme.
+
+Called from the plugin's ``on_files``. Every page is rendered through a
+Jinja view in ``overrides/views/saturday/`` into a Markdown file under
+``.cache/generated/``; the file is rewritten only when its text changes, so
+``mkdocs serve --dirty`` (what ``ntm serve`` runs) rebuilds only the pages an
+edit really touched (MkDocs compares the source and output modification
+times). Inputs are fingerprinted too, so unchanged pages are not even
+re-rendered within one serve session.
+
+Addresses:
+
+- ``xa/`` all units; ``xa/<id>/`` one unit; ``xa/<id>/<yyyy-mm-dd>/`` one plan
+  with its result;
+- ``thu-bay/`` all Saturdays; ``thu-bay/<yyyy-mm-dd>/`` all units side by side;
+- ``thu-bay-nay/`` the coming Saturday; ``ket-qua/`` participation charts;
+- ``bao-cao/bao-cao-<yyyy-mm-dd>.csv`` the Monday report; ``lich/<id>.ics``;
+  ``feed.xml``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable
+
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import get_relative_url
+
+from ..models.plans import clock, format_amount, report_deadline, staff_list_deadline
+from ..models.units import HAMLETS_ARE_EXAMPLE
+from ..views import make_environment
+from . import charts, feed, ics, report
+from .data import SaturdayData, plan_path, result_path, staff_list_path
+
+GENERATED_DIR = Path(".cache") / "generated"
+UID_DOMAIN = "nongthonmoi-dilinh"
+WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+
+
+@dataclass
+class PageSpec:
+    src_uri: str
+    title: str
+    description: str
+    template: str
+    sources: list[str]
+    context: Callable[[], dict]  # built only when the page must be re-rendered
+    extra_key: str = ""
+
+
+def reference_date() -> date:
+    """'Today' for the static page: the last commit (SOURCE_DATE_EPOCH), in UTC+7."""
+    stamp = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(stamp), tz=timezone.utc) if stamp else datetime.now(timezone.utc)
+    return (moment + timedelta(hours=7)).date()
+
+
+def coming_saturday(today: date) -> date:
+    return today + timedelta(days=(5 - today.weekday()) % 7)
+
+
+# --- page list -------------------------------------------------------------
+
+
+def unit_page(unit_id: str) -> str:
+    return f"xa/{unit_id}/index.md"
+
+
+def plan_page(unit_id: str, saturday: date) -> str:
+    return f"xa/{unit_id}/{saturday.isoformat()}.md"
+
+
+def saturday_page(saturday: date) -> str:
+    return f"thu-bay/{saturday.isoformat()}.md"
+
+
+def report_file(saturday: date) -> str:
+    return f"bao-cao/bao-cao-{saturday.isoformat()}.csv"
+
+
+def calendar_file(unit_id: str) -> str:
+    return f"lich/{unit_id}.ics"
+
+
+FEED_FILE = "feed.xml"
+# Pages the nav in mkdocs.yml lists; the thousands of others stay out of it.
+IN_NAV = {"xa/index.md", "thu-bay/index.md", "thu-bay-nay/index.md", "ket-qua/index.md"}
+
+
+def page_specs(data: SaturdayData, today: date) -> list[PageSpec]:
+    from . import context as ctx
+
+    units_file, agencies_file = "materials/don-vi.yml", "materials/co-quan.yml"
+    all_plans = [plan_path(u, d) for u, d in sorted(data.plans)]
+    all_results = [result_path(u, d) for u, d in sorted(data.results)]
+    specs = [
+        PageSpec(
+            "xa/index.md",
+            "Các xã, thị trấn",
+            "Các xã, thị trấn của huyện Di Linh: thôn, cơ quan hỗ trợ, kế hoạch ngày thứ Bảy và lịch để tải về.",
+            "saturday/units.html",
+            [units_file, agencies_file, *all_plans],
+            lambda: ctx.units_index(data),
+        ),
+        PageSpec(
+            "thu-bay/index.md",
+            "Các ngày thứ Bảy",
+            "Danh sách các ngày thứ Bảy đã có kế hoạch, số xã có kế hoạch và báo cáo, bảng báo cáo thứ Hai để tải về.",
+            "saturday/saturdays.html",
+            [units_file, *all_plans, *all_results],
+            lambda: ctx.saturdays_index(data),
+        ),
+        PageSpec(
+            "ket-qua/index.md",
+            "Kết quả tham gia",
+            "Tỷ lệ hộ dân tham gia ngày thứ Bảy theo từng xã, thị trấn và theo thời gian.",
+            "saturday/results.html",
+            [units_file, *all_results],
+            lambda: ctx.results_overview(data),
+        ),
+    ]
+    coming = coming_saturday(today)
+    specs.append(
+        PageSpec(
+            "thu-bay-nay/index.md",
+            "Thứ Bảy này",
+            "Ngày thứ Bảy sắp tới: kế hoạch của các xã, hạn gửi danh sách cán bộ (thứ Tư) và hạn báo cáo (thứ Hai).",
+            "saturday/this_saturday.html",
+            [units_file, *(plan_path(p.unit, p.date) for p in data.plans_on(coming))],
+            lambda: ctx.this_saturday(data, coming, today),
+            extra_key=coming.isoformat(),
+        )
+    )
+    for unit in data.units.units:
+        plans = data.plans_of(unit.id)
+        specs.append(
+            PageSpec(
+                unit_page(unit.id),
+                unit.full_name,
+                f"{unit.full_name}: kế hoạch và kết quả ngày thứ Bảy, cơ quan hỗ trợ, các thôn.",
+                "saturday/unit.html",
+                [
+                    units_file,
+                    agencies_file,
+                    *(plan_path(unit.id, p.date) for p in plans),
+                    *(result_path(unit.id, p.date) for p in plans if (unit.id, p.date) in data.results),
+                ],
+                lambda unit=unit: ctx.unit_detail(data, unit),
+            )
+        )
+        for plan in plans:
+            key = (unit.id, plan.date)
+            specs.append(
+                PageSpec(
+                    plan_page(unit.id, plan.date),
+                    f"{unit.full_name}: thứ Bảy {plan.date:%d/%m/%Y}",
+                    f"Kế hoạch{' và kết quả' if key in data.results else ''} ngày thứ Bảy {plan.date:%d/%m/%Y} của {unit.full_name}: {plan.content}.",
+                    "saturday/plan.html",
+                    [
+                        units_file,
+                        agencies_file,
+                        plan_path(*key),
+                        *([result_path(*key)] if key in data.results else []),
+                        *(staff_list_path(s.agency, s.saturday) for s in data.staff_lists_on(plan.date)),
+                    ],
+                    lambda unit=unit, plan=plan: ctx.plan_detail(data, unit, plan),
+                )
+            )
+    for saturday in data.saturdays:
+        specs.append(
+            PageSpec(
+                saturday_page(saturday),
+                f"Thứ Bảy {saturday:%d/%m/%Y}",
+                f"Kế hoạch, kết quả của các xã, thị trấn ngày thứ Bảy {saturday:%d/%m/%Y}; hạn gửi danh sách và báo cáo.",
+                "saturday/saturday.html",
+                [
+                    units_file,
+                    agencies_file,
+                    *(plan_path(p.unit, p.date) for p in data.plans_on(saturday)),
+                    *(result_path(u, d) for u, d in sorted(data.results) if d == saturday),
+                    *(staff_list_path(s.agency, s.saturday) for s in data.staff_lists_on(saturday)),
+                ],
+                lambda saturday=saturday: ctx.saturday_detail(data, saturday),
+            )
+        )
+    return specs
+
+
+# --- rendering -------------------------------------------------------------
+
+# Generated file -> fingerprint of what it was last rendered from (per process).
+_RENDERED: dict[str, str] = {}
+
+
+def _front_matter(spec: PageSpec) -> str:
+    # JSON is valid YAML and needs no escaping rules of its own.
+    lines = ["---", f"title: {json.dumps(spec.title, ensure_ascii=False)}"]
+    lines.append(f"description: {json.dumps(spec.description, ensure_ascii=False)}")
+    lines.append("sources:")
+    lines += [f"  - {s}" for s in dict.fromkeys(spec.sources)]
+    lines.append("---")
+    return "\n".join(lines) + "\n\n"
+
+
+def _write_if_changed(path: Path, text: str) -> bool:
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Write then rename: a concurrent build never reads half a file.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return True
+
+
+def generate(config, files: Files, data: SaturdayData, root: Path) -> None:
+    """Add the generated pages and files to ``files``."""
+    # The offline copy is built at the same time with file links (page.html):
+    # it gets its own folder so the two builds never overwrite each other's pages.
+    out_dir = root / GENERATED_DIR / ("pages" if config.use_directory_urls else "pages-offline")
+    today = reference_date()
+    specs = page_specs(data, today)
+
+    pages: dict[str, File] = {}
+    for spec in specs:
+        inclusion = InclusionLevel.UNDEFINED if spec.src_uri in IN_NAV else InclusionLevel.NOT_IN_NAV
+        pages[spec.src_uri] = File.generated(
+            config, spec.src_uri, abs_src_path=str(out_dir / spec.src_uri), inclusion=inclusion
+        )
+    statics = _static_files(config, data, pages)
+    known = {**pages, **statics}
+
+    env = make_environment(root)
+    _add_filters(env)
+    views = root / "overrides" / "views" / "saturday"
+    stat_cache: dict[str, tuple] = {}
+
+    def stat(rel: str):
+        if rel not in stat_cache:
+            try:
+                st = (root / rel).stat()
+                stat_cache[rel] = (st.st_size, st.st_mtime_ns)
+            except FileNotFoundError:
+                stat_cache[rel] = None
+        return stat_cache[rel]
+
+    templates = sorted((p.name, p.stat().st_mtime_ns) for p in views.glob("*.html"))
+    # Adding or removing a plan changes links and lists on many pages.
+    structure = hashlib.sha256(
+        repr((templates, sorted(known), config.use_directory_urls, data.saturdays)).encode()
+    ).hexdigest()
+
+    for spec in specs:
+        fingerprint = hashlib.sha256(
+            repr((structure, spec.extra_key, [(s, stat(s)) for s in spec.sources])).encode()
+        ).hexdigest()
+        path = out_dir / spec.src_uri
+        if _RENDERED.get(str(path)) == fingerprint and path.is_file():
+            continue
+        page_file = pages[spec.src_uri]
+
+        def link(target: str, page_file=page_file) -> str:
+            found = known.get(target) or files.get_file_from_path(target)
+            if found is None:
+                raise KeyError(f"no page or file {target!r}")
+            return get_relative_url(found.url, page_file.url)
+
+        body = env.get_template(spec.template).render(link=link, page_title=spec.title, **spec.context())
+        _write_if_changed(path, _front_matter(spec) + body)
+        _RENDERED[str(path)] = fingerprint
+
+    _remove_stale(out_dir, set(pages))
+    for file in known.values():
+        files.append(file)
+
+
+def _remove_stale(out_dir: Path, wanted: set[str]) -> None:
+    if not out_dir.is_dir():
+        return
+    for path in out_dir.rglob("*.md"):
+        if path.relative_to(out_dir).as_posix() not in wanted:
+            path.unlink(missing_ok=True)
+
+
+def _static_files(config, data: SaturdayData, pages: dict[str, File]) -> dict[str, File]:
+    site_url = config.site_url or "http://localhost:8000/"
+    if not site_url.endswith("/"):
+        site_url += "/"
+
+    def absolute(plan) -> str:
+        return site_url + pages[plan_page(plan.unit, plan.date)].url
+
+    out: dict[str, File] = {}
+    for saturday in data.saturdays:
+        name = report_file(saturday)
+        out[name] = File.generated(config, name, content=report.report_csv(data, saturday))
+    for unit in data.units.units:
+        name = calendar_file(unit.id)
+        body = ics.unit_calendar(unit, data.plans_of(unit.id), absolute, UID_DOMAIN)
+        out[name] = File.generated(config, name, content=body)
+    plans = list(data.plans.values())
+    out[FEED_FILE] = File.generated(
+        config, FEED_FILE, content=feed.plans_feed(plans, data.units, site_url, absolute, site_url + FEED_FILE)
+    )
+    return out
+
+
+def _add_filters(env) -> None:
+    env.filters["thu"] = lambda d: WEEKDAYS[d.weekday()]
+    env.filters["gio"] = clock
+    env.filters["so"] = format_amount
+    env.filters["phan_tram"] = charts.percent
+    env.globals["HAMLETS_ARE_EXAMPLE"] = HAMLETS_ARE_EXAMPLE
+    env.globals["han_danh_sach"] = staff_list_deadline
+    env.globals["han_bao_cao"] = report_deadline
