@@ -1,0 +1,71 @@
+"""Print handouts (PDF) built with the site, from the same Markdown and YAML.
+
+The plugin calls three things:
+
+- ``Handouts(root, config, materials, dates)`` in ``on_config`` (cheap);
+- ``.add_files(files, config)`` in ``on_files``: renders what changed (see
+  ``build.py``), adds every PDF to the site as ``tai-lieu-in/<slug>.pdf``;
+- ``.decorate(html, page)`` in ``on_page_content``: a "Tải bản in" link on
+  each page a handout is made from, and the list on the "Tài liệu in" page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+
+from ..errors import ContentErrors
+from .build import Built, HandoutBuilder, Settings
+
+LIST_PAGE = "tai-lieu-in.md"
+
+__all__ = ["Handouts", "HandoutBuilder", "Settings", "Built", "LIST_PAGE"]
+
+
+class Handouts:
+    def __init__(self, root: Path, config, materials, dates: dict | None = None):
+        try:
+            self.builder = HandoutBuilder(
+                root, Path(config.docs_dir), Settings.from_config(config), materials, dates=dates
+            )
+        except ContentErrors as exc:
+            raise PluginError(str(exc)) from None
+        self.built: list[Built] = []
+
+    def add_files(self, files, config):
+        try:
+            self.built = self.builder.build()
+        except ContentErrors as exc:
+            raise PluginError(str(exc)) from None
+        for built in self.built:
+            files.append(File.generated(config, built.handout.file, abs_src_path=str(built.path)))
+        return files
+
+    def for_page(self, src_uri: str) -> list[Built]:
+        return [b for b in self.built if src_uri in b.handout.pages and b.handout.group == "Tài liệu phát tay"]
+
+    def decorate(self, html: str, page) -> str:
+        env = self.builder.env
+        src = page.file.src_uri
+
+        def link(built: Built) -> str:
+            return get_relative_url(built.handout.file, page.url)
+
+        def page_link(built: Built) -> str:
+            from .source import page_url
+
+            return get_relative_url(page_url(built.handout.home) or ".", page.url)
+
+        if src == LIST_PAGE:
+            listing = env.get_template("site/listing.html").render(built=self.built, link=link, page_link=page_link)
+            return html + "\n" + listing
+        mine = self.for_page(src)
+        if not mine:
+            return html
+        # A plain str: adding Markup to the page HTML would escape the page.
+        links = str(env.get_template("site/links.html").render(built=mine, link=link))
+        head, sep, body = html.partition("</h1>")
+        return head + sep + links + body if sep else links + html

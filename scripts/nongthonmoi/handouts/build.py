@@ -1,0 +1,298 @@
+"""Build every handout, re-rendering only those whose inputs changed.
+
+Cache key (sha256) of a handout = the print templates, CSS and fonts, this
+package's code and WeasyPrint's version (one "toolchain" hash per build),
+plus the handout's own inputs: the text of its pages, the data models it
+shows, the registry entry of its source document, and its settings (paper,
+public URL, edition date, Markdown extensions). A hit costs one ``stat``;
+misses are rendered in parallel worker processes, one per core.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from markupsafe import Markup
+
+from .. import gitdates
+from ..errors import ContentError, ContentErrors
+from .catalog import Handout, all_handouts
+from .render import clean, make_print_environment, render_pdf
+from .source import Converter, read_page, select
+
+log = logging.getLogger("mkdocs.plugins.nongthonmoi.handouts")
+
+CACHE_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Built:
+    handout: Handout
+    key: str
+    path: Path  # the PDF in the cache
+    pages: int
+    size: int
+    edition: date
+    url: str  # public address of the home page (the QR code)
+    rendered: bool  # False: taken from the cache
+    seconds: float  # render time (0 for a cache hit)
+
+
+@dataclass(frozen=True)
+class Settings:
+    site_url: str
+    site_name: str
+    site_author: str
+    markdown_extensions: tuple
+    mdx_configs: dict
+
+    @classmethod
+    def from_config(cls, config) -> Settings:
+        return cls(
+            site_url=config.site_url or "http://localhost:8000/",
+            site_name=config.site_name,
+            site_author=config.site_author or "",
+            markdown_extensions=tuple(config.markdown_extensions),
+            mdx_configs=dict(config.mdx_configs),
+        )
+
+
+def _hash_tree(digest, folder: Path, pattern: str = "*", skip: tuple[str, ...] = ()) -> None:
+    for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
+        if path.relative_to(folder).parts[0] in skip:
+            continue
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+
+
+def _weasyprint_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"weasyprint {version('weasyprint')}, pydyf {version('pydyf')}"
+    except PackageNotFoundError:
+        return "weasyprint ?"
+
+
+class HandoutBuilder:
+    def __init__(
+        self,
+        root: Path,
+        docs_dir: Path,
+        settings: Settings,
+        materials,
+        *,
+        cache_dir: Path | None = None,
+        workers: int | None = None,
+        dates: dict | None = None,
+    ):
+        self.root = Path(root)
+        self.docs_dir = Path(docs_dir)
+        self.settings = settings
+        self.materials = materials
+        self.print_dir = self.root / "overrides" / "print"
+        env_cache = os.environ.get("NTM_HANDOUT_CACHE")
+        self.cache_dir = Path(cache_dir or env_cache or self.root / ".cache" / "handouts")
+        self.workers = workers or os.cpu_count() or 1
+        self.dates = gitdates.last_commit_dates(self.root) if dates is None else dates
+        self.converter = Converter(settings.markdown_extensions, settings.mdx_configs, settings.site_url)
+        self.env = make_print_environment(self.print_dir)
+        self.handouts = all_handouts(materials)
+        self.built: list[Built] = []
+        self.stats: dict = {}
+
+    # --- inputs -----------------------------------------------------------
+
+    def toolchain_hash(self) -> str:
+        digest = hashlib.sha256(f"handouts cache {CACHE_VERSION}\n{_weasyprint_version()}\n".encode())
+        _hash_tree(digest, self.print_dir, skip=("site",))  # site/: web snippets, not in the PDFs
+        _hash_tree(digest, self.root / "overrides" / "assets" / "fonts")
+        _hash_tree(digest, Path(__file__).resolve().parent, "*.py")
+        return digest.hexdigest()
+
+    def edition(self, handout: Handout) -> date:
+        """Last commit date of the handout's inputs; never the clock."""
+        inputs = [f"{self.docs_dir.relative_to(self.root).as_posix()}/{p}" for p in handout.pages]
+        inputs += list(handout.sources)
+        found = gitdates.latest(self.dates, inputs)
+        if found:
+            return found
+        # Inputs not committed yet: the last commit, as for every other date of the build.
+        stamp = gitdates.head_timestamp(self.root) or int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
+        return datetime.fromtimestamp(stamp + 7 * 3600, tz=timezone.utc).date()
+
+    def _document(self, handout: Handout):
+        if handout.document is None:
+            return None
+        doc = self.materials.documents.by_id().get(handout.document)
+        if doc is None:
+            raise ContentErrors(
+                [
+                    ContentError(
+                        "materials/van-ban.yml",
+                        0,
+                        f"Tài liệu in «{handout.slug}» dẫn văn bản «{handout.document}» nhưng danh mục không có.",
+                        "Thêm văn bản vào danh mục, hoặc sửa scripts/nongthonmoi/handouts/catalog.py.",
+                    )
+                ]
+            )
+        return doc
+
+    def key(self, handout: Handout, toolchain: str, texts: dict[str, str], edition: date) -> str:
+        doc = self._document(handout)
+        payload = {
+            "handout": {f.name: getattr(handout, f.name) for f in fields(handout) if f.name != "data"},
+            "pages": {p: texts[p] for p in handout.pages},
+            "document": doc.model_dump(mode="json") if doc is not None else None,
+            "data": {name: _dump(value) for name, value in sorted(handout.data.items())},
+            "settings": {
+                "site_url": self.settings.site_url,
+                "site_name": self.settings.site_name,
+                "site_author": self.settings.site_author,
+                "extensions": list(self.settings.markdown_extensions),
+                "mdx_configs": self.settings.mdx_configs,
+                "edition": edition.isoformat(),
+            },
+        }
+        text = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha256(f"{toolchain}\n{text}".encode()).hexdigest()
+
+    # --- rendering --------------------------------------------------------
+
+    def html(self, handout: Handout, edition: date) -> str:
+        parts = []
+        for part in handout.parts:
+            page = read_page(self.docs_dir, part.page)
+            text = select(page, part)
+            # The page title, if kept, becomes a section heading (h2) of the handout.
+            parts.append(Markup(self.converter.to_html(text, part.page, shift=1 if part.title else 0)))
+        template = self.env.get_template(handout.template)
+        html = template.render(
+            handout=handout,
+            paper=handout.paper,
+            parts=parts,
+            doc=self._document(handout),
+            data=handout.data,
+            url=self.converter.url_of(handout.home),
+            edition=edition,
+            site_name=self.settings.site_name,
+            site_author=self.settings.site_author,
+        )
+        return clean(html)
+
+    def build(self) -> list[Built]:
+        start = time.perf_counter()
+        toolchain = self.toolchain_hash()
+        texts: dict[str, str] = {}
+        for handout in self.handouts:
+            for src in handout.pages:
+                if src not in texts:
+                    path = self.docs_dir / src
+                    texts[src] = path.read_text(encoding="utf-8") if path.is_file() else ""
+        plans = []
+        for handout in self.handouts:
+            edition = self.edition(handout)
+            plans.append((handout, edition, self.key(handout, toolchain, texts, edition)))
+
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        hits: dict[str, dict] = {}
+        misses = []
+        for handout, edition, key in plans:
+            meta = self._cached(key)
+            if meta is not None:
+                hits[handout.slug] = meta
+            else:
+                misses.append((handout, edition, key))
+
+        base_url = self.print_dir.as_uri() + "/"
+        jobs = [(self.html(h, e), base_url) for h, e, _ in misses]
+        results = self._render_all(jobs)
+        timings: dict[str, float] = {}
+        for (handout, edition, key), (pdf, pages, seconds) in zip(misses, results):
+            self._store(key, pdf, {"pages": pages, "size": len(pdf), "slug": handout.slug})
+            hits[handout.slug] = {"pages": pages, "size": len(pdf)}
+            timings[handout.slug] = seconds
+
+        self.built = [
+            Built(
+                handout=handout,
+                key=key,
+                path=self.cache_dir / f"{key}.pdf",
+                pages=hits[handout.slug]["pages"],
+                size=hits[handout.slug]["size"],
+                edition=edition,
+                url=self.converter.url_of(handout.home),
+                rendered=handout.slug in timings,
+                seconds=timings.get(handout.slug, 0.0),
+            )
+            for handout, edition, key in plans
+        ]
+        elapsed = time.perf_counter() - start
+        self.stats = {
+            "handouts": len(self.built),
+            "rendered": sorted(timings),
+            "reused": sorted(b.handout.slug for b in self.built if not b.rendered),
+            "seconds": round(elapsed, 3),
+        }
+        (self.cache_dir / "last-build.json").write_text(json.dumps(self.stats, ensure_ascii=False, indent=1) + "\n")
+        log.info(
+            "Tài liệu in: %d tệp, dựng lại %d, dùng lại %d (%.2f giây).",
+            len(self.built),
+            len(timings),
+            len(self.built) - len(timings),
+            elapsed,
+        )
+        return self.built
+
+    def _render_all(self, jobs: list[tuple[str, str]]) -> list[tuple[bytes, int, float]]:
+        if not jobs:
+            return []
+        if len(jobs) == 1 or self.workers == 1:
+            return [_timed_render(job) for job in jobs]
+        with ProcessPoolExecutor(max_workers=min(self.workers, len(jobs))) as pool:
+            return list(pool.map(_timed_render, jobs, chunksize=max(1, len(jobs) // (4 * self.workers))))
+
+    # --- cache ------------------------------------------------------------
+
+    def _cached(self, key: str) -> dict | None:
+        pdf, meta = self.cache_dir / f"{key}.pdf", self.cache_dir / f"{key}.json"
+        try:
+            data = json.loads(meta.read_text())
+            if pdf.stat().st_size == data["size"]:
+                return data
+        except (OSError, ValueError, KeyError):
+            pass
+        return None
+
+    def _store(self, key: str, pdf: bytes, meta: dict) -> None:
+        for suffix, content in ((".pdf", pdf), (".json", json.dumps(meta).encode())):
+            target = self.cache_dir / f"{key}{suffix}"
+            tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(content)
+            os.replace(tmp, target)  # atomic: a parallel build never reads half a file
+
+
+def _timed_render(job: tuple[str, str]) -> tuple[bytes, int, float]:
+    start = time.perf_counter()
+    pdf, pages = render_pdf(*job)
+    return pdf, pages, time.perf_counter() - start
+
+
+def _dump(value):
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if isinstance(value, (list, tuple)):
+        return [_dump(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _dump(v) for k, v in value.items()}
+    return value

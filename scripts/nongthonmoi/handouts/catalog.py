@@ -1,0 +1,136 @@
+"""The list of handouts: what each is cut from, its paper and its template.
+
+Every handout is built from pages of ``docs/`` and data of ``materials/``;
+nothing here holds reader-facing text except the handout titles. Section
+names refer to ``##`` headings of the pages: if an editor renames one, the
+build stops and names the section to fix here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .source import Part
+
+PAPERS = ("A4", "A5")
+
+
+@dataclass(frozen=True)
+class Handout:
+    slug: str  # file name in tai-lieu-in/ (without .pdf)
+    title: str  # printed at the top and shown in the list
+    kind: str  # what it is, shown in the list ("Tờ rơi", "Phiếu đánh dấu"...)
+    paper: str  # "A4" or "A5"
+    template: str  # file in overrides/print/
+    home: str  # the page (docs/...) the QR code leads to
+    parts: tuple[Part, ...] = ()
+    document: str | None = None  # id in materials/van-ban.yml of the source document
+    data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)  # models for data sheets
+    sources: tuple[str, ...] = ()  # other input files (for the edition date)
+    fields: tuple[str, ...] = ()  # blanks to fill in by hand at the top (checklists)
+    group: str = "Tài liệu phát tay"  # heading in the "Tài liệu in" list
+
+    def __post_init__(self):
+        if self.paper not in PAPERS:
+            raise ValueError(f"paper must be one of {PAPERS}: {self.paper}")
+
+    @property
+    def file(self) -> str:
+        return f"tai-lieu-in/{self.slug}.pdf"
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        """Pages of docs/ this handout is made from, its home page first."""
+        seen = [self.home]
+        for part in self.parts:
+            if part.page not in seen:
+                seen.append(part.page)
+        return tuple(seen)
+
+
+# The leaflet: what the programme is, who does what, the weekly rhythm.
+_LEAFLET_PARTS = (
+    Part("huong-dan/index.md", sections=("Hiểu Chương trình là gì", "Hiểu vì sao phải làm"), title=False, intro=False),
+    Part("huong-dan/ai-lam-gi.md"),
+    Part("huong-dan/lich-hang-tuan.md", sections=("Làm theo lịch trong tuần",)),
+)
+_LEAFLET_TITLE = "Ngày thứ Bảy vì nông thôn mới, đô thị văn minh"
+
+
+def static_handouts() -> list[Handout]:
+    return [
+        Handout(
+            slug="ngay-thu-bay-a4",
+            title=_LEAFLET_TITLE,
+            kind="Tờ rơi (2 mặt)",
+            paper="A4",
+            template="leaflet.html",
+            home="huong-dan/index.md",
+            parts=_LEAFLET_PARTS,
+            document="422-tb-hu",
+        ),
+        Handout(
+            slug="ngay-thu-bay-a5",
+            title=_LEAFLET_TITLE,
+            kind="Tờ rơi",
+            paper="A5",
+            template="leaflet.html",
+            home="huong-dan/index.md",
+            parts=_LEAFLET_PARTS,
+            document="422-tb-hu",
+        ),
+        Handout(
+            slug="ho-gia-dinh",
+            title="Khang trang, xanh, sạch, đẹp: việc của hộ gia đình",
+            kind="Phiếu đánh dấu",
+            paper="A4",
+            template="checklist.html",
+            home="khang-trang-xanh-sach-dep/ho-gia-dinh.md",
+            parts=(Part("khang-trang-xanh-sach-dep/ho-gia-dinh.md", title=False),),
+            document="422-tb-hu",
+            fields=("Hộ gia đình", "Thôn, tổ dân phố"),
+        ),
+        Handout(
+            slug="ho-gia-dinh-a5",
+            title="Khang trang, xanh, sạch, đẹp: việc của hộ gia đình",
+            kind="Phiếu đánh dấu",
+            paper="A5",
+            template="checklist.html",
+            home="khang-trang-xanh-sach-dep/ho-gia-dinh.md",
+            parts=(Part("khang-trang-xanh-sach-dep/ho-gia-dinh.md", title=False),),
+            document="422-tb-hu",
+            fields=("Hộ gia đình", "Thôn, tổ dân phố"),
+        ),
+        Handout(
+            slug="co-quan-truong-hoc",
+            title="Khang trang, xanh, sạch, đẹp: việc của cơ quan, đơn vị, trường học",
+            kind="Phiếu đánh dấu",
+            paper="A4",
+            template="checklist.html",
+            home="khang-trang-xanh-sach-dep/co-quan-truong-hoc.md",
+            parts=(Part("khang-trang-xanh-sach-dep/co-quan-truong-hoc.md", title=False),),
+            document="422-tb-hu",
+            fields=("Cơ quan, đơn vị, trường học", "Ngày"),
+        ),
+        Handout(
+            slug="thong-bao-422-tb-hu",
+            title="Thông báo số 422-TB/HU",
+            kind="Văn bản (toàn văn)",
+            paper="A4",
+            template="official.html",
+            home="van-ban/422-tb-hu.md",
+            parts=(Part("van-ban/422-tb-hu.md", title=False),),
+            document="422-tb-hu",
+            sources=("materials/van-ban.yml",),
+        ),
+    ]
+
+
+def all_handouts(materials) -> list[Handout]:
+    """Every handout of the build: the fixed ones, then those made from data."""
+    handouts = static_handouts()
+    from .sheets import data_handouts  # weekly plan sheets and the result form (issue 4 data)
+
+    handouts += data_handouts(materials)
+    return handouts

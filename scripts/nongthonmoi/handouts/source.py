@@ -1,0 +1,186 @@
+"""Page Markdown to print HTML, with the site's own Markdown extensions.
+
+Handouts never hold a second copy of the text: each one is cut from the
+pages in ``docs/`` (whole pages or some of their ``##`` sections), converted
+with the ``markdown_extensions`` of ``mkdocs.yml``. Links to other pages
+become absolute addresses on the public site, and the text is normalised to
+Unicode NFC, because text that enters the PDF decomposed stays decomposed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import markdown
+from mkdocs.utils.meta import get_data
+
+from ..errors import ContentError, ContentErrors
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{[^}]*\})?\s*#*\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_HREF = re.compile(r'href="([^"#]*)(#[^"]*)?"')
+_TAG_LEVEL = re.compile(r"<(/?)h([1-6])\b")
+_TAG = re.compile(r"(<[^>]*>)")
+# Document numbers and section numbers: 422-TB/HU, 04-ĐA/HU, 36/KH-UBND, II.3.2
+_CODE = re.compile(r"(?<![\w&#])(\w+(?:[-/.]\w+)+)")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One piece of a handout: a page of ``docs/``, whole or some sections.
+
+    ``sections``: titles of the ``##`` sections to keep (None: all);
+    ``drop``: titles of ``##`` sections to leave out;
+    ``intro``: keep the text between the title and the first ``##``;
+    ``title``: keep the page title (``#``) as the heading of this part.
+    """
+
+    page: str
+    sections: tuple[str, ...] | None = None
+    drop: tuple[str, ...] = ()
+    intro: bool = True
+    title: bool = True
+    drop_lines: tuple[str, ...] = ("Xem thêm:",)
+
+
+@dataclass(frozen=True)
+class PageText:
+    src_uri: str
+    title: str
+    meta: dict
+    body: str  # Markdown without front matter
+
+
+def page_url(src_uri: str) -> str:
+    """The URL MkDocs gives a page with ``use_directory_urls`` (the default)."""
+    stem, _ = posixpath.splitext(src_uri)
+    if posixpath.basename(stem) in ("index", "README"):
+        folder = posixpath.dirname(stem)
+        return f"{folder}/" if folder else ""
+    return f"{stem}/"
+
+
+def read_page(docs_dir: Path, src_uri: str) -> PageText:
+    path = docs_dir / src_uri
+    if not path.is_file():
+        raise ContentErrors(
+            [
+                ContentError(
+                    f"docs/{src_uri}",
+                    0,
+                    "Tài liệu in cần trang này nhưng không tìm thấy tệp.",
+                    "Tạo lại trang, hoặc sửa danh mục tài liệu in (scripts/nongthonmoi/handouts/catalog.py).",
+                )
+            ]
+        )
+    text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8"))
+    body, meta = get_data(text)
+    title = meta.get("title")
+    for line in body.splitlines():
+        match = _HEADING.match(line)
+        if match and len(match.group(1)) == 1:
+            title = title or match.group(2)
+            break
+    return PageText(src_uri, str(title or src_uri), meta, body)
+
+
+def _split_sections(body: str) -> tuple[str, str, list[tuple[str, str]]]:
+    """(title line, intro, [(h2 title, section text)]) of a Markdown body."""
+    title_line, intro, sections = "", [], []
+    current: list[str] = intro
+    fenced = False
+    for line in body.splitlines(keepends=True):
+        if _FENCE.match(line):
+            fenced = not fenced
+        match = None if fenced else _HEADING.match(line.rstrip("\n"))
+        if match and len(match.group(1)) == 1 and not title_line and not sections:
+            title_line = line
+            continue
+        if match and len(match.group(1)) == 2:
+            sections.append((match.group(2), [line]))
+            current = sections[-1][1]
+            continue
+        current.append(line)
+    return title_line, "".join(intro), [(name, "".join(lines)) for name, lines in sections]
+
+
+def select(page: PageText, part: Part) -> str:
+    """The Markdown of ``page`` that ``part`` asks for."""
+    title_line, intro, sections = _split_sections(page.body)
+    names = [name for name, _ in sections]
+    wanted = list(part.sections) if part.sections is not None else [n for n in names if n not in part.drop]
+    missing = [n for n in [*wanted, *part.drop] if n not in names]
+    if missing:
+        raise ContentErrors(
+            [
+                ContentError(
+                    f"docs/{page.src_uri}",
+                    0,
+                    f"Tài liệu in cần mục «{missing[0]}» nhưng trang không còn mục này.",
+                    "Nếu đã đổi tên mục, sửa tên đó trong scripts/nongthonmoi/handouts/catalog.py; các mục hiện có: "
+                    + "; ".join(f"«{n}»" for n in names)
+                    + ".",
+                )
+            ]
+        )
+    chunks = []
+    if part.title and title_line:
+        chunks.append(title_line)
+    if part.intro:
+        chunks.append(intro)
+    by_name = dict(sections)
+    chunks += [by_name[name] for name in wanted]
+    text = "\n".join(chunks)
+    if part.drop_lines:
+        kept = [
+            line for line in text.splitlines(keepends=True) if not line.lstrip().startswith(part.drop_lines)
+        ]
+        text = "".join(kept)
+    return text
+
+
+def keep_together(html: str) -> str:
+    """Never break a line inside «422-TB/HU» or «II.3.2»: printed as «04-» and
+    «ĐA/HU» on two lines they read badly and are no longer found by a search."""
+    pieces = _TAG.split(html)
+    for i in range(0, len(pieces), 2):
+        pieces[i] = _CODE.sub(r'<span class="nowrap">\1</span>', pieces[i])
+    return "".join(pieces)
+
+
+class Converter:
+    """Markdown to HTML with the extensions and settings of ``mkdocs.yml``."""
+
+    def __init__(self, extensions, extension_configs, site_url: str):
+        self.extensions = list(extensions)
+        self.extension_configs = dict(extension_configs)
+        self.site_url = site_url if site_url.endswith("/") else site_url + "/"
+        self._md = markdown.Markdown(extensions=self.extensions, extension_configs=self.extension_configs)
+
+    def to_html(self, text: str, src_uri: str, shift: int = 0) -> str:
+        """Convert; make page links absolute; demote headings by ``shift`` levels."""
+        self._md.reset()
+        html = self._md.convert(unicodedata.normalize("NFC", text))
+        html = _HREF.sub(lambda m: self._absolute(m, src_uri), html)
+        if shift:
+            html = _TAG_LEVEL.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", html)
+        return unicodedata.normalize("NFC", keep_together(html))
+
+    def url_of(self, src_uri: str, fragment: str = "") -> str:
+        return self.site_url + page_url(src_uri) + fragment
+
+    def _absolute(self, match: re.Match, src_uri: str) -> str:
+        target, fragment = match.group(1), match.group(2) or ""
+        if not target:
+            # An anchor on the same page: the handout has no such anchor, the site does.
+            return f'href="{self.url_of(src_uri, fragment)}"'
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target):
+            return match.group(0)
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), target))
+        if resolved.endswith(".md"):
+            return f'href="{self.url_of(resolved, fragment)}"'
+        return f'href="{self.site_url}{resolved}{fragment}"'
