@@ -25,6 +25,7 @@ from mkdocs.utils import get_relative_url
 from . import a11y, contentcheck, gitdates, offline
 from .saturday import site as saturday_site
 from .errors import ContentErrors
+from .handouts import Handouts
 from .materials import load_materials
 from .views import make_environment, vi_date
 
@@ -72,6 +73,7 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             config.edit_uri = None
         self.views = make_environment(self.root)
         self.dates = gitdates.last_commit_dates(self.root)
+        self.handouts = Handouts(self.root, config, self.materials, self.dates)
         # Dates MkDocs writes (sitemap, gzip headers) follow the last commit,
         # not the clock, so the same sources give the same bytes.
         head = gitdates.head_timestamp(self.root)
@@ -86,6 +88,8 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
     def on_files(self, files, *, config):
         # Saturday programme pages, calendars, feed and CSV reports (issue 4).
         saturday_site.generate(config, files, self.materials.saturday, self.root)
+        # Print handouts (PDF): rendered only when their inputs changed.
+        files = self.handouts.add_files(files, config)
         # The offline copy (a second build, zipped), linked from the home page.
         try:
             files.append(offline.site_file(config, self.command))
@@ -161,7 +165,8 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         view = page.meta.get("view")
         if view:
             parts.append(self.views.get_template(f"{view}.html").render(**context))
-        return "\n".join(parts)
+        # "Tải bản in" links, and the list on the "Tài liệu in" page.
+        return self.handouts.decorate("\n".join(parts), page)
 
     def on_page_context(self, context, *, page, config, nav):
         sources = page.meta.get("sources") or []
