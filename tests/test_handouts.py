@@ -1,0 +1,296 @@
+"""Print handouts, read back from the real PDFs of the built site.
+
+Text with pdftotext (exact NFC Vietnamese of the source), paper with pdfinfo,
+fonts with pdffonts, QR codes with pdftoppm + zbarimg; determinism and the
+cache with fresh renders.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import os
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from mkdocs.config import load_config
+
+from conftest import ROOT, copy_repo
+from nongthonmoi.handouts import HandoutBuilder, Settings
+from nongthonmoi.handouts.catalog import static_handouts
+from nongthonmoi.handouts.render import human_size
+from nongthonmoi.handouts.source import page_url, read_page, select
+from nongthonmoi.materials import load_materials
+
+pytestmark = pytest.mark.skipif(
+    not all(shutil.which(t) for t in ("pdftotext", "pdfinfo", "pdffonts", "pdftoppm", "zbarimg")),
+    reason="poppler-utils and zbar-tools are needed (bash scripts/run test installs them)",
+)
+
+HANDOUTS = {h.slug: h for h in static_handouts()}
+PAPER_PTS = {"A4": (595.28, 841.89), "A5": (419.53, 595.28)}
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000/")
+
+
+def run(*cmd: str) -> str:
+    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+
+
+def page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    info = run("pdfinfo", "-f", "1", "-l", "999", str(pdf))
+    return [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info)]
+
+
+def body_text(pdf: Path, columns: int = 1) -> str:
+    """Text in reading order, without the footer (page number, edition) in the
+    bottom margin; with ``columns``, each page is read column by column."""
+    sizes = page_sizes(pdf)
+    out = []
+    for number, (width, height) in enumerate(sizes, start=1):
+        step = width / columns
+        for column in range(columns):
+            crop = ["-x", str(int(column * step)), "-y", "0", "-W", str(int(step)), "-H", str(int(height - 40))]
+            pages = ["-f", str(number), "-l", str(number)]
+            out.append(run("pdftotext", "-enc", "UTF-8", *pages, *crop, str(pdf), "-"))
+    return "\n".join(out)
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def md_blocks(markdown: str) -> list[str]:
+    """Plain text of each paragraph, list item and heading of a Markdown text."""
+    blocks, current = [], []
+    for line in markdown.splitlines():
+        starts_block = re.match(r"^\s*(#{1,6} |[-*] |\d+\. |!!! |> )", line)
+        if not line.strip() or starts_block:
+            if current:
+                blocks.append(" ".join(current))
+            current = []
+        if line.strip():
+            current.append(line.strip())
+    if current:
+        blocks.append(" ".join(current))
+    out = []
+    for block in blocks:
+        text = re.sub(r"^!!! \w+ \"([^\"]*)\"", r"\1", block)
+        text = re.sub(r"\{[:#][^}]*\}", "", text)
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        text = re.sub(r"^(#{1,6} |[-*] (\[[ x]\] )?|\d+\. |> )", "", text)
+        text = re.sub(r"[*_`]|\\", "", text)
+        text = squash(text)
+        if text:
+            out.append(text)
+    return out
+
+
+def sentences(markdown: str) -> list[str]:
+    found = []
+    for block in md_blocks(markdown):
+        found += [s for s in re.split(r"(?<=[.;:])\s+", block) if len(s) > 3]
+    return found
+
+
+def source_markdown(slug: str) -> str:
+    handout = HANDOUTS[slug]
+    return "\n\n".join(select(read_page(ROOT / "docs", p.page), p) for p in handout.parts)
+
+
+@pytest.fixture(scope="module")
+def pdfs(site) -> dict[str, Path]:
+    folder = site / "tai-lieu-in"
+    return {slug: folder / f"{slug}.pdf" for slug in HANDOUTS}
+
+
+@pytest.mark.parametrize("slug", sorted(HANDOUTS))
+def test_text_is_the_source_text_in_nfc(pdfs, slug):
+    columns = 2 if HANDOUTS[slug].template == "leaflet.html" and HANDOUTS[slug].paper == "A4" else 1
+    text = body_text(pdfs[slug], columns)
+    assert unicodedata.is_normalized("NFC", text)
+    flat = squash(text)
+    expected = sentences(source_markdown(slug))
+    assert len(expected) > 10
+    missing = [s for s in expected if s not in flat]
+    assert not missing, missing[:3]
+
+
+def test_vietnamese_letters_survive(pdfs):
+    text = body_text(pdfs["thong-bao-422-tb-hu"]) + body_text(pdfs["ngay-thu-bay-a4"])
+    for letter in "ĐđƯươỜờễặỗỦủ":
+        assert letter in text, letter
+    for word in ("Đảng ủy", "Nguyễn Hữu Hưng", "mặt trận", "hỗ trợ", "đường thôn", "Ưu điểm"):
+        assert word in text, word
+
+
+@pytest.mark.parametrize("slug", sorted(HANDOUTS))
+def test_paper_size_is_as_declared(pdfs, slug):
+    sizes = page_sizes(pdfs[slug])
+    assert sizes
+    want = PAPER_PTS[HANDOUTS[slug].paper]
+    for width, height in sizes:
+        assert abs(width - want[0]) < 1 and abs(height - want[1]) < 1, (width, height)
+
+
+def test_a4_leaflet_is_one_sheet_two_sides_and_small(pdfs):
+    pdf = pdfs["ngay-thu-bay-a4"]
+    assert len(page_sizes(pdf)) == 2
+    assert pdf.stat().st_size <= 60 * 1024
+
+
+@pytest.mark.parametrize("slug", sorted(HANDOUTS))
+def test_body_text_size(pdfs, slug):
+    """Body text is at least 12 pt on A4 and 11 pt on A5.
+
+    pdftotext's word boxes are (ascent + descent) x size; both Noto Sans and
+    Noto Serif have ascent + descent = 1.362 em."""
+    minimum = {"A4": 12, "A5": 11}[HANDOUTS[slug].paper]
+    boxes = run("pdftotext", "-bbox", str(pdfs[slug]), "-")
+    sizes = [
+        (float(y1) - float(y0)) / 1.362
+        for y0, y1 in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', boxes)
+    ]
+    body = [size for size in sizes if size >= minimum - 0.05]
+    assert len(body) >= 0.7 * len(sizes), (len(body), len(sizes))
+
+
+@pytest.mark.parametrize("slug", sorted(HANDOUTS))
+def test_fonts_are_embedded_noto_subsets(pdfs, slug):
+    rows = run("pdffonts", str(pdfs[slug])).splitlines()[2:]
+    assert rows
+    for row in rows:
+        name, *rest = row.split()
+        # name, type..., encoding, emb, sub, uni, object, id
+        emb, sub, uni = rest[-5:-2]
+        assert (emb, sub, uni) == ("yes", "yes", "yes"), row
+        # A fallback font (a missing glyph such as ☐) would show up here.
+        assert "Noto-Sans" in name or "Noto-Serif" in name, row
+
+
+@pytest.mark.parametrize("slug", sorted(HANDOUTS))
+def test_page_numbers_edition_and_source(pdfs, slug):
+    pdf = pdfs[slug]
+    text = run("pdftotext", "-enc", "UTF-8", str(pdf), "-")
+    pages = len(page_sizes(pdf))
+    for n in range(1, pages + 1):
+        assert f"Trang {n}/{pages}" in text
+    assert re.search(r"Cập nhật ngày \d{2}/\d{2}/\d{4}", text)
+    assert "Thông báo số 422-TB/HU" in text or "Số 422-TB/HU" in text
+
+
+@pytest.mark.parametrize("slug", sorted(HANDOUTS))
+def test_qr_code_leads_to_the_page(pdfs, slug, tmp_path):
+    pdf = pdfs[slug]
+    run("pdftoppm", "-r", "150", "-png", str(pdf), str(tmp_path / "p"))
+    decoded = set()
+    for png in sorted(tmp_path.glob("p*.png")):
+        result = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True)
+        decoded |= set(result.stdout.split())
+    assert decoded == {SITE_URL + page_url(HANDOUTS[slug].home)}
+
+
+def test_tick_boxes_are_drawn_not_glyphs(pdfs):
+    text = run("pdftotext", "-enc", "UTF-8", str(pdfs["ho-gia-dinh"]), "-")
+    assert not set("☐☑✓✔□") & set(text)
+    # Every task item of the page is in the handout.
+    items = re.findall(r"^- \[ \] (.*)$", (ROOT / "docs/khang-trang-xanh-sach-dep/ho-gia-dinh.md").read_text(), re.M)
+    assert len(items) > 15
+    flat = squash(text)
+    assert all(squash(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", i)) in flat for i in items)
+
+
+def test_official_layout_of_the_notice(pdfs):
+    text = body_text(pdfs["thong-bao-422-tb-hu"])
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert lines[:2] == ["HUYỆN ỦY DI LINH", "Số 422-TB/HU"]
+    assert "Di Linh, ngày 02 tháng 3 năm 2023" in lines[:4]
+    assert "THÔNG BÁO" in lines[:6]
+    flat = squash(text)
+    for piece in ("Nơi nhận:", "- Lưu VP Huyện ủy.", "T/L BAN THƯỜNG VỤ", "PHÓ CHÁNH VĂN PHÒNG", "Nguyễn Hữu Hưng"):
+        assert piece in flat, piece
+
+
+def test_list_page_matches_the_pdfs(site, pdfs):
+    page = (site / "tai-lieu-in/index.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr>\s*<td><a href=\"([^\"]+)\"[^>]*>(.*?)</a></td>(.*?)</tr>", page, re.S)
+    listed = {href: [html_lib.unescape(c) for c in re.findall(r"<td>(.*?)</td>", rest)] for href, _, rest in rows}
+    for slug, pdf in pdfs.items():
+        kind, paper, pages, size, edition, _ = listed[f"{slug}.pdf"]
+        assert paper == HANDOUTS[slug].paper
+        assert int(pages) == len(page_sizes(pdf))
+        assert size == human_size(pdf.stat().st_size)
+
+
+def test_pages_link_to_their_handout(site):
+    for slug, handout in HANDOUTS.items():
+        for src in handout.pages:
+            page = site / page_url(src) / "index.html"
+            text = page.read_text(encoding="utf-8")
+            block = re.search(r'<div class="ntm-handout-links ntm-no-print">(.*?)</div>', text, re.S)
+            assert block, src
+            assert "Tải bản in" in block.group(1)
+            for href in re.findall(r'href="([^"]+)"', block.group(1)):
+                assert (page.parent / href).resolve().is_file(), href
+    css = (ROOT / "overrides/assets/stylesheets/print.css").read_text()
+    assert ".ntm-no-print" in css
+
+
+# --- determinism and cache (fresh renders through the builder) -------------------
+
+
+def builder_for(root: Path, cache: Path, **settings) -> HandoutBuilder:
+    config = load_config(str(root / "mkdocs.yml"))
+    base = Settings.from_config(config)
+    settings = Settings(**{**base.__dict__, **settings})
+    builder = HandoutBuilder(root, root / "docs", settings, load_materials(root), cache_dir=cache)
+    return builder
+
+
+def test_fresh_render_is_byte_identical_to_the_site(pdfs, tmp_path):
+    builder = builder_for(ROOT, tmp_path / "cache")
+    builder.handouts = [h for h in builder.handouts if h.slug in ("ngay-thu-bay-a4", "thong-bao-422-tb-hu")]
+    built = builder.build()
+    assert all(b.rendered for b in built)
+    for b in built:
+        assert b.path.read_bytes() == pdfs[b.handout.slug].read_bytes(), b.handout.slug
+
+
+def test_cache_skips_unchanged_and_rerenders_changed(tmp_path):
+    repo = copy_repo(tmp_path / "repo")
+    cache = tmp_path / "cache"
+    first = builder_for(repo, cache).build()
+    assert all(b.rendered for b in first)
+    again = builder_for(repo, cache).build()
+    assert not any(b.rendered for b in again)
+    page = repo / "docs/khang-trang-xanh-sach-dep/ho-gia-dinh.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("- [ ] Quét ngõ, cổng.", "- [ ] Quét sạch ngõ, cổng."), encoding="utf-8")
+    changed = builder_for(repo, cache)
+    third = changed.build()
+    assert sorted(b.handout.slug for b in third if b.rendered) == ["ho-gia-dinh", "ho-gia-dinh-a5"]
+    assert "Quét sạch ngõ, cổng." in squash(run("pdftotext", str(third[[b.handout.slug for b in third].index("ho-gia-dinh")].path), "-"))
+
+
+def test_nfd_source_prints_as_nfc(tmp_path):
+    repo = copy_repo(tmp_path / "repo")
+    page = repo / "docs/khang-trang-xanh-sach-dep/ho-gia-dinh.md"
+    page.write_text(unicodedata.normalize("NFD", page.read_text(encoding="utf-8")), encoding="utf-8")
+    builder = builder_for(repo, tmp_path / "cache")
+    builder.handouts = [h for h in builder.handouts if h.slug == "ho-gia-dinh"]
+    (built,) = builder.build()
+    text = run("pdftotext", "-enc", "UTF-8", str(built.path), "-")
+    assert unicodedata.is_normalized("NFC", text)
+    assert "Dọn chuồng trại" in text
+
+
+def test_qr_follows_site_url(tmp_path):
+    url = "https://nongthonmoi.example.vn/di-linh/"
+    builder = builder_for(ROOT, tmp_path / "cache", site_url=url)
+    builder.handouts = [h for h in builder.handouts if h.slug == "ho-gia-dinh-a5"]
+    (built,) = builder.build()
+    run("pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(built.path), str(tmp_path / "p"))
+    (png,) = tmp_path.glob("p*.png")
+    decoded = run("zbarimg", "-q", "--raw", str(png)).strip()
+    assert decoded == url + "khang-trang-xanh-sach-dep/ho-gia-dinh/"
