@@ -45,7 +45,14 @@ class Handouts:
         return files
 
     def for_page(self, src_uri: str) -> list[Built]:
-        return [b for b in self.built if src_uri in b.handout.pages and b.handout.group == "Tài liệu phát tay"]
+        return [b for b in self.built if src_uri in b.handout.pages]
+
+    def groups(self) -> list[tuple[str, list[Built]]]:
+        """Handouts by group, groups in catalog order (leaflets first)."""
+        groups: dict[str, list[Built]] = {}
+        for built in self.built:
+            groups.setdefault(built.handout.group, []).append(built)
+        return list(groups.items())
 
     def decorate(self, html: str, page) -> str:
         env = self.builder.env
@@ -60,7 +67,7 @@ class Handouts:
             return get_relative_url(page_url(built.handout.home) or ".", page.url)
 
         if src == LIST_PAGE:
-            listing = env.get_template("site/listing.html").render(built=self.built, link=link, page_link=page_link)
+            listing = env.get_template("site/listing.html").render(groups=self.groups(), link=link, page_link=page_link)
             return html + "\n" + listing
         mine = self.for_page(src)
         if not mine:
