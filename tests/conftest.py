@@ -48,3 +48,48 @@ def copy_repo(target: Path) -> Path:
 @pytest.fixture
 def scratch(tmp_path) -> Path:
     return copy_repo(tmp_path / "repo")
+
+
+# --- Browser tests (issue 6): the built site served on 127.0.0.1, real Chromium.
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+def serve_folder(folder: Path):
+    """An HTTP server for ``folder`` on 127.0.0.1 (free port), in a daemon thread."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="session")
+def served(site):
+    """Base URL of the built site, served on 127.0.0.1 for the session."""
+    server, url = serve_folder(site)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    assert Path(CHROMIUM).exists(), "Debian chromium is missing: bash scripts/run test installs it"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -28,8 +28,9 @@ FOLDER = "nong-thon-moi-di-linh"
 SHIM = "assets/javascripts/iframe-worker/shim.js"
 
 # Not needed from file://: source maps, the JSON index (the offline plugin
-# writes search/search_index.js), sitemaps, and lunr languages other than
-# Vietnamese (the worker loads only the stemmer support and lunr.vi).
+# writes search/search_index.js), sitemaps, 404.html (served by web servers
+# only, with absolute links), and lunr languages other than Vietnamese (the
+# worker loads only the stemmer support and lunr.vi).
 _LUNR_KEEP = {"lunr.stemmer.support.min.js", "lunr.vi.min.js"}
 
 
@@ -49,7 +50,7 @@ def configure(config) -> None:
 
 
 def _wanted(rel: str) -> bool:
-    if rel == ZIP_PATH or rel.endswith(".map") or rel.startswith("sitemap.xml"):
+    if rel in (ZIP_PATH, "404.html") or rel.endswith(".map") or rel.startswith("sitemap.xml"):
         return False
     if rel == "search/search_index.json":
         return False
