@@ -259,8 +259,12 @@ class HandoutBuilder:
             return []
         if len(jobs) == 1 or self.workers == 1:
             return [_timed_render(job) for job in jobs]
+        # Import WeasyPrint once here: forked workers inherit it instead of each
+        # paying the import.
+        import weasyprint  # noqa: F401
+
         with ProcessPoolExecutor(max_workers=min(self.workers, len(jobs))) as pool:
-            return list(pool.map(_timed_render, jobs, chunksize=max(1, len(jobs) // (4 * self.workers))))
+            return list(pool.map(_timed_render, jobs))
 
     # --- cache ------------------------------------------------------------
 
