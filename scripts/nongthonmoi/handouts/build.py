@@ -31,6 +31,9 @@ from .source import Converter, read_page, select
 log = logging.getLogger("mkdocs.plugins.nongthonmoi.handouts")
 
 CACHE_VERSION = "1"
+# Cache entries no build has used for this long are deleted (housekeeping
+# only: nothing read from the clock ever reaches a PDF).
+CACHE_MAX_AGE_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -244,6 +247,7 @@ class HandoutBuilder:
             "reused": sorted(b.handout.slug for b in self.built if not b.rendered),
             "seconds": round(elapsed, 3),
         }
+        self._prune()
         (self.cache_dir / "last-build.json").write_text(json.dumps(self.stats, ensure_ascii=False, indent=1) + "\n")
         log.info(
             "Tài liệu in: %d tệp, dựng lại %d, dùng lại %d (%.2f giây).",
@@ -273,10 +277,21 @@ class HandoutBuilder:
         try:
             data = json.loads(meta.read_text())
             if pdf.stat().st_size == data["size"]:
+                os.utime(meta)  # "used recently", for _prune
                 return data
         except (OSError, ValueError, KeyError):
             pass
         return None
+
+    def _prune(self) -> None:
+        limit = time.time() - CACHE_MAX_AGE_DAYS * 86400
+        for meta in self.cache_dir.glob("*.json"):
+            try:
+                if meta.name != "last-build.json" and meta.stat().st_mtime < limit:
+                    meta.unlink()
+                    meta.with_suffix(".pdf").unlink(missing_ok=True)
+            except OSError:
+                pass
 
     def _store(self, key: str, pdf: bytes, meta: dict) -> None:
         for suffix, content in ((".pdf", pdf), (".json", json.dumps(meta).encode())):
