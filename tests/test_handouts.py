@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -145,6 +146,21 @@ def test_a4_leaflet_is_one_sheet_two_sides_and_small(pdfs):
     pdf = pdfs["ngay-thu-bay-a4"]
     assert len(page_sizes(pdf)) == 2
     assert pdf.stat().st_size <= 60 * 1024
+
+
+def test_a5_leaflet_is_one_folded_a4_sheet(pdfs):
+    assert len(page_sizes(pdfs["ngay-thu-bay-a5"])) == 4
+
+
+@pytest.mark.parametrize("slug", sorted(PAGE_HANDOUTS))
+def test_edition_date_is_the_last_commit_of_the_inputs(pdfs, slug):
+    handout = HANDOUTS[slug]
+    paths = [f"docs/{p}" for p in handout.pages] + list(handout.sources)
+    stamp = run("git", "-C", str(ROOT), "log", "-1", "--format=%ct", "--", *paths).strip()
+    if not stamp:
+        pytest.skip("inputs not committed yet")
+    expected = datetime.fromtimestamp(int(stamp) + 7 * 3600, tz=timezone.utc).strftime("%d/%m/%Y")
+    assert f"Cập nhật ngày {expected}" in run("pdftotext", "-enc", "UTF-8", str(pdfs[slug]), "-")
 
 
 @pytest.mark.parametrize("slug", sorted(HANDOUTS))

@@ -25,8 +25,9 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 _HREF = re.compile(r'href="([^"#]*)(#[^"]*)?"')
 _TAG_LEVEL = re.compile(r"<(/?)h([1-6])\b")
 _TAG = re.compile(r"(<[^>]*>)")
-# Document numbers and section numbers: 422-TB/HU, 04-ĐA/HU, 36/KH-UBND, II.3.2
-_CODE = re.compile(r"(?<![\w&#])(\w+(?:[-/.]\w+)+)")
+# Document numbers and section numbers: 422-TB/HU, 04-ĐA/HU, 36/KH-UBND, II.3.2;
+# and a spaced dash between words ("Giáo dục - Đào tạo"), which must not end a line.
+_CODE = re.compile(r"(?<![\w&#])(\w+(?:[-/.]\w+)+|\w+ ?[-–] \w+)")
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,9 @@ def select(page: PageText, part: Part) -> str:
 
 
 def keep_together(html: str) -> str:
-    """Never break a line inside «422-TB/HU» or «II.3.2»: printed as «04-» and
-    «ĐA/HU» on two lines they read badly and are no longer found by a search."""
+    """Never break a line inside «422-TB/HU» or «II.3.2», nor after the dash of
+    «Giáo dục - Đào tạo»: split over two lines they read badly, and a line that
+    ends in «-» is taken for a hyphenated word by text extraction and search."""
     pieces = _TAG.split(html)
     for i in range(0, len(pieces), 2):
         pieces[i] = _CODE.sub(r'<span class="nowrap">\1</span>', pieces[i])
