@@ -79,7 +79,7 @@ def main(argv=None) -> int:
     root = args.root.resolve()
     cores = os.cpu_count() or 1
 
-    with tempfile.TemporaryDirectory(prefix="ntm-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="ntm-handout-bench-") as tmp:
         tmp = Path(tmp)
         repo = _copy_repo(root, tmp / "repo")
 
