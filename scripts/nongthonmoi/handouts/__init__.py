@@ -67,12 +67,12 @@ class Handouts:
             return get_relative_url(page_url(built.handout.home) or ".", page.url)
 
         if src == LIST_PAGE:
-            listing = env.get_template("site/listing.html").render(groups=self.groups(), link=link, page_link=page_link)
+            listing = env.get_template("web/listing.html").render(groups=self.groups(), link=link, page_link=page_link)
             return html + "\n" + listing
         mine = self.for_page(src)
         if not mine:
             return html
         # A plain str: adding Markup to the page HTML would escape the page.
-        links = str(env.get_template("site/links.html").render(built=mine, link=link))
+        links = str(env.get_template("web/links.html").render(built=mine, link=link))
         head, sep, body = html.partition("</h1>")
         return head + sep + links + body if sep else links + html

@@ -118,7 +118,7 @@ class HandoutBuilder:
 
     def toolchain_hash(self) -> str:
         digest = hashlib.sha256(f"handouts cache {CACHE_VERSION}\n{_weasyprint_version()}\n".encode())
-        _hash_tree(digest, self.print_dir, skip=("site",))  # site/: web snippets, not in the PDFs
+        _hash_tree(digest, self.print_dir, skip=("web",))  # web/: snippets for the site pages, not in the PDFs
         _hash_tree(digest, self.root / "overrides" / "assets" / "fonts")
         _hash_tree(digest, Path(__file__).resolve().parent, "*.py")
         return digest.hexdigest()
