@@ -19,6 +19,7 @@ from mkdocs.utils import get_relative_url
 
 from ..errors import ContentErrors
 from .build import Built, HandoutBuilder, Settings
+from .source import page_url
 
 LIST_PAGE = "tai-lieu-in.md"
 
@@ -34,6 +35,7 @@ class Handouts:
         except ContentErrors as exc:
             raise PluginError(str(exc)) from None
         self.built: list[Built] = []
+        self.files = None
 
     def add_files(self, files, config):
         try:
@@ -42,6 +44,7 @@ class Handouts:
             raise PluginError(str(exc)) from None
         for built in self.built:
             files.append(File.generated(config, built.handout.file, abs_src_path=str(built.path)))
+        self.files = files
         return files
 
     def for_page(self, src_uri: str) -> list[Built]:
@@ -62,9 +65,11 @@ class Handouts:
             return get_relative_url(built.handout.file, page.url)
 
         def page_link(built: Built) -> str:
-            from .source import page_url
-
-            return get_relative_url(page_url(built.handout.home) or ".", page.url)
+            # The page's own URL: folder URLs on the site, .html files in the
+            # offline copy (use_directory_urls: false).
+            target = self.files.get_file_from_path(built.handout.home) if self.files else None
+            url = target.url if target is not None else page_url(built.handout.home)
+            return get_relative_url(url or ".", page.url)
 
         if src == LIST_PAGE:
             listing = env.get_template("web/listing.html").render(groups=self.groups(), link=link, page_link=page_link)
