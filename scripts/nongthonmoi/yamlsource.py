@@ -19,6 +19,11 @@ from .errors import ContentError, ContentErrors
 Location = tuple[Any, ...]
 
 
+# libyaml's parser when PyYAML has it: same nodes and marks, about six times
+# faster, which matters with thousands of weekly plan files.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class _Constructor(yaml.constructor.SafeConstructor):
     """SafeLoader's scalar rules (dates, ints, bools) without building trees."""
 
@@ -50,7 +55,7 @@ def load_yaml(path: Path, display: str) -> YamlSource:
     # search and PDF text, so text is normalised once, here.
     text = unicodedata.normalize("NFC", text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

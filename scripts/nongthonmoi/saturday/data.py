@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -43,15 +44,31 @@ class SaturdayData:
     results: dict[Key, SaturdayResult]
     staff_lists: list[StaffList]
 
-    @property
+    @cached_property
     def saturdays(self) -> list[date]:
         return sorted({d for _, d in self.plans})
 
+    @cached_property
+    def _by_unit(self) -> dict[str, list[SaturdayPlan]]:
+        index: dict[str, list[SaturdayPlan]] = {}
+        for key in sorted(self.plans):
+            index.setdefault(key[0], []).append(self.plans[key])
+        return index
+
+    @cached_property
+    def _by_date(self) -> dict[date, list[SaturdayPlan]]:
+        index: dict[date, list[SaturdayPlan]] = {}
+        for key in sorted(self.plans):
+            index.setdefault(key[1], []).append(self.plans[key])
+        return index
+
     def plans_of(self, unit_id: str) -> list[SaturdayPlan]:
-        return sorted((p for (u, _), p in self.plans.items() if u == unit_id), key=lambda p: p.date)
+        """The unit's plans, oldest first."""
+        return self._by_unit.get(unit_id, [])
 
     def plans_on(self, saturday: date) -> list[SaturdayPlan]:
-        return [p for (_, d), p in sorted(self.plans.items()) if d == saturday]
+        """Plans for one Saturday, by unit id."""
+        return self._by_date.get(saturday, [])
 
     def staff_lists_on(self, saturday: date) -> list[StaffList]:
         return [s for s in self.staff_lists if s.saturday == saturday]

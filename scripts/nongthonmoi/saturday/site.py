@@ -182,7 +182,7 @@ def page_specs(data: SaturdayData, today: date) -> list[PageSpec]:
                     units_file,
                     agencies_file,
                     *(plan_path(p.unit, p.date) for p in data.plans_on(saturday)),
-                    *(result_path(u, d) for u, d in sorted(data.results) if d == saturday),
+                    *(result_path(p.unit, p.date) for p in data.plans_on(saturday) if (p.unit, p.date) in data.results),
                     *(staff_list_path(s.agency, s.saturday) for s in data.staff_lists_on(saturday)),
                 ],
                 lambda saturday=saturday: ctx.saturday_detail(data, saturday),

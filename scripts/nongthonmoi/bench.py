@@ -1,0 +1,308 @@
+"""Benchmark of the Saturday pages at district scale (not a test).
+
+    .venv/bin/python -m nongthonmoi.bench [--years 3] [--small-years 1] [--keep]
+
+Generates a synthetic district (19 units, 183 hamlets, weekly plans, results
+and staff lists; every file ``vi_du: true``) into a temporary copy of the
+repository's config and docs, then measures in one run:
+
+- a full build with the nongthonmoi plugin, at two corpus sizes (is the cost
+  linear in the number of plans?);
+- a plain Material for MkDocs build of the same pages already rendered as
+  Markdown (same mkdocs.yml without the nongthonmoi plugin), and the ratio;
+- peak memory (max RSS of the build process), output size, largest page;
+- ``mkdocs serve --dirty`` (what ``ntm serve`` runs): time from saving one
+  plan to the end of the rebuild.
+
+Left out, so the figures are those of the Saturday pages: the offline zip
+(offline.py, a second build of the whole site in a subprocess, roughly
+doubling a release build) and the print handouts (PDF, issue 5, with their
+own benchmark).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+FIRST_SATURDAY = date(2023, 3, 4)
+HAMLETS_TOTAL = 183
+
+# Runs one build in a fresh process. Print handouts (issue 5, PDFs with
+# their own benchmark) are left out; "single" also replaces the offline zip
+# (a second whole-site build) by an empty placeholder.
+_ISOLATE = r"""
+from mkdocs.structure.files import File
+import nongthonmoi.offline as offline
+try:
+    import nongthonmoi.handouts as handouts
+    handouts.Handouts.add_files = lambda self, files, config: files
+except ImportError:
+    pass
+"""
+
+_BUILD = _ISOLATE + r"""
+import sys, time
+mode, config_file, site_dir = sys.argv[1:4]
+if mode == "single":
+    offline.site_file = lambda config, command: File.generated(config, offline.ZIP_PATH, content=b"")
+from mkdocs.config import load_config
+from mkdocs.commands.build import build
+config = load_config(config_file, site_dir=site_dir, strict=False)
+config.plugins.on_startup(command="build", dirty=False)
+build(config)
+config.plugins.on_shutdown()
+"""
+
+_SERVE = _ISOLATE + r"""
+import sys
+offline.site_file = lambda config, command: File.generated(config, offline.ZIP_PATH, content=b"")
+from mkdocs.commands.serve import serve
+serve(config_file=sys.argv[1], dev_addr=sys.argv[2], livereload=True, build_type="dirty", watch=[sys.argv[3]])
+"""
+
+
+# --- synthetic corpus --------------------------------------------------------
+
+UNITS = [("thi-tran-di-linh", "Di Linh", "thị trấn")] + [
+    (slug, name, "xã")
+    for slug, name in [
+        ("bao-thuan", "Bảo Thuận"), ("dinh-lac", "Đinh Lạc"), ("dinh-trang-hoa", "Đinh Trang Hòa"),
+        ("dinh-trang-thuong", "Đinh Trang Thượng"), ("gia-bac", "Gia Bắc"), ("gia-hiep", "Gia Hiệp"),
+        ("gung-re", "Gung Ré"), ("hoa-bac", "Hòa Bắc"), ("hoa-nam", "Hòa Nam"), ("hoa-ninh", "Hòa Ninh"),
+        ("hoa-trung", "Hòa Trung"), ("lien-dam", "Liên Đầm"), ("son-dien", "Sơn Điền"), ("tam-bo", "Tam Bố"),
+        ("tan-chau", "Tân Châu"), ("tan-lam", "Tân Lâm"), ("tan-nghia", "Tân Nghĩa"), ("tan-thuong", "Tân Thượng"),
+    ]
+]
+TASKS = [
+    ("don-duong", "Phát quang, quét dọn đường thôn", "km", ["Dao phát", "chổi", "cào"]),
+    ("khoi-thong-cong", "Khơi thông cống rãnh", "m", ["Cuốc", "xẻng", "xe rùa"]),
+    ("trong-hoa", "Trồng hoa dọc đường", "cây", ["Cuốc", "bình tưới"]),
+    ("don-rac", "Dọn điểm rác tự phát", "điểm", ["Cào", "bao đựng rác"]),
+]
+
+
+def _hamlets() -> dict[str, list[str]]:
+    base, extra = divmod(HAMLETS_TOTAL, len(UNITS))
+    return {
+        slug: [f"{'to-dan-pho' if kind == 'thị trấn' else 'thon'}-{k}" for k in range(1, base + (i < extra) + 1)]
+        for i, (slug, _, kind) in enumerate(UNITS)
+    }
+
+
+def write_corpus(root: Path, weeks: int, seed: int = 4) -> int:
+    """Write materials for ``weeks`` Saturdays; return the number of plans."""
+    rnd = random.Random(seed)
+    materials = root / "materials"
+    for kind in ("ke-hoach", "ket-qua", "danh-sach"):
+        shutil.rmtree(materials / kind, ignore_errors=True)
+    hamlets = _hamlets()
+    lines = ["# Synthetic benchmark data (nongthonmoi.bench).", "don_vi:"]
+    for slug, name, kind in UNITS:
+        label = "Tổ dân phố" if kind == "thị trấn" else "Thôn"
+        lines += [f"  - ma: {slug}", f"    ten: {name}", f"    loai: {kind}", "    thon_vi_du: true", "    thon:"]
+        for h in hamlets[slug]:
+            lines += [f"      - ma: {h}", f"        ten: {label} {h.rsplit('-', 1)[1]}", f"        loai: {label.lower()}"]
+    (materials / "don-vi.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    agencies = re.findall(r"(?m)^  - ma: (\S+)", (REPO / "materials/co-quan.yml").read_text(encoding="utf-8"))
+    names = re.findall(r"(?m)^    ten: (.+)$", (REPO / "materials/co-quan.yml").read_text(encoding="utf-8"))
+    support = {a: [u for j, (u, _, _) in enumerate(UNITS) if j % len(agencies) == i] for i, a in enumerate(agencies)}
+    lines = ["phan_cong_vi_du: true", "co_quan:"]
+    for a, n in zip(agencies, names):
+        lines += [f"  - ma: {a}", f"    ten: {n}", "    ho_tro_xa:"] + [f"      - {u}" for u in support[a]]
+    (materials / "co-quan.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    helper = {u: a for a, us in support.items() for u in us}
+    plans = 0
+    for week in range(weeks):
+        day = FIRST_SATURDAY + timedelta(weeks=week)
+        for slug, _, kind in UNITS:
+            hs = hamlets[slug]
+            tasks = rnd.sample(TASKS, 2)
+            text = [
+                "vi_du: true", f"xa: {slug}", f"ngay: {day}", f"ngay_lap: {day - timedelta(days=4)}",
+                f"noi_dung: {tasks[0][1]}; {tasks[1][1].lower()}", "thoi_gian:", "  bat_dau: 7h00", "  ket_thuc: 10h30",
+                "chi_dao: Chủ tịch UBND xã", "to_chuc: Trưởng các thôn", "phan_viec:",
+            ]
+            amounts = []
+            for tid, desc, unit, tools in tasks:
+                amount = rnd.randint(1, 300) if unit in ("m", "cây") else rnd.randint(1, 5)
+                amounts.append(amount)
+                where = rnd.sample(hs, 2)
+                text += [
+                    f"  - ma: {tid}", f"    noi_dung: {desc}", "    khoi_luong:", f"      so: {amount}", f"      don_vi_tinh: {unit}",
+                    f"    thon: [{', '.join(where)}]", f"    cong_cu: [{', '.join(tools)}]",
+                    "    thanh_phan: [Hộ dân các thôn, Đoàn viên thanh niên]", f"    don_vi_ho_tro: [{helper[slug]}]",
+                ]
+            text += ["thu_gom_rac:", "  thu_gom: Gom về điểm tập kết đầu thôn", "  xu_ly: Chở đến nơi xử lý",
+                     "  khoi_luong:", "    so: 1.5", "    don_vi_tinh: tấn"]
+            path = materials / "ke-hoach" / slug / f"{day}.yml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("\n".join(text) + "\n", encoding="utf-8")
+            plans += 1
+            total = 150 + 40 * len(hs)
+            result = [
+                "vi_du: true", f"xa: {slug}", f"ngay: {day}", f"so_ho_tham_gia: {rnd.randint(total // 4, total)}",
+                f"tong_so_ho: {total}", f"can_bo_xa: {rnd.randint(8, 25)}", "co_quan_tham_gia:",
+                f"  - co_quan: {helper[slug]}", f"    so_nguoi: {rnd.randint(2, 9)}", "khoi_luong_da_lam:",
+            ]
+            for (tid, *_), amount in zip(tasks, amounts):
+                result += [f"  - phan_viec: {tid}", f"    da_lam: {rnd.randint(0, amount)}"]
+            path = materials / "ket-qua" / slug / f"{day}.yml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("\n".join(result) + "\n", encoding="utf-8")
+        for agency, units in support.items():
+            staff = ["vi_du: true", f"co_quan: {agency}", f"ngay_thu_bay: {day}", f"ngay_gui: {day - timedelta(days=3)}", "phan_bo:"]
+            for u in units:
+                staff += [f"  - xa: {u}", "    nguoi:", "      - ho_ten: Cán bộ 1 (ví dụ)", "      - ho_ten: Cán bộ 2 (ví dụ)"]
+            path = materials / "danh-sach" / agency / f"{day}.yml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("\n".join(staff) + "\n", encoding="utf-8")
+    return plans
+
+
+def make_project(base: Path) -> Path:
+    root = base / "repo"
+    root.mkdir()
+    for name in ("docs", "overrides"):
+        shutil.copytree(REPO / name, root / name)
+    (root / "materials").mkdir()
+    shutil.copy(REPO / "materials/van-ban.yml", root / "materials/van-ban.yml")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+# --- measurements ------------------------------------------------------------
+
+
+def timed(args: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall time (s) and peak memory (KiB) of one child process."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # The log goes to a file: a pipe nobody reads while waiting would fill up and block the build.
+    with tempfile.TemporaryFile() as log:
+        start = time.perf_counter()
+        proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            log.seek(0)
+            raise SystemExit(f"build failed: {' '.join(args)}\n{log.read().decode()[-3000:]}")
+    return elapsed, usage.ru_maxrss
+
+
+def build(root: Path, site: Path, mode: str = "single", config: str = "mkdocs.yml") -> tuple[float, int]:
+    shutil.rmtree(site, ignore_errors=True)
+    return timed([sys.executable, "-c", _BUILD, mode, str(root / config), str(site)], root)
+
+
+def plain_project(root: Path, site: Path) -> str:
+    """Docs plus every generated page as Markdown, config without the plugin."""
+    docs = root / "docs-plain"
+    shutil.rmtree(docs, ignore_errors=True)
+    shutil.copytree(root / "docs", docs)
+    shutil.copytree(root / ".cache/generated/pages", docs, dirs_exist_ok=True)
+    for folder in ("bao-cao", "lich"):
+        shutil.copytree(site / folder, docs / folder, dirs_exist_ok=True)
+    shutil.copy(site / "feed.xml", docs / "feed.xml")
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("  - nongthonmoi\n", "", 1).replace("docs_dir: docs\n", "docs_dir: docs-plain\n", 1)
+    text += "\nnot_in_nav: |\n  /xa/\n  /thu-bay/\n"
+    (root / "mkdocs-plain.yml").write_text(text, encoding="utf-8")
+    return "mkdocs-plain.yml"
+
+
+def site_figures(site: Path) -> tuple[int, int, str, int]:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    pages = [p for p in files if p.suffix == ".html"]
+    largest = max(pages, key=lambda p: p.stat().st_size)
+    return sum(p.stat().st_size for p in files), len(pages), largest.relative_to(site).as_posix(), largest.stat().st_size
+
+
+def serve_rebuild(root: Path) -> tuple[float, float]:
+    """Start ``mkdocs serve --dirty``; return (first build s, edit-to-rebuilt s)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SERVE, str(root / "mkdocs.yml"), f"127.0.0.1:{port}", str(root / "materials")],
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        start = time.perf_counter()
+        _wait_for(proc, "Serving on")
+        first = time.perf_counter() - start
+        time.sleep(2)  # let the watcher settle
+        plan = sorted((root / "materials/ke-hoach/gung-re").glob("*.yml"))[-1]
+        text = plan.read_text(encoding="utf-8")
+        edited = time.perf_counter()
+        plan.write_text(text.replace("chi_dao: Chủ tịch UBND xã", "chi_dao: Phó Chủ tịch UBND xã"), encoding="utf-8")
+        _wait_for(proc, "Documentation built")
+        rebuilt = time.perf_counter() - edited
+        return first, rebuilt
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _wait_for(proc, marker: str, timeout: float = 900) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            raise SystemExit("mkdocs serve stopped")
+        if marker in line:
+            return
+    raise SystemExit(f"timed out waiting for {marker!r}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m nongthonmoi.bench")
+    parser.add_argument("--years", type=int, default=3)
+    parser.add_argument("--small-years", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args(argv)
+    base = Path(tempfile.mkdtemp(prefix="ntm-bench-"))
+    try:
+        root = make_project(base)
+        rows = []
+        for years in (args.small_years, args.years):
+            plans = write_corpus(root, 52 * years)
+            ours, rss = build(root, base / "site")
+            total, pages, largest, largest_size = site_figures(base / "site")
+            plain_cfg = plain_project(root, base / "site")
+            plain, plain_rss = build(root, base / "plain", config=plain_cfg)
+            rows.append((years, plans, pages, ours, plain, rss, plain_rss, total, largest, largest_size))
+            print(
+                f"{years} year(s): {plans} plans, {pages} HTML pages | nongthonmoi build {ours:.1f} s "
+                f"({ours / plans * 1000:.1f} s per 1000 plans), plain Material {plain:.1f} s, ratio {ours / plain:.2f} | "
+                f"peak memory {rss / 1024:.0f} MiB (plain {plain_rss / 1024:.0f} MiB) | output {total / 2**20:.1f} MiB | "
+                f"largest page {largest} {largest_size / 1024:.1f} KiB",
+                flush=True,
+            )
+        first, rebuilt = serve_rebuild(root)
+        print(f"mkdocs serve --dirty: first build {first:.1f} s; one plan edited -> rebuilt in {rebuilt:.2f} s "
+              f"(save to 'Documentation built', watcher delay included)", flush=True)
+        small, big = rows[0], rows[-1]
+        print(f"linearity: {small[3] / small[1] * 1000:.1f} vs {big[3] / big[1] * 1000:.1f} s per 1000 plans")
+    finally:
+        if args.keep:
+            print(f"kept {base}")
+        else:
+            shutil.rmtree(base, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""``ntm new-plan`` and the generated-page cache behind ``ntm serve --dirty``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_ntm
+
+
+@pytest.fixture
+def materials_copy(tmp_path) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "materials", root / "materials")
+    return root
+
+
+def test_new_plan_copies_the_previous_week_with_dates_moved(materials_copy):
+    root = materials_copy
+    result = run_ntm(root, "new-plan", "gung-re", "--date", "2023-03-25")
+    assert result.returncode == 0, result.stderr
+    new = root / "materials/ke-hoach/gung-re/2023-03-25.yml"
+    old = (root / "materials/ke-hoach/gung-re/2023-03-18.yml").read_text(encoding="utf-8")
+    text = new.read_text(encoding="utf-8")
+    assert "ngay: 2023-03-25\n" in text
+    assert "ngay: 2023-03-18" not in text
+    # Same work and quantities as last week; only the dates changed.
+    changed = [(a, b) for a, b in zip(old.splitlines(), text.splitlines()) if a != b]
+    assert [a.split(":")[0] for a, _ in changed] == ["ngay", "ngay_lap"]
+    # Results are not copied.
+    assert not (root / "materials/ket-qua/gung-re/2023-03-25.yml").exists()
+    # The new file passes the check as it is.
+    check = run_ntm(root, "check")
+    assert "materials/ke-hoach/gung-re/2023-03-25.yml" not in check.stderr
+
+
+def test_new_plan_refuses_to_overwrite(materials_copy):
+    path = materials_copy / "materials/ke-hoach/gung-re/2023-03-18.yml"
+    before = path.read_bytes()
+    result = run_ntm(materials_copy, "new-plan", "gung-re", "--date", "2023-03-18")
+    assert result.returncode != 0
+    assert "không ghi đè" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_new_plan_rejects_unknown_commune_and_non_saturday(materials_copy):
+    assert "Không có xã, thị trấn mã «khong-co»" in run_ntm(materials_copy, "new-plan", "khong-co").stderr
+    result = run_ntm(materials_copy, "new-plan", "gung-re", "--date", "2023-03-26")
+    assert result.returncode != 0 and "không phải thứ Bảy" in result.stderr
+
+
+def test_new_plan_defaults_to_the_saturday_after_the_last_plan(materials_copy):
+    from nongthonmoi.saturday.scaffold import new_plan
+
+    path = new_plan(materials_copy, "hoa-ninh", today=date(2023, 3, 15))
+    assert path.name == "2023-03-25.yml"  # 18/03 already has a plan
+    path = new_plan(materials_copy, "tan-lam", today=date(2023, 3, 15))
+    assert path.name == "2023-03-18.yml"  # no plan yet: the coming Saturday
+    assert "xa: tan-lam" in path.read_text(encoding="utf-8")
+
+
+def test_generated_pages_are_rewritten_only_when_their_text_changes(materials_copy):
+    """What makes ``mkdocs serve --dirty`` rebuild only the pages an edit touched."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    from nongthonmoi.saturday import data as saturday_data
+    from nongthonmoi.saturday import site as saturday_site
+
+    root = materials_copy
+    shutil.copytree(ROOT / "overrides", root / "overrides")
+    shutil.copytree(ROOT / "docs", root / "docs")
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
+    config.plugins._current_plugin = None  # normally set by MkDocs while a plugin runs
+
+    def generate() -> dict[str, int]:
+        saturday_site.generate(config, Files([]), saturday_data.load(root), root)
+        out = root / ".cache/generated/pages"
+        return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*.md")}
+
+    first = generate()
+    for path in (root / ".cache/generated/pages").rglob("*.md"):
+        os.utime(path, ns=(1, 1))  # mark every page "old"
+    plan = root / "materials/ke-hoach/hoa-ninh/2023-03-11.yml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("chi_dao: Phó Chủ tịch", "chi_dao: Chủ tịch"), encoding="utf-8")
+    second = generate()
+    rewritten = sorted(k for k in second if second[k] != 1)
+    assert rewritten == ["xa/hoa-ninh/2023-03-11.md"]
+    assert first.keys() == second.keys()
