@@ -13,6 +13,9 @@ from html import escape
 from markupsafe import Markup
 
 WIDTH = 640
+# Beyond this many Saturdays, time charts show months: a readable line and a
+# page that stays light after years of weekly reports.
+MAX_POINTS = 40
 
 
 def percent(value: float | None) -> str:
@@ -62,8 +65,13 @@ def participation_bars(chart_id: str, rows: list[tuple[str, float | None]], titl
     return _frame(chart_id, height, title, desc, body)
 
 
-def participation_line(chart_id: str, points: list[tuple[date, float]], title: str, desc: str) -> Markup:
-    """Rate over time: a solid line with round markers; values labelled where they fit."""
+def participation_line(
+    chart_id: str, points: list[tuple[date, float]], title: str, desc: str, monthly: bool = False
+) -> Markup:
+    """Rate over time: a solid line with round markers; values labelled where they fit.
+
+    ``monthly``: points are months (labelled mm/yyyy), not single Saturdays.
+    """
     height, left, right, top, bottom = 260, 48, 20, 20, 50
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     body = []
@@ -92,8 +100,20 @@ def participation_line(chart_id: str, points: list[tuple[date, float]], title: s
         if i in shown:
             body.append(f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" font-size="11">{percent(value)}</text>')
             body.append(
-                f'<text x="{x:.1f}" y="{height - bottom + 18}" text-anchor="middle" font-size="11">{day:%d/%m}</text>'
+                f'<text x="{x:.1f}" y="{height - bottom + 18}" text-anchor="middle" font-size="11">{day:%m/%Y}</text>'
+                if monthly
+                else f'<text x="{x:.1f}" y="{height - bottom + 18}" text-anchor="middle" font-size="11">{day:%d/%m}</text>'
             )
-            if i == 0 or i == n - 1 or points[i - 1][0].year != day.year:
+            if not monthly and (i == 0 or i == n - 1 or points[i - 1][0].year != day.year):
                 body.append(f'<text x="{x:.1f}" y="{height - bottom + 32}" text-anchor="middle" font-size="11">{day.year}</text>')
     return _frame(chart_id, height, title, desc, body)
+
+
+def by_month(points: list[tuple[date, int, int]]) -> list[tuple[date, float]]:
+    """(Saturday, joined, total) -> (first day of month, joined/total for the month)."""
+    months: dict[date, list[int]] = {}
+    for day, joined, total in points:
+        sums = months.setdefault(day.replace(day=1), [0, 0])
+        sums[0] += joined
+        sums[1] += total
+    return [(month, j / t) for month, (j, t) in sorted(months.items()) if t]

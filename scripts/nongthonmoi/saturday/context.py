@@ -85,13 +85,16 @@ def units_index(data: SaturdayData) -> dict:
 def unit_detail(data: SaturdayData, unit: Unit) -> dict:
     plans = data.plans_of(unit.id)
     rows = [(p, data.results.get((unit.id, p.date))) for p in plans]
-    points = [(p.date, r.rate) for p, r in rows if r is not None]
+    reported = [(p.date, r.households_joined, r.households_total) for p, r in rows if r is not None]
+    monthly = len(reported) > charts.MAX_POINTS
+    points = charts.by_month(reported) if monthly else [(d, j / t) for d, j, t in reported]
     chart = charts.participation_line(
         f"xa-{unit.id}",
         points,
         f"Tỷ lệ hộ tham gia ngày thứ Bảy, {unit.full_name}",
-        f"Tỷ lệ hộ dân tham gia qua {len(points)} ngày thứ Bảy có báo cáo"
-        + (f", từ {points[0][0]:%d/%m/%Y} đến {points[-1][0]:%d/%m/%Y}." if points else "."),
+        f"Tỷ lệ hộ dân tham gia{' theo tháng' if monthly else ''}, qua {len(reported)} ngày thứ Bảy có báo cáo"
+        + (f", từ {reported[0][0]:%d/%m/%Y} đến {reported[-1][0]:%d/%m/%Y}." if reported else "."),
+        monthly=monthly,
     )
     return {
         "unit": unit,
@@ -214,11 +217,20 @@ def results_overview(data: SaturdayData) -> dict:
         by_unit.append({"unit": unit, "reports": len(results), "rate": _rate(results),
                         "joined": sum(r.households_joined for r in results),
                         "total": sum(r.households_total for r in results)})
-    over_time = []
-    for saturday in data.saturdays:
-        results = [r for (_, d), r in data.results.items() if d == saturday]
-        if results:
-            over_time.append({"saturday": saturday, "reports": len(results), "rate": _rate(results)})
+    by_date: dict[date, list[SaturdayResult]] = {}
+    for (_, day), result in sorted(data.results.items()):
+        by_date.setdefault(day, []).append(result)
+    reported = [
+        (day, sum(r.households_joined for r in rs), sum(r.households_total for r in rs)) for day, rs in sorted(by_date.items())
+    ]
+    monthly = len(reported) > charts.MAX_POINTS
+    if monthly:
+        counts: dict[date, int] = {}
+        for day in by_date:
+            counts[day.replace(day=1)] = counts.get(day.replace(day=1), 0) + 1
+        over_time = [{"saturday": m, "reports": counts[m], "rate": v} for m, v in charts.by_month(reported)]
+    else:
+        over_time = [{"saturday": d, "reports": len(by_date[d]), "rate": j / t} for d, j, t in reported]
     bars = charts.participation_bars(
         "ket-qua-xa",
         [(row["unit"].full_name, row["rate"]) for row in by_unit],
@@ -229,12 +241,15 @@ def results_overview(data: SaturdayData) -> dict:
     line = charts.participation_line(
         "ket-qua-thoi-gian",
         [(row["saturday"], row["rate"]) for row in over_time],
-        "Tỷ lệ hộ tham gia toàn huyện theo từng ngày thứ Bảy",
-        f"Tỷ lệ hộ dân tham gia của các xã có báo cáo, qua {len(over_time)} ngày thứ Bảy.",
+        "Tỷ lệ hộ tham gia toàn huyện theo " + ("tháng" if monthly else "từng ngày thứ Bảy"),
+        f"Tỷ lệ hộ dân tham gia của các xã có báo cáo, qua {len(reported)} ngày thứ Bảy"
+        + (f", gộp theo {len(over_time)} tháng." if monthly else "."),
+        monthly=monthly,
     )
     return {
         "by_unit": by_unit,
         "over_time": list(reversed(over_time)),
+        "monthly": monthly,
         "bars": bars,
         "line": line,
         "example": any(r.is_example for r in data.results.values()),

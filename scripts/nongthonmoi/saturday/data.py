@@ -130,11 +130,13 @@ def load(root: Path) -> SaturdayData:
         errors += exc.errors
 
     plans: dict[Key, SaturdayPlan] = {}
+    broken: set[Key] = set()  # plans already reported: their results are not checked against them
     for folder, saturday, path, display in _dated_files(root, PLANS_DIR, errors):
         try:
             source, plan = _load(path, display, SaturdayPlan)
         except ContentErrors as exc:
             errors += exc.errors
+            broken.add((folder, saturday))
             continue
         errors += _check_file_name(source, folder, saturday, ("xa", plan.unit), ("ngay", plan.date), "xã")
         if units is not None and agencies is not None:
@@ -149,7 +151,8 @@ def load(root: Path) -> SaturdayData:
             errors += exc.errors
             continue
         errors += _check_file_name(source, folder, saturday, ("xa", result.unit), ("ngay", result.date), "xã")
-        errors += _check_result(result, source, plans.get((folder, saturday)), agencies)
+        plan = plans.get((folder, saturday))
+        errors += _check_result(result, source, plan, agencies, plan_reported=(folder, saturday) in broken)
         results[(folder, saturday)] = result
 
     staff_lists: list[StaffList] = []
@@ -328,7 +331,9 @@ def _unknown_agency(source, loc, agency_id, agencies: AgencyRegistry) -> Content
     )
 
 
-def _check_result(result: SaturdayResult, source, plan: SaturdayPlan | None, agencies) -> list[ContentError]:
+def _check_result(
+    result: SaturdayResult, source, plan: SaturdayPlan | None, agencies, plan_reported: bool = False
+) -> list[ContentError]:
     errors = []
     if result.households_joined > result.households_total:
         errors.append(
@@ -346,6 +351,8 @@ def _check_result(result: SaturdayResult, source, plan: SaturdayPlan | None, age
         for index, turnout in enumerate(result.agencies):
             if turnout.agency not in known:
                 errors.append(_unknown_agency(source, ("co_quan_tham_gia", index, "co_quan"), turnout.agency, agencies))
+    if plan is None and plan_reported:
+        return errors  # the plan file has its own errors; say nothing twice
     if plan is None:
         errors.append(
             _error(

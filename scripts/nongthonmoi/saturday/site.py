@@ -5,8 +5,9 @@ Jinja view in ``overrides/views/saturday/`` into a Markdown file under
 ``.cache/generated/``; the file is rewritten only when its text changes, so
 ``mkdocs serve --dirty`` (what ``ntm serve`` runs) rebuilds only the pages an
 edit really touched (MkDocs compares the source and output modification
-times). Inputs are fingerprinted too, so unchanged pages are not even
-re-rendered within one serve session.
+times). Inputs (data files' size and modification time, templates, code) are
+fingerprinted too, and the fingerprints kept in ``.fingerprints.json``, so
+unchanged pages are not even re-rendered.
 
 Addresses:
 
@@ -254,17 +255,29 @@ def generate(config, files: Files, data: SaturdayData, root: Path) -> None:
         return stat_cache[rel]
 
     templates = sorted((p.name, p.stat().st_mtime_ns) for p in views.glob("*.html"))
+    # The code that computes what pages show counts as an input too.
+    package = Path(__file__).resolve().parent
+    code = sorted((p.name, p.stat().st_mtime_ns) for p in [*package.glob("*.py"), *package.parent.glob("models/*.py")])
     # Adding or removing a plan changes links and lists on many pages.
     structure = hashlib.sha256(
-        repr((templates, sorted(known), config.use_directory_urls, data.saturdays)).encode()
+        repr((templates, code, sorted(known), config.use_directory_urls, data.saturdays)).encode()
     ).hexdigest()
+    # Fingerprints of the last build, kept on disk so the next process (a new
+    # build, or the first build of ``mkdocs serve``) skips unchanged pages too.
+    state_file = out_dir / ".fingerprints.json"
+    try:
+        saved = json.loads(state_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        saved = {}
+    state: dict[str, str] = {}
 
     for spec in specs:
         fingerprint = hashlib.sha256(
             repr((structure, spec.extra_key, [(s, stat(s)) for s in spec.sources])).encode()
         ).hexdigest()
+        state[spec.src_uri] = fingerprint
         path = out_dir / spec.src_uri
-        if _RENDERED.get(str(path)) == fingerprint and path.is_file():
+        if fingerprint in (_RENDERED.get(str(path)), saved.get(spec.src_uri)) and path.is_file():
             continue
         page_file = pages[spec.src_uri]
 
@@ -278,6 +291,7 @@ def generate(config, files: Files, data: SaturdayData, root: Path) -> None:
         _write_if_changed(path, _front_matter(spec) + body)
         _RENDERED[str(path)] = fingerprint
 
+    _write_if_changed(state_file, json.dumps(state, indent=0, sort_keys=True))
     _remove_stale(out_dir, set(pages))
     for file in known.values():
         files.append(file)
