@@ -99,13 +99,7 @@ def test_offline_links_point_to_files_in_the_copy(unpacked):
                 continue
             if not target.is_file():
                 missing.append((page.relative_to(unpacked).as_posix(), href))
-    # Known, owned by the handouts (issue 5): handouts/source.py page_url()
-    # assumes folder URLs, so the list of print handouts links "huong-dan/"
-    # instead of "huong-dan/index.html" in the offline copy.
-    handouts = [m for m in missing if m[0] == "tai-lieu-in.html" and m[1].endswith("/")]
-    assert [m for m in missing if m not in handouts] == []
-    if handouts:
-        pytest.xfail(f"handout list links folder URLs in the offline copy: {handouts[:2]}")
+    assert missing == []
 
 
 def test_offline_copy_navigates_and_searches_from_file_urls(chromium, unpacked):
