@@ -237,11 +237,6 @@ def generate(config, files: Files, data: SaturdayData, root: Path) -> None:
         pages[spec.src_uri] = File.generated(
             config, spec.src_uri, abs_src_path=str(out_dir / spec.src_uri), inclusion=inclusion
         )
-    statics = _static_files(config, data, pages)
-    known = {**pages, **statics}
-
-    env = make_environment(root)
-    _add_filters(env)
     views = root / "overrides" / "views" / "saturday"
     stat_cache: dict[str, tuple] = {}
 
@@ -258,10 +253,20 @@ def generate(config, files: Files, data: SaturdayData, root: Path) -> None:
     # The code that computes what pages show counts as an input too.
     package = Path(__file__).resolve().parent
     code = sorted((p.name, p.stat().st_mtime_ns) for p in [*package.glob("*.py"), *package.parent.glob("models/*.py")])
+    everything = sorted({s for spec in specs for s in spec.sources})
+    inputs = hashlib.sha256(
+        repr((code, config.site_url, config.use_directory_urls, [(s, stat(s)) for s in everything])).encode()
+    ).hexdigest()
+    statics = _STATICS.get((str(root), inputs))
+    if statics is None:
+        statics = _STATICS[(str(root), inputs)] = _static_contents(config, data, pages)
+    statics = {name: File.generated(config, name, content=body) for name, body in statics.items()}
+    known = {**pages, **statics}
     # Adding or removing a plan changes links and lists on many pages.
     structure = hashlib.sha256(
         repr((templates, code, sorted(known), config.use_directory_urls, data.saturdays)).encode()
     ).hexdigest()
+    env = _environment(root)
     # Fingerprints of the last build, kept on disk so the next process (a new
     # build, or the first build of ``mkdocs serve``) skips unchanged pages too.
     state_file = out_dir / ".fingerprints.json"
@@ -305,7 +310,22 @@ def _remove_stale(out_dir: Path, wanted: set[str]) -> None:
             path.unlink(missing_ok=True)
 
 
-def _static_files(config, data: SaturdayData, pages: dict[str, File]) -> dict[str, File]:
+# Per process (one ``mkdocs serve`` session): the calendars, feed and CSV of
+# the last data seen, and one Jinja environment per repository (it reloads a
+# template when its file changes).
+_STATICS: dict[tuple[str, str], dict[str, bytes]] = {}
+_ENVIRONMENTS: dict[str, object] = {}
+
+
+def _environment(root: Path):
+    env = _ENVIRONMENTS.get(str(root))
+    if env is None:
+        env = _ENVIRONMENTS[str(root)] = make_environment(root)
+        _add_filters(env)
+    return env
+
+
+def _static_contents(config, data: SaturdayData, pages: dict[str, File]) -> dict[str, bytes]:
     site_url = config.site_url or "http://localhost:8000/"
     if not site_url.endswith("/"):
         site_url += "/"
@@ -313,18 +333,14 @@ def _static_files(config, data: SaturdayData, pages: dict[str, File]) -> dict[st
     def absolute(plan) -> str:
         return site_url + pages[plan_page(plan.unit, plan.date)].url
 
-    out: dict[str, File] = {}
+    _STATICS.clear()  # keep only the newest set
+    out: dict[str, bytes] = {}
     for saturday in data.saturdays:
-        name = report_file(saturday)
-        out[name] = File.generated(config, name, content=report.report_csv(data, saturday))
+        out[report_file(saturday)] = report.report_csv(data, saturday)
     for unit in data.units.units:
-        name = calendar_file(unit.id)
-        body = ics.unit_calendar(unit, data.plans_of(unit.id), absolute, UID_DOMAIN)
-        out[name] = File.generated(config, name, content=body)
+        out[calendar_file(unit.id)] = ics.unit_calendar(unit, data.plans_of(unit.id), absolute, UID_DOMAIN)
     plans = list(data.plans.values())
-    out[FEED_FILE] = File.generated(
-        config, FEED_FILE, content=feed.plans_feed(plans, data.units, site_url, absolute, site_url + FEED_FILE)
-    )
+    out[FEED_FILE] = feed.plans_feed(plans, data.units, site_url, absolute, site_url + FEED_FILE)
     return out
 
 
