@@ -72,7 +72,12 @@ def cmd_serve(args) -> int:
     # --dirty: after the first build, rebuild only pages whose source changed;
     # generated pages are files in .cache/generated/ rewritten only when their
     # text changes (see saturday/site.py), so one YAML edit re-renders a few pages.
-    command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "--watch", "materials", "-a", args.addr]
+    # --no-strict: MkDocs warns on every dirty build, which strict mode would
+    # turn into an abort; the preview shows warnings, `ntm check` and the build stay strict.
+    command = [
+        sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "--no-strict",
+        "--watch", "materials", "-a", args.addr,
+    ]
     return subprocess.call(command, cwd=root)
 
 

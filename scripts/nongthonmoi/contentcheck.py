@@ -116,17 +116,31 @@ def check_text(text: str, display: str, markdown: bool) -> list[ContentError]:
     return errors
 
 
+# (path, size, mtime_ns, markdown) -> problems found. ``mkdocs serve`` checks
+# again on every reload; with thousands of weekly plan files only the saved
+# file needs reading.
+_CHECKED: dict[tuple, list[ContentError]] = {}
+
+
 def check_tree(root: Path, docs_dir: Path | None = None) -> list[ContentError]:
     docs_dir = docs_dir or root / "docs"
     errors: list[ContentError] = []
     targets = [(p, True) for p in sorted(docs_dir.rglob("*.md"))]
     targets += [(p, False) for p in sorted((root / "materials").rglob("*.yml"))]
     for path, markdown in targets:
+        stat = path.stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns, markdown)
+        if key in _CHECKED:
+            errors += _CHECKED[key]
+            continue
         display = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        found: list[ContentError] = []
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
-            errors.append(ContentError(display, 1, "Tệp không phải UTF-8.", "Lưu lại tệp với bảng mã UTF-8."))
-            continue
-        errors += check_text(text, display, markdown)
+            found.append(ContentError(display, 1, "Tệp không phải UTF-8.", "Lưu lại tệp với bảng mã UTF-8."))
+        else:
+            found = check_text(text, display, markdown)
+        _CHECKED[key] = found
+        errors += found
     return errors
