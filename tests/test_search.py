@@ -105,6 +105,9 @@ def test_with_and_without_diacritics_find_the_same_pages(page):
         ("04-ĐA/HU", "/van-ban/04-da-hu/", 1),
         ("xanh sach dep", "/khang-trang-xanh-sach-dep/", 1),
         ("422 tb hu", "/van-ban/422-tb-hu/", 1),
+        # A commune's name opens the commune, not one of its weekly plan pages.
+        ("gung re", "/xa/gung-re/", 1),
+        ("Gung Ré", "/xa/gung-re/", 1),
     ],
 )
 def test_query_finds_the_expected_page(page, query, expected, within):

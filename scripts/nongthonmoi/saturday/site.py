@@ -52,6 +52,7 @@ class PageSpec:
     sources: list[str]
     context: Callable[[], dict]  # built only when the page must be re-rendered
     extra_key: str = ""
+    search_boost: float | None = None
 
 
 def reference_date() -> date:
@@ -152,6 +153,9 @@ def page_specs(data: SaturdayData, today: date) -> list[PageSpec]:
                     *(result_path(unit.id, p.date) for p in plans if (unit.id, p.date) in data.results),
                 ],
                 lambda unit=unit: ctx.unit_detail(data, unit),
+                # A search for a commune's name should open the commune first,
+                # not one of its many weekly plan pages.
+                search_boost=1.5,
             )
         )
         for plan in plans:
@@ -202,6 +206,8 @@ def _front_matter(spec: PageSpec) -> str:
     # JSON is valid YAML and needs no escaping rules of its own.
     lines = ["---", f"title: {json.dumps(spec.title, ensure_ascii=False)}"]
     lines.append(f"description: {json.dumps(spec.description, ensure_ascii=False)}")
+    if spec.search_boost:
+        lines += ["search:", f"  boost: {spec.search_boost}"]
     lines.append("sources:")
     lines += [f"  - {s}" for s in dict.fromkeys(spec.sources)]
     lines.append("---")
