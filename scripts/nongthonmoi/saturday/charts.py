@@ -12,7 +12,9 @@ from html import escape
 
 from markupsafe import Markup
 
-WIDTH = 640
+# Charts are drawn at about a phone's width and shown at their natural size
+# (never scaled up), so their text stays at body size on a 360 px screen.
+WIDTH = 380
 # Beyond this many Saturdays, time charts show months: a readable line and a
 # page that stays light after years of weekly reports.
 MAX_POINTS = 40
@@ -27,7 +29,7 @@ def percent(value: float | None) -> str:
 
 def _frame(chart_id: str, height: int, title: str, desc: str, body: list[str]) -> Markup:
     head = (
-        f'<svg class="ntm-chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
+        f'<svg class="ntm-chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" '
         f'aria-labelledby="{chart_id}-t {chart_id}-d" xmlns="http://www.w3.org/2000/svg" '
         f'font-size="13" font-family="inherit">'
         f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(desc)}</desc>'
@@ -37,7 +39,7 @@ def _frame(chart_id: str, height: int, title: str, desc: str, body: list[str]) -
 
 def participation_bars(chart_id: str, rows: list[tuple[str, float | None]], title: str, desc: str) -> Markup:
     """One hatched horizontal bar per commune; the rate is written after the bar."""
-    label_w, bar_w, row_h, top = 170, 370, 24, 24
+    label_w, bar_w, row_h, top = 150, 170, 24, 24
     height = top + row_h * len(rows) + 8
     body = [
         f'<defs><pattern id="{chart_id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
@@ -72,7 +74,7 @@ def participation_line(
 
     ``monthly``: points are months (labelled mm/yyyy), not single Saturdays.
     """
-    height, left, right, top, bottom = 260, 48, 20, 20, 50
+    height, left, right, top, bottom = 240, 44, 24, 20, 50
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     body = []
     for tick in (0, 25, 50, 75, 100):
@@ -92,8 +94,8 @@ def participation_line(
         + " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         + '"/>'
     )
-    # Label every point when few; otherwise about a dozen evenly spaced ones.
-    every = max(1, -(-n // 12))
+    # Label every point when few; otherwise about six evenly spaced ones.
+    every = max(1, -(-n // 6))
     shown = set(range(0, n, every)) | {n - 1}
     for i, ((day, value), (x, y)) in enumerate(zip(points, coords)):
         body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{4 if n <= 40 else 2.5}" fill="#fff" stroke="#000" stroke-width="2"/>')
