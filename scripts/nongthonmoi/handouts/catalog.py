@@ -8,7 +8,7 @@ build stops and names the section to fix here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .source import Part
@@ -59,49 +59,33 @@ _LEAFLET_TITLE = "Ngày thứ Bảy vì nông thôn mới, đô thị văn minh"
 
 
 def static_handouts() -> list[Handout]:
+    leaflet = Handout(
+        slug="ngay-thu-bay-a4",
+        title=_LEAFLET_TITLE,
+        kind="Tờ rơi (2 mặt)",
+        paper="A4",
+        template="leaflet.html",
+        home="huong-dan/index.md",
+        parts=_LEAFLET_PARTS,
+        document="422-tb-hu",
+    )
+    household = Handout(
+        slug="ho-gia-dinh",
+        title="Khang trang, xanh, sạch, đẹp: việc của hộ gia đình",
+        kind="Phiếu đánh dấu",
+        paper="A4",
+        template="checklist.html",
+        home="khang-trang-xanh-sach-dep/ho-gia-dinh.md",
+        parts=(Part("khang-trang-xanh-sach-dep/ho-gia-dinh.md", title=False),),
+        document="422-tb-hu",
+        fields=("Hộ gia đình", "Thôn, tổ dân phố"),
+    )
     return [
-        Handout(
-            slug="ngay-thu-bay-a4",
-            title=_LEAFLET_TITLE,
-            kind="Tờ rơi (2 mặt)",
-            paper="A4",
-            template="leaflet.html",
-            home="huong-dan/index.md",
-            parts=_LEAFLET_PARTS,
-            document="422-tb-hu",
-        ),
-        Handout(
-            slug="ngay-thu-bay-a5",
-            title=_LEAFLET_TITLE,
-            kind="Tờ rơi",
-            paper="A5",
-            template="leaflet.html",
-            home="huong-dan/index.md",
-            parts=_LEAFLET_PARTS,
-            document="422-tb-hu",
-        ),
-        Handout(
-            slug="ho-gia-dinh",
-            title="Khang trang, xanh, sạch, đẹp: việc của hộ gia đình",
-            kind="Phiếu đánh dấu",
-            paper="A4",
-            template="checklist.html",
-            home="khang-trang-xanh-sach-dep/ho-gia-dinh.md",
-            parts=(Part("khang-trang-xanh-sach-dep/ho-gia-dinh.md", title=False),),
-            document="422-tb-hu",
-            fields=("Hộ gia đình", "Thôn, tổ dân phố"),
-        ),
-        Handout(
-            slug="ho-gia-dinh-a5",
-            title="Khang trang, xanh, sạch, đẹp: việc của hộ gia đình",
-            kind="Phiếu đánh dấu",
-            paper="A5",
-            template="checklist.html",
-            home="khang-trang-xanh-sach-dep/ho-gia-dinh.md",
-            parts=(Part("khang-trang-xanh-sach-dep/ho-gia-dinh.md", title=False),),
-            document="422-tb-hu",
-            fields=("Hộ gia đình", "Thôn, tổ dân phố"),
-        ),
+        leaflet,
+        # The same text on A5, for communes that print on A4 folded in two.
+        replace(leaflet, slug="ngay-thu-bay-a5", kind="Tờ rơi", paper="A5"),
+        household,
+        replace(household, slug="ho-gia-dinh-a5", paper="A5"),
         Handout(
             slug="co-quan-truong-hoc",
             title="Khang trang, xanh, sạch, đẹp: việc của cơ quan, đơn vị, trường học",
