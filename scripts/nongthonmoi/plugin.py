@@ -60,6 +60,11 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
         self.docs_dir = Path(config.docs_dir)
+        # Dates MkDocs writes (sitemap, gzip headers) follow the last commit,
+        # not the clock, so the same sources give the same bytes.
+        head = gitdates.head_timestamp(self.root)
+        if head is not None:
+            os.environ.setdefault("SOURCE_DATE_EPOCH", str(head))
         try:
             self.materials = load_materials(self.root, self.docs_dir)
             if self.config.check_content:
@@ -74,11 +79,6 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         self.views = make_environment(self.root)
         self.dates = gitdates.last_commit_dates(self.root)
         self.handouts = Handouts(self.root, config, self.materials, self.dates)
-        # Dates MkDocs writes (sitemap, gzip headers) follow the last commit,
-        # not the clock, so the same sources give the same bytes.
-        head = gitdates.head_timestamp(self.root)
-        if head is not None:
-            os.environ.setdefault("SOURCE_DATE_EPOCH", str(head))
         if offline.is_offline_build():
             offline.configure(config)
         if self.command == "build":
@@ -169,7 +169,7 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         return self.handouts.decorate("\n".join(parts), page)
 
     def on_page_context(self, context, *, page, config, nav):
-        sources = page.meta.get("sources") or []
+        sources = list(page.meta.get("sources") or [])
         if page.file.abs_src_path:
             src = Path(page.file.abs_src_path).resolve()
             if src.is_relative_to(self.root):
