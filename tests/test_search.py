@@ -108,6 +108,9 @@ def test_with_and_without_diacritics_find_the_same_pages(page):
         # A commune's name opens the commune, not one of its weekly plan pages.
         ("gung re", "/xa/gung-re/", 1),
         ("Gung Ré", "/xa/gung-re/", 1),
+        # The Wednesday deadline for agency staff lists, typed without diacritics.
+        ("danh sach can bo", "/huong-dan/lich-hang-tuan/", 3),
+        ("ke hoach tuan", "/huong-dan/ke-hoach-tuan/", 1),
     ],
 )
 def test_query_finds_the_expected_page(page, query, expected, within):

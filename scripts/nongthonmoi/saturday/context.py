@@ -206,6 +206,7 @@ def this_saturday(data: SaturdayData, coming: date, today: date) -> dict:
         "upcoming": [d for d in data.saturdays if d >= coming],
         "known": data.saturdays,
         "example": _example(*(r["plan"] for r in rows)),
+        "latest_example": bool(latest) and _example(*data.plans_on(latest[-1])),
         "site": site,
     }
 

@@ -53,6 +53,7 @@ class PageSpec:
     context: Callable[[], dict]  # built only when the page must be re-rendered
     extra_key: str = ""
     search_boost: float | None = None
+    search_exclude: bool = False
 
 
 def reference_date() -> date:
@@ -174,6 +175,10 @@ def page_specs(data: SaturdayData, today: date) -> list[PageSpec]:
                         *(staff_list_path(s.agency, s.saturday) for s in data.staff_lists_on(plan.date)),
                     ],
                     lambda unit=unit, plan=plan: ctx.plan_detail(data, unit, plan),
+                    # The Saturday page shows every commune's plan for the day and
+                    # is indexed; leaving the thousands of single-plan pages out
+                    # keeps the index small for phones and the results readable.
+                    search_exclude=True,
                 )
             )
     for saturday in data.saturdays:
@@ -206,7 +211,9 @@ def _front_matter(spec: PageSpec) -> str:
     # JSON is valid YAML and needs no escaping rules of its own.
     lines = ["---", f"title: {json.dumps(spec.title, ensure_ascii=False)}"]
     lines.append(f"description: {json.dumps(spec.description, ensure_ascii=False)}")
-    if spec.search_boost:
+    if spec.search_exclude:
+        lines += ["search:", "  exclude: true"]
+    elif spec.search_boost:
         lines += ["search:", f"  boost: {spec.search_boost}"]
     lines.append("sources:")
     lines += [f"  - {s}" for s in dict.fromkeys(spec.sources)]
