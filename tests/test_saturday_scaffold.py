@@ -68,7 +68,7 @@ def test_new_plan_defaults_to_the_saturday_after_the_last_plan(materials_copy):
 def test_generated_pages_are_rewritten_only_when_their_text_changes(materials_copy):
     """What makes ``mkdocs serve --dirty`` rebuild only the pages an edit touched."""
     from mkdocs.config import load_config
-    from mkdocs.structure.files import Files
+    from mkdocs.structure.files import get_files
 
     from nongthonmoi.saturday import data as saturday_data
     from nongthonmoi.saturday import site as saturday_site
@@ -80,7 +80,7 @@ def test_generated_pages_are_rewritten_only_when_their_text_changes(materials_co
     config.plugins._current_plugin = None  # normally set by MkDocs while a plugin runs
 
     def generate() -> dict[str, int]:
-        saturday_site.generate(config, Files([]), saturday_data.load(root), root)
+        saturday_site.generate(config, get_files(config), saturday_data.load(root), root)
         out = root / ".cache/generated/pages"
         return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*.md")}
 
