@@ -48,19 +48,20 @@ class SaturdayData:
     def saturdays(self) -> list[date]:
         return sorted({d for _, d in self.plans})
 
-    @cached_property
-    def _by_unit(self) -> dict[str, list[SaturdayPlan]]:
-        index: dict[str, list[SaturdayPlan]] = {}
+    def _group_plans(self, part: int) -> dict:
+        """Plans grouped by one part of their (unit, date) key, in key order."""
+        index: dict = {}
         for key in sorted(self.plans):
-            index.setdefault(key[0], []).append(self.plans[key])
+            index.setdefault(key[part], []).append(self.plans[key])
         return index
 
     @cached_property
+    def _by_unit(self) -> dict[str, list[SaturdayPlan]]:
+        return self._group_plans(0)
+
+    @cached_property
     def _by_date(self) -> dict[date, list[SaturdayPlan]]:
-        index: dict[date, list[SaturdayPlan]] = {}
-        for key in sorted(self.plans):
-            index.setdefault(key[1], []).append(self.plans[key])
-        return index
+        return self._group_plans(1)
 
     def plans_of(self, unit_id: str) -> list[SaturdayPlan]:
         """The unit's plans, oldest first."""
