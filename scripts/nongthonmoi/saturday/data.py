@@ -132,37 +132,21 @@ def load(root: Path) -> SaturdayData:
 
     plans: dict[Key, SaturdayPlan] = {}
     broken: set[Key] = set()  # plans already reported: their results are not checked against them
-    for folder, saturday, path, display in _dated_files(root, PLANS_DIR, errors):
-        try:
-            source, plan = _load(path, display, SaturdayPlan)
-        except ContentErrors as exc:
-            errors += exc.errors
-            broken.add((folder, saturday))
-            continue
+    for (folder, saturday), source, plan in _dated_records(root, PLANS_DIR, SaturdayPlan, errors, broken):
         errors += _check_file_name(source, folder, saturday, ("xa", plan.unit), ("ngay", plan.date), "xã")
         if units is not None and agencies is not None:
             errors += _check_plan(plan, source, units, agencies)
         plans[(folder, saturday)] = plan
 
     results: dict[Key, SaturdayResult] = {}
-    for folder, saturday, path, display in _dated_files(root, RESULTS_DIR, errors):
-        try:
-            source, result = _load(path, display, SaturdayResult)
-        except ContentErrors as exc:
-            errors += exc.errors
-            continue
+    for (folder, saturday), source, result in _dated_records(root, RESULTS_DIR, SaturdayResult, errors):
         errors += _check_file_name(source, folder, saturday, ("xa", result.unit), ("ngay", result.date), "xã")
         plan = plans.get((folder, saturday))
         errors += _check_result(result, source, plan, agencies, plan_reported=(folder, saturday) in broken)
         results[(folder, saturday)] = result
 
     staff_lists: list[StaffList] = []
-    for folder, saturday, path, display in _dated_files(root, STAFF_DIR, errors):
-        try:
-            source, staff = _load(path, display, StaffList)
-        except ContentErrors as exc:
-            errors += exc.errors
-            continue
+    for (folder, saturday), source, staff in _dated_records(root, STAFF_DIR, StaffList, errors):
         errors += _check_file_name(
             source, folder, saturday, ("co_quan", staff.agency), ("ngay_thu_bay", staff.saturday), "cơ quan"
         )
@@ -207,6 +191,23 @@ def _dated_files(root: Path, kind: str, errors: list[ContentError]):
             )
             continue
         yield parts[0], saturday, path, display
+
+
+def _dated_records(root: Path, kind: str, model, errors: list[ContentError], failed: set | None = None):
+    """Yield ((folder, date), source, record) for each valid file of a dated kind.
+
+    Files that do not load are reported in ``errors`` (and their key added to
+    ``failed``) and skipped.
+    """
+    for folder, saturday, path, display in _dated_files(root, kind, errors):
+        try:
+            source, record = _load(path, display, model)
+        except ContentErrors as exc:
+            errors += exc.errors
+            if failed is not None:
+                failed.add((folder, saturday))
+            continue
+        yield (folder, saturday), source, record
 
 
 def _check_file_name(source, folder, file_date, id_field, date_field, what) -> list[ContentError]:
