@@ -100,7 +100,9 @@ def participation_line(
     for i, ((day, value), (x, y)) in enumerate(zip(points, coords)):
         body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{4 if n <= 40 else 2.5}" fill="#fff" stroke="#000" stroke-width="2"/>')
         if i in shown:
-            body.append(f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" font-size="11">{percent(value)}</text>')
+            # End labels lean inwards so they do not sit on the axis labels.
+            anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
+            body.append(f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="{anchor}" font-size="11">{percent(value)}</text>')
             body.append(
                 f'<text x="{x:.1f}" y="{height - bottom + 18}" text-anchor="middle" font-size="11">{day:%m/%Y}</text>'
                 if monthly
