@@ -8,25 +8,29 @@ supports is not in the sources: the assignment is example data
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
-from .base import Model, Slug, Text
+from .base import Model, Slug, Text, UnitId
 
 
 class Agency(Model):
-    id: Slug = Field(alias="ma", description="Mã không dấu, ví dụ «phong-nn-ptnt».")
-    name: Text = Field(alias="ten", description="Tên cơ quan, đơn vị, ví dụ «Phòng Nông nghiệp và PTNT».")
-    supports: list[Slug] = Field(
-        default_factory=list, alias="ho_tro_xa", description="Mã các xã, thị trấn cơ quan được phân công hỗ trợ."
+    model_config = ConfigDict(title="Cơ quan, đơn vị", json_schema_extra={"description": "Một cơ quan, đơn vị của huyện cử người về xã ngày thứ Bảy."})
+
+    id: Slug = Field(alias="ma", title="Mã cơ quan", description="Mã không dấu, ví dụ «phong-nn-ptnt».")
+    name: Text = Field(alias="ten", title="Tên cơ quan, đơn vị", description="Tên cơ quan, đơn vị, ví dụ «Phòng Nông nghiệp và PTNT».")
+    supports: list[UnitId] = Field(
+        default_factory=list, alias="ho_tro_xa", title="Xã, thị trấn được phân công hỗ trợ", description="Mã các xã, thị trấn cơ quan được phân công hỗ trợ."
     )
 
 
 class AgencyRegistry(Model):
+    model_config = ConfigDict(title="Danh sách cơ quan, đơn vị", json_schema_extra={"description": "Các cơ quan, đơn vị của huyện và xã được phân công hỗ trợ."})
+
     assignment_is_example: bool = Field(
-        alias="phan_cong_vi_du",
+        alias="phan_cong_vi_du", title="Phân công là ví dụ",
         description="true khi việc phân công xã cho từng cơ quan là ví dụ (nguồn chưa có); false khi đã nhập phân công thật.",
     )
-    agencies: list[Agency] = Field(alias="co_quan", min_length=1, description="Các cơ quan, đơn vị của huyện.")
+    agencies: list[Agency] = Field(alias="co_quan", title="Các cơ quan, đơn vị", min_length=1, description="Các cơ quan, đơn vị của huyện.")
 
     def by_id(self) -> dict[str, Agency]:
         return {a.id: a for a in self.agencies}

@@ -48,6 +48,22 @@ Text = Annotated[str, BeforeValidator(_strip), Field(min_length=1), AfterValidat
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
 
+# Ids that point to another record. The JSON Schema carries what they point to
+# ("x-ntm-ref"), so forms (the web editor, the workbooks) offer a choice of
+# Vietnamese names instead of asking editors to type ids.
+def _ref(kind: str):
+    return Field(json_schema_extra={"x-ntm-ref": kind})
+
+
+UnitId = Annotated[Slug, _ref("unit")]
+HamletId = Annotated[Slug, _ref("hamlet")]  # a hamlet of the record's own unit
+AgencyId = Annotated[Slug, _ref("agency")]
+TaskId = Annotated[Slug, _ref("task")]  # a task of the plan for the same unit and Saturday
+DocumentId = Annotated[Slug, _ref("document")]
+# The day of the programme: checked to be a Saturday (saturday/data.py); forms offer Saturdays only.
+SaturdayDate = Annotated[ViDate, Field(json_schema_extra={"x-ntm-kind": "saturday"})]
+
+
 _MESSAGES = {
     "missing": ("Thiếu trường bắt buộc «{field}».", "Thêm dòng «{field}: ...» vào mục này."),
     "extra_forbidden": (

@@ -15,9 +15,9 @@ import re
 from datetime import date, time, timedelta
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
+from pydantic import ConfigDict, BeforeValidator, Field, WithJsonSchema, model_validator
 
-from .base import Model, Slug, Text, ViDate
+from .base import AgencyId, HamletId, Model, SaturdayDate, Slug, Text, UnitId, ViDate
 
 _CLOCK = re.compile(r"^\s*(\d{1,2})\s*(?:h|g|giờ|:)\s*(\d{0,2})\s*(?:p|phút)?\s*$", re.IGNORECASE)
 
@@ -57,8 +57,10 @@ def clock(value: time) -> str:
 class Quantity(Model):
     """An amount of work with its unit: 2 km, 15 m3, 1.5 tấn."""
 
-    amount: float = Field(alias="so", ge=0, description="Số lượng (không âm), dùng dấu chấm cho phần thập phân.")
-    unit: Text = Field(alias="don_vi_tinh", description="Đơn vị tính, ví dụ «km», «m2», «tấn», «cây».")
+    model_config = ConfigDict(title="Khối lượng", json_schema_extra={"description": "Một khối lượng công việc: số và đơn vị tính, ví dụ 2 km, 15 m3, 1,5 tấn."})
+
+    amount: float = Field(alias="so", title="Số lượng", ge=0, description="Số lượng (không âm), dùng dấu chấm cho phần thập phân.")
+    unit: Text = Field(alias="don_vi_tinh", title="Đơn vị tính", description="Đơn vị tính, ví dụ «km», «m2», «tấn», «cây».")
 
     def __str__(self) -> str:
         return f"{format_amount(self.amount)} {self.unit}"
@@ -71,8 +73,10 @@ def format_amount(value: float) -> str:
 
 
 class TimeWindow(Model):
-    start: Clock = Field(alias="bat_dau", description="Giờ bắt đầu, ví dụ «7h00».")
-    end: Clock = Field(alias="ket_thuc", description="Giờ kết thúc, ví dụ «11h00».")
+    model_config = ConfigDict(title="Thời gian", json_schema_extra={"description": "Giờ bắt đầu và giờ kết thúc."})
+
+    start: Clock = Field(alias="bat_dau", title="Giờ bắt đầu", description="Giờ bắt đầu, ví dụ «7h00».")
+    end: Clock = Field(alias="ket_thuc", title="Giờ kết thúc", description="Giờ kết thúc, ví dụ «11h00».")
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -87,41 +91,47 @@ class TimeWindow(Model):
 class Task(Model):
     """One specific piece of work (phần việc cụ thể)."""
 
-    id: Slug = Field(alias="ma", description="Mã phần việc, duy nhất trong kế hoạch; báo cáo kết quả dùng mã này.")
-    description: Text = Field(alias="noi_dung", description="Việc cần làm, ví dụ «Phát quang, quét dọn đường thôn».")
-    quantity: Quantity = Field(alias="khoi_luong", description="Khối lượng công việc: số và đơn vị tính.")
-    hamlets: list[Slug] = Field(alias="thon", min_length=1, description="Mã các thôn, tổ dân phố thực hiện (khu vực).")
-    place: Text | None = Field(None, alias="dia_diem", description="Địa điểm cụ thể, ví dụ «Đường liên thôn 1 - 2».")
-    tools: list[Text] = Field(alias="cong_cu", min_length=1, description="Công cụ, phương tiện lao động.")
+    model_config = ConfigDict(title="Phần việc", json_schema_extra={"description": "Một phần việc cụ thể trong kế hoạch."})
+
+    id: Slug = Field(alias="ma", title="Mã phần việc", description="Mã phần việc, duy nhất trong kế hoạch; báo cáo kết quả dùng mã này.")
+    description: Text = Field(alias="noi_dung", title="Việc cần làm", description="Việc cần làm, ví dụ «Phát quang, quét dọn đường thôn».")
+    quantity: Quantity = Field(alias="khoi_luong", title="Khối lượng công việc", description="Khối lượng công việc: số và đơn vị tính.")
+    hamlets: list[HamletId] = Field(alias="thon", title="Thôn, tổ dân phố thực hiện", min_length=1, description="Mã các thôn, tổ dân phố thực hiện (khu vực).")
+    place: Text | None = Field(None, alias="dia_diem", title="Địa điểm", description="Địa điểm cụ thể, ví dụ «Đường liên thôn 1 - 2».")
+    tools: list[Text] = Field(alias="cong_cu", title="Công cụ, phương tiện", min_length=1, description="Công cụ, phương tiện lao động.")
     participants: list[Text] = Field(
-        alias="thanh_phan", min_length=1, description="Thành phần tham gia của địa phương, ví dụ «Hộ dân thôn 1»."
+        alias="thanh_phan", title="Thành phần tham gia", min_length=1, description="Thành phần tham gia của địa phương, ví dụ «Hộ dân thôn 1»."
     )
-    supporting_agencies: list[Slug] = Field(
-        default_factory=list, alias="don_vi_ho_tro", description="Mã các cơ quan, đơn vị hỗ trợ (trong co-quan.yml)."
+    supporting_agencies: list[AgencyId] = Field(
+        default_factory=list, alias="don_vi_ho_tro", title="Cơ quan, đơn vị hỗ trợ", description="Mã các cơ quan, đơn vị hỗ trợ (trong co-quan.yml)."
     )
-    lead: Text | None = Field(None, alias="phu_trach", description="Người phụ trách phần việc (chức vụ).")
+    lead: Text | None = Field(None, alias="phu_trach", title="Người phụ trách", description="Người phụ trách phần việc (chức vụ).")
 
 
 class WasteHandling(Model):
     """Rubbish collection and disposal, which the notice asks every plan to cover."""
 
-    collection: Text = Field(alias="thu_gom", description="Cách thu gom rác, ví dụ «Gom về điểm tập kết đầu thôn».")
-    disposal: Text = Field(alias="xu_ly", description="Cách xử lý rác sau khi gom.")
-    quantity: Quantity | None = Field(None, alias="khoi_luong", description="Khối lượng rác dự kiến thu gom.")
+    model_config = ConfigDict(title="Thu gom, xử lý rác", json_schema_extra={"description": "Cách thu gom và xử lý rác (Thông báo 422-TB/HU yêu cầu mọi kế hoạch đều có)."})
+
+    collection: Text = Field(alias="thu_gom", title="Cách thu gom rác", description="Cách thu gom rác, ví dụ «Gom về điểm tập kết đầu thôn».")
+    disposal: Text = Field(alias="xu_ly", title="Cách xử lý rác", description="Cách xử lý rác sau khi gom.")
+    quantity: Quantity | None = Field(None, alias="khoi_luong", title="Khối lượng rác dự kiến", description="Khối lượng rác dự kiến thu gom.")
 
 
 class SaturdayPlan(Model):
-    is_example: bool = Field(alias="vi_du", description="true nếu đây là dữ liệu ví dụ, không phải kế hoạch thật.")
-    unit: Slug = Field(alias="xa", description="Mã xã, thị trấn (trong don-vi.yml); phải trùng tên thư mục.")
-    date: ViDate = Field(alias="ngay", description="Ngày thứ Bảy thực hiện; phải trùng tên tệp, ví dụ 2023-03-04.")
-    drafted: ViDate = Field(alias="ngay_lap", description="Ngày lập kế hoạch (không sau ngày thực hiện).")
-    content: Text = Field(alias="noi_dung", description="Nội dung chính của ngày thứ Bảy.")
-    hours: TimeWindow = Field(alias="thoi_gian", description="Thời gian thực hiện.")
-    direction: Text = Field(alias="chi_dao", description="Người chỉ đạo (chức vụ), ví dụ «Chủ tịch UBND xã».")
-    organiser: Text = Field(alias="to_chuc", description="Người, bộ phận tổ chức thực hiện, ví dụ «Trưởng các thôn».")
-    tasks: list[Task] = Field(alias="phan_viec", min_length=1, description="Các phần việc cụ thể.")
-    waste: WasteHandling = Field(alias="thu_gom_rac", description="Thu gom và xử lý rác.")
-    notes: Text | None = Field(None, alias="ghi_chu", description="Ghi chú thêm.")
+    model_config = ConfigDict(title="Kế hoạch ngày thứ Bảy", json_schema_extra={"description": "Kế hoạch của một xã, thị trấn cho một ngày thứ Bảy (Thông báo 422-TB/HU, mục II.3.1)."})
+
+    is_example: bool = Field(alias="vi_du", title="Dữ liệu ví dụ", description="true nếu đây là dữ liệu ví dụ, không phải kế hoạch thật.")
+    unit: UnitId = Field(alias="xa", title="Xã, thị trấn", description="Mã xã, thị trấn (trong don-vi.yml); phải trùng tên thư mục.")
+    date: SaturdayDate = Field(alias="ngay", title="Ngày thứ Bảy", description="Ngày thứ Bảy thực hiện; phải trùng tên tệp, ví dụ 2023-03-04.")
+    drafted: ViDate = Field(alias="ngay_lap", title="Ngày lập kế hoạch", description="Ngày lập kế hoạch (không sau ngày thực hiện).")
+    content: Text = Field(alias="noi_dung", title="Nội dung chính", description="Nội dung chính của ngày thứ Bảy.")
+    hours: TimeWindow = Field(alias="thoi_gian", title="Thời gian", description="Thời gian thực hiện.")
+    direction: Text = Field(alias="chi_dao", title="Chỉ đạo", description="Người chỉ đạo (chức vụ), ví dụ «Chủ tịch UBND xã».")
+    organiser: Text = Field(alias="to_chuc", title="Tổ chức thực hiện", description="Người, bộ phận tổ chức thực hiện, ví dụ «Trưởng các thôn».")
+    tasks: list[Task] = Field(alias="phan_viec", title="Các phần việc", min_length=1, description="Các phần việc cụ thể.")
+    waste: WasteHandling = Field(alias="thu_gom_rac", title="Thu gom, xử lý rác", description="Thu gom và xử lý rác.")
+    notes: Text | None = Field(None, alias="ghi_chu", title="Ghi chú", description="Ghi chú thêm.")
 
     def task(self, task_id: str) -> Task | None:
         return next((t for t in self.tasks if t.id == task_id), None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from .base import Model, Slug, Text
 
@@ -20,22 +20,26 @@ HAMLETS_ARE_EXAMPLE = "Danh sách thôn là ví dụ, chờ xã cập nhật"
 class Hamlet(Model):
     """A thôn (in a commune) or tổ dân phố (in the town)."""
 
-    id: Slug = Field(alias="ma", description="Mã thôn, duy nhất trong xã, ví dụ «thon-1».")
-    name: Text = Field(alias="ten", description="Tên thôn, tổ dân phố, ví dụ «Thôn 1».")
-    kind: Literal["thôn", "tổ dân phố"] = Field(alias="loai", description="«thôn» hoặc «tổ dân phố».")
+    model_config = ConfigDict(title="Thôn, tổ dân phố", json_schema_extra={"description": "Một thôn (ở xã) hoặc tổ dân phố (ở thị trấn)."})
+
+    id: Slug = Field(alias="ma", title="Mã thôn", description="Mã thôn, duy nhất trong xã, ví dụ «thon-1».")
+    name: Text = Field(alias="ten", title="Tên thôn, tổ dân phố", description="Tên thôn, tổ dân phố, ví dụ «Thôn 1».")
+    kind: Literal["thôn", "tổ dân phố"] = Field(alias="loai", title="Loại", description="«thôn» hoặc «tổ dân phố».")
 
 
 class Unit(Model):
     """A commune (xã) or the town (thị trấn): the level that plans each Saturday."""
 
-    id: Slug = Field(alias="ma", description="Mã không dấu, dùng làm địa chỉ trang, ví dụ «gung-re».")
-    name: Text = Field(alias="ten", description="Tên xã, thị trấn, không kèm chữ «xã», ví dụ «Gung Ré».")
-    kind: Literal["xã", "thị trấn"] = Field(alias="loai", description="«xã» hoặc «thị trấn».")
+    model_config = ConfigDict(title="Xã, thị trấn", json_schema_extra={"description": "Một xã hoặc thị trấn: cấp lập kế hoạch mỗi thứ Bảy."})
+
+    id: Slug = Field(alias="ma", title="Mã xã, thị trấn", description="Mã không dấu, dùng làm địa chỉ trang, ví dụ «gung-re».")
+    name: Text = Field(alias="ten", title="Tên xã, thị trấn", description="Tên xã, thị trấn, không kèm chữ «xã», ví dụ «Gung Ré».")
+    kind: Literal["xã", "thị trấn"] = Field(alias="loai", title="Loại", description="«xã» hoặc «thị trấn».")
     hamlets_are_example: bool = Field(
-        alias="thon_vi_du",
+        alias="thon_vi_du", title="Danh sách thôn là ví dụ",
         description="true khi danh sách thôn dưới đây là ví dụ (nguồn chưa có tên thôn); đổi thành false khi xã đã cập nhật.",
     )
-    hamlets: list[Hamlet] = Field(alias="thon", min_length=1, description="Các thôn, tổ dân phố của xã, thị trấn.")
+    hamlets: list[Hamlet] = Field(alias="thon", title="Các thôn, tổ dân phố", min_length=1, description="Các thôn, tổ dân phố của xã, thị trấn.")
 
     @property
     def full_name(self) -> str:
@@ -47,7 +51,9 @@ class Unit(Model):
 
 
 class UnitRegistry(Model):
-    units: list[Unit] = Field(alias="don_vi", min_length=1, description="Các xã, thị trấn của huyện.")
+    model_config = ConfigDict(title="Danh sách xã, thị trấn", json_schema_extra={"description": "Các xã, thị trấn của huyện Di Linh."})
+
+    units: list[Unit] = Field(alias="don_vi", title="Các xã, thị trấn", min_length=1, description="Các xã, thị trấn của huyện.")
 
     def by_id(self) -> dict[str, Unit]:
         return {u.id: u for u in self.units}
