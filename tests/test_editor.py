@@ -282,10 +282,16 @@ class Browse:
             raise AssertionError("not saved: " + self.page.inner_text("body")[:2000]) from None
         return toast.inner_text()
 
-    def shot(self, name: str) -> None:
+    def shot(self, name: str, show: str | None = None) -> None:
+        """Save a screenshot (for the editing guide) with the field ``show`` in view."""
         if SCREENSHOTS:
+            if show:
+                self.field(show).evaluate("e => e.scrollIntoView({block: 'start'})")
+                self.page.mouse.wheel(0, -150)
+                self.page.wait_for_timeout(300)
             Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"))
+            # JPEG: the guide shows these on slow connections too.
+            self.page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.jpg"), type="jpeg", quality=70)
 
     def close(self) -> None:
         self.context.close()
@@ -346,7 +352,8 @@ def test_new_weekly_plan_through_the_form(chromium, editing):
         browse.choose("don_vi_ho_tro", "Văn phòng HĐND")
         browse.field("thu_gom").fill("Gom rác về điểm tập kết đầu thôn")
         browse.field("xu_ly").fill("Xe của xã chở rác đi xử lý")
-        browse.shot("02-ke-hoach-moi")
+        browse.shot("02-ke-hoach-moi", show="xa")
+        browse.shot("03-phan-viec", show="ma")
         browse.save()
         text = _wait_for(root / "materials/ke-hoach/gung-re/2023-03-25.yml")
     finally:
@@ -386,7 +393,7 @@ def test_result_form_lists_the_plans_tasks_and_shows_the_rules(chromium, editing
         errors = " ".join(browse.page.locator("ul li").all_inner_texts()).lower()
         assert "là thứ sáu, không phải thứ bảy" in errors
         assert "số hộ tham gia không được lớn hơn tổng số hộ" in errors
-        browse.shot("03-ket-qua-bao-loi")
+        browse.shot("04-ket-qua-bao-loi", show="ngay")
         assert not (root / "materials/ket-qua/gung-re/2023-03-17.yml").exists()
         # Now a Saturday with a plan: its tasks become the choices.
         browse.field("ngay").fill("2023-03-18")
@@ -418,8 +425,12 @@ def test_preview_server_refuses_what_the_check_refuses(chromium, editing):
         first = browse.field("ma", 0).input_value()
         browse.field("ma", 1).fill(first)
         browse.save(expect_saved=False)
-        browse.page.wait_for_selector("text=bị trùng", timeout=15000)
-        browse.shot("04-kiem-tra-truoc-khi-luu")
+        message = browse.page.get_by_text("bị trùng")
+        message.wait_for(timeout=15000)
+        text = message.inner_text()
+        assert text.startswith("Chưa lưu được. Mã phần việc") and "Cách sửa:" in text, text
+        browse.page.wait_for_timeout(800)  # the message slides in
+        browse.shot("05-kiem-tra-truoc-khi-luu")
     finally:
         browse.close()
     on_disk = yaml.safe_load((root / "materials/ke-hoach/hoa-ninh/2023-03-18.yml").read_text(encoding="utf-8"))
@@ -436,7 +447,7 @@ def test_markdown_page_edit_shows_on_the_page(chromium, editing):
         browse.open_editor("collections/trang-huong-dan/entries/ai-lam-gi")
         editor = browse.page.locator('[data-slate-editor="true"]').first
         editor.wait_for()
-        browse.shot("05-sua-trang")
+        browse.shot("06-sua-trang")
         editor.click()
         browse.page.keyboard.press("Control+End")
         browse.page.keyboard.press("Enter")

@@ -420,7 +420,13 @@
       )
       .then(function (answer) {
         if (answer && answer.errors && answer.errors.length) {
-          throw new Error("\n" + answer.errors.join("\n"));
+          // Decap prints the error as text: without the "Error:" prefix.
+          var message = answer.errors.join(" ");
+          var problem = new Error(message);
+          problem.toString = function () {
+            return message;
+          };
+          throw problem;
         }
       });
   }

@@ -74,6 +74,13 @@ class PreviewServer(LiveReloadServer):
 
     # --- what the browser gets ---------------------------------------------
 
+    @staticmethod
+    def _guess_type(path):
+        # The editor reads its configuration as YAML.
+        if path.endswith((".yml", ".yaml")):
+            return "text/yaml; charset=utf-8"
+        return LiveReloadServer._guess_type(path)
+
     def _inject_js_into_html(self, content, epoch):
         content = super()._inject_js_into_html(content, epoch)
         if self.errors or self.warnings:

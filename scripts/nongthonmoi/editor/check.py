@@ -10,6 +10,7 @@ written. Problems that already existed elsewhere do not block the save.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -53,9 +54,14 @@ def _baseline(root: Path) -> set[ContentError]:
     return cached[1]
 
 
+# Line numbers refer to the text checked here, not to the file the editor
+# will write: in the form, say which item, not which line.
+_LINE_NOTE = re.compile(r",? dòng \d+")
+
+
 def _describe(error: ContentError, target: str | None) -> str:
     where = "" if error.path == target else f"{error.path}: "
-    text = where + error.message
+    text = where + _LINE_NOTE.sub("", error.message)
     if error.hint:
         text += f" Cách sửa: {error.hint}"
     return text
