@@ -24,7 +24,7 @@ from nongthonmoi.handouts import HandoutBuilder, Settings
 from nongthonmoi.handouts.catalog import all_handouts, static_handouts
 from nongthonmoi.handouts.render import human_size
 from nongthonmoi.handouts.sheets import RESULT_FORM_FIELDS, check_result_form
-from nongthonmoi.handouts.source import page_url, read_page, select
+from nongthonmoi.handouts.source import DOCUMENT_PAGES, Converter, page_url, read_page, resolve, select
 from nongthonmoi.materials import load_materials
 
 pytestmark = pytest.mark.skipif(
@@ -102,9 +102,27 @@ def sentences(markdown: str) -> list[str]:
     return found
 
 
+def page_links(markdown: str, src_uri: str) -> list[tuple[str, str]]:
+    """(link text, page of docs/) of each link to another page that is not a document."""
+    found = []
+    for text, target in re.findall(r"\[([^\]]*)\]\(([^)#\s]+\.md)(?:#[^)]*)?\)", markdown):
+        page = resolve(src_uri, target)
+        if not page.startswith(DOCUMENT_PAGES) and (ROOT / "docs" / page).is_file():
+            found.append((text, page))
+    return found
+
+
+def as_printed(markdown: str, src_uri: str) -> str:
+    """The Markdown as the handout words it: a link to another page prints «its title»."""
+    for text, page in page_links(markdown, src_uri):
+        title = read_page(ROOT / "docs", page).title
+        markdown = re.sub(r"\[" + re.escape(text) + r"\]\([^)]*\)", f"«{title}»", markdown, count=1)
+    return markdown
+
+
 def source_markdown(slug: str) -> str:
     handout = PAGE_HANDOUTS[slug]
-    return "\n\n".join(select(read_page(ROOT / "docs", p.page), p) for p in handout.parts)
+    return "\n\n".join(as_printed(select(read_page(ROOT / "docs", p.page), p), p.page) for p in handout.parts)
 
 
 @pytest.fixture(scope="module")
@@ -330,6 +348,12 @@ def test_cache_skips_unchanged_and_rerenders_changed(tmp_path):
     third = builder_for(repo, cache).build()
     assert sorted(b.handout.slug for b in third if b.rendered) == sorted(["ho-gia-dinh", "ho-gia-dinh-a5", plan_slug])
     assert "Quét sạch ngõ, cổng." in squash(run("pdftotext", str(third[[b.handout.slug for b in third].index("ho-gia-dinh")].path), "-"))
+    # The leaflet prints the title of the page it links to: a new title re-renders it.
+    page.write_text(page.read_text(encoding="utf-8").replace("# Hộ gia đình: sạch đẹp", "# Hộ gia đình: sạch, đẹp").replace('title: "Hộ gia đình: sạch đẹp', 'title: "Hộ gia đình: sạch, đẹp'), encoding="utf-8")
+    fourth = builder_for(repo, cache).build()
+    assert sorted(b.handout.slug for b in fourth if b.rendered) == ["ho-gia-dinh", "ho-gia-dinh-a5", "ngay-thu-bay-a4", "ngay-thu-bay-a5"]
+    leaflet = fourth[[b.handout.slug for b in fourth].index("ngay-thu-bay-a4")].path
+    assert "«Hộ gia đình: sạch, đẹp từ trong nhà ra khu dân cư»" in squash(run("pdftotext", str(leaflet), "-"))
 
 
 def test_nfd_source_prints_as_nfc(tmp_path):
@@ -353,3 +377,110 @@ def test_qr_follows_site_url(tmp_path):
     (png,) = tmp_path.glob("p*.png")
     decoded = run("zbarimg", "-q", "--raw", str(png)).strip()
     assert decoded == url + "khang-trang-xanh-sach-dep/ho-gia-dinh/"
+
+
+# --- links on paper ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", sorted(PAGE_HANDOUTS))
+def test_links_to_other_pages_print_the_page_title(pdfs, slug):
+    """A link prints «title of the page it leads to», never its bare words."""
+    text = squash(body_text(pdfs[slug], 2 if slug == "ngay-thu-bay-a4" else 1))
+    for part in PAGE_HANDOUTS[slug].parts:
+        for _, page in page_links(select(read_page(ROOT / "docs", part.page), part), part.page):
+            assert f"«{read_page(ROOT / 'docs', page).title}»" in text, page
+
+
+def test_print_links_name_the_page_and_documents_keep_their_words():
+    converter = Converter(["attr_list"], {}, "https://example.vn/", ROOT / "docs")
+    page = "huong-dan/ai-lam-gi.md"
+    html = converter.to_html(
+        "Xem [việc của hộ gia đình](../khang-trang-xanh-sach-dep/ho-gia-dinh.md). "
+        "Căn cứ [Đề án số 04-ĐA/HU](../van-ban/04-da-hu.md).",
+        page,
+    )
+    assert "«Hộ gia đình: sạch đẹp từ trong nhà ra khu dân cư»" in html
+    assert "việc của hộ gia đình" not in html
+    assert 'href="https://example.vn/khang-trang-xanh-sach-dep/ho-gia-dinh/"' in html
+    assert "Đề án số" in html and "«" not in html.split("Căn cứ")[1]
+
+
+# --- the leaflet: plain words, the source named once, no dead references --------
+
+
+@pytest.mark.parametrize("slug", ["ngay-thu-bay-a4", "ngay-thu-bay-a5"])
+def test_leaflet_names_its_source_once(pdfs, slug):
+    text = squash(run("pdftotext", "-enc", "UTF-8", str(pdfs[slug]), "-"))
+    # Once, in the masthead; no "(Thông báo 422-TB/HU, mục II.x)" after every point.
+    assert text.count("422-TB/HU") == 1, text.count("422-TB/HU")
+    assert "Nguồn: Thông báo số 422-TB/HU" in text
+    assert "mục II" not in text and "mục I." not in text
+
+
+def test_leaflet_starts_with_what_a_household_does(pdfs):
+    text = squash(body_text(pdfs["ngay-thu-bay-a4"], columns=2))
+    headings = re.findall(r"^## (.*)$", (ROOT / "docs" / HANDOUTS["ngay-thu-bay-a4"].home).read_text(encoding="utf-8"), re.M)
+    assert headings[0] == "Thứ Bảy này, nhà mình làm gì"
+    assert text.index(headings[0]) < min(text.index(h) for h in headings[1:])
+
+
+def test_leaflet_has_cross_references_and_says_where_to_read_them(pdfs):
+    leaflet = PAGE_HANDOUTS["ngay-thu-bay-a4"]
+    assert page_links((ROOT / "docs" / leaflet.home).read_text(encoding="utf-8"), leaflet.home)
+    assert "quét mã QR ở đầu tờ" in squash(body_text(pdfs["ngay-thu-bay-a4"], columns=2))
+
+
+def leaflet_sections() -> dict[str, list[str]]:
+    """The leaflet page's blocks (paragraphs, list items) by ## section, as Markdown."""
+    home = PAGE_HANDOUTS["ngay-thu-bay-a4"].home
+    body = (ROOT / "docs" / home).read_text(encoding="utf-8").split("\n## ", 1)[1]
+    sections = {}
+    for chunk in ("## " + body).split("\n## "):
+        name, _, text = chunk.removeprefix("## ").partition("\n")
+        blocks, current = [], []
+        for line in text.splitlines():
+            if re.match(r"^(- |\d+\. )", line) or not line.strip():
+                if current:
+                    blocks.append(" ".join(current))
+                current = []
+            if line.strip():
+                current.append(line.strip())
+        if current:
+            blocks.append(" ".join(current))
+        sections[name] = blocks
+    return sections
+
+
+def test_every_point_of_the_leaflet_cites_a_section_of_the_notice():
+    """Nothing invented: each point of the leaflet page says where in notice
+    422-TB/HU it comes from (the web page shows it; the print leaves it out),
+    and that section exists. Steps of a numbered list share the citation of
+    the sentence that introduces them."""
+    anchors = set(re.findall(r"#(muc-[\w-]+)", (ROOT / "docs/van-ban/422-tb-hu.md").read_text(encoding="utf-8")))
+    cited = re.compile(r"\(\[Thông báo 422-TB/HU, mục ([IV.\d]+)\]\(\.\./van-ban/422-tb-hu\.md#(muc-[\w-]+)\)\)")
+    sections = leaflet_sections()
+    assert len(sections) >= 8
+    for name, blocks in sections.items():
+        if name == "Đọc thêm":
+            continue  # pointers to other pages, not statements
+        lead_cited = False
+        for block in blocks:
+            found = cited.findall(block)
+            if re.match(r"^\d+\. ", block):
+                assert found or lead_cited, (name, block)
+                continue
+            assert found, (name, block)
+            for number, anchor in found:
+                assert anchor in anchors and anchor == "muc-" + number.lower().replace(".", "-"), (number, anchor)
+            lead_cited = block.endswith(":")
+
+
+def test_leaflet_sentences_are_short():
+    """Plain language: one idea per sentence. The notice runs to 60 syllables
+    and more; the leaflet stays under 30 (a Vietnamese word is one or two)."""
+    for blocks in leaflet_sections().values():
+        for block in blocks:
+            plain = re.sub(r"\(\[[^\]]*\]\([^)]*\)\)", "", block)
+            plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", plain).strip("-*0123456789. ")
+            for sentence in re.split(r"(?<=[.:])\s+", plain):
+                assert len(sentence.split()) <= 30, sentence
