@@ -1,8 +1,9 @@
 """Print handouts, read back from the real PDFs of the built site.
 
 Text with pdftotext (exact NFC Vietnamese of the source), paper with pdfinfo,
-fonts with pdffonts, QR codes with pdftoppm + zbarimg; determinism and the
-cache with fresh renders.
+fonts with pdffonts, QR codes with pdftoppm + zbarimg, where each table row
+landed with pdfinfo -dests (render.mark_tables names them); determinism and
+the cache with fresh renders; longer weekly plans in a scratch copy.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+import yaml
 from mkdocs.config import load_config
 
 from conftest import ROOT, copy_repo
@@ -403,6 +405,249 @@ def test_print_links_name_the_page_and_documents_keep_their_words():
     assert "việc của hộ gia đình" not in html
     assert 'href="https://example.vn/khang-trang-xanh-sach-dep/ho-gia-dinh/"' in html
     assert "Đề án số" in html and "«" not in html.split("Căn cứ")[1]
+
+
+# --- no wasted paper: thin pages, split tables, one-page plans -------------------
+
+MIN_LINES = 10  # fewer lines of text than this on a page of a multi-page handout is wasted paper
+EXAMPLE_MARK = "DỮ LIỆU VÍ DỤ · không phải kế hoạch thật"  # top margin of example plan sheets
+# @page margins of handout.css (top, bottom), in mm. Example plan sheets have a
+# deeper top margin (the mark); the nominal one gives a taller page area below,
+# which only makes the split check more lenient.
+MARGINS_MM = {"A4": (11, 15), "A5": (10, 14)}
+_DEST = re.compile(r'^\s*(\d+)\s+\[\s*XYZ\s+[-\d.]+\s+([-\d.]+)[^\]]*\]\s+"([^"]+)"', re.M)
+_TABLE_DEST = re.compile(r"^bang-(\d+)(?:-hang-(\d+)|-(het)|-(tiep))?$")
+
+
+def page_count(pdf: Path) -> int:
+    return len(page_sizes(pdf))
+
+
+def text_lines(pdf: Path, page: int) -> list[str]:
+    """Lines of text on one page, without the footer and the example mark in
+    the margins (they are on every page, they do not make a page worth printing)."""
+    text = run("pdftotext", "-layout", "-enc", "UTF-8", "-f", str(page), "-l", str(page), str(pdf), "-")
+    return [
+        line
+        for line in text.splitlines()
+        if line.strip() and not re.search(r"Trang \d+/\d+\s*$", line) and EXAMPLE_MARK not in line
+    ]
+
+
+def thin_pages(pdf: Path) -> dict[int, int]:
+    pages = page_count(pdf)
+    if pages == 1:
+        return {}
+    counts = {n: len(text_lines(pdf, n)) for n in range(1, pages + 1)}
+    return {n: c for n, c in counts.items() if c < MIN_LINES}
+
+
+def table_places(pdf: Path) -> dict[int, dict]:
+    """Where each table of a handout landed, from the named destinations that
+    render.mark_tables puts on it: {table: {"top": (page, y), "rows": [(page, y)...],
+    "end": (page, y), "continues": bool}}, y in points from the bottom of the page."""
+    tables: dict[int, dict] = {}
+    for page, y, name in _DEST.findall(run("pdfinfo", "-dests", str(pdf))):
+        match = _TABLE_DEST.match(name)
+        if not match:
+            continue
+        table = tables.setdefault(int(match.group(1)), {"rows": {}})
+        place = (int(page), float(y))
+        if match.group(2):
+            table["rows"][int(match.group(2))] = place
+        elif match.group(3):
+            table["end"] = place
+        else:
+            table["top"] = place
+            table["continues"] = bool(match.group(4))
+    for table in tables.values():
+        table["rows"] = [table["rows"][n] for n in sorted(table["rows"])]
+    return tables
+
+
+def split_tables(pdf: Path, paper: str) -> list[str]:
+    """Tables cut by a page break although they would fit on one page.
+
+    A table whose rows all start on one page is whole (rows themselves are
+    checked by text, where it matters). A list made to go on over pages
+    (class "continues", the tasks of a plan) may be cut between rows; its
+    repeated header row is checked by text. Any other table spread over
+    pages is allowed only if it is taller than a page; its height is at
+    most: from its top to the bottom margin of its first page, whole pages in
+    between, and from the top margin to its end on its last page, less the
+    header row repeated there. If even that fits on a page, the break was
+    avoidable."""
+    _, height = PAPER_PTS[paper]
+    top_margin, bottom_margin = (mm * 72 / 25.4 for mm in MARGINS_MM[paper])
+    area = height - top_margin - bottom_margin
+    problems = []
+    for number, table in sorted(table_places(pdf).items()):
+        pages = {table["top"][0]} | {page for page, _ in table["rows"]}
+        if len(pages) == 1 or table["continues"]:
+            continue
+        first, last = min(pages), max(pages | {table["end"][0]})
+        header = table["top"][1] - table["rows"][0][1] if table["rows"][0][0] == first else 0.0
+        tallest = table["top"][1] - bottom_margin
+        tallest += (last - first - 1) * area
+        tallest += (height - top_margin) - table["end"][1] - header
+        if tallest <= area:
+            problems.append(f"table {number} on pages {sorted(pages)}: at most {tallest:.0f} pt high, a page holds {area:.0f} pt")
+    return problems
+
+
+@pytest.mark.parametrize("slug", sorted(HANDOUTS))
+def test_no_page_of_a_multipage_handout_is_nearly_empty(pdfs, slug):
+    assert thin_pages(pdfs[slug]) == {}, f"pages with fewer than {MIN_LINES} lines: {thin_pages(pdfs[slug])}"
+
+
+@pytest.mark.parametrize("slug", sorted(HANDOUTS))
+def test_no_table_is_split_across_pages_when_it_fits_on_one(pdfs, slug):
+    assert split_tables(pdfs[slug], HANDOUTS[slug].paper) == []
+
+
+def test_tables_carry_their_page_markers(pdfs):
+    # Without the markers the split check above would pass on any PDF.
+    for slug in PLANS:
+        tables = table_places(pdfs[slug])
+        assert len(tables) == 3, slug  # plan facts, tasks, rubbish
+        assert len(tables[2]["rows"]) == len(PLANS[slug].data["plan"].tasks)
+        assert all("top" in t and "end" in t for t in tables.values())
+    assert len(table_places(pdfs["mau-bao-cao-ket-qua"])) == 4
+
+
+@pytest.mark.parametrize("slug", sorted(PLANS))
+def test_plan_sheet_of_up_to_four_tasks_is_one_page(pdfs, slug):
+    assert len(PLANS[slug].data["plan"].tasks) <= 4, "the repository's plans are the common case"
+    assert page_count(pdfs[slug]) == 1
+
+
+@pytest.mark.parametrize("slug", sorted(PLANS))
+def test_example_mark_is_on_every_page_of_an_example_plan(pdfs, slug):
+    pdf = pdfs[slug]
+    is_example = PLANS[slug].data["plan"].is_example
+    for page in range(1, page_count(pdf) + 1):
+        text = run("pdftotext", "-enc", "UTF-8", "-f", str(page), "-l", str(page), str(pdf), "-")
+        assert (EXAMPLE_MARK in text) == is_example, page
+
+
+def test_checklists_fit_on_one_sheet(pdfs):
+    # The A5 household checklist used to take a third page for its closing lines.
+    assert page_count(pdfs["ho-gia-dinh-a5"]) == 2
+    assert page_count(pdfs["ho-gia-dinh"]) == 2
+    assert page_count(pdfs["co-quan-truong-hoc"]) == 2
+
+
+# --- longer weekly plans, built in a scratch copy -------------------------------
+
+# Tasks as a commune writes them (lengths of real plans: a place, three
+# participants, a supporting agency); used in turn for plans of 4 to 9 tasks.
+SCRATCH_TASKS = [
+    ("Phát quang bụi rậm, quét dọn đường", 2, "km", ["to-dan-pho-1", "to-dan-pho-2"], "Đường liên tổ dân phố 1 - 2",
+     ["Dao phát", "chổi", "cào"], ["Hộ dân tổ dân phố 1", "Hộ dân tổ dân phố 2", "Đoàn viên thanh niên"], ["phong-nn-ptnt"],
+     "Bí thư Đoàn thị trấn"),
+    ("Khơi thông cống rãnh thoát nước", 300, "m", ["to-dan-pho-3"], None,
+     ["Cuốc", "xẻng", "xe rùa"], ["Hộ dân tổ dân phố 3", "Hội viên Hội Phụ nữ"], [], "Chủ tịch Hội Phụ nữ thị trấn"),
+    ("Trồng cây xanh, chăm sóc bồn hoa hai bên đường", 150, "cây", ["to-dan-pho-1"], "Đường vào trường tiểu học",
+     ["Cuốc", "xẻng", "thùng tưới"], ["Hộ dân tổ dân phố 1", "Hội viên Hội Cựu chiến binh", "Giáo viên, học sinh"],
+     ["phong-nn-ptnt"], "Chủ tịch Hội Cựu chiến binh thị trấn"),
+    ("Dọn vệ sinh sân, khuôn viên nhà văn hóa", 1, "khu", ["to-dan-pho-2", "to-dan-pho-3"], None,
+     ["Chổi", "cào", "bao đựng rác"], ["Hộ dân tổ dân phố 2", "Hộ dân tổ dân phố 3", "Hội viên Hội Nông dân"], [],
+     "Tổ trưởng tổ dân phố 2"),
+]
+SCRATCH_SIZES = (4, 5, 6, 7, 8, 9)  # tasks per plan; 5 and 6 spill over by a row or two
+# Notes of growing length move the task list down a line at a time, so that
+# across the plans the page break falls inside a row, where it would cut it.
+SCRATCH_NOTES = ["Tập trung tại nhà văn hóa tổ dân phố lúc 6h45", "Mang theo nước uống, mũ nón",
+                 "Hộ có xe rùa mang theo", "Rác tái chế để riêng, không đốt rác"]
+
+
+def plant_plan(repo: Path, day, tasks: int) -> str:
+    """A plan of Thị trấn Di Linh with ``tasks`` tasks for Saturday ``day``; returns its handout slug."""
+    from datetime import timedelta
+
+    plan = yaml.safe_load((repo / "materials/ke-hoach/thi-tran-di-linh/2023-03-04.yml").read_text(encoding="utf-8"))
+    plan["ngay"], plan["ngay_lap"] = day.isoformat(), (day - timedelta(days=4)).isoformat()
+    plan["phan_viec"] = []
+    for i in range(tasks):
+        what, amount, unit, hamlets, place, tools, people, agencies, lead = SCRATCH_TASKS[i % len(SCRATCH_TASKS)]
+        round_ = i // len(SCRATCH_TASKS)
+        task = {
+            "ma": f"viec-{i + 1}",
+            "noi_dung": what + (f" (đợt {round_ + 1})" if round_ else ""),
+            "khoi_luong": {"so": amount + round_, "don_vi_tinh": unit},
+            "thon": hamlets,
+            "cong_cu": tools,
+            "thanh_phan": people,
+            "phu_trach": lead,
+        }
+        if place:
+            task["dia_diem"] = place
+        if agencies:
+            task["don_vi_ho_tro"] = agencies
+        plan["phan_viec"].append(task)
+    if tasks > 5:
+        plan["ghi_chu"] = "; ".join(SCRATCH_NOTES[: tasks - 5]) + "."
+    path = repo / f"materials/ke-hoach/thi-tran-di-linh/{day.isoformat()}.yml"
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return f"ke-hoach-thi-tran-di-linh-{day.isoformat()}"
+
+
+@pytest.fixture(scope="module")
+def longer_plans(tmp_path_factory) -> dict[int, tuple[Path, object]]:
+    """{tasks: (PDF, plan)} for plans of 4 to 9 tasks, rendered once in one scratch copy."""
+    from datetime import date, timedelta
+
+    repo = copy_repo(tmp_path_factory.mktemp("plans") / "repo")
+    slugs = {plant_plan(repo, date(2023, 3, 25) + timedelta(weeks=k), n): n for k, n in enumerate(SCRATCH_SIZES)}
+    builder = builder_for(repo, tmp_path_factory.mktemp("plans-cache"))
+    builder.handouts = [h for h in builder.handouts if h.slug in slugs]
+    return {slugs[b.handout.slug]: (b.path, b.handout.data["plan"]) for b in builder.build()}
+
+
+def test_real_plan_of_four_tasks_is_one_page(longer_plans):
+    pdf, plan = longer_plans[4]
+    assert len(plan.tasks) == 4
+    assert page_count(pdf) == 1
+    text = squash(body_text(pdf))
+    assert all(task.description in text for task in plan.tasks)
+    assert plan.waste.collection in text
+
+
+@pytest.mark.parametrize("tasks", [n for n in SCRATCH_SIZES if n > 4])
+def test_longer_plan_continues_with_header_row_and_whole_rows(longer_plans, tasks):
+    pdf, plan = longer_plans[tasks]
+    pages = page_count(pdf)
+    assert pages == 2
+    texts = [squash(run("pdftotext", "-enc", "UTF-8", "-f", str(n), "-l", str(n), str(pdf), "-")) for n in range(1, pages + 1)]
+    rows = table_places(pdf)[2]["rows"]
+    for page in sorted({page for page, _ in rows}):
+        # The header row opens every page the task list goes on to.
+        first_line = text_lines(pdf, page)[0]
+        assert page == 1 or re.match(r"^\s*Phần việc\s+Khối lượng\s+Đã làm\s*$", first_line), first_line
+        # The example mark is in the margin of every page.
+        assert EXAMPLE_MARK in texts[page - 1]
+    titles = [f"{number}. {task.description}" for number, task in enumerate(plan.tasks, start=1)]
+    for number, (title, task) in enumerate(zip(titles, plan.tasks), start=1):
+        # A row is whole: its title and its last words are on the same page.
+        (page,) = [n for n, text in enumerate(texts) if title in text]
+        after = texts[page].split(title, 1)[1]
+        after = after.split(titles[number] if number < len(titles) else "Số hộ dân tham gia")[0]
+        assert f"Phụ trách: {task.lead}." in after, (number, after)
+
+
+@pytest.mark.parametrize("tasks", SCRATCH_SIZES)
+def test_longer_plan_cuts_only_its_task_list(longer_plans, tasks):
+    pdf, _ = longer_plans[tasks]
+    assert [n for n, t in table_places(pdf).items() if t["continues"]] == [2]
+    assert split_tables(pdf, "A4") == []
+
+
+@pytest.mark.parametrize("tasks", SCRATCH_SIZES)
+def test_longer_plan_leaves_no_thin_page(longer_plans, tasks):
+    # A plan that spills over by a row still carries two rows, the household
+    # count and the rubbish section to its second page.
+    pdf, _ = longer_plans[tasks]
+    assert thin_pages(pdf) == {}
 
 
 # --- the leaflet: plain words, the source named once, no dead references --------

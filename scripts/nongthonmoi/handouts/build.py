@@ -26,7 +26,7 @@ from markupsafe import Markup
 from .. import gitdates
 from ..errors import ContentError, ContentErrors
 from .catalog import Handout, all_handouts
-from .render import clean, make_print_environment, render_pdf
+from .render import clean, make_print_environment, mark_tables, render_pdf
 from .source import Converter, read_page, select
 
 log = logging.getLogger("mkdocs.plugins.nongthonmoi.handouts")
@@ -194,7 +194,7 @@ class HandoutBuilder:
             site_name=self.settings.site_name,
             site_author=self.settings.site_author,
         )
-        return clean(html)
+        return clean(mark_tables(html))
 
     def build(self) -> list[Built]:
         start = time.perf_counter()
