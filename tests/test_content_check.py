@@ -24,7 +24,7 @@ def test_planted_ocr_word_is_reported_with_file_and_line(scratch):
     line = append_line(scratch / "docs/huong-dan/index.md", "Xây dựng néng thén mới.")
     result = run_ntm(scratch, "check")
     assert result.returncode == 1
-    assert f"docs/huong-dan/index.md:{line}: Chữ «néng» giống lỗi nhận dạng chữ (OCR)" in result.stderr
+    assert f"docs/huong-dan/index.md:{line}: [T002] Chữ «néng» giống lỗi nhận dạng chữ (OCR)" in result.stderr
     assert "«thén»" in result.stderr
     assert "Cách sửa:" in result.stderr
 
@@ -33,7 +33,7 @@ def test_digit_inside_a_word_is_reported(scratch):
     line = append_line(scratch / "docs/thuat-ngu.md", "Theo Đề án s9 04-ĐA/HU.")
     result = run_ntm(scratch, "check")
     assert result.returncode == 1
-    assert f"docs/thuat-ngu.md:{line}: Chữ «s9» có chữ số lẫn trong chữ" in result.stderr
+    assert f"docs/thuat-ngu.md:{line}: [T003] Chữ «s9» có chữ số lẫn trong chữ" in result.stderr
 
 
 def test_planted_non_nfc_text_is_reported(scratch):
@@ -42,7 +42,7 @@ def test_planted_non_nfc_text_is_reported(scratch):
     line = append_line(scratch / "docs/index.md", decomposed)
     result = run_ntm(scratch, "check")
     assert result.returncode == 1
-    assert f"docs/index.md:{line}: Dòng có chữ tiếng Việt ở dạng tổ hợp (không phải Unicode NFC)" in result.stderr
+    assert f"docs/index.md:{line}: [T001] Dòng có chữ tiếng Việt ở dạng tổ hợp (không phải Unicode NFC)" in result.stderr
 
 
 def test_non_nfc_in_yaml_is_reported(scratch):
@@ -52,7 +52,7 @@ def test_non_nfc_in_yaml_is_reported(scratch):
     line = next(i for i, l in enumerate(text.splitlines(), 1) if not unicodedata.is_normalized("NFC", l))
     result = run_ntm(scratch, "check")
     assert result.returncode == 1
-    assert f"materials/van-ban.yml:{line}: Dòng có chữ tiếng Việt ở dạng tổ hợp" in result.stderr
+    assert f"materials/van-ban.yml:{line}: [T001] Dòng có chữ tiếng Việt ở dạng tổ hợp" in result.stderr
 
 
 def test_fix_nfc_repairs_the_files(scratch):
@@ -64,7 +64,7 @@ def test_fix_nfc_repairs_the_files(scratch):
 def test_image_without_alt_text_is_reported(scratch):
     line = append_line(scratch / "docs/index.md", "![](hinh.png)")
     result = run_ntm(scratch, "check")
-    assert f"docs/index.md:{line}: Hình ảnh chưa có lời mô tả" in result.stderr
+    assert f"docs/index.md:{line}: [T004] Hình ảnh chưa có lời mô tả" in result.stderr
 
 
 def test_correct_vietnamese_is_not_flagged():
@@ -113,11 +113,11 @@ def test_registry_errors_name_file_line_and_fix(scratch):
     related_line = next(i for i, l in enumerate(lines, 1) if "999-khong-co" in l)
     result = run_ntm(scratch, "check")
     assert result.returncode == 1
-    assert f"materials/van-ban.yml:{extra_line}: Trường «loai_van_ban» không có trong mẫu dữ liệu." in result.stderr
+    assert f"materials/van-ban.yml:{extra_line}: [M002] Trường «loai_van_ban» không có trong mẫu dữ liệu." in result.stderr
     # Cross-references are checked only once the file is well-formed.
     path.write_text(text.replace("    loai_van_ban: Đề án\n", ""), encoding="utf-8")
     result = run_ntm(scratch, "check")
-    assert f"materials/van-ban.yml:{related_line - 1}: Văn bản liên quan «999-khong-co» không có trong danh mục." in result.stderr
+    assert f"materials/van-ban.yml:{related_line - 1}: [V001] Văn bản liên quan «999-khong-co» không có trong danh mục." in result.stderr
 
 
 def test_yaml_syntax_error_names_the_line(scratch):

@@ -96,9 +96,9 @@ def test_file_name_must_agree_with_the_date_and_commune(built):
         assert check.returncode != 0
         text = moved.read_text(encoding="utf-8")
         line = _line_of(text, "ngay: 2023-03-04")
-        assert f"materials/ke-hoach/gung-re/2023-03-25.yml:{line}: Ngày 04/03/2023 ở trường «ngay» không khớp với tên tệp (25/03/2023)" in check.stderr
+        assert f"materials/ke-hoach/gung-re/2023-03-25.yml:{line}: [S002] Ngày 04/03/2023 ở trường «ngay» không khớp với tên tệp (25/03/2023)" in check.stderr
         line = _line_of(stray.read_text(encoding="utf-8"), "xa: xa-khong-co")
-        assert f"materials/ke-hoach/xa-khong-co/2023-03-04.yml:{line}: Không có xã, thị trấn mã «xa-khong-co»" in check.stderr
+        assert f"materials/ke-hoach/xa-khong-co/2023-03-04.yml:{line}: [S005] Không có xã, thị trấn mã «xa-khong-co»" in check.stderr
     finally:
         moved.unlink()
         shutil.rmtree(stray.parent)

@@ -13,6 +13,7 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
+from . import rules
 from .errors import ContentError
 
 # Words the OCR of notice 422-TB/HU produced that are not Vietnamese words.
@@ -53,14 +54,7 @@ def check_text(text: str, display: str, markdown: bool) -> list[ContentError]:
     in_fence = False
     for number, line in enumerate(text.splitlines(), start=1):
         if not unicodedata.is_normalized("NFC", line):
-            errors.append(
-                ContentError(
-                    display,
-                    number,
-                    "Dòng có chữ tiếng Việt ở dạng tổ hợp (không phải Unicode NFC), thường do dán từ Word hoặc PDF.",
-                    "Chạy «ntm fix-nfc» để chuẩn hóa tự động, hoặc gõ lại các chữ có dấu trên dòng này.",
-                )
-            )
+            errors.append(rules.error("T001", display, number))
             line = unicodedata.normalize("NFC", line)
         stripped = line.strip()
         if markdown:
@@ -80,14 +74,7 @@ def check_text(text: str, display: str, markdown: bool) -> list[ContentError]:
                 continue
             for match in _IMAGE.finditer(line):
                 if not match.group(1).strip():
-                    errors.append(
-                        ContentError(
-                            display,
-                            number,
-                            "Hình ảnh chưa có lời mô tả (alt), người dùng trình đọc màn hình sẽ không biết hình nói gì.",
-                            "Viết mô tả ngắn trong ngoặc vuông: ![Mô tả hình](duong-dan.png).",
-                        )
-                    )
+                    errors.append(rules.error("T004", display, number))
         else:
             # YAML: comments and keys are not prose; values are.
             line = line.split(" #", 1)[0]
@@ -96,23 +83,9 @@ def check_text(text: str, display: str, markdown: bool) -> list[ContentError]:
         for word in _WORD.findall(_prose(line)):
             lower = word.lower()
             if lower in OCR_RESIDUE or word in OCR_RESIDUE:
-                errors.append(
-                    ContentError(
-                        display,
-                        number,
-                        f"Chữ «{word}» giống lỗi nhận dạng chữ (OCR) từ bản quét.",
-                        "Đối chiếu với văn bản gốc và gõ lại chữ này với đủ dấu tiếng Việt.",
-                    )
-                )
+                errors.append(rules.error("T002", display, number, word=word))
             elif _DIGIT_IN_WORD.search(word) and not _ALLOWED_MIXED.match(word):
-                errors.append(
-                    ContentError(
-                        display,
-                        number,
-                        f"Chữ «{word}» có chữ số lẫn trong chữ, thường là lỗi OCR (ví dụ «s6» là «số»).",
-                        "Đối chiếu với văn bản gốc và gõ lại chữ này.",
-                    )
-                )
+                errors.append(rules.error("T003", display, number, word=word))
     return errors
 
 
@@ -138,7 +111,7 @@ def check_tree(root: Path, docs_dir: Path | None = None) -> list[ContentError]:
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
-            found.append(ContentError(display, 1, "Tệp không phải UTF-8.", "Lưu lại tệp với bảng mã UTF-8."))
+            found.append(rules.error("Y002", display, 1))
         else:
             found = check_text(text, display, markdown)
         _CHECKED[key] = found

@@ -17,10 +17,11 @@ class ContentError:
     line: int
     message: str
     hint: str = ""
+    rule: str = ""  # id in rules.py, printed so an editor can look the rule up
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        text = f"{where}: {self.message}"
+        text = f"{where}: [{self.rule}] {self.message}" if self.rule else f"{where}: {self.message}"
         if self.hint:
             text += f"\n    Cách sửa: {self.hint}"
         return text

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import rules
 from .errors import ContentError, ContentErrors
 from .models.base import check_unique, validate
 from .models.documents import DocumentRegistry
@@ -65,20 +66,14 @@ def _check_documents(registry: DocumentRegistry, source, docs_dir: Path) -> list
         for j, other in enumerate(doc.related):
             if other not in known:
                 errors.append(
-                    ContentError(
+                    rules.error(
+                        "V001",
                         source.display,
                         source.line_of(("van_ban", index, "lien_quan", j)),
-                        f"Văn bản liên quan «{other}» không có trong danh mục.",
-                        f"Dùng một mã đã có: {', '.join(sorted(known))}.",
+                        value=other,
+                        known=", ".join(sorted(known)),
                     )
                 )
         if not (docs_dir / doc.page).is_file():
-            errors.append(
-                ContentError(
-                    source.display,
-                    source.line_of(("van_ban", index, "trang")),
-                    f"Không tìm thấy trang «docs/{doc.page}».",
-                    "Tạo tệp Markdown đó, hoặc sửa đường dẫn (tính từ thư mục docs/).",
-                )
-            )
+            errors.append(rules.error("V002", source.display, source.line_of(("van_ban", index, "trang")), page=doc.page))
     return errors

@@ -3,6 +3,13 @@
 Validation errors from the models carry a location such as
 ``("ke_hoach", 2, "khoi_luong")``; :meth:`YamlSource.line_of` turns it into
 the line an editor has to look at.
+
+Editors never need YAML's advanced features, and some of them are traps, so
+they are refused with a message and a line instead of a traceback or a
+hang: anchors and aliases (an "alias bomb" of a few lines expands to
+gigabytes; a self-referencing alias never ends), merge keys, lists or
+mappings used as keys, unknown tags, impossible dates, files far larger than
+any real one.
 """
 
 from __future__ import annotations
@@ -14,18 +21,65 @@ from typing import Any
 
 import yaml
 
+from . import rules
 from .errors import ContentError, ContentErrors
 
 Location = tuple[Any, ...]
 
+# No real data file comes near this (the whole district's unit list is 30 kB).
+MAX_DATA_BYTES = 256 * 1024
 
 # libyaml's parser when PyYAML has it: same nodes and marks, about six times
 # faster, which matters with thousands of weekly plan files.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+# What libyaml says, in words an editor can act on.
+_PROBLEMS = [
+    ("tab", "có ký tự Tab; thụt lề phải dùng dấu cách"),
+    ("could not find expected ':'", "thiếu dấu hai chấm sau tên trường"),
+    ("mapping values are not allowed", "có dấu hai chấm không đúng chỗ; câu có dấu hai chấm phải đặt trong ngoặc kép"),
+    ("did not find expected key", "thụt lề không khớp với các dòng trên"),
+    ("did not find expected '-' indicator", "thụt lề của danh sách không khớp"),
+    ("did not find expected ',' or ']'", "thiếu dấu «]» đóng danh sách"),
+    ("did not find expected ',' or '}'", "thiếu dấu «}» đóng"),
+    ("found unexpected end of stream", "tệp kết thúc khi dấu ngoặc kép hoặc ngoặc vuông chưa đóng"),
+    ("found undefined alias", "có dấu «*» không dùng được ở đầu giá trị; đặt giá trị trong ngoặc kép"),
+    ("did not find expected node content", "thiếu giá trị hoặc có ký tự không dùng được ở đầu giá trị"),
+    ("found unknown escape character", "có dấu «\\» không hợp lệ trong ngoặc kép"),
+    ("control characters are not allowed", "có ký tự điều khiển lạ (thường do dán từ phần mềm khác)"),
+    ("invalid", "có ký tự không đọc được"),
+    ("found character that cannot start any token", "có ký tự không dùng được ở đầu giá trị (ví dụ «@», «`»); đặt giá trị trong ngoặc kép"),
+    ("expected <block end>", "thụt lề không khớp với các dòng trên"),
+    ("found duplicate anchor", "có tham chiếu YAML bị trùng"),
+    ("found unexpected ':'", "có dấu hai chấm không đúng chỗ"),
+]
+
 
 class _Constructor(yaml.constructor.SafeConstructor):
     """SafeLoader's scalar rules (dates, ints, bools) without building trees."""
+
+    def construct_yaml_timestamp(self, node):
+        # "2023-02-30" looks like a date but is none: keep the text, so the
+        # model says "phải là ngày có thật" with the line, instead of a crash.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
 @dataclass
@@ -46,72 +100,108 @@ class YamlSource:
 
 def load_yaml(path: Path, display: str) -> YamlSource:
     try:
+        size = path.stat().st_size
+        if size > MAX_DATA_BYTES:
+            raise ContentErrors([rules.error("Y008", display, 1, size=size // 1024, limit=MAX_DATA_BYTES // 1024)])
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ContentErrors(
-            [ContentError(display, 1, "Tệp không phải UTF-8.", "Lưu lại tệp với bảng mã UTF-8.")]
-        ) from exc
+        raise ContentErrors([rules.error("Y002", display, 1)]) from exc
     return parse_yaml(text, path, display)
+
+
+def _problem(exc: yaml.MarkedYAMLError) -> str:
+    text = f"{exc.context or ''} {exc.problem or ''}".lower()
+    for needle, words in _PROBLEMS:
+        if needle in text:
+            return words
+    return "cú pháp không đúng"
 
 
 def parse_yaml(text: str, path: Path, display: str) -> YamlSource:
     """Parse YAML text that is (or is about to be) the file ``display``."""
+    if len(text.encode("utf-8")) > MAX_DATA_BYTES:
+        raise ContentErrors(
+            [rules.error("Y008", display, 1, size=len(text.encode("utf-8")) // 1024, limit=MAX_DATA_BYTES // 1024)]
+        )
     # Editors paste from Word and PDF; decomposed (NFD) accents would break
     # search and PDF text, so text is normalised once, here.
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text).lstrip("\ufeff")
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        problem = exc.problem or "cú pháp không hợp lệ"
-        raise ContentErrors(
-            [
-                ContentError(
-                    display,
-                    line,
-                    f"Lỗi cú pháp YAML ({problem}).",
-                    "Kiểm tra thụt lề (dùng dấu cách, không dùng Tab), dấu hai chấm sau tên trường "
-                    "và dấu ngoặc kép đóng mở đủ cặp.",
-                )
-            ]
-        ) from exc
+        raise ContentErrors([rules.error("Y001", display, line, problem=_problem(exc))]) from None
+    except yaml.YAMLError:
+        raise ContentErrors([rules.error("Y001", display, 1, problem="cú pháp không đúng")]) from None
     source = YamlSource(path=path, display=display, data=None)
     if node is None:
         source.data = {}
         return source
     errors: list[ContentError] = []
-    constructor = _Constructor()
+    builder = _Builder(source, errors)
     source.lines[()] = node.start_mark.line + 1
-    source.data = _build(node, (), source, constructor, errors)
+    source.data = builder.build(node, ())
     if errors:
         raise ContentErrors(errors)
     return source
 
 
-def _build(node, loc, source, constructor, errors):
-    if isinstance(node, yaml.MappingNode):
+class _Builder:
+    """Nodes to Python values, reporting what editors never need."""
+
+    def __init__(self, source: YamlSource, errors: list[ContentError]):
+        self.source = source
+        self.errors = errors
+        self.constructor = _Constructor()
+        self.seen: set[int] = set()
+
+    def _line(self, node) -> int:
+        return node.start_mark.line + 1
+
+    def build(self, node, loc):
+        # A node met twice is an alias (or a loop back to itself): refused
+        # before it can be expanded.
+        if id(node) in self.seen:
+            self.errors.append(rules.error("Y004", self.source.display, self._line(node)))
+            return None
+        self.seen.add(id(node))
+        if node.tag not in _PLAIN_TAGS and node.tag != _MERGE_TAG:
+            self.errors.append(rules.error("Y007", self.source.display, self._line(node), tag=node.tag.rsplit(":", 1)[-1]))
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                self.source.lines[loc + (index,)] = self._line(item)
+                items.append(self.build(item, loc + (index,)))
+            return items
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+            return node.value
+
+    def _mapping(self, node, loc):
         result = {}
         for key_node, value_node in node.value:
-            key = constructor.construct_object(key_node, deep=True)
-            line = key_node.start_mark.line + 1
-            if key in result:
-                errors.append(
-                    ContentError(
-                        source.display,
-                        line,
-                        f"Trường «{key}» bị lặp lại (đã có ở dòng {source.lines[loc + (key,)]}).",
-                        "Xóa một trong hai dòng, hoặc đổi tên trường cho đúng.",
-                    )
-                )
+            line = self._line(key_node)
+            if key_node.tag == _MERGE_TAG:
+                self.errors.append(rules.error("Y005", self.source.display, line))
                 continue
-            source.lines[loc + (key,)] = line
-            result[key] = _build(value_node, loc + (key,), source, constructor, errors)
+            if not isinstance(key_node, yaml.ScalarNode):
+                kind = "một danh sách" if isinstance(key_node, yaml.SequenceNode) else "một mục"
+                self.errors.append(rules.error("Y006", self.source.display, line, kind=kind))
+                continue
+            key = self.build(key_node, loc)
+            if key is None:
+                continue
+            if not isinstance(key, str):
+                key = str(key)
+            if key in result:
+                first = self.source.lines[loc + (key,)]
+                self.errors.append(rules.error("Y003", self.source.display, line, key=key, first=first))
+                continue
+            self.source.lines[loc + (key,)] = line
+            result[key] = self.build(value_node, loc + (key,))
         return result
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for index, item in enumerate(node.value):
-            source.lines[loc + (index,)] = item.start_mark.line + 1
-            items.append(_build(item, loc + (index,), source, constructor, errors))
-        return items
-    return constructor.construct_object(node, deep=True)

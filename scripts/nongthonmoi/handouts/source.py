@@ -25,7 +25,8 @@ import markdown
 from markupsafe import escape as html_escape
 from mkdocs.utils.meta import get_data
 
-from ..errors import ContentError, ContentErrors
+from .. import rules
+from ..errors import ContentErrors
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{[^}]*\})?\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -85,16 +86,7 @@ def page_url(src_uri: str) -> str:
 def read_page(docs_dir: Path, src_uri: str) -> PageText:
     path = docs_dir / src_uri
     if not path.is_file():
-        raise ContentErrors(
-            [
-                ContentError(
-                    f"docs/{src_uri}",
-                    0,
-                    "Tài liệu in cần trang này nhưng không tìm thấy tệp.",
-                    "Tạo lại trang, hoặc sửa danh mục tài liệu in (scripts/nongthonmoi/handouts/catalog.py).",
-                )
-            ]
-        )
+        raise ContentErrors([rules.error("P007", f"docs/{src_uri}", 0)])
     text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8"))
     body, meta = get_data(text)
     title = meta.get("title")
@@ -135,13 +127,12 @@ def select(page: PageText, part: Part) -> str:
     if missing:
         raise ContentErrors(
             [
-                ContentError(
+                rules.error(
+                    "P006",
                     f"docs/{page.src_uri}",
                     0,
-                    f"Tài liệu in cần mục «{missing[0]}» nhưng trang không còn mục này.",
-                    "Nếu đã đổi tên mục, sửa tên đó trong scripts/nongthonmoi/handouts/catalog.py; các mục hiện có: "
-                    + "; ".join(f"«{n}»" for n in names)
-                    + ".",
+                    section=missing[0],
+                    known="; ".join(f"«{n}»" for n in names),
                 )
             ]
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import ConfigDict, Field
 
-from .base import Model, Slug, Text, UnitId
+from .base import MAX_ITEMS, Model, Slug, Text, UnitId
 
 
 class Agency(Model):
@@ -18,7 +18,7 @@ class Agency(Model):
 
     id: Slug = Field(alias="ma", title="Mã cơ quan", description="Mã không dấu, ví dụ «phong-nn-ptnt».")
     name: Text = Field(alias="ten", title="Tên cơ quan, đơn vị", description="Tên cơ quan, đơn vị, ví dụ «Phòng Nông nghiệp và PTNT».")
-    supports: list[UnitId] = Field(
+    supports: list[UnitId] = Field(max_length=MAX_ITEMS, 
         default_factory=list, alias="ho_tro_xa", title="Xã, thị trấn được phân công hỗ trợ", description="Các xã, thị trấn cơ quan được phân công hỗ trợ."
     )
 
@@ -30,7 +30,7 @@ class AgencyRegistry(Model):
         alias="phan_cong_vi_du", title="Phân công là ví dụ",
         description="Đánh dấu (true) khi việc phân công xã cho từng cơ quan là ví dụ, vì nguồn chưa có; bỏ đánh dấu (false) khi đã nhập phân công thật.",
     )
-    agencies: list[Agency] = Field(alias="co_quan", title="Các cơ quan, đơn vị", min_length=1, description="Các cơ quan, đơn vị của huyện.")
+    agencies: list[Agency] = Field(max_length=MAX_ITEMS, alias="co_quan", title="Các cơ quan, đơn vị", min_length=1, description="Các cơ quan, đơn vị của huyện.")
 
     def by_id(self) -> dict[str, Agency]:
         return {a.id: a for a in self.agencies}

@@ -7,27 +7,44 @@ from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
+from .. import rules
 from ..errors import ContentError, ContentErrors
 from ..yamlsource import YamlSource
 
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?]")
 _VI_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+# Sizes no real content reaches; past them a file is a mistake (a pasted
+# document, a runaway copy) that would otherwise make the build crawl.
+MAX_TEXT = 2000  # characters in one text field
+MAX_ITEMS = 100  # items in one list (hamlets, tools, people...)
+MAX_TASKS = 30  # tasks in one Saturday plan
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+    # No NaN or infinity: ".nan" is valid YAML but no amount of work.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, allow_inf_nan=False)
 
 
 def _parse_vi_date(value: Any) -> Any:
-    """Accept YAML dates (2023-03-02) and the Vietnamese way of writing them (02/03/2023)."""
+    """Accept YAML dates (2023-03-02) and the Vietnamese way of writing them (02/03/2023).
+
+    Day first, as Vietnamese write it: 03/25/2023 (month first) is no date.
+    """
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, str):
-        match = _VI_DATE.match(value)
+        match = _VI_DATE.match(value) or _ISO_DATE.match(value)
         if match:
-            day, month, year = (int(g) for g in match.groups())
-            return date(year, month, day)
+            numbers = [int(g) for g in match.groups()]
+            day, month, year = numbers if match.re is _VI_DATE else numbers[::-1]
+            try:
+                return date(year, month, day)
+            except ValueError:
+                raise PydanticCustomError("ntm_date", "no such date") from None
     return value
 
 
@@ -35,7 +52,7 @@ def _reject_markup(value: str) -> str:
     # Pages escape every field anyway; refusing markup here tells the editor
     # early that HTML in data will never become live HTML on the site.
     if _MARKUP.search(value):
-        raise ValueError("markup")
+        raise PydanticCustomError("ntm_markup", "markup")
     return value
 
 
@@ -59,7 +76,7 @@ def _decimal_comma(value: Any) -> Any:
 
 
 ViDate = Annotated[date, BeforeValidator(_parse_vi_date)]
-Text = Annotated[str, BeforeValidator(_strip), Field(min_length=1), AfterValidator(_reject_markup)]
+Text = Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=MAX_TEXT), AfterValidator(_reject_markup)]
 OptionalText = Annotated[Text | None, BeforeValidator(_blank_is_missing)]
 Amount = Annotated[float, BeforeValidator(_decimal_comma)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -81,35 +98,41 @@ DocumentId = Annotated[Slug, _ref("document")]
 SaturdayDate = Annotated[ViDate, Field(json_schema_extra={"x-ntm-kind": "saturday"})]
 
 
-_MESSAGES = {
-    "missing": ("Thiếu trường bắt buộc «{field}».", "Thêm dòng «{field}: ...» vào mục này."),
-    "extra_forbidden": (
-        "Trường «{field}» không có trong mẫu dữ liệu.",
-        "Kiểm tra chính tả tên trường (gợi ý tự động trong trình soạn thảo liệt kê các tên đúng), hoặc xóa dòng này.",
-    ),
-    "string_type": ("Trường «{field}» phải là chữ.", "Viết nội dung trong dấu ngoặc kép, ví dụ «{field}: \"...\"»."),
-    "string_too_short": ("Trường «{field}» đang để trống.", "Điền nội dung cho trường này, hoặc xóa cả dòng nếu không bắt buộc."),
-    "string_pattern_mismatch": (
-        "Mã «{value}» ở trường «{field}» không hợp lệ.",
-        "Mã chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ «gung-re».",
-    ),
-    "int_type": ("Trường «{field}» phải là số nguyên.", "Viết một số, không kèm chữ, ví dụ «{field}: 120»."),
-    "int_parsing": ("Trường «{field}» phải là số nguyên (đang là «{value}»).", "Viết một số, không kèm chữ, ví dụ «{field}: 120»."),
-    "int_from_float": ("Trường «{field}» phải là số nguyên (đang là «{value}»).", "Bỏ phần thập phân."),
-    "float_type": ("Trường «{field}» phải là số.", "Viết một số, dùng dấu chấm cho phần thập phân, ví dụ «1.5»."),
-    "float_parsing": ("Trường «{field}» phải là số (đang là «{value}»).", "Viết một số, dùng dấu chấm cho phần thập phân, ví dụ «1.5»."),
-    "greater_than_equal": ("Trường «{field}» không được âm (đang là {value}).", "Sửa thành số từ 0 trở lên."),
-    "greater_than": ("Trường «{field}» phải lớn hơn 0 (đang là {value}).", "Sửa thành số lớn hơn 0."),
-    "bool_type": ("Trường «{field}» chỉ nhận «true» (có) hoặc «false» (không).", "Viết true hoặc false."),
-    "bool_parsing": ("Trường «{field}» chỉ nhận «true» (có) hoặc «false» (không).", "Viết true hoặc false."),
-    "date_type": ("Trường «{field}» phải là ngày (đang là «{value}»).", "Viết ngày dạng 2023-03-04 hoặc 04/03/2023."),
-    "date_parsing": ("Trường «{field}» phải là ngày (đang là «{value}»).", "Viết ngày dạng 2023-03-04 hoặc 04/03/2023."),
-    "date_from_datetime_parsing": ("Trường «{field}» phải là ngày (đang là «{value}»).", "Viết ngày dạng 2023-03-04 hoặc 04/03/2023."),
-    "list_type": ("Trường «{field}» phải là một danh sách.", "Viết mỗi mục trên một dòng, bắt đầu bằng «- »."),
-    "dict_type": ("Mục «{field}» phải gồm các trường «tên: giá trị».", "Xem lại thụt lề của mục này so với mẫu."),
-    "model_type": ("Mục «{field}» phải gồm các trường «tên: giá trị».", "Xem lại thụt lề của mục này so với mẫu."),
-    "literal_error": ("Giá trị «{value}» ở trường «{field}» không hợp lệ.", "Chọn một trong các giá trị: {expected}."),
-    "enum": ("Giá trị «{value}» ở trường «{field}» không hợp lệ.", "Chọn một trong các giá trị: {expected}."),
+# Pydantic's error types -> rule ids (rules.py). Custom types ("ntm_...")
+# come from the validators above.
+_RULES = {
+    "missing": "M001",
+    "extra_forbidden": "M002",
+    "string_type": "M003",
+    "string_too_short": "M004",
+    "string_too_long": "M005",
+    "string_pattern_mismatch": "M006",
+    "int_type": "M007",
+    "int_parsing": "M007",
+    "int_from_float": "M007",
+    "float_type": "M008",
+    "float_parsing": "M008",
+    "greater_than_equal": "M009",
+    "greater_than": "M010",
+    "bool_type": "M011",
+    "bool_parsing": "M011",
+    "date_type": "M012",
+    "date_parsing": "M012",
+    "date_from_datetime_parsing": "M012",
+    "date_from_datetime_inexact": "M012",
+    "ntm_date": "M012",
+    "list_type": "M013",
+    "dict_type": "M014",
+    "model_type": "M014",
+    "model_attributes_type": "M014",
+    "literal_error": "M015",
+    "enum": "M015",
+    "too_short": "M016",
+    "too_long": "M017",
+    "ntm_clock": "M018",
+    "ntm_time_order": "M019",
+    "ntm_markup": "M020",
+    "finite_number": "M022",
 }
 
 
@@ -120,29 +143,32 @@ def _field_name(loc: tuple) -> str:
     return "?"
 
 
+def _shown(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return "..."
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def translate(error: dict, source: YamlSource) -> ContentError:
     loc = tuple(error["loc"])
+    # A list item's own location ends with its index: name the list.
     field = _field_name(loc)
+    ctx = error.get("ctx") or {}
     value = error.get("input")
-    kind = error["type"]
-    if kind == "value_error" and "markup" in str(error.get("ctx", {}).get("error", "")):
-        return ContentError(
-            source.display,
-            source.line_of(loc),
-            f"Trường «{field}» có mã HTML («<...>»); trang web sẽ hiện nguyên văn, không chạy mã này.",
-            "Xóa các thẻ «<...>» và chỉ viết chữ thường.",
-        )
-    if kind == "value_error":
-        message = str(error.get("ctx", {}).get("error", error["msg"]))
-        return ContentError(source.display, source.line_of(loc), f"Trường «{field}»: {message}")
-    template = _MESSAGES.get(kind)
-    expected = error.get("ctx", {}).get("expected", "")
-    if template is None:
-        return ContentError(source.display, source.line_of(loc), f"Trường «{field}» không hợp lệ ({error['msg']}).")
-    message, hint = template
-    shown = value if not isinstance(value, (dict, list)) else "..."
-    fill = {"field": field, "value": shown, "expected": expected}
-    return ContentError(source.display, source.line_of(loc), message.format(**fill), hint.format(**fill))
+    rule_id = _RULES.get(error["type"], "M021")
+    params = {
+        "field": field,
+        "value": _shown(value),
+        "expected": ctx.get("expected", ""),
+        "limit": ctx.get("min_length") if error["type"] in ("too_short",) else ctx.get("max_length", ""),
+        "length": ctx.get("actual_length", len(value) if isinstance(value, (str, list)) else ""),
+        "start": ctx.get("start", ""),
+        "end": ctx.get("end", ""),
+    }
+    if error["type"] == "string_too_long":
+        params["limit"] = ctx.get("max_length", "")
+    return rules.error(rule_id, source.display, source.line_of(loc), **params)
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -163,11 +189,14 @@ def check_unique(items, key, source: YamlSource, list_field: str, what: str) -> 
         value = key(item)
         if value in seen:
             errors.append(
-                ContentError(
+                rules.error(
+                    "S008",
                     source.display,
                     source.line_of((list_field, index)),
-                    f"{what} «{value}» bị trùng (đã có ở mục thứ {seen[value] + 1}, dòng {source.line_of((list_field, seen[value]))}).",
-                    "Xóa mục trùng, hoặc sửa lại cho đúng.",
+                    what=what,
+                    value=value,
+                    first_index=seen[value] + 1,
+                    first_line=source.line_of((list_field, seen[value])),
                 )
             )
         else:

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import ConfigDict, Field
 
-from .base import DocumentId, Model, OptionalText, Slug, Text, ViDate
+from .base import DocumentId, MAX_ITEMS, Model, OptionalText, Slug, Text, ViDate
 
 
 class Signer(Model):
@@ -32,10 +32,10 @@ class Document(Model):
         None, alias="ghi_chu", title="Ghi chú cho người đọc", description="Ghi chú cho người đọc, ví dụ nguồn của trích yếu khi chưa có bản gốc."
     )
     signer: Signer | None = Field(None, alias="nguoi_ky", title="Người ký", description="Người ký; bỏ trống nếu nguồn không ghi.")
-    recipients: list[Text] = Field(default_factory=list, alias="noi_nhan", title="Nơi nhận", description="Danh sách «Nơi nhận».")
+    recipients: list[Text] = Field(max_length=MAX_ITEMS, default_factory=list, alias="noi_nhan", title="Nơi nhận", description="Danh sách «Nơi nhận».")
     full_text: bool = Field(alias="co_toan_van", title="Trang có toàn văn", description="Đánh dấu (true) nếu trang có toàn văn; bỏ đánh dấu (false) nếu nguồn chưa có toàn văn.")
     page: Text = Field(alias="trang", title="Tệp trang trong docs/", description="Tệp Markdown của văn bản, tính từ thư mục docs/, ví dụ «van-ban/422-tb-hu.md».")
-    related: list[DocumentId] = Field(default_factory=list, alias="lien_quan", title="Văn bản liên quan", description="Các văn bản liên quan trong danh mục.")
+    related: list[DocumentId] = Field(max_length=MAX_ITEMS, default_factory=list, alias="lien_quan", title="Văn bản liên quan", description="Các văn bản liên quan trong danh mục.")
     source: Text = Field(alias="nguon", title="Nguồn", description="Nguồn của thông tin về văn bản này.")
 
     @property
@@ -50,7 +50,7 @@ class Document(Model):
 class DocumentRegistry(Model):
     model_config = ConfigDict(title="Danh mục văn bản", json_schema_extra={"description": "Các văn bản trong bộ tài liệu."})
 
-    documents: list[Document] = Field(alias="van_ban", title="Các văn bản", description="Các văn bản trong bộ tài liệu.")
+    documents: list[Document] = Field(max_length=MAX_ITEMS, alias="van_ban", title="Các văn bản", description="Các văn bản trong bộ tài liệu.")
 
     def by_id(self) -> dict[str, Document]:
         return {d.id: d for d in self.documents}

@@ -15,9 +15,10 @@ import re
 from datetime import date, time, timedelta
 from typing import Annotated, Any
 
+from pydantic_core import PydanticCustomError
 from pydantic import ConfigDict, BeforeValidator, Field, WithJsonSchema, model_validator
 
-from .base import AgencyId, Amount, HamletId, Model, OptionalText, SaturdayDate, Slug, Text, UnitId, ViDate
+from .base import AgencyId, Amount, HamletId, MAX_ITEMS, MAX_TASKS, Model, OptionalText, SaturdayDate, Slug, Text, UnitId, ViDate
 
 _CLOCK = re.compile(r"^\s*(\d{1,2})\s*(?:h|g|giờ|:)\s*(\d{0,2})\s*(?:p|phút)?\s*$", re.IGNORECASE)
 
@@ -38,7 +39,7 @@ def _parse_clock(value: Any) -> Any:
                 return time(hours, minutes)
     if isinstance(value, time):
         return value
-    raise ValueError(f"giờ «{value}» không đọc được; viết dạng «7h00» hoặc «13h30»")
+    raise PydanticCustomError("ntm_clock", "unreadable time")
 
 
 # Editors see a plain string pattern ("7h00"), not JSON Schema's ISO time.
@@ -81,7 +82,7 @@ class TimeWindow(Model):
     @model_validator(mode="after")
     def _ordered(self):
         if self.end <= self.start:
-            raise ValueError(f"giờ kết thúc ({clock(self.end)}) phải sau giờ bắt đầu ({clock(self.start)})")
+            raise PydanticCustomError("ntm_time_order", "end before start", {"start": clock(self.start), "end": clock(self.end)})
         return self
 
     def __str__(self) -> str:
@@ -96,13 +97,13 @@ class Task(Model):
     id: Slug = Field(alias="ma", title="Mã phần việc", description="Mã ngắn của phần việc: chữ không dấu và dấu gạch ngang, không trùng trong kế hoạch, ví dụ «don-duong». Báo cáo kết quả dùng mã này.")
     description: Text = Field(alias="noi_dung", title="Việc cần làm", description="Việc cần làm, ví dụ «Phát quang, quét dọn đường thôn».")
     quantity: Quantity = Field(alias="khoi_luong", title="Khối lượng công việc", description="Khối lượng công việc: số và đơn vị tính.")
-    hamlets: list[HamletId] = Field(alias="thon", title="Thôn, tổ dân phố thực hiện", min_length=1, description="Các thôn, tổ dân phố của xã thực hiện phần việc (khu vực thực hiện).")
+    hamlets: list[HamletId] = Field(max_length=MAX_ITEMS, alias="thon", title="Thôn, tổ dân phố thực hiện", min_length=1, description="Các thôn, tổ dân phố của xã thực hiện phần việc (khu vực thực hiện).")
     place: OptionalText = Field(None, alias="dia_diem", title="Địa điểm", description="Địa điểm cụ thể, ví dụ «Đường liên thôn 1 - 2».")
-    tools: list[Text] = Field(alias="cong_cu", title="Công cụ, phương tiện", min_length=1, description="Công cụ, phương tiện lao động.")
-    participants: list[Text] = Field(
+    tools: list[Text] = Field(max_length=MAX_ITEMS, alias="cong_cu", title="Công cụ, phương tiện", min_length=1, description="Công cụ, phương tiện lao động.")
+    participants: list[Text] = Field(max_length=MAX_ITEMS, 
         alias="thanh_phan", title="Thành phần tham gia", min_length=1, description="Thành phần tham gia của địa phương, ví dụ «Hộ dân thôn 1»."
     )
-    supporting_agencies: list[AgencyId] = Field(
+    supporting_agencies: list[AgencyId] = Field(max_length=MAX_ITEMS, 
         default_factory=list, alias="don_vi_ho_tro", title="Cơ quan, đơn vị hỗ trợ", description="Các cơ quan, đơn vị của huyện hỗ trợ phần việc này."
     )
     lead: OptionalText = Field(None, alias="phu_trach", title="Người phụ trách", description="Người phụ trách phần việc (chức vụ).")
@@ -129,7 +130,7 @@ class SaturdayPlan(Model):
     hours: TimeWindow = Field(alias="thoi_gian", title="Thời gian", description="Thời gian thực hiện.")
     direction: Text = Field(alias="chi_dao", title="Chỉ đạo", description="Người chỉ đạo (chức vụ), ví dụ «Chủ tịch UBND xã».")
     organiser: Text = Field(alias="to_chuc", title="Tổ chức thực hiện", description="Người, bộ phận tổ chức thực hiện, ví dụ «Trưởng các thôn».")
-    tasks: list[Task] = Field(alias="phan_viec", title="Các phần việc", min_length=1, description="Các phần việc cụ thể.")
+    tasks: list[Task] = Field(max_length=MAX_TASKS, alias="phan_viec", title="Các phần việc", min_length=1, description="Các phần việc cụ thể.")
     waste: WasteHandling = Field(alias="thu_gom_rac", title="Thu gom, xử lý rác", description="Thu gom và xử lý rác.")
     notes: OptionalText = Field(None, alias="ghi_chu", title="Ghi chú", description="Ghi chú thêm.")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pydantic import ConfigDict, Field
 
-from .base import AgencyId, Amount, Model, OptionalText, SaturdayDate, TaskId, Text, UnitId, ViDate
+from .base import AgencyId, Amount, MAX_ITEMS, Model, OptionalText, SaturdayDate, TaskId, Text, UnitId, ViDate
 
 
 class AgencyTurnout(Model):
@@ -40,10 +40,10 @@ class SaturdayResult(Model):
     households_joined: int = Field(alias="so_ho_tham_gia", title="Số hộ tham gia", ge=0, description="Số hộ dân tham gia.")
     households_total: int = Field(alias="tong_so_ho", title="Tổng số hộ", gt=0, description="Tổng số hộ dân của xã, thị trấn.")
     commune_staff: int = Field(alias="can_bo_xa", title="Cán bộ xã tham gia", ge=0, description="Số cán bộ, công chức, đảng viên của xã tham gia.")
-    agencies: list[AgencyTurnout] = Field(
+    agencies: list[AgencyTurnout] = Field(max_length=MAX_ITEMS, 
         default_factory=list, alias="co_quan_tham_gia", title="Cơ quan huyện tham gia", description="Người của các cơ quan, đơn vị huyện tham gia."
     )
-    work_done: list[TaskDone] = Field(alias="khoi_luong_da_lam", title="Khối lượng đã làm theo phần việc", min_length=1, description="Khối lượng đã làm theo từng phần việc.")
+    work_done: list[TaskDone] = Field(max_length=MAX_ITEMS, alias="khoi_luong_da_lam", title="Khối lượng đã làm theo phần việc", min_length=1, description="Khối lượng đã làm theo từng phần việc.")
     waste_collected: Amount | None = Field(
         None, alias="rac_thu_gom", title="Rác đã thu gom", ge=0, description="Khối lượng rác đã thu gom, cùng đơn vị tính với kế hoạch."
     )
@@ -73,7 +73,7 @@ class StaffAllocation(Model):
     model_config = ConfigDict(title="Người cử về một xã", json_schema_extra={"description": "Những người cơ quan cử về một xã, thị trấn."})
 
     unit: UnitId = Field(alias="xa", title="Xã, thị trấn nhận người", description="Xã, thị trấn nhận người.")
-    members: list[StaffMember] = Field(alias="nguoi", title="Người được cử", min_length=1, description="Những người được cử về xã này.")
+    members: list[StaffMember] = Field(max_length=MAX_ITEMS, alias="nguoi", title="Người được cử", min_length=1, description="Những người được cử về xã này.")
 
 
 class StaffList(Model):
@@ -83,4 +83,4 @@ class StaffList(Model):
     agency: AgencyId = Field(alias="co_quan", title="Cơ quan gửi danh sách", description="Cơ quan gửi danh sách.")
     saturday: SaturdayDate = Field(alias="ngay_thu_bay", title="Ngày thứ Bảy", description="Ngày thứ Bảy cán bộ về xã.")
     sent: ViDate = Field(alias="ngay_gui", title="Ngày gửi", description="Ngày gửi danh sách về xã (hạn: thứ Tư trước ngày thứ Bảy).")
-    allocations: list[StaffAllocation] = Field(alias="phan_bo", title="Người cử về từng xã", min_length=1, description="Người cử về từng xã.")
+    allocations: list[StaffAllocation] = Field(max_length=MAX_ITEMS, alias="phan_bo", title="Người cử về từng xã", min_length=1, description="Người cử về từng xã.")

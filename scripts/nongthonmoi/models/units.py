@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from .base import Model, Slug, Text
+from .base import MAX_ITEMS, Model, Slug, Text
 
 HAMLETS_ARE_EXAMPLE = "Danh sách thôn là ví dụ, chờ xã cập nhật"
 
@@ -39,7 +39,7 @@ class Unit(Model):
         alias="thon_vi_du", title="Danh sách thôn là ví dụ",
         description="Đánh dấu (true) khi danh sách thôn là ví dụ, vì nguồn chưa có tên thôn; bỏ đánh dấu (false) khi xã đã gửi danh sách thật.",
     )
-    hamlets: list[Hamlet] = Field(alias="thon", title="Các thôn, tổ dân phố", min_length=1, description="Các thôn, tổ dân phố của xã, thị trấn.")
+    hamlets: list[Hamlet] = Field(max_length=MAX_ITEMS, alias="thon", title="Các thôn, tổ dân phố", min_length=1, description="Các thôn, tổ dân phố của xã, thị trấn.")
 
     @property
     def full_name(self) -> str:
@@ -53,7 +53,7 @@ class Unit(Model):
 class UnitRegistry(Model):
     model_config = ConfigDict(title="Danh sách xã, thị trấn", json_schema_extra={"description": "Các xã, thị trấn của huyện Di Linh."})
 
-    units: list[Unit] = Field(alias="don_vi", title="Các xã, thị trấn", min_length=1, description="Các xã, thị trấn của huyện.")
+    units: list[Unit] = Field(max_length=MAX_ITEMS, alias="don_vi", title="Các xã, thị trấn", min_length=1, description="Các xã, thị trấn của huyện.")
 
     def by_id(self) -> dict[str, Unit]:
         return {u.id: u for u in self.units}

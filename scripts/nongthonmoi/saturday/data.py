@@ -14,6 +14,7 @@ from functools import cached_property
 from datetime import date
 from pathlib import Path
 
+from .. import rules
 from ..errors import ContentError, ContentErrors
 from ..models.agencies import AgencyRegistry
 from ..models.base import check_unique, validate
@@ -101,7 +102,7 @@ def _load(path: Path, display: str, model, overlay: dict[str, str] | None = None
         source = parse_yaml(overlay[display], path, display)
         return source, validate(model, source)
     if not path.is_file():
-        raise ContentErrors([ContentError(display, 0, "Thiếu tệp dữ liệu này.", "Khôi phục tệp từ lịch sử git.")])
+        raise ContentErrors([rules.error("Y009", display, 0)])
     stat = path.stat()
     key = (display, stat.st_size, stat.st_mtime_ns, model)
     hit = _CACHE.get(key)
@@ -166,8 +167,8 @@ def load(root: Path, overlay: dict[str, str] | None = None) -> SaturdayData:
     return SaturdayData(units, agencies, plans, results, staff_lists)
 
 
-def _error(source: YamlSource, loc, message: str, hint: str = "") -> ContentError:
-    return ContentError(source.display, source.line_of(loc), message, hint)
+def _error(rule_id: str, source: YamlSource, loc, **params) -> ContentError:
+    return rules.error(rule_id, source.display, source.line_of(loc), **params)
 
 
 def _dated_files(root: Path, kind: str, errors: list[ContentError], overlay: dict[str, str] | None = None):
@@ -189,14 +190,7 @@ def _dated_files(root: Path, kind: str, errors: list[ContentError], overlay: dic
             except ValueError:
                 pass
         if len(parts) != 2 or saturday is None:
-            errors.append(
-                ContentError(
-                    display,
-                    0,
-                    "Tên hoặc vị trí tệp không đúng quy ước.",
-                    f"Đặt tệp ở materials/{kind}/<mã>/<năm-tháng-ngày>.yml, ví dụ materials/{kind}/gung-re/2023-03-04.yml.",
-                )
-            )
+            errors.append(rules.error("S004", display, 0, kind=kind))
             continue
         yield parts[0], saturday, path, display
 
@@ -225,31 +219,23 @@ def _check_file_name(source, folder, file_date, id_field, date_field, what) -> l
     errors = []
     key, value = id_field
     if value != folder:
-        errors.append(
-            _error(
-                source,
-                (key,),
-                f"Mã {what} «{value}» không khớp với thư mục «{folder}» của tệp.",
-                f"Sửa «{key}: {folder}», hoặc chuyển tệp vào thư mục «{value}».",
-            )
-        )
+        errors.append(_error("S003", source, (key,), what=what, value=value, folder=folder, field=key))
     key, value = date_field
     if value.weekday() != 5:
         errors.append(
-            _error(
-                source,
-                (key,),
-                f"Ngày {value:%d/%m/%Y} ở trường «{key}» là {_WEEKDAYS[value.weekday()]}, không phải thứ Bảy.",
-                "Chương trình làm vào ngày thứ Bảy: sửa lại ngày (và tên tệp) cho đúng ngày thứ Bảy.",
-            )
+            _error("S001", source, (key,), date=f"{value:%d/%m/%Y}", field=key, weekday=_WEEKDAYS[value.weekday()])
         )
     if value != file_date:
         errors.append(
             _error(
+                "S002",
                 source,
                 (key,),
-                f"Ngày {value:%d/%m/%Y} ở trường «{key}» không khớp với tên tệp ({file_date:%d/%m/%Y}).",
-                f"Sửa «{key}: {file_date.isoformat()}», hoặc đổi tên tệp thành {value.isoformat()}.yml.",
+                date=f"{value:%d/%m/%Y}",
+                field=key,
+                file_date=f"{file_date:%d/%m/%Y}",
+                file_iso=file_date.isoformat(),
+                iso=value.isoformat(),
             )
         )
     return errors
@@ -259,10 +245,9 @@ def _check_units(units: UnitRegistry, source) -> list[ContentError]:
     errors = check_unique(units.units, lambda u: u.id, source, "don_vi", "Mã xã, thị trấn")
     errors += check_unique(units.units, lambda u: u.name, source, "don_vi", "Tên xã, thị trấn")
     for index, unit in enumerate(units.units):
-        errors += [
-            ContentError(e.path, e.line, e.message.replace("Mã thôn", f"Mã thôn của {unit.full_name}"), e.hint)
-            for e in check_unique(unit.hamlets, lambda h: h.id, _Sub(source, ("don_vi", index)), "thon", "Mã thôn")
-        ]
+        errors += check_unique(
+            unit.hamlets, lambda h: h.id, _Sub(source, ("don_vi", index)), "thon", f"Mã thôn của {unit.full_name}"
+        )
     return errors
 
 
@@ -277,12 +262,7 @@ class _Sub:
 
 
 def _unknown_unit(source, loc, unit_id, units: UnitRegistry) -> ContentError:
-    return _error(
-        source,
-        loc,
-        f"Không có xã, thị trấn mã «{unit_id}».",
-        f"Dùng một mã trong materials/{UNITS_FILE}, ví dụ: {', '.join(u.id for u in units.units[:4])}...",
-    )
+    return _error("S005", source, loc, value=unit_id, known=", ".join(u.id for u in units.units[:4]))
 
 
 def _check_agencies(agencies: AgencyRegistry, source, units: UnitRegistry) -> list[ContentError]:
@@ -295,7 +275,17 @@ def _check_agencies(agencies: AgencyRegistry, source, units: UnitRegistry) -> li
             if unit_id not in known:
                 errors.append(_unknown_unit(source, loc, unit_id, units))
             elif unit_id in seen:
-                errors.append(_error(source, loc, f"Xã «{unit_id}» bị ghi hai lần cho {agency.name}.", "Xóa dòng trùng."))
+                errors.append(
+                    _error(
+                        "S008",
+                        source,
+                        loc,
+                        what=f"Xã được phân công cho {agency.name}",
+                        value=unit_id,
+                        first_index=agency.supports.index(unit_id) + 1,
+                        first_line=source.line_of(("co_quan", index, "ho_tro_xa", agency.supports.index(unit_id))),
+                    )
+                )
             seen.add(unit_id)
     return errors
 
@@ -303,14 +293,7 @@ def _check_agencies(agencies: AgencyRegistry, source, units: UnitRegistry) -> li
 def _check_plan(plan: SaturdayPlan, source, units: UnitRegistry, agencies: AgencyRegistry) -> list[ContentError]:
     errors = check_unique(plan.tasks, lambda t: t.id, source, "phan_viec", "Mã phần việc")
     if plan.drafted > plan.date:
-        errors.append(
-            _error(
-                source,
-                ("ngay_lap",),
-                f"Ngày lập kế hoạch ({plan.drafted:%d/%m/%Y}) sau ngày thực hiện ({plan.date:%d/%m/%Y}).",
-                "Sửa ngày lập kế hoạch.",
-            )
-        )
+        errors.append(_error("S009", source, ("ngay_lap",), drafted=f"{plan.drafted:%d/%m/%Y}", date=f"{plan.date:%d/%m/%Y}"))
     unit = units.by_id().get(plan.unit)
     if unit is None:
         return errors + [_unknown_unit(source, ("xa",), plan.unit, units)]
@@ -320,12 +303,12 @@ def _check_plan(plan: SaturdayPlan, source, units: UnitRegistry, agencies: Agenc
             if unit.hamlet(hamlet_id) is None:
                 errors.append(
                     _error(
+                        "S006",
                         source,
                         ("phan_viec", index, "thon", j),
-                        f"{unit.full_name} không có thôn, tổ dân phố mã «{hamlet_id}».",
-                        f"Dùng một mã thôn của {unit.full_name} trong materials/{UNITS_FILE}: "
-                        + ", ".join(h.id for h in unit.hamlets)
-                        + ".",
+                        unit=unit.full_name,
+                        value=hamlet_id,
+                        known=", ".join(h.id for h in unit.hamlets),
                     )
                 )
         for j, agency_id in enumerate(task.supporting_agencies):
@@ -335,12 +318,7 @@ def _check_plan(plan: SaturdayPlan, source, units: UnitRegistry, agencies: Agenc
 
 
 def _unknown_agency(source, loc, agency_id, agencies: AgencyRegistry) -> ContentError:
-    return _error(
-        source,
-        loc,
-        f"Không có cơ quan, đơn vị mã «{agency_id}».",
-        f"Dùng một mã trong materials/{AGENCIES_FILE}: " + ", ".join(a.id for a in agencies.agencies) + ".",
-    )
+    return _error("S007", source, loc, value=agency_id, known=", ".join(a.id for a in agencies.agencies))
 
 
 def _check_result(
@@ -349,12 +327,7 @@ def _check_result(
     errors = []
     if result.households_joined > result.households_total:
         errors.append(
-            _error(
-                source,
-                ("so_ho_tham_gia",),
-                f"Số hộ tham gia ({result.households_joined}) lớn hơn tổng số hộ ({result.households_total}).",
-                "Kiểm tra lại hai số «so_ho_tham_gia» và «tong_so_ho».",
-            )
+            _error("S010", source, ("so_ho_tham_gia",), joined=result.households_joined, total=result.households_total)
         )
     errors += check_unique(result.agencies, lambda a: a.agency, source, "co_quan_tham_gia", "Cơ quan")
     errors += check_unique(result.work_done, lambda d: d.task, source, "khoi_luong_da_lam", "Phần việc")
@@ -367,22 +340,19 @@ def _check_result(
         return errors  # the plan file has its own errors; say nothing twice
     if plan is None:
         errors.append(
-            _error(
-                source,
-                ("ngay",),
-                f"Chưa có kế hoạch của xã «{result.unit}» cho ngày {result.date:%d/%m/%Y}, nên không đối chiếu được kết quả.",
-                f"Thêm tệp materials/{PLANS_DIR}/{result.unit}/{result.date.isoformat()}.yml (lệnh «ntm new-plan»).",
-            )
+            _error("S011", source, ("ngay",), unit=result.unit, date=f"{result.date:%d/%m/%Y}", iso=result.date.isoformat())
         )
         return errors
     for index, done in enumerate(result.work_done):
         if plan.task(done.task) is None:
             errors.append(
                 _error(
+                    "S012",
                     source,
                     ("khoi_luong_da_lam", index, "phan_viec"),
-                    f"Kế hoạch ngày {plan.date:%d/%m/%Y} không có phần việc mã «{done.task}».",
-                    "Dùng một mã phần việc trong kế hoạch: " + ", ".join(t.id for t in plan.tasks) + ".",
+                    date=f"{plan.date:%d/%m/%Y}",
+                    value=done.task,
+                    known=", ".join(t.id for t in plan.tasks),
                 )
             )
     return errors
@@ -399,21 +369,9 @@ def _check_staff_list(staff: StaffList, source, units: UnitRegistry, agencies: A
         if allocation.unit not in known:
             errors.append(_unknown_unit(source, loc, allocation.unit, units))
         elif allocation.unit not in agency.supports:
-            errors.append(
-                _error(
-                    source,
-                    loc,
-                    f"{agency.name} không được phân công hỗ trợ xã «{allocation.unit}».",
-                    f"Sửa mã xã, hoặc thêm «{allocation.unit}» vào «ho_tro_xa» của cơ quan này trong materials/{AGENCIES_FILE}.",
-                )
-            )
+            errors.append(_error("S013", source, loc, agency=agency.name, value=allocation.unit))
     if staff.sent > staff.saturday:
         errors.append(
-            _error(
-                source,
-                ("ngay_gui",),
-                f"Ngày gửi ({staff.sent:%d/%m/%Y}) sau ngày thứ Bảy ({staff.saturday:%d/%m/%Y}).",
-                "Sửa ngày gửi danh sách.",
-            )
+            _error("S014", source, ("ngay_gui",), sent=f"{staff.sent:%d/%m/%Y}", saturday=f"{staff.saturday:%d/%m/%Y}")
         )
     return errors

@@ -1,0 +1,254 @@
+"""Every rule the content check applies, with an id, a message, a fix and an
+explanation, in one registry (the way linters such as ruff or yamllint name
+their rules).
+
+Every problem reported to an editor comes from a rule here: ``ntm check``
+prints the id with each error, ``ntm check --giai-thich S010`` explains one,
+and the page "Các quy tắc kiểm tra" of the editing guide lists them all
+(generated from this registry). A test fails for any rule without a test case.
+
+Ids: ``Y`` a YAML file, ``M`` a field's value, ``S`` the Saturday data taken
+together, ``V`` the document registry, ``T`` text anywhere, ``P`` pages and
+the menu, ``B`` the build itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import ContentError
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str  # a few words, for lists
+    message: str  # str.format template
+    fix: str  # str.format template
+    explanation: str  # why the rule exists, for --giai-thich and the guide
+
+    def error(self, path: str, line: int, **params) -> ContentError:
+        return ContentError(path, line, self.message.format(**params), self.fix.format(**params), self.id)
+
+
+_DATE_FIX = "Viết ngày dạng năm-tháng-ngày (2023-03-04) hoặc ngày/tháng/năm (04/03/2023)."
+
+RULES: dict[str, Rule] = {
+    rule.id: rule
+    for rule in [
+        # --- YAML files ----------------------------------------------------
+        Rule("Y001", "Lỗi cú pháp YAML", "Lỗi cú pháp YAML ({problem}).",
+             "Kiểm tra thụt lề (dùng dấu cách, không dùng Tab), dấu hai chấm sau tên trường và dấu ngoặc kép đóng mở đủ cặp.",
+             "Tệp dữ liệu phải đúng cú pháp YAML thì mới đọc được. Lỗi hay gặp: thụt lề bằng phím Tab, thiếu dấu hai chấm, "
+             "mở ngoặc kép mà không đóng. Dòng được báo là nơi trình đọc phát hiện lỗi; lỗi thật có khi ở dòng ngay trên."),
+        Rule("Y002", "Tệp không phải UTF-8", "Tệp không phải UTF-8.", "Lưu lại tệp với bảng mã UTF-8.",
+             "Chữ tiếng Việt phải lưu theo bảng mã UTF-8. Tệp lưu bằng bảng mã cũ (TCVN3, VNI, Windows-1258) sẽ bị lỗi font trên trang web."),
+        Rule("Y003", "Trường bị lặp", "Trường «{key}» bị lặp lại (đã có ở dòng {first}).",
+             "Xóa một trong hai dòng, hoặc đổi tên trường cho đúng.",
+             "Một mục không được có hai trường cùng tên: khi đó không biết giá trị nào đúng."),
+        Rule("Y004", "Không dùng tham chiếu YAML", "Tệp dùng tham chiếu YAML («&» hoặc «*»), trang này không nhận.",
+             "Viết đầy đủ giá trị ở từng chỗ, bỏ các dấu «&tên» và «*tên».",
+             "Tham chiếu YAML (anchor, alias) làm tệp khó đọc với người biên tập và có thể làm một tệp nhỏ nở ra rất lớn "
+             "khi đọc. Dữ liệu của trang không cần đến, nên bị từ chối."),
+        Rule("Y005", "Không dùng «<<:»", "Tệp dùng khóa gộp «<<:» của YAML, trang này không nhận.",
+             "Viết đầy đủ các trường vào mục, bỏ dòng «<<:».", "Khóa gộp «<<:» là một dạng tham chiếu YAML (xem Y004)."),
+        Rule("Y006", "Tên trường không phải chữ", "Tên trường phải là chữ (đang là {kind}).",
+             "Viết tên trường dạng «ten_truong: giá trị»; tên trường không mở ngoặc vuông, ngoặc nhọn.",
+             "Tên trường (phần trước dấu hai chấm) phải là chữ; một danh sách hay một mục không làm tên trường được."),
+        Rule("Y007", "Kiểu dữ liệu lạ", "Giá trị dùng kiểu dữ liệu «{tag}» mà trang này không đọc được.",
+             "Bỏ phần «{tag}» trước giá trị.", "Dữ liệu chỉ gồm chữ, số, ngày, đúng/sai, danh sách và mục; các kiểu đặc biệt của YAML bị từ chối."),
+        Rule("Y008", "Tệp quá lớn", "Tệp lớn {size} kB, quá giới hạn {limit} kB của loại tệp này.",
+             "Kiểm tra lại tệp: có thể đã dán nhầm một nội dung rất dài. Tách nội dung ra nhiều tệp nếu cần.",
+             "Không tệp dữ liệu thật nào lớn đến vậy; giới hạn giúp một tệp dán nhầm không làm treo việc dựng trang."),
+        Rule("Y009", "Thiếu tệp dữ liệu", "Thiếu tệp dữ liệu này.", "Khôi phục tệp từ lịch sử git.",
+             "Các tệp danh mục (don-vi.yml, co-quan.yml, van-ban.yml) bắt buộc phải có."),
+        Rule("Y010", "Tệp trống hoặc không phải một mục", "Tệp không có dữ liệu dạng «tên_trường: giá trị».",
+             "Viết dữ liệu theo mẫu của loại tệp này (xem một tệp cùng loại).",
+             "Mỗi tệp dữ liệu là một mục gồm các trường; tệp trống hoặc chỉ có một danh sách thì không đọc được."),
+        # --- field values ----------------------------------------------------
+        Rule("M001", "Thiếu trường bắt buộc", "Thiếu trường bắt buộc «{field}».", "Thêm dòng «{field}: ...» vào mục này.",
+             "Mỗi loại dữ liệu có những trường bắt buộc, ví dụ kế hoạch phải có nội dung, thời gian, phần việc, thu gom rác "
+             "(Thông báo 422-TB/HU, mục II.3.1)."),
+        Rule("M002", "Trường lạ", "Trường «{field}» không có trong mẫu dữ liệu.",
+             "Kiểm tra chính tả tên trường (gợi ý tự động trong trình soạn thảo liệt kê các tên đúng), hoặc xóa dòng này.",
+             "Tên trường viết sai sẽ bị bỏ qua lặng lẽ nếu không báo; vì vậy mọi tên lạ đều bị báo."),
+        Rule("M003", "Phải là chữ", "Trường «{field}» phải là chữ.", "Viết nội dung trong dấu ngoặc kép, ví dụ «{field}: \"...\"».",
+             "Trường này chứa chữ. Giá trị như yes, no, on, off, hay một con số trần sẽ bị YAML hiểu là kiểu khác: đặt trong ngoặc kép."),
+        Rule("M004", "Trường để trống", "Trường «{field}» đang để trống.", "Điền nội dung cho trường này, hoặc xóa cả dòng nếu không bắt buộc.",
+             "Trường bắt buộc phải có nội dung; dòng chỉ có tên trường là chưa điền."),
+        Rule("M005", "Chữ quá dài", "Trường «{field}» dài {length} ký tự, quá giới hạn {limit} ký tự.",
+             "Viết ngắn lại; chi tiết dài đưa vào một trang hướng dẫn.",
+             "Giới hạn đủ rộng cho mọi nội dung thật; một đoạn rất dài thường là dán nhầm, và sẽ làm vỡ trang và bản in."),
+        Rule("M006", "Mã không hợp lệ", "Mã «{value}» ở trường «{field}» không hợp lệ.",
+             "Mã chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ «gung-re».",
+             "Mã dùng làm địa chỉ trang và tên tệp, nên chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang."),
+        Rule("M007", "Phải là số nguyên", "Trường «{field}» phải là số nguyên (đang là «{value}»).",
+             "Viết một số, không kèm chữ, không có phần thập phân, ví dụ «{field}: 120».",
+             "Số hộ, số người là số nguyên."),
+        Rule("M008", "Phải là số", "Trường «{field}» phải là số (đang là «{value}»).",
+             "Viết một số, ví dụ 2 hoặc 1,5 (không kèm đơn vị; đơn vị ghi ở trường «don_vi_tinh»).",
+             "Khối lượng là số; đơn vị tính ghi riêng để cộng, so sánh được."),
+        Rule("M009", "Số âm", "Trường «{field}» không được âm (đang là {value}).", "Sửa thành số từ 0 trở lên.",
+             "Khối lượng, số hộ, số người không thể âm."),
+        Rule("M010", "Phải lớn hơn 0", "Trường «{field}» phải lớn hơn 0 (đang là {value}).", "Sửa thành số lớn hơn 0.",
+             "Tổng số hộ dùng để tính tỷ lệ tham gia nên phải lớn hơn 0."),
+        Rule("M011", "Phải là đúng/sai", "Trường «{field}» chỉ nhận «true» (có) hoặc «false» (không).", "Viết true hoặc false.",
+             "Trường đánh dấu chỉ có hai giá trị."),
+        Rule("M012", "Phải là ngày", "Trường «{field}» phải là ngày có thật (đang là «{value}»).", _DATE_FIX,
+             "Ngày viết theo kiểu Việt Nam (ngày trước, tháng sau) hoặc năm-tháng-ngày. Ngày không có thật (30/02) hoặc viết kiểu "
+             "tháng trước ngày sau (03/25/2023) đều bị báo."),
+        Rule("M013", "Phải là danh sách", "Trường «{field}» phải là một danh sách.", "Viết mỗi mục trên một dòng, bắt đầu bằng «- ».",
+             "Trường này có thể có nhiều mục, nên viết dạng danh sách, kể cả khi chỉ có một mục."),
+        Rule("M014", "Phải là một mục", "Mục «{field}» phải gồm các trường «tên: giá trị».", "Xem lại thụt lề của mục này so với mẫu.",
+             "Trường này gồm nhiều trường con, thụt vào dưới nó."),
+        Rule("M015", "Giá trị ngoài danh sách", "Giá trị «{value}» ở trường «{field}» không hợp lệ.", "Chọn một trong các giá trị: {expected}.",
+             "Trường này chỉ nhận một số giá trị định sẵn."),
+        Rule("M016", "Danh sách còn trống", "Trường «{field}» cần ít nhất {limit} mục.", "Thêm mục vào danh sách, mỗi mục một dòng bắt đầu bằng «- ».",
+             "Ví dụ mỗi phần việc phải ghi ít nhất một thôn thực hiện, một công cụ và một thành phần tham gia."),
+        Rule("M017", "Danh sách quá dài", "Trường «{field}» có {length} mục, quá giới hạn {limit} mục.",
+             "Bớt mục, hoặc tách ra nhiều kế hoạch, nhiều tệp.",
+             "Giới hạn đủ rộng cho mọi kế hoạch thật (một ngày thứ Bảy không có hàng trăm phần việc) và giữ bản in gọn."),
+        Rule("M018", "Giờ không đọc được", "Giờ «{value}» ở trường «{field}» không đọc được.", "Viết giờ dạng «7h00» hoặc «13h30».",
+             "Giờ viết kiểu Việt Nam: 7h00, 13h30 (7:30 cũng được)."),
+        Rule("M019", "Giờ kết thúc trước giờ bắt đầu", "Giờ kết thúc ({end}) phải sau giờ bắt đầu ({start}).",
+             "Sửa lại giờ bắt đầu hoặc giờ kết thúc.", "Một buổi làm phải kết thúc sau khi bắt đầu."),
+        Rule("M020", "Có mã HTML", "Trường «{field}» có mã HTML («<...>»); trang web sẽ hiện nguyên văn, không chạy mã này.",
+             "Xóa các thẻ «<...>» và chỉ viết chữ thường.", "Dữ liệu chỉ là chữ. Trang web không bao giờ chạy mã viết trong dữ liệu."),
+        Rule("M021", "Giá trị không hợp lệ", "Trường «{field}» không hợp lệ.", "Xem lại giá trị của trường này theo mẫu.",
+             "Giá trị không khớp mẫu của trường (trường hợp hiếm, không thuộc các quy tắc M khác)."),
+        Rule("M022", "Số không hữu hạn", "Trường «{field}» phải là một số bình thường (đang là «{value}»).",
+             "Viết một số, ví dụ 2 hoặc 1,5.", "Các giá trị đặc biệt như .nan, .inf của YAML không phải khối lượng."),
+        # --- Saturday data ---------------------------------------------------
+        Rule("S001", "Không phải thứ Bảy", "Ngày {date} ở trường «{field}» là {weekday}, không phải thứ Bảy.",
+             "Chương trình làm vào ngày thứ Bảy: sửa lại ngày (và tên tệp) cho đúng ngày thứ Bảy.",
+             "Kế hoạch, kết quả, danh sách cán bộ đều gắn với một ngày thứ Bảy (Chương trình «Ngày thứ Bảy vì nông thôn mới, đô thị văn minh»)."),
+        Rule("S002", "Ngày khác tên tệp", "Ngày {date} ở trường «{field}» không khớp với tên tệp ({file_date}).",
+             "Sửa «{field}: {file_iso}», hoặc đổi tên tệp thành {iso}.yml.",
+             "Tên tệp là ngày thứ Bảy (ví dụ 2023-03-04.yml); ngày trong tệp phải trùng, để mỗi ngày chỉ có một tệp."),
+        Rule("S003", "Mã khác thư mục", "Mã {what} «{value}» không khớp với thư mục «{folder}» của tệp.",
+             "Sửa «{field}: {folder}», hoặc chuyển tệp vào thư mục «{value}».",
+             "Thư mục chứa tệp là mã xã (kế hoạch, kết quả) hoặc mã cơ quan (danh sách cán bộ); mã trong tệp phải trùng."),
+        Rule("S004", "Tên tệp sai quy ước", "Tên hoặc vị trí tệp không đúng quy ước.",
+             "Đặt tệp ở materials/{kind}/<mã>/<năm-tháng-ngày>.yml, ví dụ materials/{kind}/gung-re/2023-03-04.yml.",
+             "Trang web tìm dữ liệu theo đường dẫn: thư mục là mã xã hoặc cơ quan, tên tệp là ngày thứ Bảy."),
+        Rule("S005", "Không có xã, thị trấn", "Không có xã, thị trấn mã «{value}».", "Dùng một mã trong materials/don-vi.yml, ví dụ: {known}.",
+             "Mã xã phải có trong danh sách xã, thị trấn."),
+        Rule("S006", "Thôn không thuộc xã", "{unit} không có thôn, tổ dân phố mã «{value}».",
+             "Dùng một mã thôn của {unit} trong materials/don-vi.yml: {known}.", "Mỗi phần việc làm ở các thôn của chính xã lập kế hoạch."),
+        Rule("S007", "Không có cơ quan", "Không có cơ quan, đơn vị mã «{value}».", "Dùng một mã trong materials/co-quan.yml: {known}.",
+             "Mã cơ quan phải có trong danh sách cơ quan, đơn vị của huyện."),
+        Rule("S008", "Bị trùng", "{what} «{value}» bị trùng (đã có ở mục thứ {first_index}, dòng {first_line}).",
+             "Xóa mục trùng, hoặc sửa lại cho đúng.", "Mã xã, mã thôn, mã phần việc, mã cơ quan... không được trùng trong cùng danh sách."),
+        Rule("S009", "Lập kế hoạch sau ngày làm", "Ngày lập kế hoạch ({drafted}) sau ngày thực hiện ({date}).", "Sửa ngày lập kế hoạch.",
+             "Kế hoạch phải lập trước ngày thứ Bảy thực hiện."),
+        Rule("S010", "Số hộ tham gia quá tổng số hộ", "Số hộ tham gia ({joined}) lớn hơn tổng số hộ ({total}).",
+             "Kiểm tra lại hai số «so_ho_tham_gia» và «tong_so_ho».", "Tỷ lệ hộ tham gia không thể quá 100%."),
+        Rule("S011", "Kết quả chưa có kế hoạch", "Chưa có kế hoạch của xã «{unit}» cho ngày {date}, nên không đối chiếu được kết quả.",
+             "Thêm tệp materials/ke-hoach/{unit}/{iso}.yml (lệnh «ntm new-plan»).",
+             "Kết quả được đối chiếu với kế hoạch cùng ngày: khối lượng đã làm so với khối lượng kế hoạch."),
+        Rule("S012", "Phần việc không có trong kế hoạch", "Kế hoạch ngày {date} không có phần việc mã «{value}».",
+             "Dùng một mã phần việc trong kế hoạch: {known}.", "Khối lượng đã làm ghi theo mã phần việc của kế hoạch cùng ngày."),
+        Rule("S013", "Cơ quan không được phân công", "{agency} không được phân công hỗ trợ xã «{value}».",
+             "Sửa mã xã, hoặc thêm «{value}» vào «ho_tro_xa» của cơ quan này trong materials/co-quan.yml.",
+             "Cơ quan cử người về những xã được phân công hỗ trợ."),
+        Rule("S014", "Gửi danh sách sau ngày thứ Bảy", "Ngày gửi ({sent}) sau ngày thứ Bảy ({saturday}).", "Sửa ngày gửi danh sách.",
+             "Danh sách cán bộ gửi trước ngày thứ Bảy, chậm nhất thứ Tư (Thông báo 422-TB/HU, mục II.3.2)."),
+        Rule("S015", "Quá nhiều phần việc", "Kế hoạch có {length} phần việc, quá giới hạn {limit}.",
+             "Tách thành nhiều ngày thứ Bảy, hoặc gộp các việc nhỏ.", "Giới hạn đủ rộng cho mọi kế hoạch thật và giữ bản in gọn."),
+        # --- document registry ------------------------------------------------
+        Rule("V001", "Văn bản liên quan không có", "Văn bản liên quan «{value}» không có trong danh mục.", "Dùng một mã đã có: {known}.",
+             "Liên kết giữa các văn bản chỉ trỏ tới văn bản có trong danh mục."),
+        Rule("V002", "Thiếu trang của văn bản", "Không tìm thấy trang «docs/{page}».",
+             "Tạo tệp Markdown đó, hoặc sửa đường dẫn (tính từ thư mục docs/).", "Mỗi văn bản trong danh mục có một trang."),
+        # --- text -------------------------------------------------------------
+        Rule("T001", "Chữ không ở dạng NFC",
+             "Dòng có chữ tiếng Việt ở dạng tổ hợp (không phải Unicode NFC), thường do dán từ Word hoặc PDF.",
+             "Chạy «ntm fix-nfc» để chuẩn hóa tự động, hoặc gõ lại các chữ có dấu trên dòng này.",
+             "Cùng một chữ có dấu có thể lưu theo hai cách. Cách tổ hợp (dán từ Word, PDF) trông giống hệt nhưng làm hỏng tìm kiếm và chữ trong bản in."),
+        Rule("T002", "Lỗi nhận dạng chữ (OCR)", "Chữ «{word}» giống lỗi nhận dạng chữ (OCR) từ bản quét.",
+             "Đối chiếu với văn bản gốc và gõ lại chữ này với đủ dấu tiếng Việt.",
+             "Văn bản khôi phục từ bản quét hay còn chữ sai dấu («néng» thay vì «nông»). Danh sách các chữ này lấy từ bản quét Thông báo 422-TB/HU."),
+        Rule("T003", "Chữ số lẫn trong chữ", "Chữ «{word}» có chữ số lẫn trong chữ, thường là lỗi OCR (ví dụ «s6» là «số»).",
+             "Đối chiếu với văn bản gốc và gõ lại chữ này.", "Trừ đơn vị (m2, m3, km, kg, ha) và giờ (7h30), chữ số không nằm trong chữ."),
+        Rule("T004", "Hình thiếu lời mô tả",
+             "Hình ảnh chưa có lời mô tả (alt), người dùng trình đọc màn hình sẽ không biết hình nói gì.",
+             "Viết mô tả ngắn trong ngoặc vuông: ![Mô tả hình](duong-dan.png).", "Người khiếm thị nghe lời mô tả thay cho hình."),
+        # --- pages and the menu ------------------------------------------------
+        Rule("P001", "Phần đầu trang hỏng", "Phần đầu trang (giữa hai dòng «---») không đọc được: {problem}.",
+             "Mỗi dòng dạng «title: Tiêu đề»; câu có dấu hai chấm thì đặt trong ngoặc kép; kết thúc bằng dòng «---».",
+             "Phần đầu trang giữ tiêu đề, mô tả của trang. Khi hỏng, trang web sẽ in nguyên phần đó ra thành chữ."),
+        Rule("P002", "Liên kết tới trang không có", "Liên kết «{target}» trỏ tới trang không có.",
+             "Sửa đường dẫn (tính từ thư mục của trang này, ví dụ «../van-ban/422-tb-hu.md»), hoặc tạo trang đó.",
+             "Liên kết giữa các trang phải trỏ tới một tệp .md có thật trong docs/."),
+        Rule("P003", "Liên kết tới mục không có", "Liên kết «{target}» trỏ tới mục «#{anchor}» mà trang «{page}» không có.",
+             "Sửa phần sau dấu «#» cho đúng địa chỉ một mục của trang đó, hoặc bỏ phần «#...».",
+             "Mỗi đề mục có một địa chỉ (ví dụ «#muc-ii-1»); liên kết tới mục phải dùng địa chỉ có thật."),
+        Rule("P004", "Menu trỏ tới trang không có", "Menu (nav trong mkdocs.yml) có trang «{page}» nhưng không có tệp docs/{page}.",
+             "Sửa đường dẫn trong mkdocs.yml, hoặc xóa dòng đó khỏi menu.", "Mỗi mục của menu phải trỏ tới một trang có thật."),
+        Rule("P005", "Mã chạy được trong trang", "Trang có {what}: trang web không cho chạy mã trong nội dung.",
+             "Xóa {what}; muốn nhúng nội dung đặc biệt, nhờ người quản trị kỹ thuật.",
+             "Trang có thể dùng vài thẻ HTML để trình bày, nhưng không được chứa mã chạy trong trình duyệt (thẻ script, thuộc tính on…=, liên kết javascript:)."),
+        Rule("P006", "Tài liệu in thiếu mục", "Tài liệu in cần mục «{section}» nhưng trang không còn mục này.",
+             "Nếu đã đổi tên mục, sửa tên đó trong scripts/nongthonmoi/handouts/catalog.py; các mục hiện có: {known}.",
+             "Tờ rơi, phiếu in được cắt từ các mục «## » của trang; đổi tên mục thì bản in không tìm thấy."),
+        Rule("P007", "Tài liệu in thiếu trang", "Tài liệu in cần trang này nhưng không tìm thấy tệp.",
+             "Tạo lại trang, hoặc sửa danh mục tài liệu in (scripts/nongthonmoi/handouts/catalog.py).",
+             "Mỗi bản in lấy nội dung từ một số trang của trang web."),
+        Rule("P008", "Liên kết tuyệt đối", "Liên kết «{target}» bắt đầu bằng «/», nên hỏng khi trang web đặt ở thư mục khác hay mở không cần mạng.",
+             "Viết liên kết tương đối tới tệp .md, ví dụ «../van-ban/422-tb-hu.md».",
+             "Trang web chạy cả khi đặt ở địa chỉ con và khi mở từ máy (bản không cần mạng); liên kết tương đối mới dùng được ở mọi nơi."),
+        # --- the build --------------------------------------------------------
+        Rule("B001", "Cảnh báo khi dựng trang", "{message}",
+             "Sửa theo cảnh báo; bản dựng chính thức dừng lại khi có bất kỳ cảnh báo nào.",
+             "Bản dựng chính thức chạy ở chế độ nghiêm ngặt: mọi cảnh báo đều phải sửa trước khi đăng."),
+        Rule("B002", "Kho git thiếu lịch sử", "Kho git chỉ có một phần lịch sử (shallow clone), nên ngày «Cập nhật lần cuối» của các trang sẽ sai.",
+             "Lấy đủ lịch sử: «git fetch --unshallow»; trên GitHub Actions đặt «fetch-depth: 0», trên GitLab «GIT_DEPTH: 0».",
+             "Ngày cập nhật của mỗi trang lấy từ lịch sử git; thiếu lịch sử thì mọi trang mang ngày của lần sửa cuối cùng."),
+    ]
+}
+
+
+def rule(rule_id: str) -> Rule:
+    return RULES[rule_id]
+
+
+def error(rule_id: str, path: str, line: int, **params) -> ContentError:
+    """A content error from the registry: message and fix filled with ``params``."""
+    return RULES[rule_id].error(path, line, **params)
+
+
+def explain(rule_id: str) -> str | None:
+    found = RULES.get(rule_id.strip().upper())
+    if found is None:
+        return None
+    return "\n".join(
+        [
+            f"{found.id}: {found.title}",
+            "",
+            found.explanation,
+            "",
+            "Lời báo: " + _placeholders(found.message),
+            "Cách sửa: " + _placeholders(found.fix),
+        ]
+    )
+
+
+def _placeholders(template: str) -> str:
+    """'Trường «{field}»' -> 'Trường «…»' for the documentation."""
+    import re
+
+    return re.sub(r"\{[a-z_]+\}", "…", template)
+
+
+def documentation() -> list[dict]:
+    """The registry as rows for the guide page."""
+    return [
+        {
+            "id": r.id,
+            "title": r.title,
+            "explanation": r.explanation,
+            "message": _placeholders(r.message),
+            "fix": _placeholders(r.fix),
+        }
+        for r in RULES.values()
+    ]
