@@ -361,6 +361,31 @@
     })
   );
 
+  // Markdown of a page in a plain text box: Decap's own editor (Slate) keeps
+  // only the first piece of text of each line when a line was split while
+  // typing, and loses what was typed; a text box keeps every character.
+  // The preview pane still draws the Markdown with Decap's own renderer.
+  var MarkdownTextControl = createClass({
+    render: function () {
+      var props = this.props;
+      var lines = String(props.value || "").split("\n").length;
+      return h("textarea", {
+        id: props.forID,
+        className: props.classNameWrapper,
+        value: props.value || "",
+        rows: Math.min(Math.max(lines + 2, 12), 40),
+        spellCheck: false,
+        lang: "vi",
+        style: { fontFamily: "monospace", fontSize: "14px", lineHeight: "1.6", whiteSpace: "pre-wrap" },
+        onChange: function (event) {
+          props.onChange(event.target.value);
+        },
+        onFocus: props.setActiveStyle,
+        onBlur: props.setInactiveStyle,
+      });
+    },
+  });
+
   // --- before saving ---------------------------------------------------------
 
   function isImmutableMap(value) {
@@ -448,6 +473,7 @@
   CMS.registerWidget("ntm-so", NumberControl);
   CMS.registerWidget("ntm-thon", HamletControl);
   CMS.registerWidget("ntm-phan-viec", TaskControl);
+  CMS.registerWidget("ntm-markdown", MarkdownTextControl, CMS.getWidget("markdown").preview);
   CMS.registerEventListener({
     name: "preSave",
     handler: function (args) {

@@ -374,10 +374,10 @@ PAGE_FIELDS = [
     {
         "name": "body",
         "label": "Nội dung",
-        "widget": "markdown",
-        # Raw Markdown only: the rich-text mode rewrites admonitions, heading
-        # anchors ({#muc-ii-1}) and tick-box lists that the site relies on.
-        "modes": ["raw"],
+        # Markdown as written, in a text box (overrides/quan-tri/ntm-cms.js):
+        # Decap's rich-text mode rewrites admonitions, heading anchors
+        # ({#muc-ii-1}) and tick-box lists the site relies on.
+        "widget": "ntm-markdown",
         "hint": "Viết theo Markdown: «## » đầu dòng cho đề mục, «- » cho gạch đầu dòng, **chữ đậm**, [chữ của liên kết](trang-khac.md). Xem «Hướng dẫn biên tập».",
     },
 ]
