@@ -151,6 +151,7 @@ def check_unique(items, key, source: YamlSource, list_field: str, what: str) -> 
                     source.line_of((list_field, index)),
                     f"{what} «{value}» bị trùng (đã có ở mục thứ {seen[value] + 1}, dòng {source.line_of((list_field, seen[value]))}).",
                     "Xóa mục trùng, hoặc sửa lại cho đúng.",
+                    source.cell_of((list_field, index)),
                 )
             )
         else:
