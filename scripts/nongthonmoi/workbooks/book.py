@@ -101,6 +101,22 @@ def read_meta(wb) -> Meta | None | str:
         return None
 
 
+def fit_height(ws, row: int, cells: list[tuple[object, float]]) -> None:
+    """Give a row the height its wrapped text needs.
+
+    Neither LibreOffice nor Excel re-measures rows of a file it opens, so a
+    long pre-filled value would hide its second line; rows that fit on one
+    line keep the default height (and grow as the clerk types in Excel).
+    """
+    lines = 1
+    for value, width in cells:
+        if isinstance(value, str) and value:
+            per_line = max(1, int(width * 1.15))
+            lines = max(lines, sum(-(-max(1, len(part)) // per_line) for part in value.split("\n")))
+    if lines > 1:
+        ws.row_dimensions[row].height = 15 * lines + 2
+
+
 def source_date() -> datetime:
     """The build's timestamp (SOURCE_DATE_EPOCH, else the 1980 zip epoch), never the clock."""
     epoch = max(int(os.environ.get("SOURCE_DATE_EPOCH") or 315532800), 315532800)

@@ -396,7 +396,7 @@ def write_form(sheet: FormSheet, meta: Meta, values: dict[str, Any], rows: dict[
             if locked:
                 cell.font = book.BOLD
         cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
-        _fit_height(ws, row, [(cell.value, widths[2])])
+        book.fit_height(ws, row, [(cell.value, widths[2])])
         if not locked:
             validations.add(("form", item.key), item, cell.coordinate)
             first_input = first_input or cell.coordinate
@@ -470,25 +470,9 @@ def _write_table(ws, row: int, table: TableSheet, records: list[dict], sheet: Fo
                 if offset == 0 and index < len(records) and many:
                     cell.border = book.BOX_TOP  # a heavier line where each task starts
                 texts.append((cell.value, column.width))
-            _fit_height(ws, row, texts)
+            book.fit_height(ws, row, texts)
             row += 1
     return row
-
-
-def _fit_height(ws, row: int, cells: list[tuple[Any, float]]) -> None:
-    """Give a row the height its wrapped text needs.
-
-    Neither LibreOffice nor Excel re-measures rows of a file it opens, so a
-    long pre-filled value would hide its second line; rows that fit on one
-    line keep the default height (and grow as the clerk types in Excel).
-    """
-    lines = 1
-    for value, width in cells:
-        if isinstance(value, str) and value:
-            per_line = max(1, int(width * 1.15))
-            lines = max(lines, sum(-(-max(1, len(part)) // per_line) for part in value.split("\n")))
-    if lines > 1:
-        ws.row_dimensions[row].height = 15 * lines + 2
 
 
 def _lists_sheet(wb, sheet: FormSheet) -> None:
