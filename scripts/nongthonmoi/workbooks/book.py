@@ -44,9 +44,10 @@ BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 BOX_TOP = Border(left=_THIN, right=_THIN, top=_THICK, bottom=_THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 HEAD = Alignment(wrap_text=True, vertical="center", horizontal="center")
-# Spread a group header over its columns without merging cells (merged
-# cells are refused on import, and clerks should not have to see any).
-ACROSS = Alignment(horizontal="centerContinuous", vertical="center")
+# A group header is written in its first column and runs on over the empty
+# cells of the group: no merged cells (LibreOffice even turns "centre across
+# selection" into a merge when it re-saves).
+GROUP = Alignment(horizontal="left", vertical="center", wrap_text=False)
 
 DATE_FORMAT = "dd/mm/yyyy"
 TIME_FORMAT = 'h"h"mm'  # 7h00, the way Vietnamese documents write times

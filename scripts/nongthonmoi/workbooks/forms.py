@@ -433,7 +433,7 @@ def _write_table(ws, row: int, table: TableSheet, records: list[dict], sheet: Fo
             if column.group and column.group != previous:
                 book.put_text(ws, row, col, column.group)
             cell.font, cell.fill, cell.border = book.BOLD, book.HEAD_FILL, book.BOX
-            cell.alignment = book.ACROSS if column.group else book.HEAD
+            cell.alignment = book.GROUP if column.group else book.HEAD
             previous = column.group
         ws.row_dimensions[row].height = 18
         row += 1

@@ -93,9 +93,13 @@ class _Reader:
 
     def read(self) -> SheetReading:
         self._collect()
-        for merged in sorted(self.ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
-            self.error(self.at(merged.min_row, merged.min_col), "merged", range=merged.coord)
         regions = self._find_tables()
+        # Group headers of a table ("Khối lượng công việc") may be merged over
+        # their columns: that row holds no data. Any other merge hides a cell.
+        group_rows = {header - 1 for _, header, _ in regions.values()}
+        for merged in sorted(self.ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+            if not (merged.min_row == merged.max_row and merged.min_row in group_rows):
+                self.error(self.at(merged.min_row, merged.min_col), "merged", range=merged.coord)
         first_table = min((start for start, _, _ in regions.values()), default=None)
         form_rows = [r for r in self._rows() if first_table is None or r < first_table]
         self._read_form(form_rows)
