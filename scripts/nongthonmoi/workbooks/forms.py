@@ -88,6 +88,7 @@ class FormSheet:
     notes: dict[str, str]  # form field key -> text shown right of the value (its unit)
     tables: tuple[TableSheet, ...]
     choices: dict[str, Choice] = field(default_factory=dict)
+    value_width: float = 44  # column B: the form's values (and a table column below)
 
     def label(self, row: Leaf | Group) -> str:
         return row.title + (" *" if isinstance(row, Leaf) and row.required and row.key not in self.locked else "")
@@ -208,6 +209,8 @@ def result_sheet(unit: Unit, plan: SaturdayPlan, agencies: AgencyRegistry) -> Fo
             "agency": choices.agencies(agencies),
             "task": choices.tasks(plan),
         },
+        # Mostly numbers here; the tables' second columns are numbers too.
+        value_width=24,
     )
 
 
@@ -359,7 +362,7 @@ def write_form(sheet: FormSheet, meta: Meta, values: dict[str, Any], rows: dict[
     ws = wb.active
     ws.title = sheet.name
     validations = _Validations(ws, sheet)
-    widths: dict[int, float] = {1: 26, 2: 44}
+    widths: dict[int, float] = {1: 26, 2: sheet.value_width}
     for table in sheet.tables:
         for index, column in enumerate(table.columns, start=1):
             widths[index] = max(widths.get(index, 0), column.width)
@@ -411,7 +414,7 @@ def write_form(sheet: FormSheet, meta: Meta, values: dict[str, Any], rows: dict[
         row += 1
         book.put_text(ws, row, 1, table.note).font = book.NOTE
         row += 1
-        row = _write_table(ws, row, table, rows.get(".".join(table.table.path), []), sheet, validations)
+        row = _write_table(ws, row, table, rows.get(".".join(table.table.path), []), sheet, validations, widths)
 
     for index, width in widths.items():
         ws.column_dimensions[get_column_letter(index)].width = width
@@ -425,7 +428,8 @@ def write_form(sheet: FormSheet, meta: Meta, values: dict[str, Any], rows: dict[
     return book.to_bytes(wb)
 
 
-def _write_table(ws, row: int, table: TableSheet, records: list[dict], sheet: FormSheet, validations: _Validations) -> int:
+def _write_table(ws, row: int, table: TableSheet, records: list[dict], sheet: FormSheet, validations: _Validations,
+                 widths: dict[int, float]) -> int:
     if table.has_groups:
         previous = None
         for col, column in enumerate(table.columns, start=1):
@@ -469,7 +473,7 @@ def _write_table(ws, row: int, table: TableSheet, records: list[dict], sheet: Fo
                         validations.add((".".join(table.table.path), leaf.key), leaf, cell.coordinate)
                 if offset == 0 and index < len(records) and many:
                     cell.border = book.BOX_TOP  # a heavier line where each task starts
-                texts.append((cell.value, column.width))
+                texts.append((cell.value, widths[col]))
             book.fit_height(ws, row, texts)
             row += 1
     return row
