@@ -5,6 +5,7 @@ two regional settings) for what an office suite shows."""
 from __future__ import annotations
 
 import csv
+import shutil
 import io
 import zipfile
 from datetime import date, datetime, time
@@ -310,3 +311,31 @@ def test_site_publishes_and_links_the_workbooks(site):
         assert load_workbook(path)[book.META_SHEET]["B4"].value in ("ke-hoach", "bao-cao")
     with zipfile.ZipFile(site / "tai-ve/nong-thon-moi-di-linh.zip") as archive:
         assert f"nong-thon-moi-di-linh/bang-tinh/{plan.name}" in archive.namelist()
+
+
+def test_new_plan_command_follows_the_same_example_rule(tmp_path):
+    """`ntm new-plan` and the workbook agree: once a commune's hamlets are
+    real, a plan copied from an example is a real plan."""
+    from conftest import run_ntm
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "materials", root / "materials")
+    shutil.copytree(ROOT / "docs", root / "docs")
+    assert "vi_du: true" in run_new_plan(root, run_ntm)  # hamlets still an example: stays an example
+    units = root / "materials/don-vi.yml"
+    text = units.read_text(encoding="utf-8")
+    start = text.index("  - ma: gung-re")
+    units.write_text(text[:start] + text[start:].replace("thon_vi_du: true", "thon_vi_du: false", 1), encoding="utf-8")
+    (root / "materials/ke-hoach/gung-re/2023-03-25.yml").unlink()
+    plan = run_new_plan(root, run_ntm)
+    assert "vi_du: false" in plan and "DỮ LIỆU VÍ DỤ" not in plan
+    assert plan.startswith("# yaml-language-server: $schema=../../schema/ke-hoach.schema.json\nvi_du: false\n")
+    assert run_ntm(root, "check").returncode == 0
+
+
+def run_new_plan(root, run_ntm) -> str:
+    result = run_ntm(root, "new-plan", "gung-re", "--date", "2023-03-25")
+    assert result.returncode == 0, result.stderr
+    return (root / "materials/ke-hoach/gung-re/2023-03-25.yml").read_text(encoding="utf-8")
