@@ -488,3 +488,15 @@ def test_time_typed_as_text_is_read_like_yaml(data, repo, tmp_path):
     assert done.status == "new", [str(e) for e in done.errors]
     text = (repo / NEW_PLAN).read_text(encoding="utf-8")
     assert "  bat_dau: 7h30\n" in text and "ngay_lap: 2023-03-21\n" in text
+
+
+def test_merging_a_group_header_is_harmless(data, repo, tmp_path):
+    """Merging «Khối lượng công việc» over its two columns hides no data."""
+    def merge(wb):
+        fill_plan(wb)
+        ws = wb[forms.PLAN_SHEET]
+        group = header_row(ws, "Việc cần làm") - 1
+        ws.merge_cells(f"C{group}:D{group}")
+
+    [done] = import_all(repo, [save(tmp_path, "kh.xlsx", edit(plan_bytes(data), merge))])
+    assert done.status == "new", [str(e) for e in done.errors]
