@@ -321,7 +321,6 @@ def import_all(root: Path, paths: list[Path], expect_unit: str | None = None, wr
         try:
             results.append(import_workbook(repo, path, expect_unit, write))
         except Exception as exc:  # never a traceback for an editor; name the file and what broke
-            message = f"Lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {exc})."
-            hint = "Gửi tệp này cho nhóm kỹ thuật; các tệp khác vẫn được nhập."
-            results.append(Imported(path.name, "error", errors=[ContentError(path.name, 0, message, hint)]))
+            error = _refuse(path.name, "unexpected", detail=f"{type(exc).__name__}: {exc}").error
+            results.append(Imported(path.name, "error", errors=[error]))
     return results

@@ -37,6 +37,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tệp .xlsx bị hỏng, không mở được ({detail}).",
         "Mở lại trong Excel hoặc LibreOffice, lưu lại rồi gửi lại; nếu không mở được, tải mẫu mới và điền lại.",
     ),
+    "unexpected": (
+        "Lỗi không lường trước khi đọc tệp ({detail}).",
+        "Gửi tệp này cho nhóm kỹ thuật; các tệp khác vẫn được nhập.",
+    ),
     "unreadable": (
         "Không đọc được tệp ({detail}).",
         "Kiểm tra đường dẫn và quyền đọc tệp.",
