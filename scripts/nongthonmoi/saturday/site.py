@@ -372,3 +372,7 @@ def _add_filters(env) -> None:
     env.globals["HAMLETS_ARE_EXAMPLE"] = HAMLETS_ARE_EXAMPLE
     env.globals["han_danh_sach"] = staff_list_deadline
     env.globals["han_bao_cao"] = report_deadline
+    # No workbooks unless generate() passes the build's index (views rendered alone, tests).
+    from ..workbooks.site import WorkbookIndex
+
+    env.globals["bang_tinh"] = WorkbookIndex()
