@@ -98,3 +98,39 @@ def chromium():
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# --- LibreOffice (issue 10): a real office suite reads the workbooks back.
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+needs_libreoffice = pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice is missing (Debian libreoffice-calc-nogui; bash scripts/run test installs it)"
+)
+# CSV export: separator, quote, UTF-8, -, -, -, quote text, detect numbers,
+# cells as shown (formatted), no formulas, keep spaces, every sheet (-1).
+CSV_FILTER = "csv:Text - txt - csv (StarCalc):{sep},34,76,1,,0,false,true,true,false,false,-1"
+
+
+def libreoffice(files: list[Path], out_dir: Path, target: str, locale: str = "en-US", profile: Path | None = None) -> list[Path]:
+    """Convert ``files`` with headless LibreOffice in one process.
+
+    Each call gets its own user profile (engineers and CI jobs share the
+    machine), with ``locale`` as LibreOffice's regional setting.
+    """
+    profile = profile or out_dir / f".lo-profile-{locale}"
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+        '<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">'
+        f"<value>{locale}</value></prop></item></oor:items>\n",
+        encoding="utf-8",
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
+         "--convert-to", target, "--outdir", str(out_dir), *map(str, files)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return sorted(p for p in out_dir.iterdir() if p.is_file())

@@ -214,7 +214,7 @@ def plain_project(root: Path, site: Path) -> str:
     shutil.rmtree(docs, ignore_errors=True)
     shutil.copytree(root / "docs", docs)
     shutil.copytree(root / ".cache/generated/pages", docs, dirs_exist_ok=True)
-    for folder in ("bao-cao", "lich"):
+    for folder in ("bao-cao", "lich", "bang-tinh"):  # generated files, as static files
         shutil.copytree(site / folder, docs / folder, dirs_exist_ok=True)
     shutil.copy(site / "feed.xml", docs / "feed.xml")
     text = (root / "mkdocs.yml").read_text(encoding="utf-8")

@@ -141,6 +141,32 @@ def cmd_new_plan(args) -> int:
     return 0
 
 
+def cmd_import_excel(args) -> int:
+    from .workbooks.importer import import_all
+
+    root = find_root(args.root)
+    results = import_all(root, [Path(f) for f in args.files], expect_unit=args.xa, write=not args.chi_kiem_tra)
+    failed = 0
+    for result in results:
+        if result.status == "error":
+            failed += 1
+            print(f"{result.workbook}: KHÔNG NHẬP, có {len(result.errors)} lỗi; chưa ghi gì:", file=sys.stderr)
+            for error in result.errors:
+                print(f"  {error}".replace("\n", "\n  "), file=sys.stderr)
+        else:
+            done = {
+                "new": f"đã tạo {result.target}",
+                "updated": f"đã cập nhật {result.target}",
+                "unchanged": f"không thay đổi ({result.target} đã có đúng nội dung này)",
+                "checked": f"hợp lệ, sẽ ghi vào {result.target} (chưa ghi vì có --chi-kiem-tra)",
+            }[result.status]
+            print(f"{result.workbook}: {done}")
+    if failed:
+        print(f"{failed}/{len(results)} tệp có lỗi: sửa theo «Cách sửa», rồi nhập lại các tệp đó.", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ntm", description="Công cụ cho bộ tài liệu nông thôn mới Di Linh.")
     parser.add_argument("--root", type=Path, default=None, help="thư mục kho tài liệu (mặc định: thư mục hiện tại)")
@@ -163,5 +189,15 @@ def main(argv: list[str] | None = None) -> int:
     plan.add_argument("commune", help="mã xã, thị trấn, ví dụ gung-re")
     plan.add_argument("--date", help="ngày thứ Bảy (YYYY-MM-DD); mặc định: thứ Bảy kế tiếp")
     plan.set_defaults(func=cmd_new_plan)
+    excel = sub.add_parser(
+        "nhap-excel",
+        help="nhập bảng tính kế hoạch, kết quả (.xlsx) xã gửi về vào materials/",
+        description="Đọc bảng tính kế hoạch hoặc kết quả do xã điền (tải từ trang web), kiểm tra như «ntm check» "
+        "và ghi tệp YAML vào materials/. Tệp có lỗi không được ghi gì.",
+    )
+    excel.add_argument("files", nargs="+", metavar="TỆP.xlsx", help="các bảng tính nhận qua Zalo hoặc thư điện tử")
+    excel.add_argument("--xa", metavar="MÃ_XÃ", help="chỉ nhận bảng tính của xã này (ví dụ gung-re)")
+    excel.add_argument("--chi-kiem-tra", action="store_true", help="chỉ kiểm tra, không ghi tệp nào")
+    excel.set_defaults(func=cmd_import_excel)
     args = parser.parse_args(argv)
     return args.func(args)

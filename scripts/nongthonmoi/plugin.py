@@ -27,8 +27,9 @@ from .navigation import complete_nav
 from .editor.settings import EditorSettingsError
 from .editor.site import EditorMissing, editor_files
 from .saturday import site as saturday_site
+from .workbooks import site as workbook_site
 from .errors import ContentErrors
-from .handouts import Handouts
+from .handouts import LIST_PAGE, Handouts
 from .materials import load_materials
 from .views import make_environment, vi_date
 
@@ -91,8 +92,14 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         return config
 
     def on_files(self, files, *, config):
+        # Plan and result workbooks for communes, Monday reports as .xlsx
+        # (issue 10); first, so the Saturday pages can link them.
+        today = saturday_site.reference_date()
+        self.workbooks = workbook_site.add_files(
+            files, config, self.root, self.materials.saturday, today, saturday_site.coming_saturday(today)
+        )
         # Saturday programme pages, calendars, feed and CSV reports (issue 4).
-        saturday_site.generate(config, files, self.materials.saturday, self.root)
+        saturday_site.generate(config, files, self.materials.saturday, self.root, self.workbooks)
         # Print handouts (PDF): rendered only when their inputs changed.
         files = self.handouts.add_files(files, config)
         # The web editor (quan-tri/): not in the offline copy, which has no git.
@@ -178,7 +185,13 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         if view:
             parts.append(self.views.get_template(f"{view}.html").render(**context))
         # "Tải bản in" links, and the list on the "Tài liệu in" page.
-        return self.handouts.decorate("\n".join(parts), page)
+        html = self.handouts.decorate("\n".join(parts), page)
+        if page.file.src_uri == LIST_PAGE:
+            # The workbooks, as a section of their own after the handouts.
+            html += "\n" + self.views.get_template("workbooks.html").render(
+                books=self.workbooks, units=self.materials.saturday.units.units, **context
+            )
+        return html
 
     def on_page_context(self, context, *, page, config, nav):
         sources = list(page.meta.get("sources") or [])

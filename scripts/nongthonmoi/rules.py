@@ -9,7 +9,7 @@ and the page "Các quy tắc kiểm tra" of the editing guide lists them all
 
 Ids: ``Y`` a YAML file, ``M`` a field's value, ``S`` the Saturday data taken
 together, ``V`` the document registry, ``T`` text anywhere, ``P`` pages and
-the menu, ``B`` the build itself.
+the menu, ``B`` the build itself, ``W`` a workbook filled by a commune.
 """
 
 from __future__ import annotations
@@ -27,8 +27,10 @@ class Rule:
     fix: str  # str.format template
     explanation: str  # why the rule exists, for --giai-thich and the guide
 
-    def error(self, path: str, line: int, **params) -> ContentError:
-        return ContentError(path, line, self.message.format(**params), self.fix.format(**params), self.id)
+    def error(self, path: str, line: int, cell: str = "", **params) -> ContentError:
+        return ContentError(
+            path, line, self.message.format(**params), self.fix.format(**params), cell=cell, rule=self.id
+        )
 
 
 _DATE_FIX = "Viết ngày dạng năm-tháng-ngày (2023-03-04) hoặc ngày/tháng/năm (04/03/2023)."
@@ -208,13 +210,34 @@ RULES: dict[str, Rule] = {
 }
 
 
+def _workbook_rules() -> None:
+    """The workbook import's rules (workbooks/messages.py), ``W`` ids."""
+    from .workbooks.messages import MESSAGES, RULE_IDS
+
+    for key, (rule_id, title) in RULE_IDS.items():
+        message, fix = MESSAGES[key]
+        RULES[rule_id] = Rule(
+            rule_id,
+            title,
+            message,
+            fix,
+            "Quy tắc của bảng tính Excel do xã điền (lệnh «ntm nhap-excel»): lời báo chỉ ra bảng tính, trang tính và ô cần sửa.",
+        )
+
+
+_workbook_rules()
+
+
 def rule(rule_id: str) -> Rule:
     return RULES[rule_id]
 
 
-def error(rule_id: str, path: str, line: int, **params) -> ContentError:
-    """A content error from the registry: message and fix filled with ``params``."""
-    return RULES[rule_id].error(path, line, **params)
+def error(rule_id: str, path: str, line: int, cell: str = "", **params) -> ContentError:
+    """A content error from the registry: message and fix filled with ``params``.
+
+    ``cell`` ("Kế hoạch!C7") when the content came from a workbook.
+    """
+    return RULES[rule_id].error(path, line, cell, **params)
 
 
 def explain(rule_id: str) -> str | None:

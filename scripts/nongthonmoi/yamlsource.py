@@ -97,6 +97,10 @@ class YamlSource:
             loc = loc[:-1]
         return self.lines.get((), 1)
 
+    def cell_of(self, loc: Location) -> str:
+        """The workbook cell of a location; YAML files have lines, not cells."""
+        return ""
+
 
 def load_yaml(path: Path, display: str) -> YamlSource:
     try:

@@ -197,6 +197,7 @@ def check_unique(items, key, source: YamlSource, list_field: str, what: str) -> 
                     value=value,
                     first_index=seen[value] + 1,
                     first_line=source.line_of((list_field, seen[value])),
+                    cell=source.cell_of((list_field, index)),
                 )
             )
         else:

@@ -140,18 +140,14 @@ def load(root: Path, overlay: dict[str, str] | None = None) -> SaturdayData:
 
     plans: dict[Key, SaturdayPlan] = {}
     broken: set[Key] = set()  # plans already reported: their results are not checked against them
-    for (folder, saturday), source, plan in _dated_records(root, PLANS_DIR, SaturdayPlan, errors, broken, overlay):
-        errors += _check_file_name(source, folder, saturday, ("xa", plan.unit), ("ngay", plan.date), "xã")
-        if units is not None and agencies is not None:
-            errors += _check_plan(plan, source, units, agencies)
-        plans[(folder, saturday)] = plan
+    for key, source, plan in _dated_records(root, PLANS_DIR, SaturdayPlan, errors, broken, overlay):
+        errors += check_plan(plan, source, key, units, agencies)
+        plans[key] = plan
 
     results: dict[Key, SaturdayResult] = {}
-    for (folder, saturday), source, result in _dated_records(root, RESULTS_DIR, SaturdayResult, errors, overlay=overlay):
-        errors += _check_file_name(source, folder, saturday, ("xa", result.unit), ("ngay", result.date), "xã")
-        plan = plans.get((folder, saturday))
-        errors += _check_result(result, source, plan, agencies, plan_reported=(folder, saturday) in broken)
-        results[(folder, saturday)] = result
+    for key, source, result in _dated_records(root, RESULTS_DIR, SaturdayResult, errors, overlay=overlay):
+        errors += check_result(result, source, key, plans.get(key), agencies, plan_reported=key in broken)
+        results[key] = result
 
     staff_lists: list[StaffList] = []
     for (folder, saturday), source, staff in _dated_records(root, STAFF_DIR, StaffList, errors, overlay=overlay):
@@ -167,8 +163,26 @@ def load(root: Path, overlay: dict[str, str] | None = None) -> SaturdayData:
     return SaturdayData(units, agencies, plans, results, staff_lists)
 
 
+# The checks of one plan or result beyond its model, public so that the
+# workbook import (workbooks/) runs exactly what ``ntm check`` runs.
+def check_plan(plan: SaturdayPlan, source: YamlSource, key: Key, units, agencies) -> list[ContentError]:
+    """File name (commune folder, Saturday), then ids against the units and agencies."""
+    errors = _check_file_name(source, key[0], key[1], ("xa", plan.unit), ("ngay", plan.date), "xã")
+    if units is not None and agencies is not None:
+        errors += _check_plan(plan, source, units, agencies)
+    return errors
+
+
+def check_result(
+    result: SaturdayResult, source: YamlSource, key: Key, plan: SaturdayPlan | None, agencies, plan_reported: bool = False
+) -> list[ContentError]:
+    """File name, households, agencies, and the tasks against the plan of the same commune and Saturday."""
+    errors = _check_file_name(source, key[0], key[1], ("xa", result.unit), ("ngay", result.date), "xã")
+    return errors + _check_result(result, source, plan, agencies, plan_reported=plan_reported)
+
+
 def _error(rule_id: str, source: YamlSource, loc, **params) -> ContentError:
-    return rules.error(rule_id, source.display, source.line_of(loc), **params)
+    return rules.error(rule_id, source.display, source.line_of(loc), cell=source.cell_of(loc), **params)
 
 
 def _dated_files(root: Path, kind: str, errors: list[ContentError], overlay: dict[str, str] | None = None):
@@ -259,6 +273,9 @@ class _Sub:
 
     def line_of(self, loc) -> int:
         return self.source.line_of(self.prefix + tuple(loc))
+
+    def cell_of(self, loc) -> str:
+        return self.source.cell_of(self.prefix + tuple(loc))
 
 
 def _unknown_unit(source, loc, unit_id, units: UnitRegistry) -> ContentError:

@@ -4,11 +4,15 @@ The text of the previous file is copied (comments, order and wording kept, so
 the editor only changes what is new); the dates move, quantities stay, and
 results are never copied (they live in ``materials/ket-qua/``). An existing
 file is never overwritten.
+
+The same choice of Saturday, source plan and example flag makes the weekly
+plan workbook (``workbooks/``): both are "next Saturday's plan".
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -52,15 +56,63 @@ def next_saturday(after: date) -> date:
     return after + timedelta(days=(5 - after.weekday()) % 7 or 7)
 
 
+@dataclass(frozen=True)
+class PlanSlot:
+    saturday: date  # the Saturday of the new plan
+    source: date | None  # the Saturday of the plan it starts from (None: blank template)
+    drafted: date  # "ngày lập": today, or the Saturday itself if planned late
+
+
+def plan_slot(previous: list[date], today: date, day: date | None = None) -> PlanSlot:
+    """Next Saturday's plan: the Saturday after the latest plan (and not in the
+    past), copied from the latest plan before it."""
+    previous = sorted(previous)
+    if previous:
+        if day is None:
+            day = next_saturday(max(previous[-1], today - timedelta(days=1)))
+        earlier = [d for d in previous if d < day]
+        source = earlier[-1] if earlier else previous[-1]
+    else:
+        source = None
+        day = day or next_saturday(today - timedelta(days=1))
+    return PlanSlot(day, source, min(today, day))
+
+
+def starts_as_example(source_is_example: bool, hamlets_are_example: bool) -> bool:
+    """Whether a new plan copied from an earlier one is example data.
+
+    A new plan is real data: the commune is planning a real Saturday, even if
+    the plan it starts from was an example. The exception is a commune whose
+    hamlet list is itself still an example: every hamlet a plan can name is a
+    placeholder, so a plan copied from example data stays an example until
+    the commune sends its real hamlets.
+    """
+    return source_is_example and hamlets_are_example
+
+
+_EXAMPLE_FLAG = re.compile(r"(?m)^vi_du:\s*true\s*$")
+
+
+def _as_real_plan(text: str) -> str:
+    """Turn copied example text into a real plan: ``vi_du: false``, and the
+    leading comments that described the example dropped (the schema line stays)."""
+    lines = text.splitlines(keepends=True)
+    head = 0
+    while head < len(lines) and (lines[head].startswith("#") or not lines[head].strip()):
+        head += 1
+    kept = [line for line in lines[:head] if line.startswith("# yaml-language-server:")]
+    return _EXAMPLE_FLAG.sub("vi_du: false", "".join(kept + lines[head:]), count=1)
+
+
+def move_written_dates(text: str, old: date, new: date) -> str:
+    """Dates written inside the text (e.g. in notes) move by the same week count."""
+    return text.replace(old.isoformat(), new.isoformat()).replace(f"{old:%d/%m/%Y}", f"{new:%d/%m/%Y}")
+
+
 def _move_dates(text: str, old: date, new: date, drafted: date) -> str:
     text = re.sub(r"(?m)^ngay:.*$", f"ngay: {new.isoformat()}", text, count=1)
     text = re.sub(r"(?m)^ngay_lap:.*$", f"ngay_lap: {drafted.isoformat()}", text, count=1)
-    # Dates written inside the text (e.g. in notes) move by the same week count.
-    delta = new - old
-    for written in (old.isoformat(), f"{old:%d/%m/%Y}"):
-        moved = (old + delta).isoformat() if "-" in written else f"{old + delta:%d/%m/%Y}"
-        text = text.replace(written, moved)
-    return text
+    return move_written_dates(text, old, new)
 
 
 def new_plan(root: Path, unit_id: str, day: date | None = None, today: date | None = None) -> Path:
@@ -78,21 +130,16 @@ def new_plan(root: Path, unit_id: str, day: date | None = None, today: date | No
     previous = sorted(folder.glob("????-??-??.yml")) if folder.is_dir() else []
     if day is not None and day.weekday() != 5:
         raise ScaffoldError(f"Ngày {day:%d/%m/%Y} không phải thứ Bảy.")
-    if previous:
-        last = date.fromisoformat(previous[-1].stem)
-        if day is None:
-            day = next_saturday(max(last, today - timedelta(days=1)))
-        earlier = [p for p in previous if date.fromisoformat(p.stem) < day]
-        source = earlier[-1] if earlier else previous[-1]
-    else:
-        source = None
-        day = day or next_saturday(today - timedelta(days=1))
+    slot = plan_slot([date.fromisoformat(p.stem) for p in previous], today, day)
+    day, drafted = slot.saturday, slot.drafted
     target = folder / f"{day.isoformat()}.yml"
     if target.exists():
         raise ScaffoldError(f"Đã có tệp {target.relative_to(root).as_posix()}: không ghi đè. Hãy sửa trực tiếp tệp đó.")
-    drafted = min(today, day)
-    if source is not None:
-        text = _move_dates(source.read_text(encoding="utf-8"), date.fromisoformat(source.stem), day, drafted)
+    if slot.source is not None:
+        source = folder / f"{slot.source.isoformat()}.yml"
+        text = _move_dates(source.read_text(encoding="utf-8"), slot.source, day, drafted)
+        if _EXAMPLE_FLAG.search(text) and not starts_as_example(True, unit.hamlets_are_example):
+            text = _as_real_plan(text)
     else:
         text = TEMPLATE.format(
             name=unit.full_name, unit=unit.id, day=day.isoformat(), drafted=drafted.isoformat(), hamlet=unit.hamlets[0].id

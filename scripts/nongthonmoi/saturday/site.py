@@ -16,7 +16,7 @@ Addresses:
 - ``thu-bay/`` all Saturdays; ``thu-bay/<yyyy-mm-dd>/`` all units side by side;
 - ``thu-bay-nay/`` the coming Saturday; ``ket-qua/`` participation charts;
 - ``bao-cao/bao-cao-<yyyy-mm-dd>.csv`` the Monday report; ``lich/<id>.ics``;
-  ``feed.xml``.
+  ``feed.xml``; the workbooks (``workbooks/site.py``) are linked, not made, here.
 """
 
 from __future__ import annotations
@@ -236,8 +236,15 @@ def _write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def generate(config, files: Files, data: SaturdayData, root: Path) -> None:
-    """Add the generated pages and files to ``files``."""
+def generate(config, files: Files, data: SaturdayData, root: Path, workbooks=None) -> None:
+    """Add the generated pages and files to ``files``.
+
+    ``workbooks``: the plan, result and report workbooks already added to
+    ``files`` (``workbooks.site.WorkbookIndex``), which the views link to.
+    """
+    from ..workbooks.site import WorkbookIndex
+
+    workbooks = workbooks or WorkbookIndex()
     # The offline copy is built at the same time with file links (page.html):
     # it gets its own folder so the two builds never overwrite each other's pages.
     out_dir = root / GENERATED_DIR / ("pages" if config.use_directory_urls else "pages-offline")
@@ -277,7 +284,7 @@ def generate(config, files: Files, data: SaturdayData, root: Path) -> None:
     known = {**pages, **statics}
     # Adding or removing a plan changes links and lists on many pages.
     structure = hashlib.sha256(
-        repr((templates, code, sorted(known), config.use_directory_urls, data.saturdays)).encode()
+        repr((templates, code, sorted(known), config.use_directory_urls, data.saturdays, workbooks.names())).encode()
     ).hexdigest()
     env = _environment(root)
     # Fingerprints of the last build, kept on disk so the next process (a new
@@ -305,7 +312,7 @@ def generate(config, files: Files, data: SaturdayData, root: Path) -> None:
                 raise KeyError(f"no page or file {target!r}")
             return get_relative_url(found.url, page_file.url)
 
-        body = env.get_template(spec.template).render(link=link, page_title=spec.title, **spec.context())
+        body = env.get_template(spec.template).render(link=link, page_title=spec.title, bang_tinh=workbooks, **spec.context())
         _write_if_changed(path, _front_matter(spec) + body)
         _RENDERED[str(path)] = fingerprint
 
@@ -365,3 +372,7 @@ def _add_filters(env) -> None:
     env.globals["HAMLETS_ARE_EXAMPLE"] = HAMLETS_ARE_EXAMPLE
     env.globals["han_danh_sach"] = staff_list_deadline
     env.globals["han_bao_cao"] = report_deadline
+    # No workbooks unless generate() passes the build's index (views rendered alone, tests).
+    from ..workbooks.site import WorkbookIndex
+
+    env.globals["bang_tinh"] = WorkbookIndex()

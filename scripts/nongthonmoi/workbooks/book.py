@@ -1,0 +1,157 @@
+"""What every workbook of the site shares: the hidden sheet that identifies
+it, the look of its cells, safe text cells and byte-identical output.
+
+A workbook is recognised by what is inside it, never by its file name: Zalo
+and e-mail rename files («ke-hoach-gung-re (1).xlsx»). The hidden sheet
+:data:`META_SHEET` holds the kind of form, the commune, the Saturday and the
+format version as plain text, which LibreOffice and WPS Office keep when they
+re-save a workbook.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.writer.excel import ExcelWriter
+
+META_SHEET = "Thông tin tệp"
+LISTS_SHEET = "Danh mục"
+FORMAT = "nongthonmoi-dilinh"
+# Raise when a form changes shape so that older forms cannot be read wrongly.
+VERSION = "1"
+AUTHOR = "Ban Tuyên giáo Huyện ủy Di Linh"
+
+FONT_NAME = "Arial"  # metric twin of Liberation Sans (LibreOffice): same widths everywhere
+BODY = Font(name=FONT_NAME, size=11)
+BOLD = Font(name=FONT_NAME, size=11, bold=True)
+TITLE = Font(name=FONT_NAME, size=14, bold=True)
+NOTE = Font(name=FONT_NAME, size=10, italic=True)
+# Light fills print as light grey on black-and-white printers; input cells
+# are also told apart by their border, not by colour alone.
+INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
+HEAD_FILL = PatternFill("solid", fgColor="E2E2E2")
+MARK_FILL = PatternFill("solid", fgColor="D0D0D0")
+_THIN = Side(style="thin", color="808080")
+_THICK = Side(style="medium", color="000000")
+BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+BOX_TOP = Border(left=_THIN, right=_THIN, top=_THICK, bottom=_THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+HEAD = Alignment(wrap_text=True, vertical="center", horizontal="center")
+# A group header is written in its first column and runs on over the empty
+# cells of the group: no merged cells (LibreOffice even turns "centre across
+# selection" into a merge when it re-saves).
+GROUP = Alignment(horizontal="left", vertical="center", wrap_text=False)
+
+DATE_FORMAT = "dd/mm/yyyy"
+TIME_FORMAT = 'h"h"mm'  # 7h00, the way Vietnamese documents write times
+TEXT_FORMAT = "@"
+PERCENT_FORMAT = "0.0%"
+
+
+@dataclass(frozen=True)
+class Meta:
+    kind: str  # "ke-hoach" | "ket-qua" | "bao-cao"
+    unit: str  # commune id ("" for the district report)
+    saturday: date
+    version: str = VERSION
+
+
+def put_text(ws, row: int, column: int, value: str):
+    """A text cell that stays text: openpyxl would turn "=..." into a formula."""
+    cell = ws.cell(row=row, column=column)
+    cell.value = value
+    cell.data_type = "s"
+    return cell
+
+
+def write_meta(wb: Workbook, meta: Meta) -> None:
+    ws = wb.create_sheet(META_SHEET)
+    put_text(ws, 1, 1, "Không sửa trang này: trang web Nông thôn mới Di Linh dùng nó để nhận ra tệp khi nhập.")
+    rows = [("mau", FORMAT), ("loai", meta.kind), ("xa", meta.unit), ("ngay", meta.saturday.isoformat()), ("phien_ban", meta.version)]
+    for index, (key, value) in enumerate(rows, start=3):
+        put_text(ws, index, 1, key)
+        put_text(ws, index, 2, value)
+    ws.sheet_state = "veryHidden"  # LibreOffice re-saves it as "hidden": still out of the way
+    ws.protection.sheet = True
+
+
+def read_meta(wb) -> Meta | None | str:
+    """The workbook's identity; None when it is not one of ours; the raw
+    version string when the format version is not this one."""
+    if META_SHEET not in wb.sheetnames:
+        return None
+    ws = wb[META_SHEET]
+    values: dict[str, str] = {}
+    for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 50), max_col=2, values_only=True):
+        if row and isinstance(row[0], str):
+            values[row[0].strip()] = str(row[1]).strip() if row[1] is not None else ""
+    if values.get("mau") != FORMAT:
+        return None
+    if values.get("phien_ban") != VERSION:
+        return values.get("phien_ban") or "?"
+    try:
+        return Meta(values["loai"], values.get("xa", ""), date.fromisoformat(values["ngay"]), values["phien_ban"])
+    except (KeyError, ValueError):
+        return None
+
+
+def fit_height(ws, row: int, cells: list[tuple[object, float]]) -> None:
+    """Give a row the height its wrapped text needs.
+
+    Neither LibreOffice nor Excel re-measures rows of a file it opens, so a
+    long pre-filled value would hide its second line; rows that fit on one
+    line keep the default height (and grow as the clerk types in Excel).
+    """
+    lines = 1
+    for value, width in cells:
+        if isinstance(value, str) and value:
+            per_line = max(1, int(width * 1.15))
+            lines = max(lines, sum(-(-max(1, len(part)) // per_line) for part in value.split("\n")))
+    if lines > 1:
+        ws.row_dimensions[row].height = 15 * lines + 2
+
+
+def source_date() -> datetime:
+    """The build's timestamp (SOURCE_DATE_EPOCH, else the 1980 zip epoch), never the clock."""
+    epoch = max(int(os.environ.get("SOURCE_DATE_EPOCH") or 315532800), 315532800)
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).replace(tzinfo=None)
+
+
+def new_workbook() -> Workbook:
+    wb = Workbook()
+    stamp = source_date()
+    wb.properties.creator = AUTHOR
+    wb.properties.lastModifiedBy = AUTHOR
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    wb.properties.language = "vi-VN"
+    return wb
+
+
+def to_bytes(wb: Workbook) -> bytes:
+    """The .xlsx bytes, identical for identical content.
+
+    openpyxl's own save writes "now" into docProps/core.xml and gives every
+    zip entry the current time; the writer is called directly (the dates set
+    in :func:`new_workbook` stay) and the zip is rewritten with one fixed time.
+    """
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).write_data()
+    stamp = time.gmtime(source_date().replace(tzinfo=timezone.utc).timestamp())[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():  # openpyxl's order: [Content_Types].xml last is fine for Excel
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            entry.create_system = 3
+            dst.writestr(entry, src.read(info.filename), compresslevel=9)
+    return out.getvalue()

@@ -1,0 +1,199 @@
+"""Every message the workbook import shows an editor, in one table.
+
+Each entry has a short key (the rule), a message and a fix ("Cách sửa"),
+both Vietnamese, with ``{placeholders}``. Rules that belong to workbooks only
+(a deleted sheet, a merged cell, a formula...) and the wording of the model's
+own rules for a cell (an empty required cell, a negative number...) live
+here; the cross-checks shared with ``ntm check`` (households over the total,
+not a Saturday, unknown task...) keep the wording of ``saturday/data.py``.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- the file itself
+    "empty-file": ("Tệp rỗng (0 byte), không có bảng tính nào.", "Mở bảng tính, lưu lại dạng .xlsx rồi gửi lại."),
+    "too-big": (
+        "Tệp quá lớn ({size}); một bảng tính kế hoạch hay kết quả chỉ khoảng vài chục KB.",
+        "Xóa ảnh, trang tính thêm vào rồi lưu lại; hoặc tải mẫu mới trên trang web và điền lại.",
+    ),
+    "xls": (
+        "Tệp ở dạng Excel cũ (.xls), không đọc được.",
+        "Mở tệp bằng Excel, chọn Tệp > Lưu thành, kiểu «Sổ làm việc Excel (*.xlsx)», rồi gửi tệp .xlsx.",
+    ),
+    "password": (
+        "Tệp có đặt mật khẩu, không đọc được.",
+        "Mở tệp, bỏ mật khẩu (Excel: Tệp > Thông tin > Bảo vệ sổ làm việc > Mã hóa bằng mật khẩu, xóa trống), lưu rồi gửi lại.",
+    ),
+    "ods": (
+        "Tệp ở dạng bảng tính LibreOffice (.ods), không phải .xlsx.",
+        "Trong LibreOffice chọn Tệp > Lưu thành, kiểu «Excel 2007-365 (.xlsx)», rồi gửi tệp .xlsx.",
+    ),
+    "not-xlsx": (
+        "Tệp không phải bảng tính Excel (.xlsx).",
+        "Gửi đúng tệp bảng tính tải từ trang web, đã lưu dạng .xlsx (không chụp ảnh, không chuyển sang PDF hay Word).",
+    ),
+    "broken": (
+        "Tệp .xlsx bị hỏng, không mở được ({detail}).",
+        "Mở lại trong Excel hoặc LibreOffice, lưu lại rồi gửi lại; nếu không mở được, tải mẫu mới và điền lại.",
+    ),
+    "unexpected": (
+        "Lỗi không lường trước khi đọc tệp ({detail}).",
+        "Gửi tệp này cho nhóm kỹ thuật; các tệp khác vẫn được nhập.",
+    ),
+    "unreadable": (
+        "Không đọc được tệp ({detail}).",
+        "Kiểm tra đường dẫn và quyền đọc tệp.",
+    ),
+    "not-ours": (
+        "Bảng tính này không phải mẫu của trang Nông thôn mới Di Linh (không có trang ẩn «{sheet}»).",
+        "Tải mẫu kế hoạch hoặc kết quả của xã trên trang web, điền vào mẫu đó rồi gửi lại.",
+    ),
+    "old-version": (
+        "Bảng tính theo mẫu khác (phiên bản {found}), không nhập được.",
+        "Tải mẫu mới trên trang web, chép nội dung sang rồi gửi lại.",
+    ),
+    "report": (
+        "Đây là bảng báo cáo thứ Hai (chỉ để xem và in), không phải mẫu để nhập.",
+        "Nhập bảng tính kế hoạch hoặc kết quả do xã gửi.",
+    ),
+    "unknown-unit": (
+        "Bảng tính ghi xã, thị trấn mã «{value}», không có trong materials/don-vi.yml.",
+        "Tải mẫu mới của xã trên trang web; nếu xã mới được thêm, cập nhật materials/don-vi.yml trước.",
+    ),
+    "no-plan": (
+        "Chưa có kế hoạch của {unit} ngày {date}, nên chưa nhập được kết quả.",
+        "Nhập kế hoạch của ngày đó trước (bảng tính kế hoạch hoặc tệp materials/ke-hoach/{unit_id}/{iso}.yml).",
+    ),
+    "another-commune": (
+        "Bảng tính này là mẫu của {found}, không phải của {expected}.",
+        "Kiểm tra tệp có đúng của xã đã gửi không; mỗi xã tải mẫu của chính xã mình trên trang web.",
+    ),
+    "commune-changed": (
+        "Ô này ghi «{value}», nhưng bảng tính là mẫu của {expected}.",
+        "Mỗi xã tải mẫu của chính xã mình trên trang web; không sửa tên xã trong mẫu của xã khác.",
+    ),
+    "date-changed": (
+        "Ngày ở ô này ({value}) khác ngày thứ Bảy của mẫu ({expected}).",
+        "Mẫu kết quả làm cho đúng một ngày thứ Bảy: tải mẫu kết quả của ngày cần báo cáo trên trang web.",
+    ),
+    # --- the sheet's shape
+    "sheet-missing": (
+        "Không có trang tính «{sheet}» (đã bị xóa hoặc đổi tên; đang có: {found}).",
+        "Đổi tên trang tính về «{sheet}»; nếu đã xóa, tải mẫu mới trên trang web và điền lại.",
+    ),
+    "merged": (
+        "Các ô {range} bị gộp thành một ô.",
+        "Bỏ gộp ô (Excel: Trang đầu > Gộp và Căn giữa > Bỏ gộp Ô), mỗi ô một nội dung.",
+    ),
+    "formula": (
+        "Ô này có công thức «{formula}»; mẫu chỉ nhận chữ và số gõ vào.",
+        "Gõ thẳng con số hay nội dung vào ô (hoặc chép rồi dán «Chỉ dán giá trị»).",
+    ),
+    "extra-column": (
+        "Cột «{value}» không có trong mẫu; nội dung cột này sẽ không được nhập.",
+        "Xóa cột này; ghi điều cần ghi vào cột «Ghi chú» hoặc ô «Ghi chú» của mẫu.",
+    ),
+    "missing-column": (
+        "Bảng «{table}» thiếu cột «{title}».",
+        "Không xóa cột của mẫu: tải mẫu mới trên trang web và điền lại.",
+    ),
+    "missing-table": (
+        "Không tìm thấy bảng «{table}» (dòng tiêu đề cột đã bị xóa hoặc sửa).",
+        "Tải mẫu mới trên trang web và điền lại.",
+    ),
+    "missing-row": (
+        "Không tìm thấy dòng «{title}» trong phần thông tin chung (dòng đã bị xóa?).",
+        "Tải mẫu mới trên trang web và điền lại.",
+    ),
+    "stray-cell": (
+        "Ô này nằm ngoài các ô cần điền; nội dung «{value}» sẽ không được nhập.",
+        "Xóa nội dung ô này, hoặc ghi vào ô «Ghi chú».",
+    ),
+    "continuation-value": (
+        "Dòng này ghi tiếp phần việc ở dòng {row} (cột «{first}» để trống), nên ô «{title}» phải để trống.",
+        "Nếu đây là phần việc mới: điền «{first}». Nếu là phần việc ở dòng {row}: chuyển nội dung lên dòng {row}.",
+    ),
+    # --- one cell
+    "not-a-number": (
+        "Ô «{title}» cần một số, đang là chữ «{value}».",
+        "Chỉ gõ số, không kèm chữ hay đơn vị, ví dụ 120 hoặc 1,5.",
+    ),
+    "not-whole": ("Ô «{title}» cần một số nguyên, đang là {value}.", "Gõ số nguyên, không có phần thập phân."),
+    "not-a-date": ("Ô «{title}» cần một ngày, đang là «{value}».", "Gõ ngày dạng 25/03/2023."),
+    "not-a-time": ("Ô «{title}» cần một giờ, đang là «{value}».", "Gõ giờ dạng 7:00 hoặc 13:30 (bảng tính hiện 7h00)."),
+    "not-text": ("Ô «{title}» cần chữ, đang là «{value}».", "Gõ lại nội dung; muốn giữ nguyên cách viết thì gõ dấu ' trước."),
+    "not-in-list": (
+        "«{value}» không có trong danh sách «{title}».",
+        "Bấm vào ô, chọn ở mũi tên bên phải ô. Danh sách: {choices}.",
+    ),
+    # --- the model's rules, worded for a cell
+    "missing": ("Ô «{title}» đang để trống.", "Điền ô này (ô có dấu * phải điền)."),
+    "missing-list": ("«{title}» chưa có mục nào.", "Ghi ít nhất một mục."),
+    "negative": ("Ô «{title}» không được âm (đang là {value}).", "Sửa thành số từ 0 trở lên."),
+    "not-positive": ("Ô «{title}» phải lớn hơn 0 (đang là {value}).", "Sửa thành số lớn hơn 0."),
+    "bad-id": (
+        "Mã «{value}» ở ô «{title}» không hợp lệ.",
+        "Mã chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ «don-duong»; hoặc để trống để mã tự đặt.",
+    ),
+    "markup": ("Ô «{title}» có mã HTML («<...>»); trang web chỉ hiện chữ.", "Xóa các thẻ «<...>», chỉ viết chữ."),
+    "invalid": ("Ô «{title}»: {detail}.", "Sửa lại cho đúng."),
+}
+
+
+# Each key is a rule of the registry (rules.py), with its id and title.
+RULE_IDS: dict[str, tuple[str, str]] = {
+    "empty-file": ("W001", "Tệp rỗng"),
+    "too-big": ("W002", "Tệp quá lớn"),
+    "xls": ("W003", "Dạng Excel cũ (.xls)"),
+    "password": ("W004", "Tệp có mật khẩu"),
+    "ods": ("W005", "Dạng LibreOffice (.ods)"),
+    "not-xlsx": ("W006", "Không phải bảng tính .xlsx"),
+    "broken": ("W007", "Tệp hỏng"),
+    "unexpected": ("W008", "Lỗi không lường trước"),
+    "unreadable": ("W009", "Không đọc được tệp"),
+    "not-ours": ("W010", "Không phải mẫu của trang"),
+    "old-version": ("W011", "Mẫu cũ"),
+    "report": ("W012", "Bảng báo cáo, không phải mẫu nhập"),
+    "unknown-unit": ("W013", "Xã không có trong danh sách"),
+    "no-plan": ("W014", "Kết quả chưa có kế hoạch"),
+    "another-commune": ("W015", "Mẫu của xã khác"),
+    "commune-changed": ("W016", "Tên xã trong mẫu bị sửa"),
+    "date-changed": ("W017", "Ngày thứ Bảy của mẫu bị sửa"),
+    "sheet-missing": ("W018", "Thiếu trang tính"),
+    "merged": ("W019", "Ô bị gộp"),
+    "formula": ("W020", "Ô có công thức"),
+    "extra-column": ("W021", "Cột thêm vào"),
+    "missing-column": ("W022", "Thiếu cột"),
+    "missing-table": ("W023", "Thiếu bảng"),
+    "missing-row": ("W024", "Thiếu dòng thông tin"),
+    "stray-cell": ("W025", "Ô ngoài mẫu"),
+    "continuation-value": ("W026", "Dòng ghi tiếp có số liệu"),
+    "not-a-number": ("W027", "Ô cần số"),
+    "not-whole": ("W028", "Ô cần số nguyên"),
+    "not-a-date": ("W029", "Ô cần ngày"),
+    "not-a-time": ("W030", "Ô cần giờ"),
+    "not-text": ("W031", "Ô cần chữ"),
+    "not-in-list": ("W032", "Giá trị ngoài danh sách"),
+    "missing": ("W033", "Ô bắt buộc để trống"),
+    "missing-list": ("W034", "Bảng chưa có mục"),
+    "negative": ("W035", "Số âm"),
+    "not-positive": ("W036", "Phải lớn hơn 0"),
+    "bad-id": ("W037", "Mã không hợp lệ"),
+    "markup": ("W038", "Có mã HTML"),
+    "invalid": ("W039", "Ô không hợp lệ"),
+}
+
+
+def text(key: str, **fill) -> tuple[str, str]:
+    """(message, fix) of a rule, filled in."""
+    message, hint = MESSAGES[key]
+    return message.format(**fill), hint.format(**fill)
+
+
+def error(key: str, display: str, row: int = 0, cell: str = "", /, **fill):
+    """A content error for a workbook: its rule id, message and fix."""
+    from ..errors import ContentError
+
+    message, hint = text(key, **fill)
+    return ContentError(display, row, message, hint, cell=str(cell), rule=RULE_IDS[key][0])

@@ -1,0 +1,459 @@
+"""Read a filled plan or result workbook back into YAML data.
+
+The sheet is read by its labels and column headers, not by fixed cell
+addresses, so rows the clerk inserted, or a workbook re-saved by LibreOffice
+or WPS Office, read the same. Everything that would be lost or guessed is an
+error naming its cell: a formula, a merged cell, a column or a cell outside
+the form, text in a number cell, a name not in a drop-down list.
+
+The result is a :class:`WorkbookSource`: the record as YAML data (the same
+dict a YAML file gives) and the cell of every location, so the model and the
+cross-checks of ``ntm check`` report their problems at the right cell.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from ..errors import ContentError
+from ..yamlsource import Location, YamlSource
+from . import messages
+from .choices import normalise
+from .forms import AUTO_ID, Column, FormSheet, TableSheet
+from .layout import Group, Leaf
+
+_DIGITS = re.compile(r"^\s*\d+\s*$")
+_EXCEL_EPOCHS = {date(1899, 12, 30), date(1899, 12, 31), date(1900, 1, 1)}
+
+
+@dataclass(frozen=True)
+class Cell:
+    sheet: str
+    row: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{get_column_letter(self.col)}{self.row}"
+
+
+class WorkbookSource(YamlSource):
+    """YAML data read from a workbook; locations resolve to cells."""
+
+    def __init__(self, path: Path, display: str, data: Any, cells: dict[Location, Cell], default: Cell):
+        super().__init__(path=path, display=display, data=data)
+        self.cells = cells
+        self.default = default
+
+    def cell(self, loc: Location) -> Cell:
+        loc = tuple(loc)
+        while loc:
+            if loc in self.cells:
+                return self.cells[loc]
+            loc = loc[:-1]
+        return self.default
+
+    def line_of(self, loc: Location) -> int:
+        # Messages such as "đã có ở ... dòng 14" name the sheet's row.
+        return self.cell(loc).row
+
+    def cell_of(self, loc: Location) -> str:
+        return str(self.cell(loc))
+
+
+@dataclass
+class SheetReading:
+    data: dict = field(default_factory=dict)
+    cells: dict[Location, Cell] = field(default_factory=dict)
+    errors: list[ContentError] = field(default_factory=list)
+
+
+class _Reader:
+    def __init__(self, ws, sheet: FormSheet, display: str):
+        self.ws, self.sheet, self.display = ws, sheet, display
+        self.out = SheetReading()
+        self.values: dict[tuple[int, int], Any] = {}
+
+    # --- errors ------------------------------------------------------------
+
+    def error(self, cell: Cell, key: str, **fill) -> None:
+        self.out.errors.append(messages.error(key, self.display, cell.row, cell, **fill))
+
+    def at(self, row: int, col: int) -> Cell:
+        return Cell(self.sheet.name, row, col)
+
+    # --- the whole sheet ----------------------------------------------------
+
+    def read(self) -> SheetReading:
+        self._collect()
+        regions = self._find_tables()
+        # Group headers of a table ("Khối lượng công việc") may be merged over
+        # their columns: that row holds no data. Any other merge hides a cell.
+        group_rows = {header - 1 for _, header, _ in regions.values()}
+        for merged in sorted(self.ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+            if not (merged.min_row == merged.max_row and merged.min_row in group_rows):
+                self.error(self.at(merged.min_row, merged.min_col), "merged", range=merged.coord)
+        first_table = min((start for start, _, _ in regions.values()), default=None)
+        form_rows = [r for r in self._rows() if first_table is None or r < first_table]
+        self._read_form(form_rows)
+        for table in self.sheet.tables:
+            found = regions.get(id(table))
+            if found is None:
+                self.error(self.at(1, 1), "missing-table", table=table.table.title)
+                continue
+            _, header_row, end = found
+            self._read_table(table, header_row, end)
+        return self.out
+
+    def _collect(self) -> None:
+        """Non-empty cells; formulas are reported and left out."""
+        # ws._cells holds only the cells present in the file: a sheet whose
+        # formatting reaches row 1 048 576 is still read in a moment.
+        for (row, col), cell in sorted(self.ws._cells.items()):
+            value = cell.value
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            if cell.data_type == "f" or not isinstance(value, (str, int, float, bool, datetime, date, time)):
+                formula = value if isinstance(value, str) else getattr(value, "text", "") or "..."
+                self.error(self.at(row, col), "formula", formula=str(formula)[:60])
+                continue
+            self.values[(row, col)] = value
+
+    def _rows(self) -> list[int]:
+        return sorted({r for r, _ in self.values})
+
+    def _row(self, row: int) -> dict[int, Any]:
+        return {c: v for (r, c), v in self.values.items() if r == row}
+
+    def _text(self, value) -> str:
+        return normalise(str(value)).removesuffix(" *").strip()
+
+    # --- tables: where they are ----------------------------------------------
+
+    def _find_tables(self) -> dict[int, tuple[int, int, int]]:
+        """table -> (first row of its region, header row, last data row)."""
+        found: dict[int, tuple[int, int, int]] = {}
+        after = 0
+        heads: list[tuple[TableSheet, int, int]] = []
+        for table in self.sheet.tables:
+            titles = {normalise(c.title) for c in table.columns}
+            header = None
+            for row in self._rows():
+                if row <= after:
+                    continue
+                cells = self._row(row)
+                hits = sum(1 for v in cells.values() if isinstance(v, str) and self._text(v) in titles)
+                if hits >= max(2, (len(titles) + 1) // 2):
+                    header = row
+                    break
+            if header is None:
+                continue
+            # The region starts at the table's section heading (or its note, or
+            # group header row) when those are still above the header.
+            start = header - (1 if table.has_groups else 0)
+            for row in range(header - 1, after, -1):
+                text = self._text(self.values.get((row, 1), ""))
+                if text in (normalise(table.section), normalise(table.note)):
+                    start = row
+            heads.append((table, start, header))
+            after = header
+        last_row = max(self._rows(), default=0)
+        for index, (table, start, header) in enumerate(heads):
+            end = heads[index + 1][1] - 1 if index + 1 < len(heads) else last_row
+            found[id(table)] = (start, header, end)
+        return found
+
+    # --- the form -----------------------------------------------------------
+
+    def _read_form(self, rows: list[int]) -> None:
+        sheet = self.sheet
+        statics = sheet.static_texts()
+        by_label: dict[str, list[Leaf | Group]] = {}
+        for item in sheet.layout.rows:
+            by_label.setdefault(normalise(item.title), []).append(item)
+        context: tuple[str, ...] = ()
+        seen: dict[str, int] = {}
+        for row in rows:
+            cells = self._row(row)
+            label = cells.get(1)
+            text = self._text(label) if isinstance(label, str) else None
+            candidates = by_label.get(text, []) if text else []
+            if candidates:
+                # Same title twice (not the case today): the one under the current group.
+                item = next((c for c in candidates if c.path[:-1] == context[: len(c.path) - 1]), candidates[0])
+                if isinstance(item, Group):
+                    context = item.path
+                    self._stray(row, cells, allowed={1})
+                    continue
+                context = item.path[:-1]
+                seen[item.key] = row
+                self._stray(row, cells, allowed={1, 2} | ({3} if item.key in sheet.notes else set()))
+                continue
+            if text is not None and text in statics:
+                self._stray(row, cells, allowed={1})
+                continue
+            if rows and row < self._first_form_row(rows, by_label):
+                # Title and instructions: only column A is ours.
+                self._stray(row, cells, allowed={1})
+                continue
+            self._stray(row, cells, allowed=set())
+        data = self.out.data
+        for item in sheet.layout.rows:
+            if isinstance(item, Group):
+                continue
+            row = seen.get(item.key)
+            if row is None:
+                self.error(self.at(1, 1), "missing-row", title=item.title)
+                continue
+            cell = self.at(row, 2)
+            self.out.cells[item.path] = cell
+            for depth in range(1, len(item.path)):
+                self.out.cells.setdefault(item.path[:depth], cell)
+            value = self._convert(item, self.values.get((row, 2)), cell)
+            if value is not None:
+                target = data
+                for part in item.path[:-1]:
+                    target = target.setdefault(part, {})
+                target[item.path[-1]] = value
+
+    def _first_form_row(self, rows: list[int], by_label) -> int:
+        for row in rows:
+            label = self.values.get((row, 1))
+            if isinstance(label, str) and (self._text(label) in by_label or self._text(label) == normalise(self.sheet.form_section)):
+                return row
+        return 0
+
+    def _stray(self, row: int, cells: dict[int, Any], allowed: set[int]) -> None:
+        for col, value in sorted(cells.items()):
+            if col not in allowed:
+                self.error(self.at(row, col), "stray-cell", value=_shown(value))
+
+    # --- a table ------------------------------------------------------------
+
+    def _read_table(self, table: TableSheet, header_row: int, end: int) -> None:
+        titles = {normalise(c.title): c for c in table.columns}
+        columns: dict[int, Column] = {}
+        for col, value in sorted(self._row(header_row).items()):
+            column = titles.get(self._text(value)) if isinstance(value, str) else None
+            if column is None or column in columns.values():
+                self.error(self.at(header_row, col), "extra-column", value=_shown(value))
+            else:
+                columns[col] = column
+        for column in table.columns:
+            if column not in columns.values() and column.leaf is not None:
+                self.error(self.at(header_row, 1), "missing-column", table=table.table.title, title=column.title)
+        # The group header row above (Khối lượng công việc, Kế hoạch): ours, not data.
+        if table.has_groups:
+            groups = {normalise(c.group) for c in table.columns if c.group}
+            for col, value in self._row(header_row - 1).items():
+                if not (isinstance(value, str) and self._text(value) in groups):
+                    self.error(self.at(header_row - 1, col), "stray-cell", value=_shown(value))
+        by_key = {c.leaf.key: col for col, c in columns.items() if c.leaf}
+        path = table.table.path
+        records: list[tuple[int, dict[int, Any]]] = []  # (first row, {col: value}) and continuation items
+        items: list[dict] = []
+        many_cols = [col for col, c in columns.items() if c.leaf and c.leaf.many]
+        single_cols = [col for col, c in columns.items() if c.leaf and not c.leaf.many]
+        key_col = by_key.get(table.key) if table.key else None
+        # The column that names a record ("Việc cần làm"), for the continuation-row message.
+        first = next((c.title for c in table.columns if c.leaf and c.leaf.key != AUTO_ID and not c.leaf.many), "")
+        name_cols = {col for col, c in columns.items() if c.leaf and (c.leaf.key == AUTO_ID or c.title == first)}
+        for row in range(header_row + 1, end + 1):
+            cells = self._row(row)
+            if not cells:
+                continue
+            for col, value in cells.items():
+                if col not in columns:
+                    self.error(self.at(row, col), "stray-cell", value=_shown(value))
+            inputs = {col: v for col, v in cells.items() if col in columns and columns[col].leaf is not None}
+            if key_col is not None and set(inputs) <= {key_col}:
+                continue  # a listed task or agency nobody filled in: not reported
+            if not inputs:
+                continue
+            # A record starts on a row that names it (its id or its description);
+            # in a table with list columns, a row that names nothing adds list items
+            # to the record above.
+            starts = not many_cols or not records or any(col in name_cols for col in inputs)
+            if starts:
+                records.append((row, {}))
+                items.append({})
+            first_row, _ = records[-1]
+            if not starts:
+                for col in inputs:
+                    if col in single_cols:
+                        self.error(self.at(row, col), "continuation-value", row=first_row, title=columns[col].title, first=first)
+            index = len(items) - 1
+            for col, value in inputs.items():
+                leaf = columns[col].leaf
+                cell = self.at(row, col)
+                converted = self._convert(leaf, value, cell)
+                if leaf.many:
+                    bucket = items[index].setdefault(leaf.key, [])
+                    self.out.cells.setdefault(path + (index,) + leaf.path, cell)
+                    self.out.cells[path + (index,) + leaf.path + (len(bucket),)] = cell
+                    if converted is not None:
+                        bucket.append(converted)
+                elif starts:
+                    items[index][leaf.key] = converted
+        # Cells of every field of every record (empty ones too: "missing" errors point there).
+        data_rows: list[dict] = []
+        for index, ((row, _), item) in enumerate(zip(records, items)):
+            self.out.cells[path + (index,)] = self.at(row, min(columns) if columns else 1)
+            record: dict = {}
+            for column in table.columns:
+                leaf = column.leaf
+                if leaf is None:
+                    continue
+                col = by_key.get(leaf.key)
+                if col is None:
+                    continue
+                self.out.cells.setdefault(path + (index,) + leaf.path, self.at(row, col))
+                for depth in range(1, len(leaf.path)):
+                    self.out.cells.setdefault(path + (index,) + leaf.path[:depth], self.at(row, col))
+                value = item.get(leaf.key)
+                if value is None or value == []:
+                    continue
+                target = record
+                for part in leaf.path[:-1]:
+                    target = target.setdefault(part, {})
+                target[leaf.path[-1]] = value
+            data_rows.append(record)
+        if table.table.path[-1] == "phan_viec":
+            _fill_task_ids(data_rows)
+        # A table with no record points at its first input cell.
+        input_col = next((col for col, c in sorted(columns.items()) if c.leaf and not c.locked), min(columns, default=1))
+        self.out.cells.setdefault(path, self.at(header_row + 1, input_col))
+        if data_rows:
+            self.out.data[path[-1]] = data_rows
+
+    # --- one value ----------------------------------------------------------
+
+    def _convert(self, leaf: Leaf, value: Any, cell: Cell):
+        """A cell value as the YAML value the model expects, or None (reported)."""
+        if value is None:
+            return None
+        title = leaf.title
+        if isinstance(value, str):
+            value = unicodedata.normalize("NFC", value).strip()
+            if not value:
+                return None
+        choice = self.sheet.choice(leaf)
+        if leaf.kind == "bool":
+            if isinstance(value, bool):
+                return value
+            found = choice.id_of(str(value))
+            if found is None:
+                self.error(cell, "not-in-list", value=_shown(value), title=title, choices=", ".join(choice.labels))
+                return None
+            return found == "true"
+        if leaf.ref and choice is not None:
+            found = choice.id_of(str(value)) if isinstance(value, str) else None
+            if found is None and isinstance(value, str) and value in choice.ids:
+                found = value  # the id itself, as Board staff may type it
+            if found is None:
+                self.error(cell, "not-in-list", value=_shown(value), title=title, choices=", ".join(choice.labels))
+            return found
+        if leaf.kind == "int":
+            if isinstance(value, bool) or isinstance(value, (datetime, date, time)):
+                self.error(cell, "not-a-number", title=title, value=_shown(value))
+                return None
+            if isinstance(value, float):
+                if not value.is_integer():
+                    self.error(cell, "not-whole", title=title, value=_shown(value))
+                    return None
+                return int(value)
+            if isinstance(value, int):
+                return value
+            if _DIGITS.match(value):
+                return int(value)
+            self.error(cell, "not-a-number", title=title, value=_shown(value))
+            return None
+        if leaf.kind == "float":
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return value
+            if isinstance(value, str) and _DIGITS.match(value):
+                return int(value)
+            self.error(cell, "not-a-number", title=title, value=_shown(value))
+            return None
+        if leaf.kind == "date":
+            if isinstance(value, datetime):
+                return value.date()
+            if isinstance(value, (date, str)):
+                return value  # text such as «25/03/2023» is parsed by the model, as in YAML
+            # A bare number would pass for a Unix timestamp: refuse it here.
+            self.error(cell, "not-a-date", title=title, value=_shown(value))
+            return None
+        if leaf.kind == "time":
+            if isinstance(value, time):
+                return value.replace(second=0, microsecond=0)
+            if isinstance(value, datetime) and value.date() in _EXCEL_EPOCHS:
+                return value.time().replace(second=0, microsecond=0)
+            if isinstance(value, float) and 0 <= value < 1:  # a time whose cell lost its format
+                minutes = round(value * 24 * 60)
+                return time(minutes // 60 % 24, minutes % 60)
+            if isinstance(value, str):
+                return value  # «7h00», «7:30»: parsed by the model
+            self.error(cell, "not-a-time", title=title, value=_shown(value))
+            return None
+        # Text.
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return _shown(value)
+        self.error(cell, "not-text", title=title, value=_shown(value))
+        return None
+
+
+def _shown(value: Any) -> str:
+    """A cell value as the clerk sees it (for messages)."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    if isinstance(value, datetime):
+        return f"{value:%d/%m/%Y}" if value.time() == time() else f"{value:%d/%m/%Y %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, time):
+        return f"{value.hour}h{value.minute:02d}"
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def task_id(description: str) -> str:
+    """«Quét dọn đường, ngõ xóm» -> «quet-don-duong-ngo-xom» (at most 40 characters)."""
+    text = unicodedata.normalize("NFD", description.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    words = re.findall(r"[a-z0-9]+", text)
+    slug = ""
+    for word in words:
+        if len(slug) + len(word) + 1 > 40:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    return slug or "viec"
+
+
+def _fill_task_ids(records: list[dict]) -> None:
+    """New tasks (no id typed) get one from their description, unique in the plan."""
+    taken = {r["ma"] for r in records if r.get("ma")}
+    for record in records:
+        if record.get("ma") or not record.get("noi_dung"):
+            continue
+        base = task_id(record["noi_dung"])
+        candidate, number = base, 2
+        while candidate in taken:
+            candidate, number = f"{base}-{number}", number + 1
+        record["ma"] = candidate
+        taken.add(candidate)
+
+
+def read_sheet(ws, sheet: FormSheet, display: str) -> SheetReading:
+    return _Reader(ws, sheet, display).read()

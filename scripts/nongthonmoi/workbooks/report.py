@@ -1,0 +1,136 @@
+"""The Monday report as a workbook: one row per commune for one Saturday.
+
+The CSV beside it (``saturday/report.py``) writes numbers as text with a
+decimal comma; opened with a double click in Excel set to another list
+separator, whole rows can land in column A. Here every number is a number
+cell (the participation rate a real fraction formatted as a percentage), every
+date a date, so the workbook reads the same in Excel, LibreOffice or WPS with
+any regional settings. Text stays text (never a formula), communes that have
+not reported are marked in words and in bold (black-and-white printing), and
+the example-data column is kept.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
+
+from ..models.plans import format_amount, report_deadline
+from ..saturday.data import SaturdayData
+from . import book
+from .book import Meta
+from .layout import REPORT
+
+SHEET = "Báo cáo"
+REPORTED, NOT_REPORTED, NO_PLAN = "Đã báo cáo", "Chưa báo cáo", "Chưa có kế hoạch"
+
+# (header, width, kind): kind is how the cell is typed and formatted.
+COLUMNS = [
+    ("STT", 5, "int"),
+    ("Xã, thị trấn", 22, "text"),
+    ("Ngày thứ Bảy", 12, "date"),
+    ("Nội dung", 36, "text"),
+    ("Tình trạng báo cáo", 15, "text"),
+    ("Số hộ tham gia", 10, "int"),
+    ("Tổng số hộ", 10, "int"),
+    ("Tỷ lệ hộ tham gia", 10, "percent"),
+    ("Cán bộ xã tham gia", 10, "int"),
+    ("Người của cơ quan huyện tham gia", 12, "int"),
+    ("Khối lượng đã làm / kế hoạch", 44, "text"),
+    ("Rác thu gom", 9, "number"),
+    ("Đơn vị tính rác", 9, "text"),
+    ("Ghi chú", 30, "text"),
+    ("Dữ liệu ví dụ", 9, "text"),
+]
+FORMATS = {"int": "#,##0", "number": "General", "date": book.DATE_FORMAT, "percent": book.PERCENT_FORMAT, "text": book.TEXT_FORMAT}
+
+
+def report_rows(data: SaturdayData, saturday: date) -> list[list]:
+    """Typed cells of each commune's row (None: empty cell)."""
+    rows = []
+    for number, unit in enumerate(data.units.units, start=1):
+        plan = data.plans.get((unit.id, saturday))
+        result = data.results.get((unit.id, saturday))
+        row = [number, unit.full_name, saturday, plan.content if plan else None]
+        if plan is None:
+            rows.append(row + [NO_PLAN] + [None] * 9 + [None])
+            continue
+        if result is None:
+            rows.append(row + [NOT_REPORTED] + [None] * 9 + ["Có" if plan.is_example else "Không"])
+            continue
+        work = "; ".join(
+            f"{t.description}: {format_amount(result.done(t.id).amount) if result.done(t.id) else 0}"
+            f"/{format_amount(t.quantity.amount)} {t.quantity.unit}"
+            for t in plan.tasks
+        )
+        rows.append(row + [
+            REPORTED,
+            result.households_joined,
+            result.households_total,
+            result.rate,
+            result.commune_staff,
+            result.agency_people,
+            work,
+            result.waste_collected,
+            plan.waste.quantity.unit if plan.waste.quantity and result.waste_collected is not None else None,
+            result.notes,
+            "Có" if (plan.is_example or result.is_example) else "Không",
+        ])
+    return rows
+
+
+def report_workbook(data: SaturdayData, saturday: date) -> bytes:
+    wb = book.new_workbook()
+    ws = wb.active
+    ws.title = SHEET
+    rows = report_rows(data, saturday)
+    monday = report_deadline(saturday)
+    book.put_text(ws, 1, 1, f"BÁO CÁO KẾT QUẢ NGÀY THỨ BẢY {saturday:%d/%m/%Y}").font = book.TITLE
+    book.put_text(ws, 2, 1, f"Phòng Nông nghiệp và PTNT tổng hợp, báo cáo huyện trong ngày thứ Hai {monday:%d/%m/%Y}. "
+                  "Số liệu lấy từ kết quả các xã, thị trấn đã gửi.").font = book.NOTE
+    example = any(r[-1] == "Có" for r in rows)
+    if example:
+        book.put_text(ws, 3, 1, "Có dữ liệu ví dụ (cột «Dữ liệu ví dụ»: Có): minh họa cách báo cáo, không phải số liệu thật.").font = book.BOLD
+    head = 5
+    for col, (title, width, _) in enumerate(COLUMNS, start=1):
+        cell = book.put_text(ws, head, col, title)
+        cell.font, cell.fill, cell.border, cell.alignment = book.BOLD, book.HEAD_FILL, book.BOX, book.HEAD
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.row_dimensions[head].height = 48
+    for offset, values in enumerate(rows, start=1):
+        r = head + offset
+        missing = values[4] != REPORTED
+        for col, ((_, _, kind), value) in enumerate(zip(COLUMNS, values), start=1):
+            cell = book.put_text(ws, r, col, value) if isinstance(value, str) else ws.cell(row=r, column=col, value=value)
+            cell.number_format = FORMATS[kind]
+            cell.border = book.BOX
+            cell.alignment = Alignment(vertical="top", wrap_text=kind == "text")
+            # Not reported: bold and shaded, readable without colour.
+            cell.font = book.BOLD if missing and values[4] == NOT_REPORTED else book.BODY
+            if missing and values[4] == NOT_REPORTED:
+                cell.fill = book.MARK_FILL
+        book.fit_height(ws, r, [(v, w) for (_, w, kind), v in zip(COLUMNS, values) if kind == "text"])
+    total_row = head + len(rows) + 1
+    reported = [v for v in rows if v[4] == REPORTED]
+    joined, total = sum(v[5] for v in reported), sum(v[6] for v in reported)
+    totals = [None, "Toàn huyện", saturday, f"{len(reported)}/{len(rows)} xã, thị trấn đã báo cáo", None,
+              joined, total, joined / total if total else None,
+              sum(v[8] for v in reported), sum(v[9] for v in reported)]
+    for col, value in enumerate(totals, start=1):
+        kind = COLUMNS[col - 1][2]
+        cell = book.put_text(ws, total_row, col, value) if isinstance(value, str) else ws.cell(row=total_row, column=col, value=value)
+        cell.number_format = FORMATS[kind]
+        cell.font, cell.border, cell.fill = book.BOLD, book.BOX, book.HEAD_FILL
+    ws.freeze_panes = ws.cell(row=head + 1, column=3)
+    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(COLUMNS))}{head + len(rows)}"
+    ws.print_title_rows = f"{head}:{head}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    book.write_meta(wb, Meta(REPORT, "", saturday))
+    return book.to_bytes(wb)

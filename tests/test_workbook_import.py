@@ -1,0 +1,502 @@
+"""``ntm nhap-excel`` (issue 10): filled workbooks become YAML that passes
+``ntm check``; bad workbooks name their sheet and cell and write nothing;
+every plan and result of materials/ survives YAML -> workbook -> import."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from conftest import ROOT, libreoffice, needs_libreoffice, run_ntm
+from nongthonmoi.materials import load_materials
+from nongthonmoi.models.base import validate
+from nongthonmoi.models.plans import SaturdayPlan
+from nongthonmoi.models.results import SaturdayResult
+from nongthonmoi.workbooks import forms, report
+from nongthonmoi.workbooks.importer import Repository, import_all
+from nongthonmoi.workbooks.layout import PLAN, layout
+from nongthonmoi.yamlsource import load_yaml
+
+from test_workbooks import header_row, plan_bytes, result_bytes, rows_by_label
+
+NEW_PLAN = "materials/ke-hoach/gung-re/2023-03-25.yml"
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_materials(ROOT).saturday
+
+
+def make_repo(target: Path) -> Path:
+    """mkdocs.yml and materials/: all the import and `ntm check` read."""
+    target.mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    shutil.copytree(ROOT / "materials", target / "materials")
+    shutil.copytree(ROOT / "docs", target / "docs")
+    return target
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    return make_repo(tmp_path / "repo")
+
+
+def snapshot(root: Path) -> dict:
+    return {p.relative_to(root): p.read_bytes() for p in (root / "materials").rglob("*") if p.is_file()}
+
+
+def edit(content: bytes, change) -> bytes:
+    """Open a workbook as a clerk's spreadsheet program would, change it, save it."""
+    wb = load_workbook(io.BytesIO(content))
+    change(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def save(folder: Path, name: str, content: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(content)
+    return path
+
+
+def fill_plan(wb):
+    """What a clerk does with next week's plan: real data, new content, one more task."""
+    ws = wb[forms.PLAN_SHEET]
+    rows = rows_by_label(ws)
+    ws.cell(rows["Dữ liệu ví dụ"], 2).value = "Không"
+    ws.cell(rows["Nội dung chính"], 2).value = "Dọn vệ sinh đường thôn, trồng hoa"
+    ws.cell(rows["Ghi chú"], 2).value = "Mang theo nước uống"
+    head = header_row(ws, "Việc cần làm")
+    row = next(r for r in range(head + 1, ws.max_row + 1) if all(ws.cell(r, c).value is None for c in range(1, 11)))
+    for col, value in ((2, "Trồng hoa dọc đường"), (3, 150), (4, "cây"), (5, "Thôn 1"), (7, "Cuốc"), (8, "Đoàn viên thanh niên")):
+        ws.cell(row, col).value = value
+    ws.cell(row + 1, 5).value = "Thôn 2"  # a second hamlet on the row below
+    ws.cell(row + 1, 7).value = "Bình tưới"
+
+
+EXPECTED_PLAN = """\
+# yaml-language-server: $schema=../../schema/ke-hoach.schema.json
+vi_du: false
+xa: gung-re
+ngay: 2023-03-25
+ngay_lap: 2023-03-20
+noi_dung: Dọn vệ sinh đường thôn, trồng hoa
+thoi_gian:
+  bat_dau: 7h00
+  ket_thuc: 10h30
+chi_dao: Chủ tịch UBND xã
+to_chuc: Trưởng các thôn
+phan_viec:
+  - ma: don-nha-van-hoa
+    noi_dung: Dọn vệ sinh sân, khuôn viên nhà sinh hoạt cộng đồng
+    khoi_luong:
+      so: 1
+      don_vi_tinh: khu
+    thon: [thon-1, thon-2]
+    cong_cu:
+      - Chổi
+      - cào
+      - bao đựng rác
+    thanh_phan:
+      - Hộ dân thôn 1
+      - Hộ dân thôn 2
+      - Đoàn viên thanh niên
+    don_vi_ho_tro: [van-phong-hdnd-ubnd]
+    phu_trach: Bí thư Đoàn xã
+  - ma: don-duong
+    noi_dung: Quét dọn đường, ngõ xóm
+    khoi_luong:
+      so: 1.5
+      don_vi_tinh: km
+    thon: [thon-2]
+    cong_cu:
+      - Chổi
+      - cào
+    thanh_phan:
+      - Hộ dân thôn 2
+      - Hội viên Hội Phụ nữ
+    phu_trach: Chủ tịch Hội Phụ nữ xã
+  - ma: trong-hoa-doc-duong
+    noi_dung: Trồng hoa dọc đường
+    khoi_luong:
+      so: 150
+      don_vi_tinh: cây
+    thon: [thon-1, thon-2]
+    cong_cu:
+      - Cuốc
+      - Bình tưới
+    thanh_phan:
+      - Đoàn viên thanh niên
+thu_gom_rac:
+  thu_gom: Gom rác về điểm tập kết đầu thôn, phân loại rác tái chế được
+  xu_ly: Đơn vị thu gom chở rác đến nơi xử lý; rác hữu cơ ủ làm phân tại vườn
+  khoi_luong:
+    so: 1
+    don_vi_tinh: tấn
+ghi_chu: Mang theo nước uống
+"""
+
+
+def test_filled_plan_becomes_yaml_that_passes_the_check(data, repo, tmp_path):
+    # Received through Zalo: renamed, and the import does not care.
+    path = save(tmp_path / "zalo", "ke-hoach-gung-re (1).xlsx", edit(plan_bytes(data), fill_plan))
+    result = run_ntm(repo, "nhap-excel", str(path))
+    assert result.returncode == 0, result.stderr
+    assert f"đã tạo {NEW_PLAN}" in result.stdout
+    assert (repo / NEW_PLAN).read_text(encoding="utf-8") == EXPECTED_PLAN
+    assert run_ntm(repo, "check").returncode == 0
+    # The same workbook again: nothing changes, not even the file's time.
+    before = (repo / NEW_PLAN).stat().st_mtime_ns
+    again = run_ntm(repo, "nhap-excel", str(path))
+    assert again.returncode == 0 and "không thay đổi" in again.stdout
+    assert (repo / NEW_PLAN).stat().st_mtime_ns == before
+
+
+def test_filled_result_updates_the_file_and_keeps_its_comments(data, repo, tmp_path):
+    def fill(wb):
+        ws = wb[forms.RESULT_SHEET]
+        rows = rows_by_label(ws)
+        ws.cell(rows["Số hộ tham gia"], 2).value = 190
+        ws.cell(rows["Dữ liệu ví dụ"], 2).value = "Không"
+
+    rel = "materials/ket-qua/gung-re/2023-03-11.yml"
+    old = (repo / rel).read_text(encoding="utf-8")
+    path = save(tmp_path, "kq.xlsx", edit(result_bytes(data), fill))
+    [done] = import_all(repo, [path])
+    assert done.status == "updated", done.errors
+    text = (repo / rel).read_text(encoding="utf-8")
+    assert text.startswith(old[: old.index("vi_du:")])  # the leading comment block stays
+    assert "so_ho_tham_gia: 190\n" in text and "vi_du: false\n" in text
+    assert run_ntm(repo, "check").returncode == 0
+
+
+def test_blank_result_form_filled_for_a_saturday_without_result(data, repo, tmp_path):
+    def fill(wb):
+        ws = wb[forms.RESULT_SHEET]
+        rows = rows_by_label(ws)
+        for label, value in (("Số hộ tham gia", 200), ("Tổng số hộ", 300), ("Cán bộ xã tham gia", 12)):
+            ws.cell(rows[label], 2).value = value
+        head = header_row(ws, "Số người tham gia")
+        ws.cell(head + 1, 2).value = 4  # the agency listed first came with 4 people
+        head = header_row(ws, "Khối lượng đã làm")
+        ws.cell(head + 1, 4).value = 1
+        ws.cell(head + 1, 5).value = "Xong"
+
+    blank = result_bytes(data, saturday=date(2023, 3, 18), with_result=False)
+    [done] = import_all(repo, [save(tmp_path, "kq.xlsx", edit(blank, fill))])
+    assert done.status == "new", [str(e) for e in done.errors]
+    _, result = Repository.load(repo).record("materials/ket-qua/gung-re/2023-03-18.yml", SaturdayResult)
+    assert (result.households_joined, result.households_total, result.commune_staff) == (200, 300, 12)
+    assert [(a.agency, a.people) for a in result.agencies] == [("van-phong-hdnd-ubnd", 4)]
+    assert [(d.task, d.amount, d.notes) for d in result.work_done] == [("don-nha-van-hoa", 1.0, "Xong")]
+    assert result.is_example  # a result of an example plan is an example
+    assert run_ntm(repo, "check").returncode == 0
+
+
+# --- bad workbooks: each names its cell and writes nothing ----------------------------------
+
+
+def _form_cell(ws, label: str) -> str:
+    return f"B{rows_by_label(ws)[label]}"
+
+
+def _plan(data):
+    return plan_bytes(data)
+
+
+def _result(data):
+    return result_bytes(data)
+
+
+def case_text_in_number(wb):
+    ws = wb[forms.RESULT_SHEET]
+    ws[_form_cell(ws, "Số hộ tham gia")] = "khoảng 120"
+    return f"Kết quả!{_form_cell(ws, 'Số hộ tham gia')}", "cần một số, đang là chữ «khoảng 120»"
+
+
+def case_hamlet_not_in_list(wb):
+    ws = wb[forms.PLAN_SHEET]
+    row = header_row(ws, "Việc cần làm") + 1
+    ws.cell(row, 5).value = "Thôn 9"
+    return f"Kế hoạch!E{row}", "«Thôn 9» không có trong danh sách «Thôn, tổ dân phố thực hiện»"
+
+
+def case_friday(wb):
+    ws = wb[forms.PLAN_SHEET]
+    ws[_form_cell(ws, "Ngày thứ Bảy")] = datetime(2023, 3, 24)
+    return f"Kế hoạch!{_form_cell(ws, 'Ngày thứ Bảy')}", "là thứ Sáu, không phải thứ Bảy"
+
+
+def case_households_over_total(wb):
+    ws = wb[forms.RESULT_SHEET]
+    ws[_form_cell(ws, "Số hộ tham gia")] = 301
+    return f"Kết quả!{_form_cell(ws, 'Số hộ tham gia')}", "Số hộ tham gia (301) lớn hơn tổng số hộ (300)"
+
+
+def case_deleted_sheet(wb):
+    del wb[forms.PLAN_SHEET]
+    return "Kế hoạch:", "Không có trang tính «Kế hoạch»"
+
+
+def case_extra_column(wb):
+    ws = wb[forms.PLAN_SHEET]
+    head = header_row(ws, "Việc cần làm")
+    ws.cell(head, 11).value = "Kinh phí"
+    ws.cell(head + 1, 11).value = "2 triệu"
+    return f"Kế hoạch!K{head}", "Cột «Kinh phí» không có trong mẫu"
+
+
+def case_merged_cell(wb):
+    ws = wb[forms.PLAN_SHEET]
+    row = rows_by_label(ws)["Nội dung chính"]
+    ws.merge_cells(f"B{row}:C{row}")
+    return f"Kế hoạch!B{row}", f"Các ô B{row}:C{row} bị gộp"
+
+
+def case_formula(wb):
+    ws = wb[forms.RESULT_SHEET]
+    ws[_form_cell(ws, "Cán bộ xã tham gia")] = "=10+6"
+    return f"Kết quả!{_form_cell(ws, 'Cán bộ xã tham gia')}", "có công thức «=10+6»"
+
+
+def case_empty_required(wb):
+    ws = wb[forms.PLAN_SHEET]
+    ws[_form_cell(ws, "Chỉ đạo")] = None
+    return f"Kế hoạch!{_form_cell(ws, 'Chỉ đạo')}", "Ô «Chỉ đạo» đang để trống"
+
+
+def case_other_commune_cell(wb):
+    ws = wb[forms.PLAN_SHEET]
+    ws[_form_cell(ws, "Xã, thị trấn")] = "Xã Hòa Ninh"
+    return f"Kế hoạch!{_form_cell(ws, 'Xã, thị trấn')}", "ghi «Xã Hòa Ninh», nhưng bảng tính là mẫu của Xã Gung Ré"
+
+
+def case_continuation_with_quantity(wb):
+    ws = wb[forms.PLAN_SHEET]
+    row = header_row(ws, "Việc cần làm") + 2  # second row of the first task: hamlet «Thôn 2»
+    ws.cell(row, 3).value = 5
+    return f"Kế hoạch!C{row}", f"ghi tiếp phần việc ở dòng {row - 1}"
+
+
+def case_note_outside_the_form(wb):
+    ws = wb[forms.PLAN_SHEET]
+    row = rows_by_label(ws)["Chỉ đạo"]
+    ws.cell(row, 4).value = "gọi điện cho thôn 2"
+    return f"Kế hoạch!D{row}", "nằm ngoài các ô cần điền"
+
+
+def case_negative_quantity(wb):
+    ws = wb[forms.PLAN_SHEET]
+    row = header_row(ws, "Việc cần làm") + 1
+    ws.cell(row, 3).value = -1
+    return f"Kế hoạch!C{row}", "Ô «Số lượng» không được âm"
+
+
+def case_result_date_changed(wb):
+    ws = wb[forms.RESULT_SHEET]
+    ws[_form_cell(ws, "Ngày thứ Bảy")] = datetime(2023, 3, 18)
+    return f"Kết quả!{_form_cell(ws, 'Ngày thứ Bảy')}", "khác ngày thứ Bảy của mẫu (11/03/2023)"
+
+
+def case_time_as_text(wb):
+    ws = wb[forms.PLAN_SHEET]
+    ws[_form_cell(ws, "Giờ kết thúc")] = "trưa"
+    return f"Kế hoạch!{_form_cell(ws, 'Giờ kết thúc')}", "Ô «Giờ kết thúc» cần một giờ"
+
+
+CASES = {
+    "text-in-number": (_result, case_text_in_number),
+    "hamlet-not-in-list": (_plan, case_hamlet_not_in_list),
+    "friday": (_plan, case_friday),
+    "households-over-total": (_result, case_households_over_total),
+    "deleted-sheet": (_plan, case_deleted_sheet),
+    "extra-column": (_plan, case_extra_column),
+    "merged-cell": (_plan, case_merged_cell),
+    "formula": (_result, case_formula),
+    "empty-required": (_plan, case_empty_required),
+    "other-commune-cell": (_plan, case_other_commune_cell),
+    "continuation-with-quantity": (_plan, case_continuation_with_quantity),
+    "note-outside-the-form": (_plan, case_note_outside_the_form),
+    "negative-quantity": (_plan, case_negative_quantity),
+    "result-date-changed": (_result, case_result_date_changed),
+    "time-as-text": (_plan, case_time_as_text),
+}
+
+
+@pytest.fixture(scope="module")
+def shared_repo(tmp_path_factory) -> Path:
+    return make_repo(tmp_path_factory.mktemp("bad") / "repo")
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_workbook_names_its_cell_and_writes_nothing(data, shared_repo, tmp_path, case):
+    base, change = CASES[case]
+    found = {}
+
+    def apply(wb):
+        found["where"], found["message"] = change(wb)
+
+    path = save(tmp_path, f"{case}.xlsx", edit(base(data), apply))
+    before = snapshot(shared_repo)
+    [done] = import_all(shared_repo, [path])
+    assert done.status == "error"
+    shown = [str(e) for e in done.errors]
+    assert any(f"{case}.xlsx, {found['where']}" in s and found["message"] in s for s in shown), shown
+    assert all("Cách sửa:" in s for s in shown), shown
+    assert snapshot(shared_repo) == before
+
+
+def test_workbook_of_another_commune_is_refused_when_the_commune_is_named(data, repo, tmp_path):
+    path = save(tmp_path, "ke-hoach.xlsx", plan_bytes(data))
+    result = run_ntm(repo, "nhap-excel", "--xa", "hoa-ninh", str(path))
+    assert result.returncode == 1
+    assert "Bảng tính này là mẫu của Xã Gung Ré, không phải của Xã Hòa Ninh" in result.stderr
+    assert "ke-hoach.xlsx, Kế hoạch!B" in result.stderr
+    assert not (repo / NEW_PLAN).exists()
+
+
+def test_a_good_workbook_is_imported_beside_a_bad_one(data, repo, tmp_path):
+    good = save(tmp_path, "tot.xlsx", edit(plan_bytes(data), fill_plan))
+    bad = save(tmp_path, "loi.xlsx", edit(result_bytes(data), case_households_over_total))
+    result = run_ntm(repo, "nhap-excel", str(bad), str(good))
+    assert result.returncode == 1
+    assert "tot.xlsx: đã tạo" in result.stdout and "loi.xlsx: KHÔNG NHẬP" in result.stderr
+    assert (repo / NEW_PLAN).is_file()
+
+
+def test_a_plan_that_drops_a_reported_task_is_refused(data, repo, tmp_path):
+    """The result already filed for that Saturday is checked against the new plan."""
+    unit = data.units.by_id()["gung-re"]
+    plan = data.plans[("gung-re", date(2023, 3, 11))]
+    values, rows = forms.record_values(layout(PLAN), forms.dump(plan))
+    rows["phan_viec"] = rows["phan_viec"][1:]
+    path = save(tmp_path, "kh.xlsx", forms.plan_workbook(unit, data.agencies, [], plan.date, values, rows))
+    [done] = import_all(repo, [path])
+    assert done.status == "error"
+    assert any("materials/ket-qua/gung-re/2023-03-11.yml:" in str(e) and "không có phần việc mã «trong-hoa»" in str(e)
+               for e in done.errors), [str(e) for e in done.errors]
+
+
+# --- whatever the file, a message and no traceback ------------------------------------------
+
+
+def test_files_that_are_not_workbooks_get_a_message_not_a_traceback(data, repo, tmp_path):
+    files = tmp_path / "files"
+    files.mkdir()
+    good = plan_bytes(data)
+    ods = io.BytesIO()
+    with zipfile.ZipFile(ods, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office/>")
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("word/document.xml", "<w/>")
+    plain = Workbook()
+    plain.active["A1"] = "Kế hoạch"
+    other = io.BytesIO()
+    plain.save(other)
+    cases = {
+        "rong.xlsx": (b"", "Tệp rỗng"),
+        "ghi-chu.xlsx": ("Kế hoạch tuần sau\n".encode(), "không phải bảng tính Excel"),
+        "cu.xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "Excel cũ (.xls)"),
+        "mat-khau.xlsx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + b"\0" * 600, "có đặt mật khẩu"),
+        "libre.ods": (ods.getvalue(), "LibreOffice (.ods)"),
+        "van-ban.docx": (docx.getvalue(), "không phải bảng tính Excel"),
+        "hong.xlsx": (good[: len(good) // 2], "bị hỏng"),
+        "lon.xlsx": (b"PK" + b"\0" * (11 * 2**20), "quá lớn"),
+        "khac.xlsx": (other.getvalue(), "không phải mẫu của trang Nông thôn mới Di Linh"),
+        "bao-cao.xlsx": (report.report_workbook(data, date(2023, 3, 11)), "bảng báo cáo thứ Hai"),
+    }
+    for name, (content, _) in cases.items():
+        (files / name).write_bytes(content)
+    result = run_ntm(repo, "nhap-excel", *(str(files / n) for n in cases), str(files / "khong-co.xlsx"), str(files))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    for name, (_, message) in cases.items():
+        line = next(l for l in result.stderr.splitlines() if l.startswith(f"  {name}:"))
+        assert message in line, (name, line)
+    assert "khong-co.xlsx: [W009] Không đọc được tệp" in result.stderr
+    assert "files: [W009] Không đọc được tệp" in result.stderr  # a folder
+    assert not (repo / NEW_PLAN).exists() and not list((repo / "materials").rglob("*.tmp"))
+
+
+# --- round trip --------------------------------------------------------------------------
+
+
+def _workbook_of(data, kind: str, key) -> bytes:
+    unit = data.units.by_id()[key[0]]
+    plan = data.plans[key]
+    if kind == "ke-hoach":
+        values, rows = forms.record_values(layout(PLAN), forms.dump(plan))
+        return forms.plan_workbook(unit, data.agencies, [], plan.date, values, rows)
+    return forms.result_workbook(unit, plan, data.results[key], data.agencies)
+
+
+def _records(data):
+    return [("ke-hoach", k) for k in sorted(data.plans)] + [("ket-qua", k) for k in sorted(data.results)]
+
+
+def test_round_trip_of_every_plan_and_result(data, repo, tmp_path):
+    records = _records(data)
+    assert len(records) == 15
+    paths = [save(tmp_path / "books", f"{kind}-{u}-{d}.xlsx", _workbook_of(data, kind, (u, d))) for kind, (u, d) in records]
+    before = snapshot(repo)
+    results = import_all(repo, paths)
+    assert [r.status for r in results] == ["unchanged"] * len(records), [(r.workbook, [str(e) for e in r.errors]) for r in results]
+    assert snapshot(repo) == before  # byte for byte
+    # Without the YAML files, the workbooks give the same data back.
+    for kind, (unit, day) in records:
+        (repo / f"materials/{kind}/{unit}/{day.isoformat()}.yml").unlink()
+    plans_first = [p for p, (kind, _) in zip(paths, records) if kind == "ke-hoach"]
+    results_then = [p for p, (kind, _) in zip(paths, records) if kind == "ket-qua"]
+    assert {r.status for r in import_all(repo, plans_first + results_then)} == {"new"}
+    for kind, key in records:
+        rel = f"materials/{kind}/{key[0]}/{key[1].isoformat()}.yml"
+        model = SaturdayPlan if kind == "ke-hoach" else SaturdayResult
+        assert validate(model, load_yaml(repo / rel, rel)) == (data.plans if kind == "ke-hoach" else data.results)[key]
+    assert run_ntm(repo, "check").returncode == 0
+
+
+@needs_libreoffice
+def test_workbooks_resaved_by_libreoffice_import_the_same(data, repo, tmp_path):
+    filled = save(tmp_path / "in", "ke-hoach-gung-re.xlsx", edit(plan_bytes(data), fill_plan))
+    result = save(tmp_path / "in", "ket-qua-gung-re.xlsx", result_bytes(data))
+    resaved = libreoffice([filled, result], tmp_path / "out", "xlsx:Calc MS Excel 2007 XML", locale="vi-VN")
+    assert [p.name for p in resaved] == ["ke-hoach-gung-re.xlsx", "ket-qua-gung-re.xlsx"]
+    assert resaved[0].read_bytes() != filled.read_bytes()  # really rewritten by LibreOffice
+    done = import_all(repo, resaved)
+    assert [d.status for d in done] == ["new", "unchanged"], [[str(e) for e in d.errors] for d in done]
+    assert (repo / NEW_PLAN).read_text(encoding="utf-8") == EXPECTED_PLAN
+
+
+def test_time_typed_as_text_is_read_like_yaml(data, repo, tmp_path):
+    def fill(wb):
+        fill_plan(wb)
+        ws = wb[forms.PLAN_SHEET]
+        ws[_form_cell(ws, "Giờ bắt đầu")] = "7h30"
+        ws[_form_cell(ws, "Ngày lập kế hoạch")] = "21/03/2023"
+
+    [done] = import_all(repo, [save(tmp_path, "kh.xlsx", edit(plan_bytes(data), fill))])
+    assert done.status == "new", [str(e) for e in done.errors]
+    text = (repo / NEW_PLAN).read_text(encoding="utf-8")
+    assert "  bat_dau: 7h30\n" in text and "ngay_lap: 2023-03-21\n" in text
+
+
+def test_merging_a_group_header_is_harmless(data, repo, tmp_path):
+    """Merging «Khối lượng công việc» over its two columns hides no data."""
+    def merge(wb):
+        fill_plan(wb)
+        ws = wb[forms.PLAN_SHEET]
+        group = header_row(ws, "Việc cần làm") - 1
+        ws.merge_cells(f"C{group}:D{group}")
+
+    [done] = import_all(repo, [save(tmp_path, "kh.xlsx", edit(plan_bytes(data), merge))])
+    assert done.status == "new", [str(e) for e in done.errors]
