@@ -12,7 +12,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from . import contentcheck
+from . import contentcheck, pagecheck
 from .errors import ContentErrors
 from .materials import load_materials
 
@@ -33,11 +33,18 @@ def cmd_check(args) -> int:
     except ContentErrors as exc:
         problems += exc.errors
     problems += contentcheck.check_tree(root)
+    problems += pagecheck.check_pages(root)
     if problems:
         print(ContentErrors(problems), file=sys.stderr)
         return 1
     print("Nội dung hợp lệ: không có lỗi.")
     return 0
+
+
+def cmd_build(args) -> int:
+    from .engine import build
+
+    return build(find_root(args.root), site_dir=args.site_dir, strict=not args.no_strict, quiet=args.quiet)
 
 
 def cmd_fix_nfc(args) -> int:
@@ -172,6 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=None, help="thư mục kho tài liệu (mặc định: thư mục hiện tại)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="kiểm tra toàn bộ nội dung, không ghi gì ra đĩa").set_defaults(func=cmd_check)
+    build = sub.add_parser("build", help="dựng trang web và tài liệu in vào thư mục site/")
+    build.add_argument("-d", "--site-dir", default=None, help="thư mục ghi trang web (mặc định: site/)")
+    build.add_argument("--no-strict", action="store_true", help="không dừng khi có cảnh báo (chỉ để thử)")
+    build.add_argument("-q", "--quiet", action="store_true", help="chỉ in lỗi và cảnh báo")
+    build.set_defaults(func=cmd_build)
     sub.add_parser("fix-nfc", help="chuẩn hóa chữ tiếng Việt về Unicode NFC").set_defaults(func=cmd_fix_nfc)
     schema = sub.add_parser("schema", help="tạo lại lược đồ JSON cho trình soạn thảo (materials/schema)")
     schema.add_argument("--check", action="store_true", help="chỉ kiểm tra, không ghi")

@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import get_relative_url
 
-from . import a11y, contentcheck, gitdates, offline
+from . import a11y, buildlog, contentcheck, gitdates, offline, pagecheck
 from .navigation import complete_nav
 from .editor.settings import EditorSettingsError
 from .editor.site import EditorMissing, editor_files
@@ -64,6 +64,8 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
         self.docs_dir = Path(config.docs_dir)
+        # The engine's own warnings, in Vietnamese with file and line.
+        buildlog.install(self.docs_dir, Path(config.config_file_path))
         # Dates MkDocs writes (sitemap, gzip headers) follow the last commit,
         # not the clock, so the same sources give the same bytes.
         head = gitdates.head_timestamp(self.root)
@@ -73,6 +75,7 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             self.materials = load_materials(self.root, self.docs_dir)
             if self.config.check_content:
                 problems = contentcheck.check_tree(self.root, self.docs_dir)
+                problems += pagecheck.check_pages(self.root, self.docs_dir)
                 if problems:
                     raise ContentErrors(problems)
         except ContentErrors as exc:
