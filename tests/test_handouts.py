@@ -44,6 +44,13 @@ PAPER_PTS = {"A4": (595.28, 841.89), "A5": (419.53, 595.28)}
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000/")
 
 
+class _NoAliases(yaml.SafeDumper):
+    """Plans written out in full: the loader refuses YAML aliases (rule Y004)."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
 def run(*cmd: str) -> str:
     return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
 
@@ -588,7 +595,7 @@ def plant_plan(repo: Path, day, tasks: int) -> str:
     if tasks > 5:
         plan["ghi_chu"] = "; ".join(SCRATCH_NOTES[: tasks - 5]) + "."
     path = repo / f"materials/ke-hoach/thi-tran-di-linh/{day.isoformat()}.yml"
-    path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(yaml.dump(plan, Dumper=_NoAliases, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return f"ke-hoach-thi-tran-di-linh-{day.isoformat()}"
 
 

@@ -113,12 +113,9 @@ class _Anchors:
     def _md(self):
         if self._markdown is None:
             import markdown
-            from mkdocs.config import load_config
 
-            config = load_config(str(self.root / "mkdocs.yml"))
-            self._markdown = markdown.Markdown(
-                extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"]
-            )
+            extensions, configs = markdown_setup(read_site_config(self.root))
+            self._markdown = markdown.Markdown(extensions=extensions, extension_configs=configs)
         return self._markdown
 
     def of(self, src_uri: str) -> set[str]:
@@ -128,6 +125,36 @@ class _Anchors:
             html = md.convert(self.pages[src_uri].body)
             self._ids[src_uri] = set(_ID.findall(html))
         return self._ids[src_uri]
+
+
+def read_site_config(root: Path) -> dict:
+    """mkdocs.yml as data (``!ENV`` and ``!!python/name`` resolved), without
+    validating it: the checks must not stop on what the build would report."""
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with open(root / "mkdocs.yml", encoding="utf-8") as handle:
+            return yaml_load(handle) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+
+
+# Extensions MkDocs always adds (config_options.MarkdownExtensions builtins).
+_BUILTIN_EXTENSIONS = ["toc", "tables", "fenced_code"]
+
+
+def markdown_setup(config: dict) -> tuple[list, dict]:
+    """(extensions, extension_configs) as the site's Markdown uses them."""
+    names, configs = list(_BUILTIN_EXTENSIONS), {}
+    for item in config.get("markdown_extensions") or []:
+        if isinstance(item, dict):
+            for name, options in item.items():
+                names.append(name)
+                if options:
+                    configs[name] = options
+        else:
+            names.append(item)
+    return list(dict.fromkeys(names)), configs
 
 
 def _target(page_uri: str, href: str) -> tuple[str | None, str]:
@@ -216,11 +243,8 @@ def check_nav(root: Path, docs_dir: Path) -> list[ContentError]:
     from .navigation import listed_pages
 
     config_file = root / "mkdocs.yml"
-    try:
-        from mkdocs.config import load_config
-
-        nav = load_config(str(config_file))["nav"]
-    except Exception:  # noqa: BLE001 - a broken mkdocs.yml is reported by the build itself
+    nav = read_site_config(root).get("nav") or []
+    if not config_file.is_file():
         return []
     text = config_file.read_text(encoding="utf-8").splitlines()
     errors = []
