@@ -30,9 +30,17 @@ def test_new_plan_copies_the_previous_week_with_dates_moved(materials_copy):
     text = new.read_text(encoding="utf-8")
     assert "ngay: 2023-03-25\n" in text
     assert "ngay: 2023-03-18" not in text
-    # Same work and quantities as last week; only the dates changed.
-    changed = [(a, b) for a, b in zip(old.splitlines(), text.splitlines()) if a != b]
-    assert [a.split(":")[0] for a, _ in changed] == ["ngay", "ngay_lap"]
+    # Same work and quantities as last week; only the dates changed, and the
+    # copy of an example is a real plan: no example flag, no example comment.
+    import yaml
+
+    before, after = yaml.safe_load(old), yaml.safe_load(text)
+    changed = sorted(k for k in before if before[k] != after[k])
+    assert changed == ["ngay", "ngay_lap", "vi_du"] and after["vi_du"] is False
+    assert "DỮ LIỆU VÍ DỤ" not in text and text.startswith("# yaml-language-server:")
+    assert "Đã tạo kế hoạch thứ Bảy 25/03/2023 của Xã Gung Ré" in result.stdout
+    assert "chép từ kế hoạch thứ Bảy 18/03/2023" in result.stdout
+    assert "kế hoạch chép từ là dữ liệu ví dụ" in result.stdout
     # Results are not copied.
     assert not (root / "materials/ket-qua/gung-re/2023-03-25.yml").exists()
     # The new file passes the check as it is.
@@ -45,8 +53,28 @@ def test_new_plan_refuses_to_overwrite(materials_copy):
     before = path.read_bytes()
     result = run_ntm(materials_copy, "new-plan", "gung-re", "--date", "2023-03-18")
     assert result.returncode != 0
-    assert "không ghi đè" in result.stderr
+    assert "Đã có kế hoạch thứ Bảy 18/03/2023 của Xã Gung Ré" in result.stderr and "không ghi đè" in result.stderr
     assert path.read_bytes() == before
+
+
+def test_new_plan_twice_says_each_time_what_it_made(materials_copy):
+    first = run_ntm(materials_copy, "new-plan", "hoa-ninh", "--date", "2023-03-25")
+    again = run_ntm(materials_copy, "new-plan", "hoa-ninh", "--date", "2023-03-25")
+    assert first.returncode == 0 and "Đã tạo kế hoạch thứ Bảy 25/03/2023" in first.stdout
+    assert again.returncode != 0 and "Đã có kế hoạch thứ Bảy 25/03/2023 của Xã Hòa Ninh" in again.stderr
+
+
+def test_blank_plan_gets_a_vietnamese_message_and_fix_for_every_field(materials_copy):
+    """A commune with no earlier plan: every blank says what to fill, in Vietnamese."""
+    result = run_ntm(materials_copy, "new-plan", "tan-lam", "--date", "2023-03-25")
+    assert result.returncode == 0 and "để trống" in result.stdout
+    check = run_ntm(materials_copy, "check")
+    lines = [line for line in check.stderr.splitlines() if "tan-lam/2023-03-25.yml" in line]
+    fields = {line.split("«")[1].split("»")[0] for line in lines}
+    assert fields == {"noi_dung", "chi_dao", "to_chuc", "don_vi_tinh", "cong_cu", "thanh_phan", "thu_gom", "xu_ly"}
+    assert all("[M004]" in line for line in lines)
+    assert check.stderr.count("Cách sửa:") >= len(lines)
+    assert not any(word in check.stderr for word in ("Value should", "validation", "Input should", "Field required"))
 
 
 def test_new_plan_rejects_unknown_commune_and_non_saturday(materials_copy):
@@ -58,11 +86,11 @@ def test_new_plan_rejects_unknown_commune_and_non_saturday(materials_copy):
 def test_new_plan_defaults_to_the_saturday_after_the_last_plan(materials_copy):
     from nongthonmoi.saturday.scaffold import new_plan
 
-    path = new_plan(materials_copy, "hoa-ninh", today=date(2023, 3, 15))
-    assert path.name == "2023-03-25.yml"  # 18/03 already has a plan
-    path = new_plan(materials_copy, "tan-lam", today=date(2023, 3, 15))
-    assert path.name == "2023-03-18.yml"  # no plan yet: the coming Saturday
-    assert "xa: tan-lam" in path.read_text(encoding="utf-8")
+    made = new_plan(materials_copy, "hoa-ninh", today=date(2023, 3, 15))
+    assert made.path.name == "2023-03-25.yml"  # 18/03 already has a plan
+    made = new_plan(materials_copy, "tan-lam", today=date(2023, 3, 15))
+    assert made.path.name == "2023-03-18.yml"  # no plan yet: the coming Saturday
+    assert "xa: tan-lam" in made.path.read_text(encoding="utf-8")
 
 
 def test_generated_pages_are_rewritten_only_when_their_text_changes(materials_copy):

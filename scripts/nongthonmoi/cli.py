@@ -140,11 +140,18 @@ def cmd_new_plan(args) -> int:
         print(f"Ngày «{args.date}» không hợp lệ: viết dạng 2023-03-11.", file=sys.stderr)
         return 2
     try:
-        path = new_plan(root, args.commune, day)
+        made = new_plan(root, args.commune, day)
     except (ScaffoldError, ContentErrors) as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(f"Đã tạo {path.relative_to(root).as_posix()}: sửa nội dung cho tuần mới rồi chạy «ntm check».")
+    slot = made.slot
+    print(f"Đã tạo kế hoạch thứ Bảy {slot.saturday:%d/%m/%Y} của {made.unit_name}: {made.path.relative_to(root).as_posix()}")
+    if slot.source is None:
+        print("Kế hoạch mới để trống: điền các chỗ \"\" theo hướng dẫn, rồi chạy «ntm check».")
+    else:
+        print(f"Nội dung chép từ kế hoạch thứ Bảy {slot.source:%d/%m/%Y}: sửa cho đúng tuần mới, rồi chạy «ntm check».")
+    if made.from_example:
+        print("Lưu ý: kế hoạch chép từ là dữ liệu ví dụ. Kế hoạch mới là kế hoạch thật (vi_du: false): sửa hết nội dung.")
     return 0
 
 

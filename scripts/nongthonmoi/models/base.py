@@ -157,11 +157,15 @@ def translate(error: dict, source: YamlSource) -> ContentError:
     ctx = error.get("ctx") or {}
     value = error.get("input")
     rule_id = _RULES.get(error["type"], "M021")
+    # Length limits on text come as "too_short"/"too_long" when a validator
+    # runs after them: a text, not a list, is too short or too long then.
+    if isinstance(value, str) and rule_id in ("M016", "M017"):
+        rule_id = "M004" if rule_id == "M016" else "M005"
     params = {
         "field": field,
         "value": _shown(value),
         "expected": ctx.get("expected", ""),
-        "limit": ctx.get("min_length") if error["type"] in ("too_short",) else ctx.get("max_length", ""),
+        "limit": ctx.get("min_length") if error["type"] in ("too_short", "string_too_short") else ctx.get("max_length", ""),
         "length": ctx.get("actual_length", len(value) if isinstance(value, (str, list)) else ""),
         "start": ctx.get("start", ""),
         "end": ctx.get("end", ""),

@@ -78,18 +78,6 @@ def plan_slot(previous: list[date], today: date, day: date | None = None) -> Pla
     return PlanSlot(day, source, min(today, day))
 
 
-def starts_as_example(source_is_example: bool, hamlets_are_example: bool) -> bool:
-    """Whether a new plan copied from an earlier one is example data.
-
-    A new plan is real data: the commune is planning a real Saturday, even if
-    the plan it starts from was an example. The exception is a commune whose
-    hamlet list is itself still an example: every hamlet a plan can name is a
-    placeholder, so a plan copied from example data stays an example until
-    the commune sends its real hamlets.
-    """
-    return source_is_example and hamlets_are_example
-
-
 _EXAMPLE_FLAG = re.compile(r"(?m)^vi_du:\s*true\s*$")
 
 
@@ -115,8 +103,16 @@ def _move_dates(text: str, old: date, new: date, drafted: date) -> str:
     return move_written_dates(text, old, new)
 
 
-def new_plan(root: Path, unit_id: str, day: date | None = None, today: date | None = None) -> Path:
-    """Write ``materials/ke-hoach/<unit>/<day>.yml`` and return its path."""
+@dataclass(frozen=True)
+class NewPlan:
+    path: Path
+    unit_name: str
+    slot: PlanSlot
+    from_example: bool  # copied from a plan that was example data
+
+
+def new_plan(root: Path, unit_id: str, day: date | None = None, today: date | None = None) -> NewPlan:
+    """Write ``materials/ke-hoach/<unit>/<day>.yml``; say what was written."""
     from .data import load_units
 
     today = today or date.today()
@@ -134,12 +130,21 @@ def new_plan(root: Path, unit_id: str, day: date | None = None, today: date | No
     day, drafted = slot.saturday, slot.drafted
     target = folder / f"{day.isoformat()}.yml"
     if target.exists():
-        raise ScaffoldError(f"Đã có tệp {target.relative_to(root).as_posix()}: không ghi đè. Hãy sửa trực tiếp tệp đó.")
+        raise ScaffoldError(
+            f"Đã có kế hoạch thứ Bảy {day:%d/%m/%Y} của {unit.full_name} "
+            f"(tệp {target.relative_to(root).as_posix()}): không tạo lại, không ghi đè. "
+            "Mở tệp đó để sửa, hoặc chọn ngày khác bằng --date."
+        )
+    from_example = False
     if slot.source is not None:
         source = folder / f"{slot.source.isoformat()}.yml"
         text = _move_dates(source.read_text(encoding="utf-8"), slot.source, day, drafted)
-        if _EXAMPLE_FLAG.search(text) and not starts_as_example(True, unit.hamlets_are_example):
+        # A new plan is real data: the commune plans a real Saturday, even when
+        # it starts from an example. The example flag and the comment that
+        # described the example are not copied; the editor rewrites the rest.
+        if _EXAMPLE_FLAG.search(text):
             text = _as_real_plan(text)
+            from_example = True
     else:
         text = TEMPLATE.format(
             name=unit.full_name, unit=unit.id, day=day.isoformat(), drafted=drafted.isoformat(), hamlet=unit.hamlets[0].id
@@ -148,4 +153,4 @@ def new_plan(root: Path, unit_id: str, day: date | None = None, today: date | No
     # "x": fail rather than overwrite if the file appeared meanwhile.
     with open(target, "x", encoding="utf-8") as handle:
         handle.write(text)
-    return target
+    return NewPlan(target, unit.full_name, slot, from_example)

@@ -25,7 +25,7 @@ from ..models.agencies import AgencyRegistry
 from ..models.plans import SaturdayPlan
 from ..models.results import SaturdayResult
 from ..models.units import Unit
-from ..saturday.scaffold import move_written_dates, plan_slot, starts_as_example
+from ..saturday.scaffold import move_written_dates, plan_slot
 from . import book, choices
 from .book import Meta
 from .choices import Choice
@@ -539,7 +539,7 @@ def next_plan(unit: Unit, plans: list[SaturdayPlan], today: date) -> PlanForm:
         record = {"vi_du": False, "thoi_gian": {"bat_dau": DEFAULT_HOURS[0], "ket_thuc": DEFAULT_HOURS[1]}}
     else:
         record = _moved(dump(source), source.date, slot.saturday)
-        record["vi_du"] = starts_as_example(source.is_example, unit.hamlets_are_example)
+        record["vi_du"] = False  # next Saturday's plan is real data, as with ntm new-plan
     record.update({"xa": unit.id, "ngay": slot.saturday, "ngay_lap": slot.drafted})
     values, rows = record_values(layout(PLAN), record)
     return PlanForm(unit, slot.saturday, source, values, rows)
