@@ -17,6 +17,27 @@ from .errors import ContentErrors
 from .materials import load_materials
 
 
+# argparse prints its own words in English (usage, errors, --help); editors
+# read Vietnamese. argparse looks its words up through gettext's ``_``.
+_ARGPARSE_WORDS = {
+    "usage: ": "cách dùng: ",
+    "positional arguments": "các lệnh, tham số",
+    "options": "tùy chọn",
+    "optional arguments": "tùy chọn",
+    "show this help message and exit": "in hướng dẫn này rồi thoát",
+    "the following arguments are required: %s": "còn thiếu: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "không có lệnh %(value)r (các lệnh: %(choices)s)",
+    "unrecognized arguments: %s": "không hiểu: %s",
+    "expected one argument": "cần một giá trị",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "invalid %(type)s value: %(value)r": "giá trị %(value)r không hợp lệ",
+    "ambiguous option: %(option)s could match %(matches)s": "tùy chọn %(option)s không rõ, có thể là %(matches)s",
+    "one of the arguments %s is required": "cần một trong: %s",
+}
+argparse._ = lambda text: _ARGPARSE_WORDS.get(text, text)
+
+
 def find_root(start: Path | None = None) -> Path:
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
@@ -26,6 +47,15 @@ def find_root(start: Path | None = None) -> Path:
 
 
 def cmd_check(args) -> int:
+    if getattr(args, "giai_thich", None):
+        from .rules import explain
+
+        text = explain(args.giai_thich)
+        if text is None:
+            print(f"Không có quy tắc mã «{args.giai_thich}». Xem trang «Các quy tắc kiểm tra» của Hướng dẫn biên tập.", file=sys.stderr)
+            return 2
+        print(text)
+        return 0
     root = find_root(args.root)
     problems = []
     try:
@@ -185,7 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ntm", description="Công cụ cho bộ tài liệu nông thôn mới Di Linh.")
     parser.add_argument("--root", type=Path, default=None, help="thư mục kho tài liệu (mặc định: thư mục hiện tại)")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help="kiểm tra toàn bộ nội dung, không ghi gì ra đĩa").set_defaults(func=cmd_check)
+    check = sub.add_parser("check", help="kiểm tra toàn bộ nội dung, không ghi gì ra đĩa")
+    check.add_argument("--giai-thich", metavar="MÃ", help="giải thích một quy tắc, ví dụ S010")
+    check.set_defaults(func=cmd_check)
     build = sub.add_parser("build", help="dựng trang web và tài liệu in vào thư mục site/")
     build.add_argument("-d", "--site-dir", default=None, help="thư mục ghi trang web (mặc định: site/)")
     build.add_argument("--no-strict", action="store_true", help="không dừng khi có cảnh báo (chỉ để thử)")

@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import get_relative_url
 
-from . import a11y, buildlog, contentcheck, gitdates, offline, pagecheck
+from . import a11y, buildlog, contentcheck, gitdates, offline, pagecheck, rules
 from .navigation import complete_nav
 from .editor.settings import EditorSettingsError
 from .editor.site import EditorMissing, editor_files
@@ -173,7 +173,12 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
     def on_page_content(self, html, *, page, config, files):
         html = a11y.name_task_checkboxes(html)
         documents = self.materials.documents
-        context = {"page": page, "link": self._link(page, files), "materials": self.materials}
+        context = {
+            "page": page,
+            "link": self._link(page, files),
+            "materials": self.materials,
+            "rules": rules.documentation(),
+        }
         doc = documents.by_page().get(page.file.src_uri)
         parts = [html]
         if doc is not None:
