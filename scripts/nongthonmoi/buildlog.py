@@ -27,6 +27,7 @@ _ANCHOR = re.compile(
 _ABSOLUTE = re.compile(r"^Doc file '(?P<file>[^']+)' contains an absolute link '(?P<link>[^']+)'")
 _UNRECOGNIZED = re.compile(r"^Doc file '(?P<file>[^']+)' contains an unrecognized relative link '(?P<link>[^']+)'")
 _NAV_MISSING = re.compile(r"^A reference to '(?P<page>[^']+)' is included in the 'nav' configuration")
+_README = re.compile(r"^Excluding '(?P<readme>[^']+)' from the site because it conflicts with '(?P<index>[^']+)'")
 _NOT_IN_NAV = re.compile(r"^The following pages exist in the docs directory, but are not included in the \"nav\"")
 
 _INFO = [
@@ -64,6 +65,15 @@ def translate(message: str, docs_dir: Path, config_file: Path | None = None) -> 
             text = config_file.read_text(encoding="utf-8").splitlines()
             line = next((n for n, t in enumerate(text, start=1) if match["page"] in t), 0)
         return str(rules.error("P004", "mkdocs.yml", line, page=match["page"]))
+    if match := _README.match(message):
+        return str(
+            rules.error(
+                "B001",
+                f"docs/{match['readme']}",
+                0,
+                message=f"Tệp {match['readme']} không được đăng vì thư mục đã có {match['index']}.",
+            )
+        )
     if _NOT_IN_NAV.match(message):
         pages = ", ".join(p.strip(" -") for p in message.splitlines()[1:])
         return str(rules.error("B001", "mkdocs.yml", 0, message=f"Các trang không có trong menu: {pages}."))

@@ -53,7 +53,12 @@ def unlisted_pages(nav, docs_dir: Path) -> list[str]:
     """Markdown pages of docs/ that the nav does not name, sorted."""
     listed = set(listed_pages(nav))
     pages = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md"))
-    return [p for p in pages if p not in listed]
+    # README.md is not a page when its folder has an index.md (MkDocs skips it).
+    return [
+        p
+        for p in pages
+        if p not in listed and not (p.lower().endswith("readme.md") and (docs_dir / p).with_name("index.md").exists())
+    ]
 
 
 def complete_nav(nav, docs_dir: Path):

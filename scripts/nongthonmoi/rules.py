@@ -155,8 +155,6 @@ RULES: dict[str, Rule] = {
              "Cơ quan cử người về những xã được phân công hỗ trợ."),
         Rule("S014", "Gửi danh sách sau ngày thứ Bảy", "Ngày gửi ({sent}) sau ngày thứ Bảy ({saturday}).", "Sửa ngày gửi danh sách.",
              "Danh sách cán bộ gửi trước ngày thứ Bảy, chậm nhất thứ Tư (Thông báo 422-TB/HU, mục II.3.2)."),
-        Rule("S015", "Quá nhiều phần việc", "Kế hoạch có {length} phần việc, quá giới hạn {limit}.",
-             "Tách thành nhiều ngày thứ Bảy, hoặc gộp các việc nhỏ.", "Giới hạn đủ rộng cho mọi kế hoạch thật và giữ bản in gọn."),
         # --- document registry ------------------------------------------------
         Rule("V001", "Văn bản liên quan không có", "Văn bản liên quan «{value}» không có trong danh mục.", "Dùng một mã đã có: {known}.",
              "Liên kết giữa các văn bản chỉ trỏ tới văn bản có trong danh mục."),

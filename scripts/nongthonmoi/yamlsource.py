@@ -135,7 +135,12 @@ def parse_yaml(text: str, path: Path, display: str) -> YamlSource:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        raise ContentErrors([rules.error("Y001", display, line, problem=_problem(exc))]) from None
+        problem = _problem(exc)
+        # libyaml does not always say that a Tab is the cause: look at the lines.
+        nearby = text.splitlines()[max(line - 2, 0) : line]
+        if any("\t" in near for near in nearby):
+            problem = "có ký tự Tab; thụt lề phải dùng dấu cách"
+        raise ContentErrors([rules.error("Y001", display, line, problem=problem)]) from None
     except yaml.YAMLError:
         raise ContentErrors([rules.error("Y001", display, 1, problem="cú pháp không đúng")]) from None
     source = YamlSource(path=path, display=display, data=None)
@@ -163,11 +168,12 @@ class _Builder:
     def _line(self, node) -> int:
         return node.start_mark.line + 1
 
-    def build(self, node, loc):
+    def build(self, node, loc, at_line: int | None = None):
         # A node met twice is an alias (or a loop back to itself): refused
-        # before it can be expanded.
+        # before it can be expanded. ``at_line``: where the alias stands (the
+        # node itself only knows where its anchor is).
         if id(node) in self.seen:
-            self.errors.append(rules.error("Y004", self.source.display, self._line(node)))
+            self.errors.append(rules.error("Y004", self.source.display, at_line or self._line(node)))
             return None
         self.seen.add(id(node))
         if node.tag not in _PLAIN_TAGS and node.tag != _MERGE_TAG:
@@ -179,7 +185,7 @@ class _Builder:
             items = []
             for index, item in enumerate(node.value):
                 self.source.lines[loc + (index,)] = self._line(item)
-                items.append(self.build(item, loc + (index,)))
+                items.append(self.build(item, loc + (index,), at_line=self._line(node)))
             return items
         try:
             return self.constructor.construct_object(node, deep=True)
@@ -207,5 +213,5 @@ class _Builder:
                 self.errors.append(rules.error("Y003", self.source.display, line, key=key, first=first))
                 continue
             self.source.lines[loc + (key,)] = line
-            result[key] = self.build(value_node, loc + (key,))
+            result[key] = self.build(value_node, loc + (key,), at_line=line)
         return result

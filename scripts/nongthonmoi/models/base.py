@@ -179,6 +179,8 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def validate(model: type[M], source: YamlSource) -> M:
+    if not isinstance(source.data, dict):
+        raise ContentErrors([rules.error("Y010", source.display, source.lines.get((), 1), cell=source.cell_of(()))])
     try:
         return model.model_validate(source.data)
     except ValidationError as exc:
