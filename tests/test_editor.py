@@ -520,3 +520,28 @@ def test_menu_rule_places_new_pages_in_their_folders_section(tmp_path):
         "moi.md",
     ]
     assert nav[1]["Ngày thứ Bảy"][-1] == {"A": "huong-dan/a.md"}  # the configuration itself is not changed
+
+
+def test_preview_shows_a_broken_build_in_the_browser(chromium, editing):
+    """A mistake saved while previewing: the Vietnamese error appears over the
+    page (no endless loading), and goes away once the file is fixed."""
+    root, base, _ = editing
+    result = root / "materials/ket-qua/gung-re/2023-03-04.yml"
+    good = result.read_text(encoding="utf-8")
+    result.write_text(good.replace("so_ho_tham_gia: 150", "so_ho_tham_gia: 301"), encoding="utf-8")
+    try:
+        page = _wait_for_page(base + "xa/gung-re/", "[S010]")
+        assert 'id="ntm-loi-xem-truoc"' in page and "materials/ket-qua/gung-re/2023-03-04.yml" in page
+        context = chromium.new_context(viewport={"width": 360, "height": 740})
+        view = context.new_page()
+        view.goto(base + "xa/gung-re/")
+        alert = view.get_by_role("alert")
+        assert alert.is_visible()
+        assert "Bản xem trước chưa cập nhật được" in alert.inner_text()
+        context.close()
+    finally:
+        result.write_text(good, encoding="utf-8")
+    deadline = time.monotonic() + 90
+    while 'id="ntm-loi-xem-truoc"' in urllib.request.urlopen(base + "xa/gung-re/").read().decode():
+        assert time.monotonic() < deadline, "the error stayed after the fix"
+        time.sleep(1)

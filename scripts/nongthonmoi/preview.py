@@ -40,6 +40,8 @@ class _Problems(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         text = record.getMessage()
+        if "'dirty' build" in text or "bản dựng nhanh" in text:
+            return  # how the preview builds, not something an editor can fix
         (self.errors if record.levelno >= logging.ERROR else self.warnings).append(text)
 
 
@@ -163,6 +165,17 @@ def serve(root: Path, addr: str = "127.0.0.1:8000", *, editor: bool = False, on_
         config.watch.append(str(root / "materials"))
         return config
 
+    # What the build says goes to this terminal too, in Vietnamese.
+    from . import buildlog
+    from .engine import _Lines
+
+    terminal = logging.StreamHandler()
+    terminal.setFormatter(_Lines())
+    terminal.addFilter(lambda record: "'dirty' build" not in record.getMessage())
+    logger.addHandler(terminal)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    buildlog.install(root / "docs", root / "mkdocs.yml")
     config = get_config()
     config.plugins.on_startup(command="serve", dirty=True)
     config.site_url = serve_url
@@ -203,6 +216,7 @@ def serve(root: Path, addr: str = "127.0.0.1:8000", *, editor: bool = False, on_
             server.shutdown()
     finally:
         config.plugins.on_shutdown()
+        logger.removeHandler(terminal)
         shutil.rmtree(site_dir, ignore_errors=True)
     return 0
 
