@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from markupsafe import Markup, escape
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -152,11 +153,12 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
     # --- pages ---------------------------------------------------------
 
     def _link(self, page, files):
-        def link(src_path: str) -> str:
+        def link(src_path: str) -> Markup:
             target = files.get_file_from_path(src_path)
             if target is None:
                 raise PluginError(f"Liên kết tới trang không có: docs/{src_path}")
-            return get_relative_url(target.url, page.url)
+            # Markup: an address the view built, not text from data (views.as_text).
+            return escape(get_relative_url(target.url, page.url))
 
         return link
 

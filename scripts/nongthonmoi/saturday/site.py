@@ -29,6 +29,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
+from markupsafe import Markup, escape
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
@@ -263,9 +264,13 @@ def generate(config, files: Files, data: SaturdayData, root: Path) -> None:
         return stat_cache[rel]
 
     templates = sorted((p.name, p.stat().st_mtime_ns) for p in views.glob("*.html"))
-    # The code that computes what pages show counts as an input too.
+    # The code that computes what pages show counts as an input too, and so
+    # does views.py, which escapes every value the views print.
     package = Path(__file__).resolve().parent
-    code = sorted((p.name, p.stat().st_mtime_ns) for p in [*package.glob("*.py"), *package.parent.glob("models/*.py")])
+    code = sorted(
+        (p.name, p.stat().st_mtime_ns)
+        for p in [*package.glob("*.py"), *package.parent.glob("models/*.py"), package.parent / "views.py"]
+    )
     everything = sorted({s for spec in specs for s in spec.sources})
     inputs = hashlib.sha256(
         repr((code, config.site_url, config.use_directory_urls, [(s, stat(s)) for s in everything])).encode()
@@ -299,11 +304,12 @@ def generate(config, files: Files, data: SaturdayData, root: Path) -> None:
             continue
         page_file = pages[spec.src_uri]
 
-        def link(target: str, page_file=page_file) -> str:
+        def link(target: str, page_file=page_file) -> Markup:
             found = known.get(target) or files.get_file_from_path(target)
             if found is None:
                 raise KeyError(f"no page or file {target!r}")
-            return get_relative_url(found.url, page_file.url)
+            # Markup: an address the view built, not text from data (views.as_text).
+            return escape(get_relative_url(found.url, page_file.url))
 
         body = env.get_template(spec.template).render(link=link, page_title=spec.title, **spec.context())
         _write_if_changed(path, _front_matter(spec) + body)

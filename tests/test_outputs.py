@@ -1,0 +1,204 @@
+"""Outputs made from editors' data stay correct whatever the data says (issue 13).
+
+- every view under overrides/views/ prints text from data as text (HTML and
+  Markdown syntax alike), read back after the Markdown conversion MkDocs does;
+- a scratch site whose data has quotes and Markdown syntax in a commune's
+  name and a plan's content, a result note that starts with "=", and a page
+  with a Vietnamese file name: built for real and read back;
+- a failed build keeps the previous site byte for byte, the offline copy is
+  built as strictly as the site, a shallow clone stops the build;
+- dates from git (quoted paths), the handout cache key, calendar and feed.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+from mkdocs.config import load_config
+from pydantic import BaseModel
+
+from conftest import ROOT, copy_repo, run_mkdocs, run_ntm
+
+# Text an editor could type (quotes, ampersand, Markdown) plus HTML, which the
+# models refuse today but the views must not trust them to.
+HOSTILE = (
+    "Tên \"có\" 'nháy' & [liên kết](javascript:alert(1)) *đậm* _nghiêng_ `mã` "
+    "<b>thẻ</b> ![ảnh](x.png) [^1] a | b {: onclick=\"alert(2)\" }"
+)
+# Fragments that must come out word for word, never as markup.
+SHOWN = ["[liên kết](javascript:alert(1))", "*đậm*", "_nghiêng_", "`mã`", "<b>thẻ</b>", '{: onclick="alert(2)" }']
+
+
+def _holds_ids(model: type[BaseModel], name: str) -> bool:
+    """Ids (slugs: links and lookups go through them) and fixed choices are not words."""
+    field = model.model_fields[name]
+    schema = model.model_json_schema(by_alias=True)["properties"][field.alias or name]
+    schema = schema.get("items", schema)
+    return "pattern" in schema or "enum" in schema or "const" in schema or name == "page"
+
+
+def poisoned(value):
+    """A copy of a model with HOSTILE in every text field (validation bypassed)."""
+    if isinstance(value, list):
+        return [poisoned(v) for v in value]
+    if not isinstance(value, BaseModel):
+        return value
+    updates = {}
+    for name in type(value).model_fields:
+        current = getattr(value, name)
+        if isinstance(current, str) or (isinstance(current, list) and current and isinstance(current[0], str)):
+            if _holds_ids(type(value), name):
+                continue
+        if isinstance(current, str):
+            updates[name] = HOSTILE
+        elif isinstance(current, list) and current and isinstance(current[0], str):
+            updates[name] = [HOSTILE] * len(current)
+        elif isinstance(current, (BaseModel, list)):
+            updates[name] = poisoned(current)
+    return value.model_copy(update=updates)
+
+
+class _Live(HTMLParser):
+    """Records what markup the HTML holds around each piece of text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.tags: list[tuple[str, dict]] = []
+        self.texts: list[tuple[str, tuple[str, ...]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag not in ("br", "hr", "img", "input", "meta", "link", "col", "wbr", "source"):
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self.stack:
+            while self.stack and self.stack.pop() != tag:
+                pass
+
+    def handle_data(self, data):
+        self.texts.append((data, tuple(self.stack)))
+
+
+def live_markup_from_data(html: str) -> list[str]:
+    """What HOSTILE turned into markup in ``html`` (empty: nothing)."""
+    parser = _Live()
+    parser.feed(html)
+    problems = []
+    for tag, attrs in parser.tags:
+        if tag in ("b", "img", "sup") or (tag == "a" and (attrs.get("href") or "").startswith("javascript:")):
+            problems.append(f"<{tag} {attrs}>")
+        if "onclick" in attrs:
+            problems.append(f"<{tag} onclick>")
+    for text, stack in parser.texts:
+        # A word that lost its markers inside em/strong/code: the markers became markup.
+        for word, written in (("đậm", "*đậm*"), ("nghiêng", "_nghiêng_"), ("mã", "`mã`")):
+            if word in text and written not in text and {"em", "strong", "code"} & set(stack):
+                problems.append(f"{text!r} inside {stack}")
+    return problems
+
+
+def shown_text(html: str) -> str:
+    parser = _Live()
+    parser.feed(html)
+    return "".join(text for text, _ in parser.texts)
+
+
+def _markdown_of(config):
+    return markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+
+
+def test_every_view_prints_text_from_data_as_text():
+    """Render every template of overrides/views/ with HOSTILE in every text field,
+    convert what MkDocs converts, and find no live link, emphasis, code,
+    attribute or tag coming from data."""
+    from markupsafe import Markup
+
+    from nongthonmoi.materials import load_materials
+    from nongthonmoi.saturday import site as saturday_site
+    from nongthonmoi.saturday.data import SaturdayData
+
+    materials = load_materials(ROOT)
+    data = materials.saturday
+    bad = SaturdayData(
+        units=poisoned(data.units),
+        agencies=poisoned(data.agencies),
+        plans={k: poisoned(v) for k, v in data.plans.items()},
+        results={k: poisoned(v) for k, v in data.results.items()},
+        staff_lists=poisoned(data.staff_lists),
+    )
+    documents = poisoned(materials.documents)
+    env = saturday_site._environment(ROOT)
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    md = _markdown_of(config)
+    link = lambda target: Markup("../" + target.removesuffix(".md") + "/")  # noqa: E731
+    rendered: dict[str, list[str]] = {}
+
+    # The Saturday pages: Jinja -> Markdown file -> HTML, as the build does.
+    for spec in saturday_site.page_specs(bad, date(2023, 3, 1)):
+        spec = replace(spec, title=HOSTILE)
+        body = env.get_template(spec.template).render(link=link, page_title=spec.title, **spec.context())
+        md.reset()
+        rendered.setdefault(spec.template, []).append(md.convert(body))
+    # The document views: rendered into the page's HTML after Markdown.
+    page = type("Page", (), {"url": "van-ban/"})()
+    context = {"page": page, "link": link, "materials": replace(materials, documents=documents)}
+    for doc in documents.documents:
+        related = [d for d in documents.documents if d.id in doc.related]
+        for name in ("document_meta.html", "document_signature.html"):
+            rendered.setdefault(name, []).append(env.get_template(name).render(doc=doc, related=related, **context))
+    rendered["document_index.html"] = [env.get_template("document_index.html").render(**context)]
+
+    views = ROOT / "overrides" / "views"
+    every = {p.relative_to(views).as_posix() for p in views.rglob("*.html") if not p.name.startswith("_")}
+    assert every <= set(rendered), f"views this test does not render: {sorted(every - set(rendered))}"
+    problems = {}
+    for template, pages in rendered.items():
+        found = [p for html in pages for p in live_markup_from_data(html)]
+        shown = "".join(shown_text(html) for html in pages)
+        found += [f"not shown as written: {s}" for s in SHOWN if s not in shown]
+        if found:
+            problems[template] = sorted(set(found))[:6]
+    assert not problems, problems
+
+
+def test_the_check_itself_sees_live_markup():
+    """The detector above finds each kind of leak (else the test above proves nothing)."""
+    md = _markdown_of(load_config(str(ROOT / "mkdocs.yml")))
+    leaked = md.convert(f"# {HOSTILE}")
+    found = " ".join(live_markup_from_data(leaked))
+    for sign in ("javascript", "onclick", "<b", "<img", "inside ('h1', 'em')", "inside ('h1', 'code')"):
+        assert sign in found, sign
+    assert "[liên kết](javascript:alert(1))" not in shown_text(leaked)
+
+
+def test_joined_lists_are_text_too():
+    """Jinja's ``join`` returns Markup (HTML-escaped only) as soon as one item is
+    Markup, such as a link a view built; the environment's join keeps the
+    other items inert for Markdown as well."""
+    from markupsafe import Markup
+
+    from nongthonmoi.views import make_environment
+
+    env = make_environment(ROOT)
+    md = _markdown_of(load_config(str(ROOT / "mkdocs.yml")))
+    template = env.from_string("# {{ names | join(', ') }}\n\n## {{ people | map(attribute='name') | join('; ') }}\n")
+    people = [type("P", (), {"name": HOSTILE})()]
+    html = md.convert(template.render(names=[Markup('<a href="thon-1/">Thôn 1</a>'), HOSTILE], people=people))
+    assert not live_markup_from_data(html)
+    assert all(s in shown_text(html) for s in SHOWN)
