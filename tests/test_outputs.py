@@ -202,3 +202,40 @@ def test_joined_lists_are_text_too():
     html = md.convert(template.render(names=[Markup('<a href="thon-1/">Thôn 1</a>'), HOSTILE], people=people))
     assert not live_markup_from_data(html)
     assert all(s in shown_text(html) for s in SHOWN)
+
+
+# --- CSV: text that starts like a formula stays text -------------------------------
+
+
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ('=HYPERLINK("http://example.com","bấm")', '\'=HYPERLINK("http://example.com","bấm")'),
+        ("+84 263 3870 000", "'+84 263 3870 000"),
+        ("-Ghi chú", "'-Ghi chú"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("-5", "-5"),  # a number is not a formula
+        ("-1,5", "-1,5"),
+        ("50,0", "50,0"),
+        ("Người dân hưởng ứng", "Người dân hưởng ứng"),
+    ],
+)
+def test_spreadsheet_cells_that_look_like_formulas_get_an_apostrophe(cell, expected):
+    from nongthonmoi.saturday.report import spreadsheet_text
+
+    assert spreadsheet_text(cell) == expected
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
+
+
+def test_every_report_row_has_a_cell_per_column(site):
+    reports = sorted((site / "bao-cao").glob("bao-cao-*.csv"))
+    assert len(reports) == 3
+    for report in reports:
+        header, *rows = read_csv(report)
+        assert len(rows) == 19, report
+        assert all(len(row) == len(header) for row in rows), report
