@@ -239,3 +239,53 @@ def test_every_report_row_has_a_cell_per_column(site):
         header, *rows = read_csv(report)
         assert len(rows) == 19, report
         assert all(len(row) == len(header) for row in rows), report
+
+
+# --- Dates from git ---------------------------------------------------------------
+
+
+def git(repo: Path, *args: str, when: int | None = None) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Thử", "GIT_AUTHOR_EMAIL": "thu@example.invalid",
+           "GIT_COMMITTER_NAME": "Thử", "GIT_COMMITTER_EMAIL": "thu@example.invalid"}
+    if when is not None:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"@{when} +0700"
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True, env=env).stdout
+
+
+def test_dates_are_read_for_vietnamese_and_unusual_file_names(tmp_path):
+    from nongthonmoi import gitdates
+
+    repo = tmp_path / "kho"
+    (repo / "docs").mkdir(parents=True)
+    git(repo, "init", "-q")
+    names = ["docs/thử-nghiệm.md", 'docs/có "nháy".md', "docs/có dấu cách.md", "docs/plain.md"]
+    for name in names:
+        (repo / name).write_text("# Trang\n", encoding="utf-8")
+    first = 1677639600  # 01/3/2023 10:00 in Di Linh
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "một", when=first)
+    (repo / names[0]).write_text("# Trang đã sửa\n", encoding="utf-8")
+    second = first + 2 * 86400 + 17 * 3600  # 04/3/2023 03:00 in Di Linh, still 3 March in UTC
+    git(repo, "commit", "-q", "-am", "hai", when=second)
+    dates = gitdates.last_commit_dates(repo)
+    assert dates.get(names[0]) == date(2023, 3, 4)
+    assert all(dates.get(name) == date(2023, 3, 1) for name in names[1:]), dates
+    history = gitdates.file_history(repo)
+    assert history[names[0]] == gitdates.FileHistory(second, 2)
+    for name in names[1:]:
+        assert history[name] == gitdates.FileHistory(first, 1), name
+    assert not gitdates.is_shallow(repo)
+
+
+def test_shallow_clone_stops_the_check_and_the_build(tmp_path):
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", ROOT.as_uri(), str(clone)], check=True, capture_output=True)
+    check = run_ntm(clone, "check")
+    assert check.returncode == 1
+    assert "Nội dung hợp lệ" not in check.stdout
+    assert "chỉ có một phần lịch sử" in check.stderr and "git fetch --unshallow" in check.stderr
+    assert "fetch-depth: 0" in check.stderr and "GIT_DEPTH: 0" in check.stderr
+    build = run_mkdocs(clone, clone / "site")
+    assert build.returncode != 0
+    assert "chỉ có một phần lịch sử" in build.stderr and "Traceback" not in build.stderr
+    assert not (clone / "site").exists()

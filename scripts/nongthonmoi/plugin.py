@@ -69,6 +69,13 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         head = gitdates.head_timestamp(self.root)
         if head is not None:
             os.environ.setdefault("SOURCE_DATE_EPOCH", str(head))
+        shallow = gitdates.shallow_clone_problem(self.root)
+        if shallow is not None and self.command != "serve":
+            # Publishing wrong dates is worse than not publishing: stop now.
+            raise PluginError(str(ContentErrors([shallow])))
+        if shallow is not None:
+            # The preview (ntm serve, ntm edit) shows it and goes on.
+            log.warning(str(shallow))
         try:
             self.materials = load_materials(self.root, self.docs_dir)
             if self.config.check_content:
@@ -83,7 +90,8 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             # No repository configured (intranet copy): no edit links at all.
             config.edit_uri = None
         self.views = make_environment(self.root)
-        self.dates = gitdates.last_commit_dates(self.root)
+        self.history = gitdates.file_history(self.root)
+        self.dates = gitdates.as_dates(self.history)
         self.handouts = Handouts(self.root, config, self.materials, self.dates)
         if offline.is_offline_build():
             offline.configure(config)
