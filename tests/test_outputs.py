@@ -289,3 +289,50 @@ def test_shallow_clone_stops_the_check_and_the_build(tmp_path):
     assert build.returncode != 0
     assert "chỉ có một phần lịch sử" in build.stderr and "Traceback" not in build.stderr
     assert not (clone / "site").exists()
+
+
+# --- The handout cache key -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def builder(tmp_path_factory):
+    from nongthonmoi.handouts import HandoutBuilder, Settings
+    from nongthonmoi.materials import load_materials
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    return HandoutBuilder(ROOT, ROOT / "docs", Settings.from_config(config), load_materials(ROOT),
+                          cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+@pytest.mark.parametrize("package", ["weasyprint", "pydyf", "fonttools", "markdown", "pymdown-extensions", "segno", "jinja2", "markupsafe"])
+def test_an_upgraded_library_renders_the_handouts_again(builder, monkeypatch, package):
+    from nongthonmoi.handouts import build
+
+    before = builder.toolchain_hash()
+    real = build.package_version
+    monkeypatch.setattr(build, "package_version", lambda name: "999.0" if name == package else real(name))
+    assert builder.toolchain_hash() != before
+
+
+@pytest.mark.parametrize("library", ["pango", "harfbuzz"])
+def test_an_upgraded_text_library_renders_the_handouts_again(builder, monkeypatch, library):
+    from nongthonmoi.handouts import build
+
+    versions = build.native_versions()
+    assert re.fullmatch(r"\d+\.\d+\.\d+", versions[library]), versions  # read, not "?"
+    before = builder.toolchain_hash()
+    monkeypatch.setattr(build, "native_versions", lambda: {**versions, library: "99.0.0"})
+    assert builder.toolchain_hash() != before
+
+
+@pytest.mark.parametrize("module", ["views.py", "models/plans.py", "handouts/render.py"])
+def test_changed_code_renders_the_handouts_again(builder, monkeypatch, tmp_path, module):
+    from nongthonmoi.handouts import build
+
+    package = tmp_path / "nongthonmoi"
+    shutil.copytree(build.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(build, "PACKAGE", package)
+    before = builder.toolchain_hash()
+    with (package / module).open("a", encoding="utf-8") as code:
+        code.write("\n# changed\n")
+    assert builder.toolchain_hash() != before
