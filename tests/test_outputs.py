@@ -336,3 +336,80 @@ def test_changed_code_renders_the_handouts_again(builder, monkeypatch, tmp_path,
     with (package / module).open("a", encoding="utf-8") as code:
         code.write("\n# changed\n")
     assert builder.toolchain_hash() != before
+
+
+# --- Calendars and feed on the real site ---------------------------------------------
+
+
+def test_feed_ids_do_not_change_when_the_site_moves():
+    from nongthonmoi.saturday import feed
+    from nongthonmoi.saturday.data import load
+
+    data = load(ROOT)
+    plans = list(data.plans.values())
+
+    def ids(site_url: str) -> tuple[list[str], str]:
+        xml = feed.plans_feed(plans, data.units, site_url, lambda p: site_url + f"xa/{p.unit}/", site_url + "feed.xml").decode()
+        return re.findall(r"<id>([^<]*)</id>", xml), re.search(r'<link rel="self" href="([^"]*)"', xml).group(1)
+
+    old, old_self = ids("http://localhost:8000/")
+    new, new_self = ids("https://nongthonmoi.example.vn/di-linh/")
+    assert old == new and len(set(old)) == len(plans) + 1
+    assert all(re.fullmatch(r"tag:[a-z0-9.-]+,\d{4}(-\d{2}(-\d{2})?)?:[\w/.-]+", i) for i in old), old[:3]
+    assert (old_self, new_self) == ("http://localhost:8000/feed.xml", "https://nongthonmoi.example.vn/di-linh/feed.xml")
+
+
+def _alternates(html: str) -> list[dict]:
+    parser = _Live()
+    parser.feed(html)
+    return [a for tag, a in parser.tags if tag == "link" and a.get("type") == "application/atom+xml"]
+
+
+def test_every_page_announces_the_feed_in_the_site_and_the_offline_copy(site):
+    pages = [p for p in site.rglob("*.html") if "quan-tri" not in p.parts and p.name != "404.html"]
+    assert len(pages) > 40
+    for page in pages:
+        (link,) = _alternates(page.read_text(encoding="utf-8"))
+        assert link["rel"] == "alternate" and link["title"]
+        assert (page.parent / link["href"]).resolve() == (site / "feed.xml").resolve(), page
+    with zipfile.ZipFile(site / "tai-ve/nong-thon-moi-di-linh.zip") as archive:
+        names = set(archive.namelist())
+        for name in ("nong-thon-moi-di-linh/index.html", "nong-thon-moi-di-linh/xa/gung-re/2023-03-04.html"):
+            (link,) = _alternates(archive.read(name).decode("utf-8"))
+            target = os.path.normpath(os.path.join(os.path.dirname(name), link["href"]))
+            assert target == "nong-thon-moi-di-linh/feed.xml" and target in names
+
+
+def git_revision(root: Path, path: str) -> tuple[str, int]:
+    """(last commit of ``path`` in UTC as iCalendar writes it, commits that changed it), asked of git."""
+    stamp = int(git(root, "log", "-1", "--format=%ct", "--", path).strip())
+    count = int(git(root, "rev-list", "--count", "HEAD", "--", path).strip())
+    return datetime.fromtimestamp(stamp, tz=timezone.utc).strftime("%Y%m%dT%H%M%SZ"), count
+
+
+def test_every_event_is_at_its_plans_hours_and_carries_its_revision(site):
+    from zoneinfo import ZoneInfo
+
+    from nongthonmoi.saturday.data import load, plan_path
+    from test_saturday_site import parse_ics
+
+    data = load(ROOT)
+    di_linh = ZoneInfo("Asia/Ho_Chi_Minh")
+    seen = 0
+    for calendar in sorted((site / "lich").glob("*.ics")):
+        unit = calendar.stem
+        events = parse_ics(calendar.read_bytes())
+        plans = data.plans_of(unit)
+        assert [e["UID"] for e in events] == [f"{unit}-{p.date:%Y%m%d}@nongthonmoi-dilinh" for p in plans]
+        for event, plan in zip(events, plans):
+            start = datetime.strptime(event["DTSTART"], "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+            end = datetime.strptime(event["DTEND"], "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+            assert end > start, event["UID"]
+            # The plan's hours are Di Linh time; the file says UTC.
+            assert start == datetime.combine(plan.date, plan.hours.start, tzinfo=di_linh), event["UID"]
+            assert end == datetime.combine(plan.date, plan.hours.end, tzinfo=di_linh), event["UID"]
+            committed, commits = git_revision(ROOT, plan_path(plan.unit, plan.date))
+            assert event["DTSTAMP"] == event["LAST-MODIFIED"] == committed, event["UID"]
+            assert event["SEQUENCE"] == str(commits - 1), event["UID"]
+            seen += 1
+    assert seen == len(data.plans) == 9

@@ -101,7 +101,7 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
 
     def on_files(self, files, *, config):
         # Saturday programme pages, calendars, feed and CSV reports (issue 4).
-        saturday_site.generate(config, files, self.materials.saturday, self.root)
+        saturday_site.generate(config, files, self.materials.saturday, self.root, self.history)
         # Print handouts (PDF): rendered only when their inputs changed.
         files = self.handouts.add_files(files, config)
         # The web editor (quan-tri/): not in the offline copy, which has no git.

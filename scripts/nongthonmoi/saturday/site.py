@@ -237,8 +237,12 @@ def _write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def generate(config, files: Files, data: SaturdayData, root: Path) -> None:
-    """Add the generated pages and files to ``files``."""
+def generate(config, files: Files, data: SaturdayData, root: Path, history: dict | None = None) -> None:
+    """Add the generated pages and files to ``files``.
+
+    ``history`` (gitdates.file_history) dates the calendars' and feed's entries.
+    """
+    history = {} if history is None else history
     # The offline copy is built at the same time with file links (page.html):
     # it gets its own folder so the two builds never overwrite each other's pages.
     out_dir = root / GENERATED_DIR / ("pages" if config.use_directory_urls else "pages-offline")
@@ -273,11 +277,13 @@ def generate(config, files: Files, data: SaturdayData, root: Path) -> None:
     )
     everything = sorted({s for spec in specs for s in spec.sources})
     inputs = hashlib.sha256(
-        repr((code, config.site_url, config.use_directory_urls, [(s, stat(s)) for s in everything])).encode()
+        repr(
+            (code, config.site_url, config.use_directory_urls, [(s, stat(s), history.get(s)) for s in everything])
+        ).encode()
     ).hexdigest()
     statics = _STATICS.get((str(root), inputs))
     if statics is None:
-        statics = _STATICS[(str(root), inputs)] = _static_contents(config, data, pages)
+        statics = _STATICS[(str(root), inputs)] = _static_contents(config, data, pages, history)
     statics = {name: File.generated(config, name, content=body) for name, body in statics.items()}
     known = {**pages, **statics}
     # Adding or removing a plan changes links and lists on many pages.
@@ -344,7 +350,7 @@ def _environment(root: Path):
     return env
 
 
-def _static_contents(config, data: SaturdayData, pages: dict[str, File]) -> dict[str, bytes]:
+def _static_contents(config, data: SaturdayData, pages: dict[str, File], history: dict) -> dict[str, bytes]:
     site_url = config.site_url or "http://localhost:8000/"
     if not site_url.endswith("/"):
         site_url += "/"
@@ -352,14 +358,18 @@ def _static_contents(config, data: SaturdayData, pages: dict[str, File]) -> dict
     def absolute(plan) -> str:
         return site_url + pages[plan_page(plan.unit, plan.date)].url
 
+    def revision(plan) -> ics.Revision:
+        found = history.get(plan_path(plan.unit, plan.date))
+        return ics.Revision(found.last, found.commits - 1) if found else ics.drafted_revision(plan)
+
     _STATICS.clear()  # keep only the newest set
     out: dict[str, bytes] = {}
     for saturday in data.saturdays:
         out[report_file(saturday)] = report.report_csv(data, saturday)
     for unit in data.units.units:
-        out[calendar_file(unit.id)] = ics.unit_calendar(unit, data.plans_of(unit.id), absolute, UID_DOMAIN)
+        out[calendar_file(unit.id)] = ics.unit_calendar(unit, data.plans_of(unit.id), absolute, UID_DOMAIN, revision)
     plans = list(data.plans.values())
-    out[FEED_FILE] = feed.plans_feed(plans, data.units, site_url, absolute, site_url + FEED_FILE)
+    out[FEED_FILE] = feed.plans_feed(plans, data.units, site_url, absolute, site_url + FEED_FILE, revision)
     return out
 
 
