@@ -413,3 +413,198 @@ def test_every_event_is_at_its_plans_hours_and_carries_its_revision(site):
             assert event["SEQUENCE"] == str(commits - 1), event["UID"]
             seen += 1
     assert seen == len(data.plans) == 9
+
+
+# --- A scratch site built from hostile data --------------------------------------------
+
+UNIT_NAME = 'Gung "Ré" [x](javascript:alert(1)) *đậm*'
+PLAN_CONTENT = 'Tổng vệ sinh "đường làng" & [y](javascript:alert(2)) _nghiêng_ `mã`'
+NOTE = '=HYPERLINK("http://example.invalid/","bấm vào đây")'
+PAGE = "docs/bien-tap/thử-nghiệm.md"
+PAGE_DESCRIPTION = 'Trang "thử" & kiểm tra dấu nháy'
+PLAN_FILE = "materials/ke-hoach/gung-re/2023-03-04.yml"
+
+
+def tree_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        if path.is_file():
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def scratch_site(tmp_path_factory, site) -> tuple[Path, int]:
+    """(repository copy, time of its last commit): the real history plus one
+    commit with hostile text, built into ``site/`` with the real handout cache."""
+    repo = copy_repo(tmp_path_factory.mktemp("hostile") / "repo")
+    # Its own git repository with the real history, so commits here never touch ours.
+    dot_git = repo / ".git"
+    shutil.rmtree(dot_git) if dot_git.is_dir() else dot_git.unlink()
+    git(repo, "init", "-q")
+    git(repo, "fetch", "-q", str(ROOT), "HEAD")
+    git(repo, "reset", "-q", "FETCH_HEAD")
+    git(repo, "add", "-A")
+    head = int(git(repo, "log", "-1", "--format=%ct").strip())
+    git(repo, "commit", "-q", "--allow-empty", "-m", "Bản làm việc", when=head)
+    _edit(repo / "materials/don-vi.yml", "ten: Gung Ré\n", f"ten: '{UNIT_NAME}'\n")
+    _edit(repo / PLAN_FILE, "noi_dung: Tổng vệ sinh đường làng, ngõ xóm; khơi thông cống rãnh\n", f"noi_dung: '{PLAN_CONTENT}'\n")
+    _edit(repo / "materials/ket-qua/gung-re/2023-03-04.yml",
+          "ghi_chu: Người dân hưởng ứng; đề nghị bố trí thêm xe chở rác.\n", f"ghi_chu: '{NOTE}'\n")
+    (repo / PAGE).write_text(
+        f"---\ntitle: Trang thử\ndescription: '{PAGE_DESCRIPTION}'\n---\n\n# Trang thử\n\nMột trang có tên tệp tiếng Việt.\n",
+        encoding="utf-8",
+    )
+    edited = head + 86400 + 3600
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Dữ liệu có dấu nháy và cú pháp Markdown", when=edited)
+    if (ROOT / ".cache/handouts").is_dir():
+        shutil.copytree(ROOT / ".cache/handouts", repo / ".cache/handouts")
+    result = run_mkdocs(repo, repo / "site")
+    assert result.returncode == 0, result.stderr
+    return repo, edited
+
+
+def test_hostile_text_stays_text_on_the_built_pages(scratch_site):
+    repo, _ = scratch_site
+    site = repo / "site"
+    for page in ("xa/index.html", "xa/gung-re/index.html", "xa/gung-re/2023-03-04/index.html",
+                 "thu-bay/2023-03-04/index.html", "ket-qua/index.html"):
+        html = (site / page).read_text(encoding="utf-8")
+        assert not live_markup_from_data(html), page
+        assert UNIT_NAME in shown_text(html), page
+    plan = shown_text((site / "xa/gung-re/2023-03-04/index.html").read_text(encoding="utf-8"))
+    assert PLAN_CONTENT in plan and NOTE in plan
+
+
+def _meta_description(html: str) -> list[dict]:
+    parser = _Live()
+    parser.feed(html)
+    return [a for tag, a in parser.tags if tag == "meta" and a.get("name") == "description"]
+
+
+def test_quotes_stay_inside_the_meta_description(scratch_site):
+    repo, _ = scratch_site
+    site = repo / "site"
+    plan = (site / "xa/gung-re/2023-03-04/index.html").read_text(encoding="utf-8")
+    (meta,) = _meta_description(plan)
+    assert meta == {"name": "description", "content": f"Kế hoạch và kết quả ngày thứ Bảy 04/03/2023 của Xã {UNIT_NAME}: {PLAN_CONTENT}."}
+    # A hand-written page: the fix is in the theme, for every page.
+    (meta,) = _meta_description((site / "bien-tap/thử-nghiệm/index.html").read_text(encoding="utf-8"))
+    assert meta == {"name": "description", "content": PAGE_DESCRIPTION}
+
+
+def test_a_page_with_a_vietnamese_file_name_shows_its_date(scratch_site):
+    from nongthonmoi.views import vi_date
+
+    repo, edited = scratch_site
+    html = (repo / "site/bien-tap/thử-nghiệm/index.html").read_text(encoding="utf-8")
+    expected = vi_date(datetime.fromtimestamp(edited + 7 * 3600, tz=timezone.utc).date())  # in Di Linh
+    assert f"Cập nhật lần cuối: {expected}" in shown_text(html)
+
+
+def test_a_result_note_that_starts_like_a_formula_stays_text(scratch_site):
+    repo, _ = scratch_site
+    header, *rows = read_csv(repo / "site/bao-cao/bao-cao-2023-03-04.csv")
+    assert all(len(row) == len(header) for row in rows)
+    row = dict(zip(header, next(r for r in rows if r[1] == f"Xã {UNIT_NAME}")))
+    assert row["Ghi chú"] == "'" + NOTE
+    assert row["Nội dung"] == PLAN_CONTENT
+    assert row["Số hộ tham gia"] == "150"
+
+
+def test_a_changed_plan_updates_its_event_and_feed_entry(scratch_site, site):
+    from test_saturday_site import parse_ics
+
+    repo, edited = scratch_site
+    before = {e["UID"]: e for e in parse_ics((site / "lich/gung-re.ics").read_bytes())}
+    after = {e["UID"]: e for e in parse_ics((repo / "site/lich/gung-re.ics").read_bytes())}
+    uid = "gung-re-20230304@nongthonmoi-dilinh"
+    assert before.keys() == after.keys()  # stable UIDs: the app updates, never duplicates
+    stamp = datetime.fromtimestamp(edited, tz=timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    assert after[uid]["DTSTAMP"] == after[uid]["LAST-MODIFIED"] == stamp > before[uid]["DTSTAMP"]
+    assert int(after[uid]["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) + 1
+    for other in set(before) - {uid}:  # plans nobody touched keep their revision
+        assert (after[other]["SEQUENCE"], after[other]["DTSTAMP"]) == (before[other]["SEQUENCE"], before[other]["DTSTAMP"])
+    entry = re.search(r"<entry>(?:(?!</entry>).)*gung-re/2023-03-04</id>.*?</entry>", (repo / "site/feed.xml").read_text(encoding="utf-8"), re.S)
+    assert entry and "<updated>" + datetime.fromtimestamp(edited, tz=timezone(timedelta(hours=7))).isoformat() in entry.group(0)
+
+
+# --- Failed builds: the previous site stays; the offline copy is as strict ---------------
+
+
+@pytest.fixture(scope="module")
+def broken_link_build(scratch_site) -> dict:
+    """The scratch site built again with a link to a page that does not exist."""
+    repo, _ = scratch_site
+    page = repo / "docs/thuat-ngu.md"
+    text = page.read_text(encoding="utf-8")
+    before = tree_hash(repo / "site")
+    page.write_text(text + "\nXem thêm [trang chưa có](khong-co-trang-nay.md).\n", encoding="utf-8")
+    try:
+        result = run_mkdocs(repo, repo / "site")
+    finally:
+        page.write_text(text, encoding="utf-8")
+    return {"result": result, "before": before, "after": tree_hash(repo / "site"), "left": sorted(repo.glob(".site.*"))}
+
+
+def test_the_offline_copy_is_built_as_strictly_as_the_site(broken_link_build):
+    from nongthonmoi import offline
+
+    result = broken_link_build["result"]
+    assert result.returncode != 0
+    # The offline build (run first, in a subprocess) meets the link and says so.
+    assert offline.OFFLINE_FAILED in result.stderr, result.stderr[-2000:]
+    said = result.stderr.split(offline.OFFLINE_FAILED, 1)[1]
+    assert "khong-co-trang-nay.md" in said and "INFO" not in said
+    assert "Traceback" not in result.stderr
+
+
+def test_a_failed_build_keeps_the_previous_site(broken_link_build):
+    assert broken_link_build["result"].returncode != 0
+    assert broken_link_build["after"] == broken_link_build["before"]
+    assert broken_link_build["left"] == []
+
+
+def test_a_late_warning_keeps_the_site_and_a_good_build_replaces_it(scratch_site, broken_link_build):
+    """A strict warning only the main build meets, after every page is written
+    (a test hook), fails the build and keeps site/; then a clean build swaps in."""
+    repo, _ = scratch_site
+    site = repo / "site"
+    config = repo / "mkdocs.yml"
+    original = config.read_text(encoding="utf-8")
+    (repo / "canh_bao_thu.py").write_text(
+        "import logging, os\n\n\n"
+        "def on_post_build(config):\n"
+        "    if not os.environ.get('NTM_OFFLINE'):\n"
+        "        logging.getLogger('mkdocs.hooks.canh_bao_thu').warning('Cảnh báo thử sau khi ghi trang')\n",
+        encoding="utf-8",
+    )
+    before = tree_hash(site)
+    glossary = repo / "docs/thuat-ngu.md"
+    text = glossary.read_text(encoding="utf-8")
+    # The same sources would build the same bytes: change a page, so that a
+    # site swapped in despite the warning would show.
+    glossary.write_text(text + "\n\nCâu của bản dựng có cảnh báo.\n", encoding="utf-8")
+    config.write_text(original + "\nhooks:\n  - canh_bao_thu.py\n", encoding="utf-8")
+    try:
+        warned = run_mkdocs(repo, site)
+    finally:
+        config.write_text(original, encoding="utf-8")
+    assert warned.returncode != 0 and "Cảnh báo thử sau khi ghi trang" in warned.stderr
+    assert tree_hash(site) == before
+    assert sorted(repo.glob(".site.*")) == []
+
+    glossary.write_text(text + "\n\nCâu mới cho lần dựng lại.\n", encoding="utf-8")
+    rebuilt = run_mkdocs(repo, site)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "Câu mới cho lần dựng lại." in (site / "thuat-ngu/index.html").read_text(encoding="utf-8")
+    assert tree_hash(site) != before
+    assert sorted(p.name for p in repo.iterdir() if p.name.startswith(".site")) == []
