@@ -291,6 +291,25 @@ def test_shallow_clone_stops_the_check_and_the_build(tmp_path):
     assert not (clone / "site").exists()
 
 
+def test_shallow_clone_only_warns_in_the_preview(tmp_path, caplog):
+    """ntm serve / ntm edit: nothing they build is published, so they go on."""
+    import logging
+
+    from mkdocs.exceptions import PluginError
+
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", ROOT.as_uri(), str(clone)], check=True, capture_output=True)
+    config = load_config(str(clone / "mkdocs.yml"), strict=False)
+    plugin = config.plugins["nongthonmoi"]
+    plugin.on_startup(command="serve", dirty=True)
+    with caplog.at_level(logging.WARNING, logger="mkdocs"):
+        plugin.on_config(config)
+    assert any("chỉ có một phần lịch sử" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
+    plugin.on_startup(command="build", dirty=False)
+    with pytest.raises(PluginError, match="git fetch --unshallow"):
+        plugin.on_config(config)
+
+
 # --- The handout cache key -----------------------------------------------------------
 
 
