@@ -7,7 +7,7 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -152,9 +152,11 @@ def test_calendar_parses_and_is_stable(site):
         assert prop in first
     assert first["UID"] == "gung-re-20230304@nongthonmoi-dilinh"
     start = datetime.strptime(first["DTSTART"], "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
-    assert start.astimezone().date() or True
+    end = datetime.strptime(first["DTEND"], "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
     assert first["DTSTART"] == "20230304T000000Z"  # 7h00 in Di Linh (UTC+7)
-    assert first["DTSTAMP"] == "20230227T170000Z"  # the plan's ngay_lap, not the clock
+    assert end - start == timedelta(hours=3, minutes=30)  # until 10h30
+    # The last commit of the plan's file, not the clock (test_outputs.py checks every event).
+    assert first["DTSTAMP"] == first["LAST-MODIFIED"] and first["DTSTAMP"] > "20230304T000000Z"
     assert "[Dữ liệu ví dụ]" in first["SUMMARY"]
     assert "\\," in first["SUMMARY"] or "," not in first["SUMMARY"]
     assert parse_ics((site / "lich/tan-lam.ics").read_bytes()) == []

@@ -12,7 +12,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from . import contentcheck, pagecheck
+from . import contentcheck, gitdates, pagecheck
 from .errors import ContentErrors
 from .materials import load_materials
 
@@ -64,6 +64,10 @@ def cmd_check(args) -> int:
         problems += exc.errors
     problems += contentcheck.check_tree(root)
     problems += pagecheck.check_pages(root)
+    # The build stops in a shallow clone, so the check must not say "hợp lệ".
+    shallow = gitdates.shallow_clone_problem(root)
+    if shallow is not None:
+        problems.append(shallow)
     if problems:
         print(ContentErrors(problems), file=sys.stderr)
         return 1

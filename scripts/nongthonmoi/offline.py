@@ -86,13 +86,31 @@ def zip_folder(folder: Path) -> bytes:
     return buffer.getvalue()
 
 
+# What the editor reads when the offline copy fails (the build's own lines follow).
+OFFLINE_FAILED = (
+    "Không dựng được bản dùng không cần mạng (offline), nên chưa đăng được trang. "
+    "Các vấn đề bản dựng này gặp (sửa như sửa lỗi của trang web):"
+)
+
+
+def _problems(output: str) -> str:
+    """The warnings and errors of a build log, without its INFO lines."""
+    lines = [line for line in output.splitlines() if line.strip() and not line.startswith("INFO")]
+    return "\n".join(lines) or output.strip()
+
+
 def build_zip(config_file: str) -> bytes:
-    """Build the offline copy into a temporary folder and return its zip."""
+    """Build the offline copy into a temporary folder and return its zip.
+
+    Strict like the site: no ``-q``, which raises MkDocs' log level above
+    WARNING, so strict mode would count nothing and a broken link would ship
+    in the zip.
+    """
     config_file = str(Path(config_file).resolve())
     with tempfile.TemporaryDirectory(prefix="ntm-offline-") as tmp:
         site = Path(tmp) / "site"
         result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", config_file, "-d", str(site)],
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config_file, "-d", str(site)],
             cwd=Path(config_file).parent,
             capture_output=True,
             text=True,
@@ -100,9 +118,7 @@ def build_zip(config_file: str) -> bytes:
             env={**os.environ, ENV: "true", "NO_MKDOCS_2_WARNING": "1"},
         )
         if result.returncode != 0:
-            raise RuntimeError(
-                "Không dựng được bản dùng không cần mạng (offline):\n" + (result.stderr or result.stdout)
-            )
+            raise RuntimeError(OFFLINE_FAILED + "\n" + _problems(result.stderr + result.stdout))
         return zip_folder(site)
 
 

@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from markupsafe import Markup, escape
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -71,6 +72,13 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         head = gitdates.head_timestamp(self.root)
         if head is not None:
             os.environ.setdefault("SOURCE_DATE_EPOCH", str(head))
+        shallow = gitdates.shallow_clone_problem(self.root)
+        if shallow is not None and self.command != "serve":
+            # Publishing wrong dates is worse than not publishing: stop now.
+            raise PluginError(str(ContentErrors([shallow])))
+        if shallow is not None:
+            # The preview (ntm serve, ntm edit) shows it and goes on.
+            log.warning(str(shallow))
         try:
             self.materials = load_materials(self.root, self.docs_dir)
             if self.config.check_content:
@@ -86,7 +94,8 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             # No repository configured (intranet copy): no edit links at all.
             config.edit_uri = None
         self.views = make_environment(self.root)
-        self.dates = gitdates.last_commit_dates(self.root)
+        self.history = gitdates.file_history(self.root)
+        self.dates = gitdates.as_dates(self.history)
         self.handouts = Handouts(self.root, config, self.materials, self.dates)
         if offline.is_offline_build():
             offline.configure(config)
@@ -102,7 +111,7 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             files, config, self.root, self.materials.saturday, today, saturday_site.coming_saturday(today)
         )
         # Saturday programme pages, calendars, feed and CSV reports (issue 4).
-        saturday_site.generate(config, files, self.materials.saturday, self.root, self.workbooks)
+        saturday_site.generate(config, files, self.materials.saturday, self.root, self.workbooks, self.history)
         # Print handouts (PDF): rendered only when their inputs changed.
         files = self.handouts.add_files(files, config)
         # The web editor (quan-tri/): not in the offline copy, which has no git.
@@ -162,11 +171,12 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
     # --- pages ---------------------------------------------------------
 
     def _link(self, page, files):
-        def link(src_path: str) -> str:
+        def link(src_path: str) -> Markup:
             target = files.get_file_from_path(src_path)
             if target is None:
                 raise PluginError(f"Liên kết tới trang không có: docs/{src_path}")
-            return get_relative_url(target.url, page.url)
+            # Markup: an address the view built, not text from data (views.as_text).
+            return escape(get_relative_url(target.url, page.url))
 
         return link
 

@@ -201,9 +201,13 @@ RULES: dict[str, Rule] = {
         Rule("B001", "Cảnh báo khi dựng trang", "{message}",
              "Sửa theo cảnh báo; bản dựng chính thức dừng lại khi có bất kỳ cảnh báo nào.",
              "Bản dựng chính thức chạy ở chế độ nghiêm ngặt: mọi cảnh báo đều phải sửa trước khi đăng."),
-        Rule("B002", "Kho git thiếu lịch sử", "Kho git chỉ có một phần lịch sử (shallow clone), nên ngày «Cập nhật lần cuối» của các trang sẽ sai.",
-             "Lấy đủ lịch sử: «git fetch --unshallow»; trên GitHub Actions đặt «fetch-depth: 0», trên GitLab «GIT_DEPTH: 0».",
-             "Ngày cập nhật của mỗi trang lấy từ lịch sử git; thiếu lịch sử thì mọi trang mang ngày của lần sửa cuối cùng."),
+        Rule("B002", "Kho git thiếu lịch sử",
+             "Kho git này chỉ có một phần lịch sử (bản sao «shallow»), nên ngày «Cập nhật lần cuối» của các trang, "
+             "ngày in trên tài liệu in và lịch, bản tin đều sẽ sai: bản dựng dừng ở đây.",
+             "Lấy đủ lịch sử rồi dựng lại. Trên máy: chạy «git fetch --unshallow». GitHub Actions: thêm «fetch-depth: 0» "
+             "vào bước actions/checkout. GitLab CI: đặt biến «GIT_DEPTH: 0».",
+             "Ngày cập nhật của mỗi trang, ngày in trên tài liệu in, lịch và bản tin lấy từ lịch sử git; thiếu lịch sử thì "
+             "mọi ngày đều sai, nên bản dựng chính thức dừng lại. Bản xem trước chỉ cảnh báo."),
     ]
 }
 

@@ -1,8 +1,11 @@
 """Build every handout, re-rendering only those whose inputs changed.
 
-Cache key (sha256) of a handout = the print templates, CSS and fonts, this
-package's code and WeasyPrint's version (one "toolchain" hash per build),
-plus the handout's own inputs: the text of its pages (and the titles of the
+Cache key (sha256) of a handout = the print templates, CSS and fonts, the
+code that shapes a handout (this package, ``views.py``, the models), the
+versions of every library that changes a PDF's bytes (WeasyPrint and what it
+requires, Markdown, pymdown-extensions, segno, Jinja2, MarkupSafe) and of the
+native Pango and HarfBuzz it lays text out with (one "toolchain" hash per
+build), plus the handout's own inputs: the text of its pages (and the titles of the
 pages they link to, which the print shows), the data models it shows, the
 registry entry of its source document, and its settings (paper, public URL,
 edition date, Markdown extensions). A hit costs one ``stat``; misses are
@@ -15,6 +18,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
@@ -79,13 +83,76 @@ def _hash_tree(digest, folder: Path, pattern: str = "*", skip: tuple[str, ...] =
         digest.update(b"\0")
 
 
-def _weasyprint_version() -> str:
+# The nongthonmoi package: handouts/, views.py (dates), models/ (how amounts,
+# times and quantities are written) all shape what a handout prints.
+PACKAGE = Path(__file__).resolve().parent.parent
+CODE = ("handouts/*.py", "views.py", "models/*.py")
+# Python packages that shape a PDF besides WeasyPrint's own requirements:
+# the Markdown converter and its extensions, the QR codes, the templates.
+PACKAGES = ("weasyprint", "markdown", "pymdown-extensions", "segno", "jinja2", "markupsafe")
+# The shared libraries WeasyPrint lays text out with, under the names it
+# tries (weasyprint/text/ffi.py, same order, so dlopen hands back the very
+# library it loaded), with the function that tells each one's version.
+_NATIVE = {
+    "pango": (
+        "const char *pango_version_string(void);",
+        "pango_version_string",
+        ("libpango-1.0-0", "pango-1.0-0", "pango-1.0", "libpango-1.0.so.0", "libpango-1.0.dylib", "libpango-1.0-0.dll"),
+    ),
+    "harfbuzz": (
+        "const char *hb_version_string(void);",
+        "hb_version_string",
+        ("libharfbuzz-0", "harfbuzz", "harfbuzz-0.0", "libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll"),
+    ),
+}
+
+
+def package_version(name: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return f"weasyprint {version('weasyprint')}, pydyf {version('pydyf')}"
+        return version(name)
     except PackageNotFoundError:
-        return "weasyprint ?"
+        return "?"
+
+
+def _packages() -> list[str]:
+    from importlib.metadata import PackageNotFoundError, requires
+
+    try:
+        required = requires("weasyprint") or []
+    except PackageNotFoundError:
+        required = []
+    # "fonttools[woff] >=4.59.2" -> fonttools; extras for docs and tests are not used.
+    names = {re.split(r"[\s\[<>=;!~]", r, maxsplit=1)[0].lower() for r in required if "extra ==" not in r}
+    return sorted(names | set(PACKAGES))
+
+
+def native_versions() -> dict[str, str]:
+    """Pango and HarfBuzz versions, which shape every line of a handout.
+
+    Read with cffi (a WeasyPrint requirement) rather than through WeasyPrint
+    (``weasyprint --info`` prints Pango's): importing WeasyPrint takes half a
+    second, and a build whose handouts are all cached should not pay it.
+    """
+    import cffi
+
+    versions = {}
+    for library, (declaration, function, names) in _NATIVE.items():
+        ffi = cffi.FFI()
+        ffi.cdef(declaration)
+        versions[library] = "?"
+        for name in names:
+            try:
+                versions[library] = ffi.string(getattr(ffi.dlopen(name), function)()).decode()
+                break
+            except (OSError, AttributeError):
+                continue
+    return versions
+
+
+def toolchain_versions() -> dict[str, str]:
+    return {**{name: package_version(name) for name in _packages()}, **native_versions()}
 
 
 class HandoutBuilder:
@@ -118,10 +185,13 @@ class HandoutBuilder:
     # --- inputs -----------------------------------------------------------
 
     def toolchain_hash(self) -> str:
-        digest = hashlib.sha256(f"handouts cache {CACHE_VERSION}\n{_weasyprint_version()}\n".encode())
+        versions = json.dumps(toolchain_versions(), sort_keys=True)
+        digest = hashlib.sha256(f"handouts cache {CACHE_VERSION}\n{versions}\n".encode())
         _hash_tree(digest, self.print_dir, skip=("web",))  # web/: snippets for the site pages, not in the PDFs
         _hash_tree(digest, self.root / "overrides" / "assets" / "fonts")
-        _hash_tree(digest, Path(__file__).resolve().parent, "*.py")
+        for pattern in CODE:
+            for path in sorted(PACKAGE.glob(pattern)):
+                digest.update(f"{path.relative_to(PACKAGE).as_posix()}\0".encode() + path.read_bytes() + b"\0")
         return digest.hexdigest()
 
     def edition(self, handout: Handout) -> date:

@@ -1,13 +1,17 @@
 """iCalendar (RFC 5545) files: one calendar of Saturdays per commune.
 
-Deterministic: UIDs come from the commune and the date, DTSTAMP from the
-day the plan was drawn up (a field of the data), never from the clock.
-Times are written in UTC (Di Linh is UTC+7 all year), so no VTIMEZONE is needed.
+Deterministic: UIDs come from the commune and the date; DTSTAMP,
+LAST-MODIFIED and SEQUENCE from the git history of the plan's file, never
+from the clock (see :class:`Revision`). Times are written in UTC (Di Linh is
+UTC+7 all year, Asia/Ho_Chi_Minh has no daylight saving), so no VTIMEZONE is
+needed.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Callable
 
 from ..models.plans import SaturdayPlan
 from ..models.units import Unit
@@ -34,12 +38,45 @@ def fold(line: str) -> str:
     return "\r\n".join(out)
 
 
+@dataclass(frozen=True)
+class Revision:
+    """Which version of a plan an event shows.
+
+    ``modified`` (Unix time) is the last commit that changed the plan's file:
+    without a METHOD property RFC 5545 makes DTSTAMP the time the event was
+    last revised, and LAST-MODIFIED says the same. ``sequence`` is the number
+    of commits that changed the file, less one (0 for the first version): it
+    grows with every saved change and with nothing else, the same on every
+    machine with the full history, and a calendar app that already holds the
+    UID replaces its copy only when SEQUENCE (or DTSTAMP) is higher.
+    """
+
+    modified: int
+    sequence: int
+
+
 def _utc(day, clock) -> str:
     moment = datetime.combine(day, clock, tzinfo=VIETNAM).astimezone(timezone.utc)
     return moment.strftime("%Y%m%dT%H%M%SZ")
 
 
-def unit_calendar(unit: Unit, plans: list[SaturdayPlan], page_url: str | None, domain: str) -> bytes:
+def _stamp(moment: int) -> str:
+    return datetime.fromtimestamp(moment, tz=timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def drafted_revision(plan: SaturdayPlan) -> Revision:
+    """For a plan not committed yet: the day it was drawn up, first version."""
+    drafted = datetime.combine(plan.drafted, datetime.min.time(), tzinfo=VIETNAM)
+    return Revision(int(drafted.timestamp()), 0)
+
+
+def unit_calendar(
+    unit: Unit,
+    plans: list[SaturdayPlan],
+    page_url,
+    domain: str,
+    revision: Callable[[SaturdayPlan], Revision] = drafted_revision,
+) -> bytes:
     """``page_url(plan)`` gives the absolute address of the plan's page (or None)."""
     lines = [
         "BEGIN:VCALENDAR",
@@ -57,10 +94,13 @@ def unit_calendar(unit: Unit, plans: list[SaturdayPlan], page_url: str | None, d
         description = f"{plan.content}\nPhần việc:\n{tasks}\nChỉ đạo: {plan.direction}\nTổ chức: {plan.organiser}"
         hamlets = [unit.hamlet(h).name for t in plan.tasks for h in t.hamlets]
         location = ", ".join(dict.fromkeys(hamlets)) + f", {unit.full_name}, huyện Di Linh, Lâm Đồng"
+        version = revision(plan)
         event = [
             "BEGIN:VEVENT",
             f"UID:{unit.id}-{plan.date:%Y%m%d}@{domain}",
-            f"DTSTAMP:{_utc(plan.drafted, datetime.min.time())}",
+            f"DTSTAMP:{_stamp(version.modified)}",
+            f"LAST-MODIFIED:{_stamp(version.modified)}",
+            f"SEQUENCE:{version.sequence}",
             f"DTSTART:{_utc(plan.date, plan.hours.start)}",
             f"DTEND:{_utc(plan.date, plan.hours.end)}",
             f"SUMMARY:{escape_text(summary)}",

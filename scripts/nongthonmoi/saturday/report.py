@@ -1,13 +1,16 @@
 """The Monday report table: one CSV per Saturday for Phòng Nông nghiệp và PTNT.
 
 UTF-8 with a byte order mark and CRLF line ends, which is what Excel needs to
-open Vietnamese text correctly with a double click.
+open Vietnamese text correctly with a double click. A text cell that starts
+like a formula gets an apostrophe in front, so Excel shows it instead of
+running it.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 
 from ..models.plans import format_amount
@@ -64,9 +67,22 @@ def report_rows(data: SaturdayData, saturday: date) -> list[list[str]]:
     return rows
 
 
+# What makes Excel (and LibreOffice) read a cell as a formula: OWASP's list.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Numbers as the report writes them (150, 50,0): never a formula, kept as is.
+_NUMBER = re.compile(r"^-?\d+(?:,\d+)?$")
+
+
+def spreadsheet_text(cell: str) -> str:
+    """A cell Excel shows as written: a result note "=HYPERLINK(...)" stays text."""
+    if cell.startswith(_FORMULA_START) and not _NUMBER.match(cell):
+        return "'" + cell
+    return cell
+
+
 def report_csv(data: SaturdayData, saturday: date) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
-    writer.writerows(report_rows(data, saturday))
+    writer.writerows([spreadsheet_text(cell) for cell in row] for row in report_rows(data, saturday))
     return buffer.getvalue().encode("utf-8-sig")

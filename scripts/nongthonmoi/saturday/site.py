@@ -29,6 +29,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
+from markupsafe import Markup, escape
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
@@ -236,15 +237,17 @@ def _write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def generate(config, files: Files, data: SaturdayData, root: Path, workbooks=None) -> None:
+def generate(config, files: Files, data: SaturdayData, root: Path, workbooks=None, history: dict | None = None) -> None:
     """Add the generated pages and files to ``files``.
 
     ``workbooks``: the plan, result and report workbooks already added to
     ``files`` (``workbooks.site.WorkbookIndex``), which the views link to.
+    ``history`` (gitdates.file_history) dates the calendars' and feed's entries.
     """
     from ..workbooks.site import WorkbookIndex
 
     workbooks = workbooks or WorkbookIndex()
+    history = {} if history is None else history
     # The offline copy is built at the same time with file links (page.html):
     # it gets its own folder so the two builds never overwrite each other's pages.
     out_dir = root / GENERATED_DIR / ("pages" if config.use_directory_urls else "pages-offline")
@@ -270,16 +273,22 @@ def generate(config, files: Files, data: SaturdayData, root: Path, workbooks=Non
         return stat_cache[rel]
 
     templates = sorted((p.name, p.stat().st_mtime_ns) for p in views.glob("*.html"))
-    # The code that computes what pages show counts as an input too.
+    # The code that computes what pages show counts as an input too, and so
+    # does views.py, which escapes every value the views print.
     package = Path(__file__).resolve().parent
-    code = sorted((p.name, p.stat().st_mtime_ns) for p in [*package.glob("*.py"), *package.parent.glob("models/*.py")])
+    code = sorted(
+        (p.name, p.stat().st_mtime_ns)
+        for p in [*package.glob("*.py"), *package.parent.glob("models/*.py"), package.parent / "views.py"]
+    )
     everything = sorted({s for spec in specs for s in spec.sources})
     inputs = hashlib.sha256(
-        repr((code, config.site_url, config.use_directory_urls, [(s, stat(s)) for s in everything])).encode()
+        repr(
+            (code, config.site_url, config.use_directory_urls, [(s, stat(s), history.get(s)) for s in everything])
+        ).encode()
     ).hexdigest()
     statics = _STATICS.get((str(root), inputs))
     if statics is None:
-        statics = _STATICS[(str(root), inputs)] = _static_contents(config, data, pages)
+        statics = _STATICS[(str(root), inputs)] = _static_contents(config, data, pages, history)
     statics = {name: File.generated(config, name, content=body) for name, body in statics.items()}
     known = {**pages, **statics}
     # Adding or removing a plan changes links and lists on many pages.
@@ -306,11 +315,12 @@ def generate(config, files: Files, data: SaturdayData, root: Path, workbooks=Non
             continue
         page_file = pages[spec.src_uri]
 
-        def link(target: str, page_file=page_file) -> str:
+        def link(target: str, page_file=page_file) -> Markup:
             found = known.get(target) or files.get_file_from_path(target)
             if found is None:
                 raise KeyError(f"no page or file {target!r}")
-            return get_relative_url(found.url, page_file.url)
+            # Markup: an address the view built, not text from data (views.as_text).
+            return escape(get_relative_url(found.url, page_file.url))
 
         body = env.get_template(spec.template).render(link=link, page_title=spec.title, bang_tinh=workbooks, **spec.context())
         _write_if_changed(path, _front_matter(spec) + body)
@@ -345,7 +355,7 @@ def _environment(root: Path):
     return env
 
 
-def _static_contents(config, data: SaturdayData, pages: dict[str, File]) -> dict[str, bytes]:
+def _static_contents(config, data: SaturdayData, pages: dict[str, File], history: dict) -> dict[str, bytes]:
     site_url = config.site_url or "http://localhost:8000/"
     if not site_url.endswith("/"):
         site_url += "/"
@@ -353,14 +363,18 @@ def _static_contents(config, data: SaturdayData, pages: dict[str, File]) -> dict
     def absolute(plan) -> str:
         return site_url + pages[plan_page(plan.unit, plan.date)].url
 
+    def revision(plan) -> ics.Revision:
+        found = history.get(plan_path(plan.unit, plan.date))
+        return ics.Revision(found.last, found.commits - 1) if found else ics.drafted_revision(plan)
+
     _STATICS.clear()  # keep only the newest set
     out: dict[str, bytes] = {}
     for saturday in data.saturdays:
         out[report_file(saturday)] = report.report_csv(data, saturday)
     for unit in data.units.units:
-        out[calendar_file(unit.id)] = ics.unit_calendar(unit, data.plans_of(unit.id), absolute, UID_DOMAIN)
+        out[calendar_file(unit.id)] = ics.unit_calendar(unit, data.plans_of(unit.id), absolute, UID_DOMAIN, revision)
     plans = list(data.plans.values())
-    out[FEED_FILE] = feed.plans_feed(plans, data.units, site_url, absolute, site_url + FEED_FILE)
+    out[FEED_FILE] = feed.plans_feed(plans, data.units, site_url, absolute, site_url + FEED_FILE, revision)
     return out
 
 
