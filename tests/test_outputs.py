@@ -282,7 +282,7 @@ def test_shallow_clone_stops_the_check_and_the_build(tmp_path):
     check = run_ntm(clone, "check")
     assert check.returncode == 1
     assert "Nội dung hợp lệ" not in check.stdout
-    assert "chỉ có một phần lịch sử" in check.stderr and "git fetch --unshallow" in check.stderr
+    assert "[B002]" in check.stderr and "chỉ có một phần lịch sử" in check.stderr and "git fetch --unshallow" in check.stderr
     assert "fetch-depth: 0" in check.stderr and "GIT_DEPTH: 0" in check.stderr
     build = run_mkdocs(clone, clone / "site")
     assert build.returncode != 0
