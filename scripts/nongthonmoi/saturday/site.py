@@ -52,7 +52,6 @@ class PageSpec:
     sources: list[str]
     context: Callable[[], dict]  # built only when the page must be re-rendered
     extra_key: str = ""
-    search_boost: float | None = None
     search_exclude: bool = False
 
 
@@ -153,10 +152,9 @@ def page_specs(data: SaturdayData, today: date) -> list[PageSpec]:
                     *(plan_path(unit.id, p.date) for p in plans),
                     *(result_path(unit.id, p.date) for p in plans if (unit.id, p.date) in data.results),
                 ],
+                # No search boost: the search ranks a commune's page first when
+                # the query names the commune (lunr.vi.min.js), not for any query.
                 lambda unit=unit: ctx.unit_detail(data, unit),
-                # A search for a commune's name should open the commune first,
-                # not one of its many weekly plan pages.
-                search_boost=1.5,
             )
         )
         for plan in plans:
@@ -213,8 +211,6 @@ def _front_matter(spec: PageSpec) -> str:
     lines.append(f"description: {json.dumps(spec.description, ensure_ascii=False)}")
     if spec.search_exclude:
         lines += ["search:", "  exclude: true"]
-    elif spec.search_boost:
-        lines += ["search:", f"  boost: {spec.search_boost}"]
     lines.append("sources:")
     lines += [f"  - {s}" for s in dict.fromkeys(spec.sources)]
     lines.append("---")
