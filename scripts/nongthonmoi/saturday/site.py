@@ -15,8 +15,8 @@ Addresses:
   with its result;
 - ``thu-bay/`` all Saturdays; ``thu-bay/<yyyy-mm-dd>/`` all units side by side;
 - ``thu-bay-nay/`` the coming Saturday; ``ket-qua/`` participation charts;
-- ``bao-cao/bao-cao-<yyyy-mm-dd>.csv`` the Monday report; ``lich/<id>.ics``;
-  ``feed.xml``.
+- ``bao-cao/bao-cao-<yyyy-mm-dd>.csv`` the Monday report; ``lich/<id>.ics``
+  for a unit with at least one plan; ``feed.xml``.
 """
 
 from __future__ import annotations
@@ -347,7 +347,10 @@ def _static_contents(config, data: SaturdayData, pages: dict[str, File]) -> dict
     for saturday in data.saturdays:
         out[report_file(saturday)] = report.report_csv(data, saturday)
     for unit in data.units.units:
-        out[calendar_file(unit.id)] = ics.unit_calendar(unit, data.plans_of(unit.id), absolute, UID_DOMAIN)
+        plans = data.plans_of(unit.id)
+        # RFC 5545: a calendar holds at least one event; no plan, no file.
+        if plans:
+            out[calendar_file(unit.id)] = ics.unit_calendar(unit, plans, absolute, UID_DOMAIN)
     plans = list(data.plans.values())
     out[FEED_FILE] = feed.plans_feed(plans, data.units, site_url, absolute, site_url + FEED_FILE)
     return out
