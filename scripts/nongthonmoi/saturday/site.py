@@ -133,7 +133,11 @@ def page_specs(data: SaturdayData, today: date) -> list[PageSpec]:
             "Thứ Bảy này",
             "Ngày thứ Bảy sắp tới: kế hoạch của các xã, hạn gửi danh sách cán bộ (thứ Tư) và hạn báo cáo (thứ Hai).",
             "saturday/this_saturday.html",
-            [units_file, *(plan_path(p.unit, p.date) for p in data.plans_on(coming))],
+            [
+                units_file,
+                *(plan_path(p.unit, p.date) for p in data.plans_on(coming)),
+                *(plan_path(p.unit, p.date) for d in ctx.weeks_ahead(data, coming) for p in data.plans_on(d)),
+            ],
             lambda: ctx.this_saturday(data, coming, today),
             extra_key=coming.isoformat(),
         )
