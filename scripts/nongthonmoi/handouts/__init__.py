@@ -30,27 +30,12 @@ __all__ = ["Handouts", "HandoutBuilder", "Settings", "Built", "LIST_PAGE", "List
 
 @dataclass(frozen=True)
 class ListedHandout:
-    """One line of the "Tài liệu in" list: a handout and its papers (A4, A5).
-
-    ``kind`` is what the papers have in common ("Tờ rơi"); ``papers`` pairs
-    each PDF with what is its own ("2 mặt" for the A4 leaflet).
-    """
+    """One line of the "Tài liệu in" list: a handout and its papers (A4, A5)."""
 
     title: str
-    kind: str
     edition: date
     home: Built  # the PDF whose web page "Đọc trên web" opens
-    papers: list[tuple[Built, str]]
-
-
-def _common_words(kinds: list[str]) -> str:
-    words = [k.split() for k in kinds]
-    common = []
-    for column in zip(*words):
-        if len(set(column)) > 1:
-            break
-        common.append(column[0])
-    return " ".join(common)
+    papers: list[Built]
 
 
 class Handouts:
@@ -91,12 +76,10 @@ class Handouts:
             lines: dict[tuple[str, str], list[Built]] = {}
             for built in items:
                 lines.setdefault((built.handout.title, built.handout.home), []).append(built)
-            rows = []
-            for (title, _), papers in lines.items():
-                kinds = [b.handout.kind for b in papers]
-                kind = _common_words(kinds) or kinds[0]
-                own = [k[len(kind):].strip(" ()") if k.startswith(kind) else k for k in kinds]
-                rows.append(ListedHandout(title, kind, max(b.edition for b in papers), papers[0], list(zip(papers, own))))
+            rows = [
+                ListedHandout(title, max(b.edition for b in papers), papers[0], papers)
+                for (title, _), papers in lines.items()
+            ]
             out.append((group, rows))
         return out
 
