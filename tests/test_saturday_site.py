@@ -167,6 +167,14 @@ def test_commune_without_plans_has_no_calendar(site):
     assert "Chưa có kế hoạch ngày thứ Bảy nào" in main_text(site / "xa/tan-lam/index.html")
 
 
+def test_saturdays_index_offers_new_plans_in_plain_words(site):
+    text = main_text(site / "thu-bay/index.html")
+    assert "Theo dõi kế hoạch mới" in text
+    assert "Atom" not in text
+    raw = (site / "thu-bay/index.html").read_text(encoding="utf-8")
+    assert '<a href="../feed.xml">Theo dõi kế hoạch mới</a>' in raw
+
+
 def test_feed_lists_new_plans(site):
     tree = ET.parse(site / "feed.xml")
     ns = {"a": "http://www.w3.org/2005/Atom"}
