@@ -40,8 +40,13 @@ def site(tmp_path_factory) -> Path:
 
 def copy_repo(target: Path) -> Path:
     """A copy of the sources (with git history) that a test may break."""
-    ignore = shutil.ignore_patterns(".venv", "site", ".site.*", ".cache", "__pycache__", ".pytest_cache")
+    ignore = shutil.ignore_patterns(
+        ".venv", "site", ".site.*", ".cache", "__pycache__", ".pytest_cache", "node_modules"
+    )
     shutil.copytree(ROOT, target, ignore=ignore, symlinks=True)
+    # The npm packages (the web editor) are read, never changed: share them.
+    if (ROOT / "node_modules").is_dir():
+        (target / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     return target
 
 

@@ -1,8 +1,9 @@
 """Print handouts, read back from the real PDFs of the built site.
 
 Text with pdftotext (exact NFC Vietnamese of the source), paper with pdfinfo,
-fonts with pdffonts, QR codes with pdftoppm + zbarimg; determinism and the
-cache with fresh renders.
+fonts with pdffonts, QR codes with pdftoppm + zbarimg, where each table row
+landed with pdfinfo -dests (render.mark_tables names them); determinism and
+the cache with fresh renders; longer weekly plans in a scratch copy.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+import yaml
 from mkdocs.config import load_config
 
 from conftest import ROOT, copy_repo
@@ -24,7 +26,7 @@ from nongthonmoi.handouts import HandoutBuilder, Settings
 from nongthonmoi.handouts.catalog import all_handouts, static_handouts
 from nongthonmoi.handouts.render import human_size
 from nongthonmoi.handouts.sheets import RESULT_FORM_FIELDS, check_result_form
-from nongthonmoi.handouts.source import page_url, read_page, select
+from nongthonmoi.handouts.source import DOCUMENT_PAGES, Converter, page_url, read_page, resolve, select
 from nongthonmoi.materials import load_materials
 
 pytestmark = pytest.mark.skipif(
@@ -102,9 +104,27 @@ def sentences(markdown: str) -> list[str]:
     return found
 
 
+def page_links(markdown: str, src_uri: str) -> list[tuple[str, str]]:
+    """(link text, page of docs/) of each link to another page that is not a document."""
+    found = []
+    for text, target in re.findall(r"\[([^\]]*)\]\(([^)#\s]+\.md)(?:#[^)]*)?\)", markdown):
+        page = resolve(src_uri, target)
+        if not page.startswith(DOCUMENT_PAGES) and (ROOT / "docs" / page).is_file():
+            found.append((text, page))
+    return found
+
+
+def as_printed(markdown: str, src_uri: str) -> str:
+    """The Markdown as the handout words it: a link to another page prints «its title»."""
+    for text, page in page_links(markdown, src_uri):
+        title = read_page(ROOT / "docs", page).title
+        markdown = re.sub(r"\[" + re.escape(text) + r"\]\([^)]*\)", f"«{title}»", markdown, count=1)
+    return markdown
+
+
 def source_markdown(slug: str) -> str:
     handout = PAGE_HANDOUTS[slug]
-    return "\n\n".join(select(read_page(ROOT / "docs", p.page), p) for p in handout.parts)
+    return "\n\n".join(as_printed(select(read_page(ROOT / "docs", p.page), p), p.page) for p in handout.parts)
 
 
 @pytest.fixture(scope="module")
@@ -330,6 +350,12 @@ def test_cache_skips_unchanged_and_rerenders_changed(tmp_path):
     third = builder_for(repo, cache).build()
     assert sorted(b.handout.slug for b in third if b.rendered) == sorted(["ho-gia-dinh", "ho-gia-dinh-a5", plan_slug])
     assert "Quét sạch ngõ, cổng." in squash(run("pdftotext", str(third[[b.handout.slug for b in third].index("ho-gia-dinh")].path), "-"))
+    # The leaflet prints the title of the page it links to: a new title re-renders it.
+    page.write_text(page.read_text(encoding="utf-8").replace("# Hộ gia đình: sạch đẹp", "# Hộ gia đình: sạch, đẹp").replace('title: "Hộ gia đình: sạch đẹp', 'title: "Hộ gia đình: sạch, đẹp'), encoding="utf-8")
+    fourth = builder_for(repo, cache).build()
+    assert sorted(b.handout.slug for b in fourth if b.rendered) == ["ho-gia-dinh", "ho-gia-dinh-a5", "ngay-thu-bay-a4", "ngay-thu-bay-a5"]
+    leaflet = fourth[[b.handout.slug for b in fourth].index("ngay-thu-bay-a4")].path
+    assert "«Hộ gia đình: sạch, đẹp từ trong nhà ra khu dân cư»" in squash(run("pdftotext", str(leaflet), "-"))
 
 
 def test_nfd_source_prints_as_nfc(tmp_path):
@@ -353,3 +379,353 @@ def test_qr_follows_site_url(tmp_path):
     (png,) = tmp_path.glob("p*.png")
     decoded = run("zbarimg", "-q", "--raw", str(png)).strip()
     assert decoded == url + "khang-trang-xanh-sach-dep/ho-gia-dinh/"
+
+
+# --- links on paper ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", sorted(PAGE_HANDOUTS))
+def test_links_to_other_pages_print_the_page_title(pdfs, slug):
+    """A link prints «title of the page it leads to», never its bare words."""
+    text = squash(body_text(pdfs[slug], 2 if slug == "ngay-thu-bay-a4" else 1))
+    for part in PAGE_HANDOUTS[slug].parts:
+        for _, page in page_links(select(read_page(ROOT / "docs", part.page), part), part.page):
+            assert f"«{read_page(ROOT / 'docs', page).title}»" in text, page
+
+
+def test_print_links_name_the_page_and_documents_keep_their_words():
+    converter = Converter(["attr_list"], {}, "https://example.vn/", ROOT / "docs")
+    page = "huong-dan/ai-lam-gi.md"
+    html = converter.to_html(
+        "Xem [việc của hộ gia đình](../khang-trang-xanh-sach-dep/ho-gia-dinh.md). "
+        "Căn cứ [Đề án số 04-ĐA/HU](../van-ban/04-da-hu.md).",
+        page,
+    )
+    assert "«Hộ gia đình: sạch đẹp từ trong nhà ra khu dân cư»" in html
+    assert "việc của hộ gia đình" not in html
+    assert 'href="https://example.vn/khang-trang-xanh-sach-dep/ho-gia-dinh/"' in html
+    assert "Đề án số" in html and "«" not in html.split("Căn cứ")[1]
+
+
+# --- no wasted paper: thin pages, split tables, one-page plans -------------------
+
+MIN_LINES = 10  # fewer lines of text than this on a page of a multi-page handout is wasted paper
+EXAMPLE_MARK = "DỮ LIỆU VÍ DỤ · không phải kế hoạch thật"  # top margin of example plan sheets
+# @page margins of handout.css (top, bottom), in mm. Example plan sheets have a
+# deeper top margin (the mark); the nominal one gives a taller page area below,
+# which only makes the split check more lenient.
+MARGINS_MM = {"A4": (11, 15), "A5": (10, 14)}
+_DEST = re.compile(r'^\s*(\d+)\s+\[\s*XYZ\s+[-\d.]+\s+([-\d.]+)[^\]]*\]\s+"([^"]+)"', re.M)
+_TABLE_DEST = re.compile(r"^bang-(\d+)(?:-hang-(\d+)|-(het)|-(tiep))?$")
+
+
+def page_count(pdf: Path) -> int:
+    return len(page_sizes(pdf))
+
+
+def text_lines(pdf: Path, page: int) -> list[str]:
+    """Lines of text on one page, without the footer and the example mark in
+    the margins (they are on every page, they do not make a page worth printing)."""
+    text = run("pdftotext", "-layout", "-enc", "UTF-8", "-f", str(page), "-l", str(page), str(pdf), "-")
+    return [
+        line
+        for line in text.splitlines()
+        if line.strip() and not re.search(r"Trang \d+/\d+\s*$", line) and EXAMPLE_MARK not in line
+    ]
+
+
+def thin_pages(pdf: Path) -> dict[int, int]:
+    pages = page_count(pdf)
+    if pages == 1:
+        return {}
+    counts = {n: len(text_lines(pdf, n)) for n in range(1, pages + 1)}
+    return {n: c for n, c in counts.items() if c < MIN_LINES}
+
+
+def table_places(pdf: Path) -> dict[int, dict]:
+    """Where each table of a handout landed, from the named destinations that
+    render.mark_tables puts on it: {table: {"top": (page, y), "rows": [(page, y)...],
+    "end": (page, y), "continues": bool}}, y in points from the bottom of the page."""
+    tables: dict[int, dict] = {}
+    for page, y, name in _DEST.findall(run("pdfinfo", "-dests", str(pdf))):
+        match = _TABLE_DEST.match(name)
+        if not match:
+            continue
+        table = tables.setdefault(int(match.group(1)), {"rows": {}})
+        place = (int(page), float(y))
+        if match.group(2):
+            table["rows"][int(match.group(2))] = place
+        elif match.group(3):
+            table["end"] = place
+        else:
+            table["top"] = place
+            table["continues"] = bool(match.group(4))
+    for table in tables.values():
+        table["rows"] = [table["rows"][n] for n in sorted(table["rows"])]
+    return tables
+
+
+def split_tables(pdf: Path, paper: str) -> list[str]:
+    """Tables cut by a page break although they would fit on one page.
+
+    A table whose rows all start on one page is whole (rows themselves are
+    checked by text, where it matters). A list made to go on over pages
+    (class "continues", the tasks of a plan) may be cut between rows; its
+    repeated header row is checked by text. Any other table spread over
+    pages is allowed only if it is taller than a page; its height is at
+    most: from its top to the bottom margin of its first page, whole pages in
+    between, and from the top margin to its end on its last page, less the
+    header row repeated there. If even that fits on a page, the break was
+    avoidable."""
+    _, height = PAPER_PTS[paper]
+    top_margin, bottom_margin = (mm * 72 / 25.4 for mm in MARGINS_MM[paper])
+    area = height - top_margin - bottom_margin
+    problems = []
+    for number, table in sorted(table_places(pdf).items()):
+        pages = {table["top"][0]} | {page for page, _ in table["rows"]}
+        if len(pages) == 1 or table["continues"]:
+            continue
+        first, last = min(pages), max(pages | {table["end"][0]})
+        header = table["top"][1] - table["rows"][0][1] if table["rows"][0][0] == first else 0.0
+        tallest = table["top"][1] - bottom_margin
+        tallest += (last - first - 1) * area
+        tallest += (height - top_margin) - table["end"][1] - header
+        if tallest <= area:
+            problems.append(f"table {number} on pages {sorted(pages)}: at most {tallest:.0f} pt high, a page holds {area:.0f} pt")
+    return problems
+
+
+@pytest.mark.parametrize("slug", sorted(HANDOUTS))
+def test_no_page_of_a_multipage_handout_is_nearly_empty(pdfs, slug):
+    assert thin_pages(pdfs[slug]) == {}, f"pages with fewer than {MIN_LINES} lines: {thin_pages(pdfs[slug])}"
+
+
+@pytest.mark.parametrize("slug", sorted(HANDOUTS))
+def test_no_table_is_split_across_pages_when_it_fits_on_one(pdfs, slug):
+    assert split_tables(pdfs[slug], HANDOUTS[slug].paper) == []
+
+
+def test_tables_carry_their_page_markers(pdfs):
+    # Without the markers the split check above would pass on any PDF.
+    for slug in PLANS:
+        tables = table_places(pdfs[slug])
+        assert len(tables) == 3, slug  # plan facts, tasks, rubbish
+        assert len(tables[2]["rows"]) == len(PLANS[slug].data["plan"].tasks)
+        assert all("top" in t and "end" in t for t in tables.values())
+    assert len(table_places(pdfs["mau-bao-cao-ket-qua"])) == 4
+
+
+@pytest.mark.parametrize("slug", sorted(PLANS))
+def test_plan_sheet_of_up_to_four_tasks_is_one_page(pdfs, slug):
+    assert len(PLANS[slug].data["plan"].tasks) <= 4, "the repository's plans are the common case"
+    assert page_count(pdfs[slug]) == 1
+
+
+@pytest.mark.parametrize("slug", sorted(PLANS))
+def test_example_mark_is_on_every_page_of_an_example_plan(pdfs, slug):
+    pdf = pdfs[slug]
+    is_example = PLANS[slug].data["plan"].is_example
+    for page in range(1, page_count(pdf) + 1):
+        text = run("pdftotext", "-enc", "UTF-8", "-f", str(page), "-l", str(page), str(pdf), "-")
+        assert (EXAMPLE_MARK in text) == is_example, page
+
+
+def test_checklists_fit_on_one_sheet(pdfs):
+    # The A5 household checklist used to take a third page for its closing lines.
+    assert page_count(pdfs["ho-gia-dinh-a5"]) == 2
+    assert page_count(pdfs["ho-gia-dinh"]) == 2
+    assert page_count(pdfs["co-quan-truong-hoc"]) == 2
+
+
+# --- longer weekly plans, built in a scratch copy -------------------------------
+
+# Tasks as a commune writes them (lengths of real plans: a place, three
+# participants, a supporting agency); used in turn for plans of 4 to 9 tasks.
+SCRATCH_TASKS = [
+    ("Phát quang bụi rậm, quét dọn đường", 2, "km", ["to-dan-pho-1", "to-dan-pho-2"], "Đường liên tổ dân phố 1 - 2",
+     ["Dao phát", "chổi", "cào"], ["Hộ dân tổ dân phố 1", "Hộ dân tổ dân phố 2", "Đoàn viên thanh niên"], ["phong-nn-ptnt"],
+     "Bí thư Đoàn thị trấn"),
+    ("Khơi thông cống rãnh thoát nước", 300, "m", ["to-dan-pho-3"], None,
+     ["Cuốc", "xẻng", "xe rùa"], ["Hộ dân tổ dân phố 3", "Hội viên Hội Phụ nữ"], [], "Chủ tịch Hội Phụ nữ thị trấn"),
+    ("Trồng cây xanh, chăm sóc bồn hoa hai bên đường", 150, "cây", ["to-dan-pho-1"], "Đường vào trường tiểu học",
+     ["Cuốc", "xẻng", "thùng tưới"], ["Hộ dân tổ dân phố 1", "Hội viên Hội Cựu chiến binh", "Giáo viên, học sinh"],
+     ["phong-nn-ptnt"], "Chủ tịch Hội Cựu chiến binh thị trấn"),
+    ("Dọn vệ sinh sân, khuôn viên nhà văn hóa", 1, "khu", ["to-dan-pho-2", "to-dan-pho-3"], None,
+     ["Chổi", "cào", "bao đựng rác"], ["Hộ dân tổ dân phố 2", "Hộ dân tổ dân phố 3", "Hội viên Hội Nông dân"], [],
+     "Tổ trưởng tổ dân phố 2"),
+]
+SCRATCH_SIZES = (4, 5, 6, 7, 8, 9)  # tasks per plan; 5 and 6 spill over by a row or two
+# Notes of growing length move the task list down a line at a time, so that
+# across the plans the page break falls inside a row, where it would cut it.
+SCRATCH_NOTES = ["Tập trung tại nhà văn hóa tổ dân phố lúc 6h45", "Mang theo nước uống, mũ nón",
+                 "Hộ có xe rùa mang theo", "Rác tái chế để riêng, không đốt rác"]
+
+
+def plant_plan(repo: Path, day, tasks: int) -> str:
+    """A plan of Thị trấn Di Linh with ``tasks`` tasks for Saturday ``day``; returns its handout slug."""
+    from datetime import timedelta
+
+    plan = yaml.safe_load((repo / "materials/ke-hoach/thi-tran-di-linh/2023-03-04.yml").read_text(encoding="utf-8"))
+    plan["ngay"], plan["ngay_lap"] = day.isoformat(), (day - timedelta(days=4)).isoformat()
+    plan["phan_viec"] = []
+    for i in range(tasks):
+        what, amount, unit, hamlets, place, tools, people, agencies, lead = SCRATCH_TASKS[i % len(SCRATCH_TASKS)]
+        round_ = i // len(SCRATCH_TASKS)
+        task = {
+            "ma": f"viec-{i + 1}",
+            "noi_dung": what + (f" (đợt {round_ + 1})" if round_ else ""),
+            "khoi_luong": {"so": amount + round_, "don_vi_tinh": unit},
+            "thon": hamlets,
+            "cong_cu": tools,
+            "thanh_phan": people,
+            "phu_trach": lead,
+        }
+        if place:
+            task["dia_diem"] = place
+        if agencies:
+            task["don_vi_ho_tro"] = agencies
+        plan["phan_viec"].append(task)
+    if tasks > 5:
+        plan["ghi_chu"] = "; ".join(SCRATCH_NOTES[: tasks - 5]) + "."
+    path = repo / f"materials/ke-hoach/thi-tran-di-linh/{day.isoformat()}.yml"
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return f"ke-hoach-thi-tran-di-linh-{day.isoformat()}"
+
+
+@pytest.fixture(scope="module")
+def longer_plans(tmp_path_factory) -> dict[int, tuple[Path, object]]:
+    """{tasks: (PDF, plan)} for plans of 4 to 9 tasks, rendered once in one scratch copy."""
+    from datetime import date, timedelta
+
+    repo = copy_repo(tmp_path_factory.mktemp("plans") / "repo")
+    slugs = {plant_plan(repo, date(2023, 3, 25) + timedelta(weeks=k), n): n for k, n in enumerate(SCRATCH_SIZES)}
+    builder = builder_for(repo, tmp_path_factory.mktemp("plans-cache"))
+    builder.handouts = [h for h in builder.handouts if h.slug in slugs]
+    return {slugs[b.handout.slug]: (b.path, b.handout.data["plan"]) for b in builder.build()}
+
+
+def test_real_plan_of_four_tasks_is_one_page(longer_plans):
+    pdf, plan = longer_plans[4]
+    assert len(plan.tasks) == 4
+    assert page_count(pdf) == 1
+    text = squash(body_text(pdf))
+    assert all(task.description in text for task in plan.tasks)
+    assert plan.waste.collection in text
+
+
+@pytest.mark.parametrize("tasks", [n for n in SCRATCH_SIZES if n > 4])
+def test_longer_plan_continues_with_header_row_and_whole_rows(longer_plans, tasks):
+    pdf, plan = longer_plans[tasks]
+    pages = page_count(pdf)
+    assert pages == 2
+    texts = [squash(run("pdftotext", "-enc", "UTF-8", "-f", str(n), "-l", str(n), str(pdf), "-")) for n in range(1, pages + 1)]
+    rows = table_places(pdf)[2]["rows"]
+    for page in sorted({page for page, _ in rows}):
+        # The header row opens every page the task list goes on to.
+        first_line = text_lines(pdf, page)[0]
+        assert page == 1 or re.match(r"^\s*Phần việc\s+Khối lượng\s+Đã làm\s*$", first_line), first_line
+        # The example mark is in the margin of every page.
+        assert EXAMPLE_MARK in texts[page - 1]
+    titles = [f"{number}. {task.description}" for number, task in enumerate(plan.tasks, start=1)]
+    for number, (title, task) in enumerate(zip(titles, plan.tasks), start=1):
+        # A row is whole: its title and its last words are on the same page.
+        (page,) = [n for n, text in enumerate(texts) if title in text]
+        after = texts[page].split(title, 1)[1]
+        after = after.split(titles[number] if number < len(titles) else "Số hộ dân tham gia")[0]
+        assert f"Phụ trách: {task.lead}." in after, (number, after)
+
+
+@pytest.mark.parametrize("tasks", SCRATCH_SIZES)
+def test_longer_plan_cuts_only_its_task_list(longer_plans, tasks):
+    pdf, _ = longer_plans[tasks]
+    assert [n for n, t in table_places(pdf).items() if t["continues"]] == [2]
+    assert split_tables(pdf, "A4") == []
+
+
+@pytest.mark.parametrize("tasks", SCRATCH_SIZES)
+def test_longer_plan_leaves_no_thin_page(longer_plans, tasks):
+    # A plan that spills over by a row still carries two rows, the household
+    # count and the rubbish section to its second page.
+    pdf, _ = longer_plans[tasks]
+    assert thin_pages(pdf) == {}
+
+
+# --- the leaflet: plain words, the source named once, no dead references --------
+
+
+@pytest.mark.parametrize("slug", ["ngay-thu-bay-a4", "ngay-thu-bay-a5"])
+def test_leaflet_names_its_source_once(pdfs, slug):
+    text = squash(run("pdftotext", "-enc", "UTF-8", str(pdfs[slug]), "-"))
+    # Once, in the masthead; no "(Thông báo 422-TB/HU, mục II.x)" after every point.
+    assert text.count("422-TB/HU") == 1, text.count("422-TB/HU")
+    assert "Nguồn: Thông báo số 422-TB/HU" in text
+    assert "mục II" not in text and "mục I." not in text
+
+
+def test_leaflet_starts_with_what_a_household_does(pdfs):
+    text = squash(body_text(pdfs["ngay-thu-bay-a4"], columns=2))
+    headings = re.findall(r"^## (.*)$", (ROOT / "docs" / HANDOUTS["ngay-thu-bay-a4"].home).read_text(encoding="utf-8"), re.M)
+    assert headings[0] == "Thứ Bảy này, nhà mình làm gì"
+    assert text.index(headings[0]) < min(text.index(h) for h in headings[1:])
+
+
+def test_leaflet_has_cross_references_and_says_where_to_read_them(pdfs):
+    leaflet = PAGE_HANDOUTS["ngay-thu-bay-a4"]
+    assert page_links((ROOT / "docs" / leaflet.home).read_text(encoding="utf-8"), leaflet.home)
+    assert "quét mã QR ở đầu tờ" in squash(body_text(pdfs["ngay-thu-bay-a4"], columns=2))
+
+
+def leaflet_sections() -> dict[str, list[str]]:
+    """The leaflet page's blocks (paragraphs, list items) by ## section, as Markdown."""
+    home = PAGE_HANDOUTS["ngay-thu-bay-a4"].home
+    body = (ROOT / "docs" / home).read_text(encoding="utf-8").split("\n## ", 1)[1]
+    sections = {}
+    for chunk in ("## " + body).split("\n## "):
+        name, _, text = chunk.removeprefix("## ").partition("\n")
+        blocks, current = [], []
+        for line in text.splitlines():
+            if re.match(r"^(- |\d+\. )", line) or not line.strip():
+                if current:
+                    blocks.append(" ".join(current))
+                current = []
+            if line.strip():
+                current.append(line.strip())
+        if current:
+            blocks.append(" ".join(current))
+        sections[name] = blocks
+    return sections
+
+
+def test_every_point_of_the_leaflet_cites_a_section_of_the_notice():
+    """Nothing invented: each point of the leaflet page says where in notice
+    422-TB/HU it comes from (the web page shows it; the print leaves it out),
+    and that section exists. Steps of a numbered list share the citation of
+    the sentence that introduces them."""
+    anchors = set(re.findall(r"#(muc-[\w-]+)", (ROOT / "docs/van-ban/422-tb-hu.md").read_text(encoding="utf-8")))
+    cited = re.compile(r"\(\[Thông báo 422-TB/HU, mục ([IV.\d]+)\]\(\.\./van-ban/422-tb-hu\.md#(muc-[\w-]+)\)\)")
+    sections = leaflet_sections()
+    assert len(sections) >= 8
+    for name, blocks in sections.items():
+        if name == "Đọc thêm":
+            continue  # pointers to other pages, not statements
+        lead_cited = False
+        for block in blocks:
+            found = cited.findall(block)
+            if re.match(r"^\d+\. ", block):
+                assert found or lead_cited, (name, block)
+                continue
+            assert found, (name, block)
+            for number, anchor in found:
+                assert anchor in anchors and anchor == "muc-" + number.lower().replace(".", "-"), (number, anchor)
+            lead_cited = block.endswith(":")
+
+
+def test_leaflet_sentences_are_short():
+    """Plain language: one idea per sentence. The notice runs to 60 syllables
+    and more; the leaflet stays under 30 (a Vietnamese word is one or two)."""
+    for blocks in leaflet_sections().values():
+        for block in blocks:
+            plain = re.sub(r"\(\[[^\]]*\]\([^)]*\)\)", "", block)
+            plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", plain).strip("-*0123456789. ")
+            for sentence in re.split(r"(?<=[.:])\s+", plain):
+                assert len(sentence.split()) <= 30, sentence

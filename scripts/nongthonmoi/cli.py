@@ -67,18 +67,58 @@ def cmd_schema(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from .preview import serve
+
     root = find_root(args.root)
-    # Recent click releases turn live reload off unless asked for.
-    # --dirty: after the first build, rebuild only pages whose source changed;
-    # generated pages are files in .cache/generated/ rewritten only when their
-    # text changes (see saturday/site.py), so one YAML edit re-renders a few pages.
-    # --no-strict: MkDocs warns on every dirty build, which strict mode would
-    # turn into an abort; the preview shows warnings, `ntm check` and the build stay strict.
-    command = [
-        sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "--no-strict",
-        "--watch", "materials", "-a", args.addr,
-    ]
-    return subprocess.call(command, cwd=root)
+    # Dirty rebuilds: generated pages are files in .cache/generated/ rewritten
+    # only when their text changes (saturday/site.py), so one YAML edit
+    # re-renders a few pages. Not strict: problems are shown in the browser;
+    # `ntm check` and the build stay strict.
+    return serve(root, args.addr, on_ready=lambda url: print(f"Xem trước: {url}  (Ctrl+C để dừng)", flush=True))
+
+
+def cmd_edit(args) -> int:
+    from .editor.local import run
+
+    return run(find_root(args.root), args.addr)
+
+
+def cmd_save(args) -> int:
+    """Check, then record the edited pages and data in git history."""
+    root = find_root(args.root)
+    if cmd_check(args) != 0:
+        print("Chưa lưu vào lịch sử: sửa các lỗi trên trước.", file=sys.stderr)
+        return 1
+
+    def git(*command: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-c", "core.quotePath=false", *command], cwd=root, capture_output=True, text=True)
+
+    status = git("status", "--porcelain", "--", "materials", "docs")
+    if status.returncode != 0:
+        print("Thư mục này không phải kho git: không lưu được vào lịch sử.", file=sys.stderr)
+        return 1
+    changed = [line[3:] for line in status.stdout.splitlines() if line.strip()]
+    if not changed:
+        print("Không có thay đổi nào để lưu.")
+        return 0
+    if not git("config", "user.name").stdout.strip() or not git("config", "user.email").stdout.strip():
+        print(
+            "Git chưa biết tên người sửa. Chạy một lần:\n"
+            '  git config --global user.name "Họ và tên"\n'
+            '  git config --global user.email "dia-chi@email"',
+            file=sys.stderr,
+        )
+        return 1
+    message = args.message or "Cập nhật nội dung: " + ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "")
+    git("add", "-A", "--", "materials", "docs")
+    commit = git("commit", "-q", "-m", message)
+    if commit.returncode != 0:
+        print("Không lưu được vào lịch sử:\n" + (commit.stderr or commit.stdout), file=sys.stderr)
+        return 1
+    head = git("rev-parse", "--short", "HEAD").stdout.strip()
+    print(f"Đã lưu {len(changed)} tệp vào lịch sử (lần lưu {head}).")
+    print("Muốn đưa lên kho chung để đăng: «git push», hoặc bấm Push trong GitHub Desktop.")
+    return 0
 
 
 def cmd_new_plan(args) -> int:
@@ -113,6 +153,12 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="xem trước trang web, tự tải lại khi sửa tệp")
     serve.add_argument("-a", "--addr", default="127.0.0.1:8000")
     serve.set_defaults(func=cmd_serve)
+    edit = sub.add_parser("edit", help="mở trang quản trị trên máy này (không cần kho git trên mạng)")
+    edit.add_argument("-a", "--addr", default="127.0.0.1:8000", help="địa chỉ xem trước (chỉ 127.0.0.1)")
+    edit.set_defaults(func=cmd_edit)
+    save = sub.add_parser("luu", help="kiểm tra rồi lưu các trang, dữ liệu đã sửa vào lịch sử git")
+    save.add_argument("-m", "--message", help="lời ghi chú cho lần lưu (mặc định: danh sách tệp)")
+    save.set_defaults(func=cmd_save)
     plan = sub.add_parser("new-plan", help="tạo kế hoạch thứ Bảy tới của một xã từ kế hoạch tuần trước")
     plan.add_argument("commune", help="mã xã, thị trấn, ví dụ gung-re")
     plan.add_argument("--date", help="ngày thứ Bảy (YYYY-MM-DD); mặc định: thứ Bảy kế tiếp")

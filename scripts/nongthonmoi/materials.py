@@ -11,7 +11,7 @@ from .models.base import check_unique, validate
 from .models.documents import DocumentRegistry
 from .saturday.data import SaturdayData
 from .saturday.data import load as load_saturday_data
-from .yamlsource import load_yaml
+from .yamlsource import load_yaml, parse_yaml
 
 DOCUMENTS_FILE = "van-ban.yml"
 
@@ -23,15 +23,23 @@ class Materials:
     saturday: SaturdayData
 
 
-def load_materials(root: Path, docs_dir: Path | None = None) -> Materials:
-    """Load every data file; raise :class:`ContentErrors` listing all problems."""
+def load_materials(root: Path, docs_dir: Path | None = None, overlay: dict[str, str] | None = None) -> Materials:
+    """Load every data file; raise :class:`ContentErrors` listing all problems.
+
+    ``overlay`` maps paths (``materials/...``) to text that replaces the file:
+    the web editor checks a file this way before saving it.
+    """
     materials_dir = root / "materials"
     docs_dir = docs_dir or root / "docs"
     errors: list[ContentError] = []
 
     documents = None
     try:
-        source = load_yaml(materials_dir / DOCUMENTS_FILE, f"materials/{DOCUMENTS_FILE}")
+        display = f"materials/{DOCUMENTS_FILE}"
+        if overlay and display in overlay:
+            source = parse_yaml(overlay[display], materials_dir / DOCUMENTS_FILE, display)
+        else:
+            source = load_yaml(materials_dir / DOCUMENTS_FILE, display)
         documents = validate(DocumentRegistry, source)
         errors += _check_documents(documents, source, docs_dir)
     except ContentErrors as exc:
@@ -39,7 +47,7 @@ def load_materials(root: Path, docs_dir: Path | None = None) -> Materials:
 
     saturday = None
     try:
-        saturday = load_saturday_data(root)
+        saturday = load_saturday_data(root, overlay)
     except ContentErrors as exc:
         errors += exc.errors
 

@@ -52,6 +52,8 @@ def configure(config) -> None:
 def _wanted(rel: str) -> bool:
     if rel in (ZIP_PATH, "404.html") or rel.endswith(".map") or rel.startswith("sitemap.xml"):
         return False
+    if rel.startswith("quan-tri/"):
+        return False  # the web editor needs a git host or ntm edit, not a folder on disk
     if rel == "search/search_index.json":
         return False
     if rel.startswith("assets/javascripts/lunr/"):

@@ -23,6 +23,9 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import get_relative_url
 
 from . import a11y, contentcheck, gitdates, offline
+from .navigation import complete_nav
+from .editor.settings import EditorSettingsError
+from .editor.site import EditorMissing, editor_files
 from .saturday import site as saturday_site
 from .errors import ContentErrors
 from .handouts import Handouts
@@ -86,6 +89,8 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
                     raise ContentErrors(problems)
         except ContentErrors as exc:
             raise PluginError(str(exc)) from None
+        # New pages join the menu section of their folder (navigation.py).
+        config.nav = complete_nav(config.nav, self.docs_dir)
         if not config.repo_url:
             # No repository configured (intranet copy): no edit links at all.
             config.edit_uri = None
@@ -103,6 +108,13 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         saturday_site.generate(config, files, self.materials.saturday, self.root)
         # Print handouts (PDF): rendered only when their inputs changed.
         files = self.handouts.add_files(files, config)
+        # The web editor (quan-tri/): not in the offline copy, which has no git.
+        if not offline.is_offline_build():
+            try:
+                for file in editor_files(config, self.materials, self.root):
+                    files.append(file)
+            except (EditorMissing, EditorSettingsError) as exc:
+                raise PluginError(str(exc)) from None
         # The offline copy (a second build, zipped), linked from the home page.
         try:
             files.append(offline.site_file(config, self.command))

@@ -51,6 +51,11 @@ def load_yaml(path: Path, display: str) -> YamlSource:
         raise ContentErrors(
             [ContentError(display, 1, "Tệp không phải UTF-8.", "Lưu lại tệp với bảng mã UTF-8.")]
         ) from exc
+    return parse_yaml(text, path, display)
+
+
+def parse_yaml(text: str, path: Path, display: str) -> YamlSource:
+    """Parse YAML text that is (or is about to be) the file ``display``."""
     # Editors paste from Word and PDF; decomposed (NFD) accents would break
     # search and PDF text, so text is normalised once, here.
     text = unicodedata.normalize("NFC", text)

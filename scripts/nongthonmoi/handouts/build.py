@@ -2,10 +2,11 @@
 
 Cache key (sha256) of a handout = the print templates, CSS and fonts, this
 package's code and WeasyPrint's version (one "toolchain" hash per build),
-plus the handout's own inputs: the text of its pages, the data models it
-shows, the registry entry of its source document, and its settings (paper,
-public URL, edition date, Markdown extensions). A hit costs one ``stat``;
-misses are rendered in parallel worker processes, one per core.
+plus the handout's own inputs: the text of its pages (and the titles of the
+pages they link to, which the print shows), the data models it shows, the
+registry entry of its source document, and its settings (paper, public URL,
+edition date, Markdown extensions). A hit costs one ``stat``; misses are
+rendered in parallel worker processes, one per core.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from markupsafe import Markup
 from .. import gitdates
 from ..errors import ContentError, ContentErrors
 from .catalog import Handout, all_handouts
-from .render import clean, make_print_environment, render_pdf
+from .render import clean, make_print_environment, mark_tables, render_pdf
 from .source import Converter, read_page, select
 
 log = logging.getLogger("mkdocs.plugins.nongthonmoi.handouts")
@@ -108,7 +109,7 @@ class HandoutBuilder:
         self.cache_dir = Path(cache_dir or env_cache or self.root / ".cache" / "handouts")
         self.workers = workers or os.cpu_count() or 1
         self.dates = gitdates.last_commit_dates(self.root) if dates is None else dates
-        self.converter = Converter(settings.markdown_extensions, settings.mdx_configs, settings.site_url)
+        self.converter = Converter(settings.markdown_extensions, settings.mdx_configs, settings.site_url, self.docs_dir)
         self.env = make_print_environment(self.print_dir)
         self.handouts = all_handouts(materials)
         self.built: list[Built] = []
@@ -156,6 +157,8 @@ class HandoutBuilder:
         payload = {
             "handout": {f.name: getattr(handout, f.name) for f in fields(handout) if f.name != "data"},
             "pages": {p: texts[p] for p in handout.pages},
+            # A link prints the title of the page it leads to (source.py).
+            "link_titles": {p: self.converter.link_titles(texts[p], p) for p in handout.pages},
             "document": doc.model_dump(mode="json") if doc is not None else None,
             "data": {name: _dump(value) for name, value in sorted(handout.data.items())},
             "settings": {
@@ -191,7 +194,7 @@ class HandoutBuilder:
             site_name=self.settings.site_name,
             site_author=self.settings.site_author,
         )
-        return clean(html)
+        return clean(mark_tables(html))
 
     def build(self) -> list[Built]:
         start = time.perf_counter()

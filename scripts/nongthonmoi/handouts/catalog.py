@@ -49,12 +49,12 @@ class Handout:
         return tuple(seen)
 
 
-# The leaflet: what the programme is, who does what, the weekly rhythm.
-_LEAFLET_PARTS = (
-    Part("huong-dan/index.md", sections=("Hiểu Chương trình là gì", "Hiểu vì sao phải làm"), title=False, intro=False),
-    Part("huong-dan/ai-lam-gi.md"),
-    Part("huong-dan/lich-hang-tuan.md", sections=("Làm theo lịch trong tuần",)),
-)
+# The leaflet: a page of its own, written for a hamlet meeting in plain words
+# (what a household does first, then the hamlet, the commune, the week). The
+# page cites the notice after each point, as every guide page does; the print
+# leaves those citations out and names the source once, in the masthead.
+_LEAFLET_PAGE = "huong-dan/ba-con-can-biet.md"
+_LEAFLET_PARTS = (Part(_LEAFLET_PAGE, title=False, intro=False, citations=False),)
 _LEAFLET_TITLE = "Ngày thứ Bảy vì nông thôn mới, đô thị văn minh"
 
 
@@ -65,7 +65,7 @@ def static_handouts() -> list[Handout]:
         kind="Tờ rơi (2 mặt)",
         paper="A4",
         template="leaflet.html",
-        home="huong-dan/index.md",
+        home=_LEAFLET_PAGE,
         parts=_LEAFLET_PARTS,
         document="422-tb-hu",
     )

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..views import vi_date
+from .source import keep_together
 
 
 def qr_svg(url: str) -> Markup:
@@ -49,6 +50,7 @@ def make_print_environment(print_dir: Path) -> Environment:
     env.filters["ngay"] = vi_date
     env.filters["css_string"] = css_string
     env.filters["size"] = human_size
+    env.filters["keep_together"] = lambda value: Markup(keep_together(str(escape(value))))
     env.globals["qr_svg"] = qr_svg
     return env
 
@@ -61,6 +63,50 @@ def human_size(n: int) -> str:
 
 
 _WORD_JOINER = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+_TABLE_TAG = re.compile(r"<(/?)(table|thead|tr)\b([^>]*)>")
+
+
+def mark_tables(html: str) -> str:
+    """Name every table, each of its body rows and its end: ``bang-1``,
+    ``bang-1-hang-1``..., ``bang-1-het``; a table of class ``continues`` (a
+    list that may go on over the next page, header row repeated) is named
+    ``bang-1-tiep``.
+
+    WeasyPrint writes an id as a named destination (page and position) into
+    the PDF, so the PDF itself tells on which page each row of a table landed;
+    the tests read that back (``pdfinfo -dests``) to check that no table is
+    split across pages when it would fit on one. Numbering follows the
+    document, so the same HTML gives the same names (and bytes). Rows that
+    already have an id keep it (and are not checked)."""
+    out, last, count = [], 0, 0
+    open_tables: list[dict] = []  # innermost last
+    for match in _TABLE_TAG.finditer(html):
+        closing, tag, attrs = match.groups()
+        out.append(html[last : match.start()])
+        last = match.end()
+        text = match.group(0)
+        if tag == "table" and not closing:
+            count += 1
+            open_tables.append({"number": count, "rows": 0, "in_header": False})
+            continues = re.search(r'\bclass="[^"]*\bcontinues\b', attrs)
+            text = _with_id(text, f"bang-{count}-tiep" if continues else f"bang-{count}")
+        elif tag == "table" and open_tables:
+            text += f'<div class="bang-het" id="bang-{open_tables.pop()["number"]}-het"></div>'
+        elif tag == "thead" and open_tables:
+            open_tables[-1]["in_header"] = not closing
+        elif tag == "tr" and not closing and open_tables and not open_tables[-1]["in_header"]:
+            table = open_tables[-1]
+            table["rows"] += 1
+            text = _with_id(text, f"bang-{table['number']}-hang-{table['rows']}")
+        out.append(text)
+    out.append(html[last:])
+    return "".join(out)
+
+
+def _with_id(tag: str, name: str) -> str:
+    if re.search(r"\sid=", tag):
+        return tag
+    return f'{tag[:-1]} id="{name}">'
 
 
 def clean(html: str) -> str:

@@ -5,6 +5,12 @@ pages in ``docs/`` (whole pages or some of their ``##`` sections), converted
 with the ``markdown_extensions`` of ``mkdocs.yml``. Links to other pages
 become absolute addresses on the public site, and the text is normalised to
 Unicode NFC, because text that enters the PDF decomposed stays decomposed.
+
+On paper a link is dead text: "Xem [việc của hộ gia đình](...)" would print
+as "Xem việc của hộ gia đình", pointing nowhere. A link to another page
+therefore prints the title of that page in «», which the reader finds on the
+site (the QR code of the handout leads there). Links to documents
+(``van-ban/``) name the document already and print as they are.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import markdown
+from markupsafe import escape as html_escape
 from mkdocs.utils.meta import get_data
 
 from ..errors import ContentError, ContentErrors
@@ -28,6 +35,13 @@ _TAG = re.compile(r"(<[^>]*>)")
 # Document numbers and section numbers: 422-TB/HU, 04-ĐA/HU, 36/KH-UBND, II.3.2;
 # and a spaced dash between words ("Giáo dục - Đào tạo"), which must not end a line.
 _CODE = re.compile(r"(?<![\w&#])(\w+(?:[-/.]\w+)+|\w+ ?[-–] \w+)")
+_LINK = re.compile(r'<a\b([^>]*?)\bhref="([^"]*)"([^>]*)>(.*?)</a>', re.S)
+# A Markdown link alone in brackets, as the guide pages cite the notice:
+# "... ([Thông báo 422-TB/HU, mục II.3.1](../van-ban/422-tb-hu.md#muc-ii-3-1))".
+_CITATION = re.compile(r"[ \t]*\(\[[^\]\n]*\]\(([^)\s]+)\)\)")
+_MD_LINK = re.compile(r"\]\(([^)\s#]+\.md)(?:#[^)\s]*)?\)")
+# Pages of the document registry: a link to one names the document in its text.
+DOCUMENT_PAGES = "van-ban/"
 
 
 @dataclass(frozen=True)
@@ -46,6 +60,9 @@ class Part:
     intro: bool = True
     title: bool = True
     drop_lines: tuple[str, ...] = ("Xem thêm:",)
+    # False: leave out the bracketed citations of documents, for a text that
+    # names its source once (the leaflet); the web page keeps them.
+    citations: bool = True
 
 
 @dataclass(frozen=True)
@@ -141,7 +158,37 @@ def select(page: PageText, part: Part) -> str:
             line for line in text.splitlines(keepends=True) if not line.lstrip().startswith(part.drop_lines)
         ]
         text = "".join(kept)
+    if not part.citations:
+        text = drop_citations(text, page.src_uri)
     return text
+
+
+def resolve(src_uri: str, target: str) -> str:
+    """A relative link of page ``src_uri`` as a path under docs/."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), target))
+
+
+def drop_citations(text: str, src_uri: str) -> str:
+    """Leave out "([Thông báo 422-TB/HU, mục II.1](../van-ban/...))" and the like."""
+
+    def cut(match: re.Match) -> str:
+        target = resolve(src_uri, match.group(1).split("#")[0])
+        return "" if target.startswith(DOCUMENT_PAGES) else match.group(0)
+
+    return _CITATION.sub(cut, text)
+
+
+def linked_pages(text: str, src_uri: str) -> list[str]:
+    """Pages of docs/ that ``text`` (Markdown of page ``src_uri``) links to."""
+    found = []
+    for match in _MD_LINK.finditer(text):
+        target = match.group(1)
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target):
+            continue
+        resolved = resolve(src_uri, target)
+        if resolved not in found:
+            found.append(resolved)
+    return found
 
 
 def keep_together(html: str) -> str:
@@ -155,22 +202,54 @@ def keep_together(html: str) -> str:
 
 
 class Converter:
-    """Markdown to HTML with the extensions and settings of ``mkdocs.yml``."""
+    """Markdown to HTML with the extensions and settings of ``mkdocs.yml``.
 
-    def __init__(self, extensions, extension_configs, site_url: str):
+    With ``docs_dir``, a link to another page prints that page's title (see
+    the module docstring); without it, links keep their text.
+    """
+
+    def __init__(self, extensions, extension_configs, site_url: str, docs_dir: Path | None = None):
         self.extensions = list(extensions)
         self.extension_configs = dict(extension_configs)
         self.site_url = site_url if site_url.endswith("/") else site_url + "/"
+        self.docs_dir = docs_dir
+        self._titles: dict[str, str | None] = {}
         self._md = markdown.Markdown(extensions=self.extensions, extension_configs=self.extension_configs)
 
+    def title_of(self, src_uri: str) -> str | None:
+        """Title of a page of docs/; None for pages the plugin generates."""
+        if self.docs_dir is None:
+            return None
+        if src_uri not in self._titles:
+            path = self.docs_dir / src_uri
+            self._titles[src_uri] = read_page(self.docs_dir, src_uri).title if path.is_file() else None
+        return self._titles[src_uri]
+
+    def link_titles(self, text: str, src_uri: str) -> dict[str, str | None]:
+        """Titles the print of ``text`` shows for its links (part of the cache key)."""
+        return {uri: self.title_of(uri) for uri in linked_pages(text, src_uri)}
+
     def to_html(self, text: str, src_uri: str, shift: int = 0) -> str:
-        """Convert; make page links absolute; demote headings by ``shift`` levels."""
+        """Convert; make page links absolute and print their target's title;
+        demote headings by ``shift`` levels."""
         self._md.reset()
         html = self._md.convert(unicodedata.normalize("NFC", text))
+        html = _LINK.sub(lambda m: self._print_link(m, src_uri), html)
         html = _HREF.sub(lambda m: self._absolute(m, src_uri), html)
         if shift:
             html = _TAG_LEVEL.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", html)
         return unicodedata.normalize("NFC", keep_together(html))
+
+    def _print_link(self, match: re.Match, src_uri: str) -> str:
+        before, href, after, _ = match.groups()
+        target = href.split("#")[0]
+        if not target.endswith(".md") or re.match(r"^[a-z][a-z0-9+.-]*:", target):
+            return match.group(0)
+        resolved = resolve(src_uri, target)
+        title = self.title_of(resolved)
+        if resolved.startswith(DOCUMENT_PAGES) or not title:
+            return match.group(0)
+        return f'<a{before}href="{href}"{after}>«{html_escape(title)}»</a>'
 
     def url_of(self, src_uri: str, fragment: str = "") -> str:
         return self.site_url + page_url(src_uri) + fragment
@@ -182,7 +261,7 @@ class Converter:
             return f'href="{self.url_of(src_uri, fragment)}"'
         if re.match(r"^[a-z][a-z0-9+.-]*:", target):
             return match.group(0)
-        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), target))
+        resolved = resolve(src_uri, target)
         if resolved.endswith(".md"):
             return f'href="{self.url_of(resolved, fragment)}"'
         return f'href="{self.site_url}{resolved}{fragment}"'

@@ -19,7 +19,7 @@ class Agency(Model):
     id: Slug = Field(alias="ma", title="Mã cơ quan", description="Mã không dấu, ví dụ «phong-nn-ptnt».")
     name: Text = Field(alias="ten", title="Tên cơ quan, đơn vị", description="Tên cơ quan, đơn vị, ví dụ «Phòng Nông nghiệp và PTNT».")
     supports: list[UnitId] = Field(
-        default_factory=list, alias="ho_tro_xa", title="Xã, thị trấn được phân công hỗ trợ", description="Mã các xã, thị trấn cơ quan được phân công hỗ trợ."
+        default_factory=list, alias="ho_tro_xa", title="Xã, thị trấn được phân công hỗ trợ", description="Các xã, thị trấn cơ quan được phân công hỗ trợ."
     )
 
 
@@ -28,7 +28,7 @@ class AgencyRegistry(Model):
 
     assignment_is_example: bool = Field(
         alias="phan_cong_vi_du", title="Phân công là ví dụ",
-        description="true khi việc phân công xã cho từng cơ quan là ví dụ (nguồn chưa có); false khi đã nhập phân công thật.",
+        description="Đánh dấu (true) khi việc phân công xã cho từng cơ quan là ví dụ, vì nguồn chưa có; bỏ đánh dấu (false) khi đã nhập phân công thật.",
     )
     agencies: list[Agency] = Field(alias="co_quan", title="Các cơ quan, đơn vị", min_length=1, description="Các cơ quan, đơn vị của huyện.")
 

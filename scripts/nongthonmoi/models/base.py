@@ -43,8 +43,25 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+def _blank_is_missing(value: Any) -> Any:
+    # An optional text left empty ("" or spaces) means "not given", not an error.
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+_DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
+
+
+def _decimal_comma(value: Any) -> Any:
+    """'1,5' -> 1.5: Vietnamese write a decimal comma (forms, workbooks, YAML alike)."""
+    if isinstance(value, str) and _DECIMAL_COMMA.match(value):
+        return float(value.replace(",", "."))
+    return value
+
+
 ViDate = Annotated[date, BeforeValidator(_parse_vi_date)]
 Text = Annotated[str, BeforeValidator(_strip), Field(min_length=1), AfterValidator(_reject_markup)]
+OptionalText = Annotated[Text | None, BeforeValidator(_blank_is_missing)]
+Amount = Annotated[float, BeforeValidator(_decimal_comma)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
 

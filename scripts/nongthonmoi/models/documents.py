@@ -6,13 +6,13 @@ from datetime import date
 
 from pydantic import ConfigDict, Field
 
-from .base import DocumentId, Model, Slug, Text, ViDate
+from .base import DocumentId, Model, OptionalText, Slug, Text, ViDate
 
 
 class Signer(Model):
     model_config = ConfigDict(title="Người ký", json_schema_extra={"description": "Người ký văn bản."})
 
-    authority: Text | None = Field(None, alias="quyen_han", title="Thẩm quyền ký", description="Thẩm quyền ký, ví dụ «T/L BAN THƯỜNG VỤ».")
+    authority: OptionalText = Field(None, alias="quyen_han", title="Thẩm quyền ký", description="Thẩm quyền ký, ví dụ «T/L BAN THƯỜNG VỤ».")
     position: Text = Field(alias="chuc_vu", title="Chức vụ người ký", description="Chức vụ người ký, ví dụ «PHÓ CHÁNH VĂN PHÒNG».")
     name: Text = Field(alias="ho_ten", title="Họ và tên người ký", description="Họ và tên người ký.")
 
@@ -25,17 +25,17 @@ class Document(Model):
     kind: Text = Field(alias="loai", title="Loại văn bản", description="Loại văn bản: Thông báo, Đề án, Kế hoạch...")
     issued: ViDate = Field(alias="ngay", title="Ngày ban hành", description="Ngày ban hành, dạng 2023-03-02 hoặc 02/03/2023.")
     issuer: Text = Field(alias="co_quan", title="Cơ quan ban hành", description="Cơ quan ban hành.")
-    letterhead: Text | None = Field(None, alias="tieu_de", title="Tên cơ quan ở góc trái", description="Tên cơ quan in ở góc trái văn bản, ví dụ «HUYỆN ỦY DI LINH».")
-    place: Text | None = Field(None, alias="dia_danh", title="Địa danh", description="Địa danh ghi trước ngày tháng, ví dụ «Di Linh».")
+    letterhead: OptionalText = Field(None, alias="tieu_de", title="Tên cơ quan ở góc trái", description="Tên cơ quan in ở góc trái văn bản, ví dụ «HUYỆN ỦY DI LINH».")
+    place: OptionalText = Field(None, alias="dia_danh", title="Địa danh", description="Địa danh ghi trước ngày tháng, ví dụ «Di Linh».")
     summary: Text = Field(alias="trich_yeu", title="Trích yếu", description="Trích yếu nội dung.")
-    summary_note: Text | None = Field(
+    summary_note: OptionalText = Field(
         None, alias="ghi_chu", title="Ghi chú cho người đọc", description="Ghi chú cho người đọc, ví dụ nguồn của trích yếu khi chưa có bản gốc."
     )
     signer: Signer | None = Field(None, alias="nguoi_ky", title="Người ký", description="Người ký; bỏ trống nếu nguồn không ghi.")
     recipients: list[Text] = Field(default_factory=list, alias="noi_nhan", title="Nơi nhận", description="Danh sách «Nơi nhận».")
-    full_text: bool = Field(alias="co_toan_van", title="Trang có toàn văn", description="true nếu trang có toàn văn; false nếu nguồn chưa có toàn văn.")
-    page: Text = Field(alias="trang", title="Tệp trang trong docs/", description="Tệp Markdown của văn bản trong docs/, ví dụ «van-ban/422-tb-hu.md».")
-    related: list[DocumentId] = Field(default_factory=list, alias="lien_quan", title="Văn bản liên quan", description="Mã các văn bản liên quan.")
+    full_text: bool = Field(alias="co_toan_van", title="Trang có toàn văn", description="Đánh dấu (true) nếu trang có toàn văn; bỏ đánh dấu (false) nếu nguồn chưa có toàn văn.")
+    page: Text = Field(alias="trang", title="Tệp trang trong docs/", description="Tệp Markdown của văn bản, tính từ thư mục docs/, ví dụ «van-ban/422-tb-hu.md».")
+    related: list[DocumentId] = Field(default_factory=list, alias="lien_quan", title="Văn bản liên quan", description="Các văn bản liên quan trong danh mục.")
     source: Text = Field(alias="nguon", title="Nguồn", description="Nguồn của thông tin về văn bản này.")
 
     @property

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, BeforeValidator, Field, WithJsonSchema, model_validator
 
-from .base import AgencyId, HamletId, Model, SaturdayDate, Slug, Text, UnitId, ViDate
+from .base import AgencyId, Amount, HamletId, Model, OptionalText, SaturdayDate, Slug, Text, UnitId, ViDate
 
 _CLOCK = re.compile(r"^\s*(\d{1,2})\s*(?:h|g|giờ|:)\s*(\d{0,2})\s*(?:p|phút)?\s*$", re.IGNORECASE)
 
@@ -59,7 +59,7 @@ class Quantity(Model):
 
     model_config = ConfigDict(title="Khối lượng", json_schema_extra={"description": "Một khối lượng công việc: số và đơn vị tính, ví dụ 2 km, 15 m3, 1,5 tấn."})
 
-    amount: float = Field(alias="so", title="Số lượng", ge=0, description="Số lượng (không âm), dùng dấu chấm cho phần thập phân.")
+    amount: Amount = Field(alias="so", title="Số lượng", ge=0, description="Số lượng, không âm, ví dụ 2 hoặc 1,5.")
     unit: Text = Field(alias="don_vi_tinh", title="Đơn vị tính", description="Đơn vị tính, ví dụ «km», «m2», «tấn», «cây».")
 
     def __str__(self) -> str:
@@ -93,19 +93,19 @@ class Task(Model):
 
     model_config = ConfigDict(title="Phần việc", json_schema_extra={"description": "Một phần việc cụ thể trong kế hoạch."})
 
-    id: Slug = Field(alias="ma", title="Mã phần việc", description="Mã phần việc, duy nhất trong kế hoạch; báo cáo kết quả dùng mã này.")
+    id: Slug = Field(alias="ma", title="Mã phần việc", description="Mã ngắn của phần việc: chữ không dấu và dấu gạch ngang, không trùng trong kế hoạch, ví dụ «don-duong». Báo cáo kết quả dùng mã này.")
     description: Text = Field(alias="noi_dung", title="Việc cần làm", description="Việc cần làm, ví dụ «Phát quang, quét dọn đường thôn».")
     quantity: Quantity = Field(alias="khoi_luong", title="Khối lượng công việc", description="Khối lượng công việc: số và đơn vị tính.")
-    hamlets: list[HamletId] = Field(alias="thon", title="Thôn, tổ dân phố thực hiện", min_length=1, description="Mã các thôn, tổ dân phố thực hiện (khu vực).")
-    place: Text | None = Field(None, alias="dia_diem", title="Địa điểm", description="Địa điểm cụ thể, ví dụ «Đường liên thôn 1 - 2».")
+    hamlets: list[HamletId] = Field(alias="thon", title="Thôn, tổ dân phố thực hiện", min_length=1, description="Các thôn, tổ dân phố của xã thực hiện phần việc (khu vực thực hiện).")
+    place: OptionalText = Field(None, alias="dia_diem", title="Địa điểm", description="Địa điểm cụ thể, ví dụ «Đường liên thôn 1 - 2».")
     tools: list[Text] = Field(alias="cong_cu", title="Công cụ, phương tiện", min_length=1, description="Công cụ, phương tiện lao động.")
     participants: list[Text] = Field(
         alias="thanh_phan", title="Thành phần tham gia", min_length=1, description="Thành phần tham gia của địa phương, ví dụ «Hộ dân thôn 1»."
     )
     supporting_agencies: list[AgencyId] = Field(
-        default_factory=list, alias="don_vi_ho_tro", title="Cơ quan, đơn vị hỗ trợ", description="Mã các cơ quan, đơn vị hỗ trợ (trong co-quan.yml)."
+        default_factory=list, alias="don_vi_ho_tro", title="Cơ quan, đơn vị hỗ trợ", description="Các cơ quan, đơn vị của huyện hỗ trợ phần việc này."
     )
-    lead: Text | None = Field(None, alias="phu_trach", title="Người phụ trách", description="Người phụ trách phần việc (chức vụ).")
+    lead: OptionalText = Field(None, alias="phu_trach", title="Người phụ trách", description="Người phụ trách phần việc (chức vụ).")
 
 
 class WasteHandling(Model):
@@ -121,17 +121,17 @@ class WasteHandling(Model):
 class SaturdayPlan(Model):
     model_config = ConfigDict(title="Kế hoạch ngày thứ Bảy", json_schema_extra={"description": "Kế hoạch của một xã, thị trấn cho một ngày thứ Bảy (Thông báo 422-TB/HU, mục II.3.1)."})
 
-    is_example: bool = Field(alias="vi_du", title="Dữ liệu ví dụ", description="true nếu đây là dữ liệu ví dụ, không phải kế hoạch thật.")
-    unit: UnitId = Field(alias="xa", title="Xã, thị trấn", description="Mã xã, thị trấn (trong don-vi.yml); phải trùng tên thư mục.")
-    date: SaturdayDate = Field(alias="ngay", title="Ngày thứ Bảy", description="Ngày thứ Bảy thực hiện; phải trùng tên tệp, ví dụ 2023-03-04.")
-    drafted: ViDate = Field(alias="ngay_lap", title="Ngày lập kế hoạch", description="Ngày lập kế hoạch (không sau ngày thực hiện).")
+    is_example: bool = Field(alias="vi_du", title="Dữ liệu ví dụ", description="Đánh dấu (true) nếu đây là dữ liệu ví dụ để minh họa, không phải kế hoạch thật; trang web hiện nhãn «Dữ liệu ví dụ».")
+    unit: UnitId = Field(alias="xa", title="Xã, thị trấn", description="Xã, thị trấn lập kế hoạch.")
+    date: SaturdayDate = Field(alias="ngay", title="Ngày thứ Bảy", description="Ngày thứ Bảy thực hiện kế hoạch, ví dụ 2023-03-04.")
+    drafted: ViDate = Field(alias="ngay_lap", title="Ngày lập kế hoạch", description="Ngày lập kế hoạch, không sau ngày thực hiện.")
     content: Text = Field(alias="noi_dung", title="Nội dung chính", description="Nội dung chính của ngày thứ Bảy.")
     hours: TimeWindow = Field(alias="thoi_gian", title="Thời gian", description="Thời gian thực hiện.")
     direction: Text = Field(alias="chi_dao", title="Chỉ đạo", description="Người chỉ đạo (chức vụ), ví dụ «Chủ tịch UBND xã».")
     organiser: Text = Field(alias="to_chuc", title="Tổ chức thực hiện", description="Người, bộ phận tổ chức thực hiện, ví dụ «Trưởng các thôn».")
     tasks: list[Task] = Field(alias="phan_viec", title="Các phần việc", min_length=1, description="Các phần việc cụ thể.")
     waste: WasteHandling = Field(alias="thu_gom_rac", title="Thu gom, xử lý rác", description="Thu gom và xử lý rác.")
-    notes: Text | None = Field(None, alias="ghi_chu", title="Ghi chú", description="Ghi chú thêm.")
+    notes: OptionalText = Field(None, alias="ghi_chu", title="Ghi chú", description="Ghi chú thêm.")
 
     def task(self, task_id: str) -> Task | None:
         return next((t for t in self.tasks if t.id == task_id), None)

@@ -13,30 +13,30 @@ from __future__ import annotations
 
 from pydantic import ConfigDict, Field
 
-from .base import AgencyId, Model, SaturdayDate, TaskId, Text, UnitId, ViDate
+from .base import AgencyId, Amount, Model, OptionalText, SaturdayDate, TaskId, Text, UnitId, ViDate
 
 
 class AgencyTurnout(Model):
     model_config = ConfigDict(title="Cơ quan tham gia", json_schema_extra={"description": "Số người của một cơ quan huyện đã tham gia."})
 
-    agency: AgencyId = Field(alias="co_quan", title="Cơ quan, đơn vị", description="Mã cơ quan, đơn vị (trong co-quan.yml).")
+    agency: AgencyId = Field(alias="co_quan", title="Cơ quan, đơn vị", description="Cơ quan, đơn vị của huyện đã cử người.")
     people: int = Field(alias="so_nguoi", title="Số người tham gia", ge=0, description="Số người của cơ quan đã tham gia.")
 
 
 class TaskDone(Model):
     model_config = ConfigDict(title="Khối lượng đã làm", json_schema_extra={"description": "Khối lượng đã làm của một phần việc trong kế hoạch."})
 
-    task: TaskId = Field(alias="phan_viec", title="Phần việc", description="Mã phần việc trong kế hoạch cùng ngày.")
-    amount: float = Field(alias="da_lam", title="Khối lượng đã làm", ge=0, description="Khối lượng đã làm, cùng đơn vị tính với kế hoạch.")
-    notes: Text | None = Field(None, alias="ghi_chu", title="Ghi chú", description="Ghi chú, ví dụ lý do chưa xong.")
+    task: TaskId = Field(alias="phan_viec", title="Phần việc", description="Phần việc trong kế hoạch cùng ngày của xã.")
+    amount: Amount = Field(alias="da_lam", title="Khối lượng đã làm", ge=0, description="Khối lượng đã làm, cùng đơn vị tính với kế hoạch, ví dụ 2 hoặc 1,5.")
+    notes: OptionalText = Field(None, alias="ghi_chu", title="Ghi chú", description="Ghi chú, ví dụ lý do chưa xong.")
 
 
 class SaturdayResult(Model):
     model_config = ConfigDict(title="Kết quả ngày thứ Bảy", json_schema_extra={"description": "Kết quả một ngày thứ Bảy của một xã, thị trấn."})
 
-    is_example: bool = Field(alias="vi_du", title="Dữ liệu ví dụ", description="true nếu đây là dữ liệu ví dụ, không phải số liệu thật.")
-    unit: UnitId = Field(alias="xa", title="Xã, thị trấn", description="Mã xã, thị trấn; phải trùng tên thư mục.")
-    date: SaturdayDate = Field(alias="ngay", title="Ngày thứ Bảy", description="Ngày thứ Bảy; phải trùng tên tệp và có kế hoạch cùng ngày.")
+    is_example: bool = Field(alias="vi_du", title="Dữ liệu ví dụ", description="Đánh dấu (true) nếu đây là dữ liệu ví dụ để minh họa, không phải số liệu thật; trang web hiện nhãn «Dữ liệu ví dụ».")
+    unit: UnitId = Field(alias="xa", title="Xã, thị trấn", description="Xã, thị trấn báo cáo.")
+    date: SaturdayDate = Field(alias="ngay", title="Ngày thứ Bảy", description="Ngày thứ Bảy đã có kế hoạch của xã.")
     households_joined: int = Field(alias="so_ho_tham_gia", title="Số hộ tham gia", ge=0, description="Số hộ dân tham gia.")
     households_total: int = Field(alias="tong_so_ho", title="Tổng số hộ", gt=0, description="Tổng số hộ dân của xã, thị trấn.")
     commune_staff: int = Field(alias="can_bo_xa", title="Cán bộ xã tham gia", ge=0, description="Số cán bộ, công chức, đảng viên của xã tham gia.")
@@ -44,10 +44,10 @@ class SaturdayResult(Model):
         default_factory=list, alias="co_quan_tham_gia", title="Cơ quan huyện tham gia", description="Người của các cơ quan, đơn vị huyện tham gia."
     )
     work_done: list[TaskDone] = Field(alias="khoi_luong_da_lam", title="Khối lượng đã làm theo phần việc", min_length=1, description="Khối lượng đã làm theo từng phần việc.")
-    waste_collected: float | None = Field(
+    waste_collected: Amount | None = Field(
         None, alias="rac_thu_gom", title="Rác đã thu gom", ge=0, description="Khối lượng rác đã thu gom, cùng đơn vị tính với kế hoạch."
     )
-    notes: Text | None = Field(None, alias="ghi_chu", title="Nhận xét, kiến nghị", description="Nhận xét, kiến nghị.")
+    notes: OptionalText = Field(None, alias="ghi_chu", title="Nhận xét, kiến nghị", description="Nhận xét, kiến nghị.")
 
     @property
     def rate(self) -> float:
@@ -66,21 +66,21 @@ class StaffMember(Model):
     model_config = ConfigDict(title="Người được cử", json_schema_extra={"description": "Một cán bộ được cử về xã."})
 
     name: Text = Field(alias="ho_ten", title="Họ và tên", description="Họ và tên.")
-    position: Text | None = Field(None, alias="chuc_vu", title="Chức vụ", description="Chức vụ.")
+    position: OptionalText = Field(None, alias="chuc_vu", title="Chức vụ", description="Chức vụ.")
 
 
 class StaffAllocation(Model):
     model_config = ConfigDict(title="Người cử về một xã", json_schema_extra={"description": "Những người cơ quan cử về một xã, thị trấn."})
 
-    unit: UnitId = Field(alias="xa", title="Xã, thị trấn nhận người", description="Mã xã, thị trấn nhận người.")
+    unit: UnitId = Field(alias="xa", title="Xã, thị trấn nhận người", description="Xã, thị trấn nhận người.")
     members: list[StaffMember] = Field(alias="nguoi", title="Người được cử", min_length=1, description="Những người được cử về xã này.")
 
 
 class StaffList(Model):
     model_config = ConfigDict(title="Danh sách cán bộ", json_schema_extra={"description": "Danh sách cán bộ một cơ quan cử về các xã cho một ngày thứ Bảy (hạn: thứ Tư)."})
 
-    is_example: bool = Field(alias="vi_du", title="Dữ liệu ví dụ", description="true nếu đây là dữ liệu ví dụ (tên người không có thật).")
-    agency: AgencyId = Field(alias="co_quan", title="Cơ quan gửi danh sách", description="Mã cơ quan gửi danh sách; phải trùng tên thư mục.")
-    saturday: SaturdayDate = Field(alias="ngay_thu_bay", title="Ngày thứ Bảy", description="Ngày thứ Bảy tham gia; phải trùng tên tệp.")
+    is_example: bool = Field(alias="vi_du", title="Dữ liệu ví dụ", description="Đánh dấu (true) nếu đây là dữ liệu ví dụ (tên người không có thật).")
+    agency: AgencyId = Field(alias="co_quan", title="Cơ quan gửi danh sách", description="Cơ quan gửi danh sách.")
+    saturday: SaturdayDate = Field(alias="ngay_thu_bay", title="Ngày thứ Bảy", description="Ngày thứ Bảy cán bộ về xã.")
     sent: ViDate = Field(alias="ngay_gui", title="Ngày gửi", description="Ngày gửi danh sách về xã (hạn: thứ Tư trước ngày thứ Bảy).")
     allocations: list[StaffAllocation] = Field(alias="phan_bo", title="Người cử về từng xã", min_length=1, description="Người cử về từng xã.")

@@ -37,7 +37,7 @@ class Unit(Model):
     kind: Literal["xã", "thị trấn"] = Field(alias="loai", title="Loại", description="«xã» hoặc «thị trấn».")
     hamlets_are_example: bool = Field(
         alias="thon_vi_du", title="Danh sách thôn là ví dụ",
-        description="true khi danh sách thôn dưới đây là ví dụ (nguồn chưa có tên thôn); đổi thành false khi xã đã cập nhật.",
+        description="Đánh dấu (true) khi danh sách thôn là ví dụ, vì nguồn chưa có tên thôn; bỏ đánh dấu (false) khi xã đã gửi danh sách thật.",
     )
     hamlets: list[Hamlet] = Field(alias="thon", title="Các thôn, tổ dân phố", min_length=1, description="Các thôn, tổ dân phố của xã, thị trấn.")
 

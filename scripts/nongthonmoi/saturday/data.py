@@ -20,7 +20,7 @@ from ..models.base import check_unique, validate
 from ..models.plans import SaturdayPlan
 from ..models.results import SaturdayResult, StaffList
 from ..models.units import UnitRegistry
-from ..yamlsource import YamlSource, load_yaml
+from ..yamlsource import YamlSource, load_yaml, parse_yaml
 
 UNITS_FILE = "don-vi.yml"
 AGENCIES_FILE = "co-quan.yml"
@@ -95,7 +95,11 @@ def staff_list_path(agency_id: str, saturday: date) -> str:
 _CACHE: dict[tuple, tuple[YamlSource, object]] = {}
 
 
-def _load(path: Path, display: str, model):
+def _load(path: Path, display: str, model, overlay: dict[str, str] | None = None):
+    if overlay and display in overlay:
+        # A file the web editor is about to save: checked before it exists.
+        source = parse_yaml(overlay[display], path, display)
+        return source, validate(model, source)
     if not path.is_file():
         raise ContentErrors([ContentError(display, 0, "Thiếu tệp dữ liệu này.", "Khôi phục tệp từ lịch sử git.")])
     stat = path.stat()
@@ -113,18 +117,21 @@ def load_units(root: Path) -> UnitRegistry:
     return _load(root / "materials" / UNITS_FILE, f"materials/{UNITS_FILE}", UnitRegistry)[1]
 
 
-def load(root: Path) -> SaturdayData:
+def load(root: Path, overlay: dict[str, str] | None = None) -> SaturdayData:
+    """Load and cross-check; ``overlay`` maps file paths to text that replaces them."""
     materials = root / "materials"
     errors: list[ContentError] = []
 
     units = agencies = None
     try:
-        units_source, units = _load(materials / UNITS_FILE, f"materials/{UNITS_FILE}", UnitRegistry)
+        units_source, units = _load(materials / UNITS_FILE, f"materials/{UNITS_FILE}", UnitRegistry, overlay)
         errors += _check_units(units, units_source)
     except ContentErrors as exc:
         errors += exc.errors
     try:
-        agencies_source, agencies = _load(materials / AGENCIES_FILE, f"materials/{AGENCIES_FILE}", AgencyRegistry)
+        agencies_source, agencies = _load(
+            materials / AGENCIES_FILE, f"materials/{AGENCIES_FILE}", AgencyRegistry, overlay
+        )
         if units is not None:
             errors += _check_agencies(agencies, agencies_source, units)
     except ContentErrors as exc:
@@ -132,21 +139,21 @@ def load(root: Path) -> SaturdayData:
 
     plans: dict[Key, SaturdayPlan] = {}
     broken: set[Key] = set()  # plans already reported: their results are not checked against them
-    for (folder, saturday), source, plan in _dated_records(root, PLANS_DIR, SaturdayPlan, errors, broken):
+    for (folder, saturday), source, plan in _dated_records(root, PLANS_DIR, SaturdayPlan, errors, broken, overlay):
         errors += _check_file_name(source, folder, saturday, ("xa", plan.unit), ("ngay", plan.date), "xã")
         if units is not None and agencies is not None:
             errors += _check_plan(plan, source, units, agencies)
         plans[(folder, saturday)] = plan
 
     results: dict[Key, SaturdayResult] = {}
-    for (folder, saturday), source, result in _dated_records(root, RESULTS_DIR, SaturdayResult, errors):
+    for (folder, saturday), source, result in _dated_records(root, RESULTS_DIR, SaturdayResult, errors, overlay=overlay):
         errors += _check_file_name(source, folder, saturday, ("xa", result.unit), ("ngay", result.date), "xã")
         plan = plans.get((folder, saturday))
         errors += _check_result(result, source, plan, agencies, plan_reported=(folder, saturday) in broken)
         results[(folder, saturday)] = result
 
     staff_lists: list[StaffList] = []
-    for (folder, saturday), source, staff in _dated_records(root, STAFF_DIR, StaffList, errors):
+    for (folder, saturday), source, staff in _dated_records(root, STAFF_DIR, StaffList, errors, overlay=overlay):
         errors += _check_file_name(
             source, folder, saturday, ("co_quan", staff.agency), ("ngay_thu_bay", staff.saturday), "cơ quan"
         )
@@ -163,12 +170,13 @@ def _error(source: YamlSource, loc, message: str, hint: str = "") -> ContentErro
     return ContentError(source.display, source.line_of(loc), message, hint)
 
 
-def _dated_files(root: Path, kind: str, errors: list[ContentError]):
+def _dated_files(root: Path, kind: str, errors: list[ContentError], overlay: dict[str, str] | None = None):
     """Yield (folder, date in the name, path, display) for materials/<kind>/<folder>/<yyyy-mm-dd>.yml."""
     base = root / "materials" / kind
-    if not base.is_dir():
-        return
-    for path in sorted(base.rglob("*")):
+    paths = set(base.rglob("*")) if base.is_dir() else set()
+    prefix = f"materials/{kind}/"
+    paths |= {root / name for name in overlay or () if name.startswith(prefix)}
+    for path in sorted(paths):
         if path.is_dir():
             continue
         display = path.relative_to(root).as_posix()
@@ -193,15 +201,17 @@ def _dated_files(root: Path, kind: str, errors: list[ContentError]):
         yield parts[0], saturday, path, display
 
 
-def _dated_records(root: Path, kind: str, model, errors: list[ContentError], failed: set | None = None):
+def _dated_records(
+    root: Path, kind: str, model, errors: list[ContentError], failed: set | None = None, overlay: dict | None = None
+):
     """Yield ((folder, date), source, record) for each valid file of a dated kind.
 
     Files that do not load are reported in ``errors`` (and their key added to
     ``failed``) and skipped.
     """
-    for folder, saturday, path, display in _dated_files(root, kind, errors):
+    for folder, saturday, path, display in _dated_files(root, kind, errors, overlay):
         try:
-            source, record = _load(path, display, model)
+            source, record = _load(path, display, model, overlay)
         except ContentErrors as exc:
             errors += exc.errors
             if failed is not None:

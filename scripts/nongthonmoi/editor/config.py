@@ -1,0 +1,467 @@
+"""The web editor's configuration (Decap CMS ``config.yml``), generated.
+
+Forms come from the same typed models that generate the JSON Schemas in
+``materials/schema/``: every field of a model becomes a form field with the
+model's Vietnamese title as its label, its description as the hint, and its
+required flag. Ids that point elsewhere (``x-ntm-ref`` in the schema) become
+drop-downs showing Vietnamese names and storing ids; Saturday dates
+(``x-ntm-kind: saturday``) get a picker that offers Saturdays only. So the
+form, the schema and the validator cannot drift apart; a test walks every
+model and fails if a field is missing here.
+
+The choices of communes, agencies and documents are read from the data at
+build time; hamlets of the chosen commune and tasks of the chosen plan are
+looked up in the form itself (``overrides/quan-tri/ntm-cms.js``), since they
+depend on what the editor picks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..models.agencies import AgencyRegistry
+from ..models.documents import DocumentRegistry
+from ..models.plans import SaturdayPlan
+from ..models.results import SaturdayResult, StaffList
+from ..models.units import UnitRegistry
+from .settings import EditorSettings
+
+EDITOR_DIR = "quan-tri"
+
+
+@dataclass(frozen=True)
+class DataCollection:
+    """One kind of YAML file, as the editor lists and edits it."""
+
+    name: str  # address in the editor: #/collections/<name>
+    label: str
+    label_singular: str
+    model: type[BaseModel]
+    schema: str  # file name in materials/schema/ (without .schema.json)
+    description: str
+    folder: str | None = None  # a folder of dated files ...
+    file: str | None = None  # ... or one file
+    owner_field: str | None = None  # folder name = this field (commune or agency)
+    date_field: str | None = None  # file name = this field (the Saturday)
+
+
+DATA_COLLECTIONS: tuple[DataCollection, ...] = (
+    DataCollection(
+        "ke-hoach",
+        "Kế hoạch ngày thứ Bảy",
+        "kế hoạch",
+        SaturdayPlan,
+        "ke-hoach",
+        "Mỗi xã, thị trấn một kế hoạch cho mỗi ngày thứ Bảy. Muốn làm kế hoạch tuần mới: mở kế hoạch tuần trước, bấm «Sao chép», rồi sửa ngày và nội dung.",
+        folder="materials/ke-hoach",
+        owner_field="xa",
+        date_field="ngay",
+    ),
+    DataCollection(
+        "ket-qua",
+        "Kết quả ngày thứ Bảy",
+        "kết quả",
+        SaturdayResult,
+        "ket-qua",
+        "Kết quả xã, thị trấn báo cáo sau mỗi ngày thứ Bảy (hạn: thứ Hai). Chỉ nhập kết quả cho ngày đã có kế hoạch.",
+        folder="materials/ket-qua",
+        owner_field="xa",
+        date_field="ngay",
+    ),
+    DataCollection(
+        "danh-sach",
+        "Danh sách cán bộ về xã",
+        "danh sách",
+        StaffList,
+        "danh-sach",
+        "Danh sách cán bộ mỗi cơ quan cử về các xã cho một ngày thứ Bảy (hạn: thứ Tư trước ngày thứ Bảy).",
+        folder="materials/danh-sach",
+        owner_field="co_quan",
+        date_field="ngay_thu_bay",
+    ),
+    DataCollection(
+        "don-vi",
+        "Xã, thị trấn và thôn",
+        "danh sách xã",
+        UnitRegistry,
+        "don-vi",
+        "Các xã, thị trấn và thôn, tổ dân phố. Đừng đổi mã (ma) đã dùng: mã là tên thư mục kế hoạch.",
+        file="materials/don-vi.yml",
+    ),
+    DataCollection(
+        "co-quan",
+        "Cơ quan, đơn vị",
+        "danh sách cơ quan",
+        AgencyRegistry,
+        "co-quan",
+        "Các cơ quan, đơn vị của huyện và xã được phân công hỗ trợ.",
+        file="materials/co-quan.yml",
+    ),
+    DataCollection(
+        "van-ban",
+        "Danh mục văn bản",
+        "danh mục",
+        DocumentRegistry,
+        "van-ban",
+        "Các văn bản trong bộ tài liệu. Chỉ ghi những gì có trong văn bản gốc.",
+        file="materials/van-ban.yml",
+    ),
+)
+
+# Checks between two fields that the form can make while the editor types.
+# The same rules are checked by `ntm check` (saturday/data.py); the form only
+# says it earlier. Keys: (model, field) -> rule options for the widget.
+CROSS_FIELD_RULES: dict[tuple[type[BaseModel], str], dict[str, Any]] = {
+    (SaturdayPlan, "ngay_lap"): {
+        "not_after": "ngay",
+        "message": "Ngày lập kế hoạch không được sau ngày thứ Bảy thực hiện.",
+    },
+    (SaturdayResult, "so_ho_tham_gia"): {
+        "not_above": "tong_so_ho",
+        "message": "Số hộ tham gia không được lớn hơn tổng số hộ.",
+    },
+    (StaffList, "ngay_gui"): {
+        "not_after": "ngay_thu_bay",
+        "message": "Ngày gửi danh sách không được sau ngày thứ Bảy.",
+    },
+}
+
+# Text fields where editors write a sentence or more get a larger box.
+LONG_TEXT = {"ghi_chu", "trich_yeu", "nguon", "thu_gom", "xu_ly"}
+
+# What a pattern in the schema means, said in Vietnamese (Decap prints it
+# under the field when the text does not match).
+PATTERN_MESSAGES = {
+    r"^[a-z0-9]+(-[a-z0-9]+)*$": "Chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ «don-duong».",
+}
+CLOCK_MESSAGE = "Viết giờ dạng 7h00 hoặc 13h30."
+
+
+class UnsupportedField(Exception):
+    """A model field the generator cannot turn into a form field."""
+
+
+@dataclass(frozen=True)
+class Choices:
+    """Names to show for ids, read from the data at build time."""
+
+    units: list[dict[str, str]]
+    hamlets: dict[str, list[dict[str, str]]]  # unit id -> its hamlets
+    agencies: list[dict[str, str]]
+    documents: list[dict[str, str]]
+
+    @classmethod
+    def from_materials(cls, materials) -> Choices:
+        data = materials.saturday
+        return cls(
+            units=[{"label": u.full_name, "value": u.id} for u in data.units.units],
+            hamlets={u.id: [{"label": h.name, "value": h.id} for h in u.hamlets] for u in data.units.units},
+            agencies=[{"label": a.name, "value": a.id} for a in data.agencies.agencies],
+            documents=[{"label": f"{d.number}: {d.summary}", "value": d.id} for d in materials.documents.documents],
+        )
+
+
+class _Fields:
+    """Turns one model's JSON Schema into Decap fields."""
+
+    def __init__(self, model: type[BaseModel], choices: Choices):
+        self.model = model
+        self.schema = model.model_json_schema(by_alias=True, mode="validation")
+        self.defs = self.schema.get("$defs", {})
+        self.choices = choices
+
+    def fields(self) -> list[dict]:
+        return self._object_fields(self.schema, top=True)
+
+    def _resolve(self, prop: dict) -> dict:
+        if "$ref" in prop:
+            target = self.defs[prop["$ref"].rsplit("/", 1)[-1]]
+            return {**target, **{k: v for k, v in prop.items() if k != "$ref"}}
+        return prop
+
+    def _object_fields(self, schema: dict, top: bool = False, optional_parent: bool = False) -> list[dict]:
+        required = set(schema.get("required", []))
+        # Inside an optional block (the expected amount of rubbish), the form
+        # cannot require anything: Decap would then require the whole block.
+        # The check before saving still asks for a missing unit when an amount is given.
+        return [
+            self._field(name, prop, name in required and not optional_parent, top)
+            for name, prop in schema["properties"].items()
+        ]
+
+    def _field(self, name: str, prop: dict, required: bool, top: bool) -> dict:
+        nullable = False
+        if "anyOf" in prop:
+            options = [p for p in prop["anyOf"] if p.get("type") != "null"]
+            nullable = len(options) < len(prop["anyOf"])
+            if len(options) != 1:
+                raise UnsupportedField(f"{self.model.__name__}.{name}: anyOf")
+            prop = {**options[0], **{k: v for k, v in prop.items() if k != "anyOf"}}
+        prop = self._resolve(prop)
+        field: dict[str, Any] = {"name": name, "label": prop.get("title", name)}
+        if prop.get("description"):
+            field["hint"] = prop["description"]
+        field["required"] = required and not nullable
+        field.update(self._widget(name, prop, field["required"]))
+        if field.get("widget") == "object" and not field["required"]:
+            field["fields"] = self._object_fields(prop, optional_parent=True)
+        rule = CROSS_FIELD_RULES.get((self.model, name)) if top else None
+        if rule:
+            field.update(rule)
+        return field
+
+    def _widget(self, name: str, prop: dict, required: bool) -> dict:
+        kind = prop.get("type")
+        if kind == "object":
+            return {"widget": "object", "collapsed": False, "fields": self._object_fields(prop)}
+        if kind == "array":
+            item = self._resolve(prop.get("items", {}))
+            limits = {}
+            if prop.get("minItems"):
+                limits["min"] = prop["minItems"]
+            if prop.get("maxItems"):
+                limits["max"] = prop["maxItems"]
+            if item.get("type") == "object":
+                fields = self._object_fields(item)
+                return {
+                    "widget": "list",
+                    "label_singular": item.get("title", name).lower(),
+                    "summary": _summary(fields),
+                    "collapsed": False,
+                    "fields": fields,
+                    **limits,
+                }
+            ref = item.get("x-ntm-ref")
+            if ref:
+                return {**self._choice(ref, name), "multiple": True, **limits}
+            if item.get("type") == "string":
+                return {
+                    "widget": "list",
+                    "label_singular": "dòng",
+                    "field": {"name": "muc", "label": prop.get("title", name), "widget": "string"},
+                    "collapsed": False,
+                    **limits,
+                }
+            raise UnsupportedField(f"{self.model.__name__}.{name}: array of {item.get('type')}")
+        if kind == "boolean":
+            return {"widget": "boolean", "default": bool(prop.get("default", False))}
+        if kind in ("integer", "number"):
+            widget: dict[str, Any] = {"widget": "ntm-so", "value_type": "int" if kind == "integer" else "float"}
+            if "minimum" in prop:
+                widget["min"] = prop["minimum"]
+            elif "exclusiveMinimum" in prop:
+                widget["min"] = prop["exclusiveMinimum"] + (1 if kind == "integer" else 0)
+                widget["min_exclusive"] = kind != "integer"
+            return widget
+        if kind == "string":
+            if prop.get("x-ntm-ref"):
+                return self._choice(prop["x-ntm-ref"], name)
+            if prop.get("format") == "date":
+                return {"widget": "ntm-ngay", "saturday": prop.get("x-ntm-kind") == "saturday"}
+            if "enum" in prop or "const" in prop:
+                values = prop.get("enum") or [prop["const"]]
+                return {"widget": "select", "options": [{"label": v, "value": v} for v in values]}
+            widget = {"widget": "text" if name in LONG_TEXT else "string"}
+            if "pattern" in prop:
+                message = PATTERN_MESSAGES.get(prop["pattern"], CLOCK_MESSAGE)
+                widget["pattern"] = [prop["pattern"], message]
+            return widget
+        raise UnsupportedField(f"{self.model.__name__}.{name}: type {kind}")
+
+    def _choice(self, ref: str, name: str) -> dict:
+        if ref == "unit":
+            return {"widget": "select", "options": self.choices.units}
+        if ref == "agency":
+            return {"widget": "select", "options": self.choices.agencies}
+        if ref == "document":
+            return {"widget": "select", "options": self.choices.documents}
+        if ref == "hamlet":
+            # Which hamlets depends on the commune chosen in the same form.
+            return {"widget": "ntm-thon", "unit_field": "xa", "hamlets": self.choices.hamlets}
+        if ref == "task":
+            # Tasks of the plan for the same commune and Saturday.
+            return {"widget": "ntm-phan-viec", "unit_field": "xa", "date_field": "ngay", "plans": "ke-hoach"}
+        raise UnsupportedField(f"{self.model.__name__}.{name}: x-ntm-ref {ref}")
+
+
+def _summary(fields: list[dict]) -> str:
+    """List item summary: the first two plain text fields."""
+    names = [f["name"] for f in fields if f.get("widget") in ("string", "text", "select")][:2]
+    return " · ".join("{{fields.%s}}" % n for n in names)
+
+
+def data_fields(model: type[BaseModel], choices: Choices) -> list[dict]:
+    return _Fields(model, choices).fields()
+
+
+def _schema_comment(collection: DataCollection) -> str:
+    """The schema line for code editors, written back by the editor on save.
+
+    Decap drops the comments a file had; a comment attached to the first
+    field is written again, so VS Code keeps its autocompletion.
+    """
+    depth = "../../" if collection.folder else ""
+    return f"yaml-language-server: $schema={depth}schema/{collection.schema}.schema.json"
+
+
+def data_collection(collection: DataCollection, choices: Choices) -> dict:
+    fields = data_fields(collection.model, choices)
+    fields[0] = {**fields[0], "comment": _schema_comment(collection)}
+    entry: dict[str, Any] = {
+        "name": collection.name,
+        "label": collection.label,
+        "label_singular": collection.label_singular,
+        "description": collection.description,
+        "format": "yml",
+        "extension": "yml",
+        "editor": {"preview": False},
+    }
+    if collection.file:
+        entry["files"] = [
+            {
+                "name": collection.name,
+                "label": collection.label,
+                "file": collection.file,
+                "fields": fields,
+            }
+        ]
+        return entry
+    owner, day = collection.owner_field, collection.date_field
+    entry.update(
+        {
+            "folder": collection.folder,
+            "create": True,
+            "delete": True,
+            # materials/ke-hoach/<xa>/<yyyy-mm-dd>.yml: the folder is the
+            # commune (or agency), the file name the Saturday.
+            "path": "{{%s}}/{{slug}}" % owner,
+            "slug": "{{%s}}" % day,
+            "identifier_field": day,
+            "summary": "{{%s}} · {{%s}}" % (day, owner),
+            "sortable_fields": [{"field": day, "default_sort": "desc"}, owner],
+            "view_groups": [{"label": "Theo " + _title_of(fields, owner).lower(), "field": owner}],
+            "fields": fields,
+        }
+    )
+    return entry
+
+
+def _title_of(fields: list[dict], name: str) -> str:
+    return next(f["label"] for f in fields if f["name"] == name)
+
+
+# --- pages of docs/ ----------------------------------------------------------
+
+PAGE_FIELDS = [
+    {
+        "name": "title",
+        "label": "Tiêu đề trang",
+        "widget": "string",
+        "hint": "Hiện trên thẻ trình duyệt, trong menu và kết quả tìm kiếm. Ngắn, rõ việc, ví dụ «Ai làm gì trong ngày thứ Bảy».",
+    },
+    {
+        "name": "description",
+        "label": "Mô tả ngắn",
+        "widget": "text",
+        "required": False,
+        "hint": "Một hai câu nói trang này giúp người đọc việc gì; hiện khi chia sẻ đường dẫn qua Zalo, Facebook.",
+    },
+    {
+        "name": "body",
+        "label": "Nội dung",
+        "widget": "markdown",
+        # Raw Markdown only: the rich-text mode rewrites admonitions, heading
+        # anchors ({#muc-ii-1}) and tick-box lists that the site relies on.
+        "modes": ["raw"],
+        "hint": "Viết theo Markdown: «## » đầu dòng cho đề mục, «- » cho gạch đầu dòng, **chữ đậm**, [chữ của liên kết](trang-khac.md). Xem «Hướng dẫn biên tập».",
+    },
+]
+
+
+def page_collections(docs_dir: Path, nav: list | None) -> list[dict]:
+    """One collection per folder of ``docs/``, labelled like its menu section."""
+    labels = _section_labels(nav or [])
+    folders = sorted({p.parent.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")})
+    collections = []
+    for folder in folders:
+        label = labels.get(folder) or ("Trang chung" if folder == "." else folder)
+        name = "trang" if folder == "." else "trang-" + re.sub(r"[^a-z0-9]+", "-", folder)
+        collections.append(
+            {
+                "name": name,
+                "label": f"Trang: {label}",
+                "label_singular": "trang",
+                "description": "Các trang Markdown trong thư mục docs/"
+                + ("" if folder == "." else f"{folder}/")
+                + ". Trang mới tự có trong menu, ở cuối mục này.",
+                "folder": "docs" if folder == "." else f"docs/{folder}",
+                "extension": "md",
+                "format": "frontmatter",
+                "create": True,
+                "delete": False,
+                "slug": "{{slug}}",
+                "summary": "{{title}}",
+                "sortable_fields": ["title"],
+                # Pictures next to the page, so links stay relative.
+                "media_folder": "",
+                "public_folder": "",
+                "fields": PAGE_FIELDS,
+            }
+        )
+    return collections
+
+
+def _section_labels(nav: list) -> dict[str, str]:
+    """Folder -> title of the menu section listing it (from mkdocs.yml nav)."""
+    labels: dict[str, str] = {}
+    for item in nav:
+        if isinstance(item, dict):
+            for title, value in item.items():
+                if isinstance(value, list):
+                    folders = {Path(p).parent.as_posix() for p in _paths(value)}
+                    if len(folders) == 1:
+                        labels.setdefault(folders.pop(), title)
+    return labels
+
+
+def _paths(items) -> list[str]:
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict):
+            for value in item.values():
+                out += _paths(value) if isinstance(value, list) else [value] if isinstance(value, str) else []
+    return out
+
+
+# --- the whole file --------------------------------------------------------
+
+
+def editor_config(materials, docs_dir: Path, nav: list | None, settings: EditorSettings) -> dict:
+    choices = Choices.from_materials(materials)
+    config: dict[str, Any] = {
+        "locale": "vi",
+        "backend": settings.backend_config(),
+        "local_backend": {"url": settings.local_proxy_url, "allowed_hosts": ["127.0.0.1", "localhost"]},
+        # An edit becomes a draft (a branch and a pull/merge request) that a
+        # leader reviews and publishes. The local backend only saves files.
+        "publish_mode": settings.publish_mode,
+        "media_folder": "docs/hinh-anh",
+        "public_folder": "hinh-anh",
+        # File names from Vietnamese titles: no accents, đ -> d.
+        "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
+        "show_preview_links": False,
+        "search": True,
+        "collections": [data_collection(c, choices) for c in DATA_COLLECTIONS]
+        + page_collections(docs_dir, nav),
+    }
+    if settings.site_url:
+        config["site_url"] = settings.site_url
+        config["display_url"] = settings.site_url
+    return config

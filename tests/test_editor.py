@@ -1,0 +1,529 @@
+"""The web editor (Decap CMS under quan-tri/), issue 9.
+
+- The generated configuration covers every field of every data model, with
+  the schema's Vietnamese title and hint, and holds no secret.
+- The editor is served by the site, and left out of search, sitemap and the
+  offline copy.
+- End to end, against a temporary copy of the repository: `ntm edit` starts
+  the local backend on 127.0.0.1 and the preview; Chromium fills the forms
+  (a new weekly plan, a result, a Markdown page, a new page), the files land
+  in the copy, pass `ntm check`, and the rebuilt preview shows them. The form
+  shows the rules (a Friday, households over the total) and the preview
+  server refuses what `ntm check` would refuse.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import BIN, ROOT, copy_repo, run_ntm
+from nongthonmoi.editor.config import DATA_COLLECTIONS, editor_config
+from nongthonmoi.editor.settings import EditorSettings, EditorSettingsError
+from nongthonmoi.materials import load_materials
+
+SCREENSHOTS = os.environ.get("NTM_SCREENSHOTS")  # a folder: save the editor's screenshots there
+
+
+# --- the configuration --------------------------------------------------------
+
+
+def _config(env: dict | None = None) -> dict:
+    from mkdocs.config import load_config
+
+    nav = load_config(str(ROOT / "mkdocs.yml"))["nav"]
+    settings = EditorSettings.from_environment(env=env or {})
+    return editor_config(load_materials(ROOT), ROOT / "docs", nav, settings)
+
+
+def _schema_fields(schema: dict, defs: dict, prefix: tuple = (), required_chain: bool = True):
+    """Yield (path, property, required) for every property, nested ones too."""
+    required = set(schema.get("required", []))
+    for name, prop in schema["properties"].items():
+        options = [p for p in prop.get("anyOf", [prop]) if p.get("type") != "null"]
+        nullable = len(options) < len(prop.get("anyOf", [prop]))
+        inner = {**options[0], **{k: v for k, v in prop.items() if k != "anyOf"}}
+        if "$ref" in inner:
+            inner = {**defs[inner["$ref"].rsplit("/", 1)[-1]], **{k: v for k, v in inner.items() if k != "$ref"}}
+        is_required = name in required and not nullable and required_chain
+        yield prefix + (name,), prop, inner, is_required
+        if inner.get("type") == "object":
+            yield from _schema_fields(inner, defs, prefix + (name,), is_required)
+        items = inner.get("items", {})
+        if inner.get("type") == "array" and ("$ref" in items or items.get("type") == "object"):
+            item = defs[items["$ref"].rsplit("/", 1)[-1]] if "$ref" in items else items
+            yield from _schema_fields(item, defs, prefix + (name,), True)
+
+
+def _form_fields(fields: list[dict], prefix: tuple = ()):
+    for field in fields:
+        path = prefix + (field["name"],)
+        yield path, field
+        if "fields" in field:
+            yield from _form_fields(field["fields"], path)
+
+
+@pytest.mark.parametrize("collection", DATA_COLLECTIONS, ids=lambda c: c.name)
+def test_form_covers_every_model_field(collection):
+    """Add a field to a model and this fails until the form carries it."""
+    config = _config()
+    entry = next(c for c in config["collections"] if c["name"] == collection.name)
+    fields = entry["files"][0]["fields"] if "files" in entry else entry["fields"]
+    form = dict(_form_fields(fields))
+    schema = collection.model.model_json_schema(by_alias=True)
+    checked = 0
+    for path, prop, inner, required in _schema_fields(schema, schema.get("$defs", {})):
+        assert path in form, f"{collection.name}: the form has no field {'.'.join(path)}"
+        field = form[path]
+        title = prop.get("title") or inner.get("title")
+        assert field["label"] == title, path
+        assert field.get("hint") == (prop.get("description") or inner.get("description")), path
+        assert field["required"] is required, path
+        if inner.get("x-ntm-ref") or inner.get("items", {}).get("x-ntm-ref"):
+            assert field["widget"] in ("select", "ntm-thon", "ntm-phan-viec"), path
+        if inner.get("x-ntm-kind") == "saturday":
+            assert field["widget"] == "ntm-ngay" and field["saturday"] is True, path
+        checked += 1
+    # and nothing in the form that the model does not have
+    assert len(form) == checked, set(form) - {p for p, *_ in _schema_fields(schema, schema.get("$defs", {}))}
+
+
+def test_ids_are_choices_with_vietnamese_names():
+    config = _config()
+    plans = next(c for c in config["collections"] if c["name"] == "ke-hoach")
+    fields = dict(_form_fields(plans["fields"]))
+    units = fields[("xa",)]
+    assert units["widget"] == "select"
+    assert {"label": "Xã Gung Ré", "value": "gung-re"} in units["options"]
+    hamlets = fields[("phan_viec", "thon")]
+    assert hamlets["widget"] == "ntm-thon" and hamlets["unit_field"] == "xa"
+    assert {"label": "Thôn 1", "value": "thon-1"} in hamlets["hamlets"]["gung-re"]
+    agencies = fields[("phan_viec", "don_vi_ho_tro")]
+    assert agencies["multiple"] is True
+    assert {"label": "Phòng Nông nghiệp và PTNT", "value": "phong-nn-ptnt"} in agencies["options"]
+    # the file keeps the schema line for code editors
+    assert plans["fields"][0]["comment"] == "yaml-language-server: $schema=../../schema/ke-hoach.schema.json"
+    assert plans["path"] == "{{xa}}/{{slug}}" and plans["slug"] == "{{ngay}}"
+
+
+def test_every_docs_folder_is_editable():
+    config = _config()
+    folders = {c["folder"] for c in config["collections"] if c.get("extension") == "md"}
+    expected = {("docs/" + p.parent.relative_to(ROOT / "docs").as_posix()).rstrip("/.") for p in (ROOT / "docs").rglob("*.md")}
+    assert folders == {f if f != "docs/." else "docs" for f in expected}
+
+
+SECRET = "ghp_NOT_A_REAL_TOKEN_0123456789"
+
+
+@pytest.mark.parametrize(
+    "env, backend",
+    [
+        ({}, {"name": "proxy"}),
+        (
+            {"REPO_URL": "https://github.com/ban-tuyen-giao/nong-thon-moi", "CMS_BASE_URL": "https://dang-nhap.example.vn"},
+            {"name": "github", "repo": "ban-tuyen-giao/nong-thon-moi", "base_url": "https://dang-nhap.example.vn"},
+        ),
+        (
+            {"CMS_BACKEND": "gitlab", "CMS_REPO": "btg/ntm", "CMS_APP_ID": "abc123"},
+            {"name": "gitlab", "auth_type": "pkce", "app_id": "abc123", "api_root": "https://gitlab.com/api/v4"},
+        ),
+        (
+            {"CMS_BACKEND": "forgejo", "REPO_URL": "https://git.dilinh.example.vn/btg/ntm", "CMS_APP_ID": "id1"},
+            {"name": "forgejo", "repo": "btg/ntm", "api_root": "https://git.dilinh.example.vn/api/v1"},
+        ),
+    ],
+)
+def test_git_host_from_configuration_without_secrets(env, backend):
+    text = yaml.safe_dump(_config({**env, "GITHUB_TOKEN": SECRET, "CMS_CLIENT_SECRET": SECRET}), allow_unicode=True)
+    config = yaml.safe_load(text)
+    assert backend.items() <= config["backend"].items()
+    assert SECRET not in text
+    assert not re.search(r"(?i)(secret|token|password)\s*:", text)
+    expected_mode = "editorial_workflow"
+    assert config["publish_mode"] == expected_mode
+
+
+def test_gitea_saves_to_its_branch_without_drafts():
+    config = _config({"CMS_BACKEND": "gitea", "REPO_URL": "https://git.example.vn/btg/ntm", "CMS_APP_ID": "x", "CMS_BRANCH": "bien-tap"})
+    # Decap's Gitea backend has no editorial workflow: saves go to a review branch.
+    assert config["publish_mode"] == "simple"
+    assert config["backend"]["branch"] == "bien-tap"
+
+
+@pytest.mark.parametrize(
+    "env, words",
+    [
+        ({"CMS_BACKEND": "bitbucket", "CMS_REPO": "a/b"}, "không được hỗ trợ"),
+        ({"CMS_BACKEND": "github", "CMS_REPO": "a/b"}, "CMS_BASE_URL"),
+        ({"CMS_BACKEND": "gitlab", "CMS_REPO": "a/b"}, "CMS_APP_ID"),
+        ({"CMS_BACKEND": "gitlab"}, "CMS_REPO"),
+    ],
+)
+def test_incomplete_git_host_settings_say_what_to_set(env, words):
+    with pytest.raises(EditorSettingsError, match=words):
+        EditorSettings.from_environment(env=env)
+
+
+def test_editor_is_served_but_not_indexed(site):
+    editor = site / "quan-tri"
+    for name in ("index.html", "config.yml", "decap-cms.js", "ntm-cms.js", "vi.js"):
+        assert (editor / name).is_file(), name
+    page = (editor / "index.html").read_text(encoding="utf-8")
+    assert 'name="robots" content="noindex' in page
+    # every script the page loads is on the site itself
+    for src in re.findall(r'src="([^"]+)"', page):
+        assert not src.startswith(("http:", "https:", "//")), src
+        assert (editor / src).is_file(), src
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not [d["location"] for d in index["docs"] if d["location"].startswith("quan-tri")]
+    assert "/quan-tri/" not in (site / "sitemap.xml").read_text(encoding="utf-8").replace("trang-quan-tri", "")
+    with zipfile.ZipFile(site / "tai-ve" / "nong-thon-moi-di-linh.zip") as zf:
+        assert not [n for n in zf.namelist() if "/quan-tri/" in n]
+    config = yaml.safe_load((editor / "config.yml").read_text(encoding="utf-8"))
+    assert config["locale"] == "vi"
+    assert not re.search(r"(?i)(secret|token|password)\s*:", (editor / "config.yml").read_text(encoding="utf-8"))
+
+
+# --- end to end: ntm edit in a temporary copy ---------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def editing(tmp_path_factory):
+    """`ntm edit` running in a temporary copy: (root, base URL, proxy port)."""
+    root = copy_repo(tmp_path_factory.mktemp("editor") / "repo")
+    port = _free_port()
+    log = open(root.parent / "ntm-edit.log", "w+", encoding="utf-8")
+    process = subprocess.Popen(
+        [str(BIN / "ntm"), "edit", "--addr", f"127.0.0.1:{port}"],
+        cwd=root,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    base = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 180
+    text = ""
+    while time.monotonic() < deadline:
+        text = (root.parent / "ntm-edit.log").read_text(encoding="utf-8")
+        if "Trang quản trị:" in text or process.poll() is not None:
+            break
+        time.sleep(0.5)
+    assert "Trang quản trị:" in text, text[-3000:]
+    config = yaml.safe_load(urllib.request.urlopen(base + "quan-tri/config.yml").read())
+    proxy_port = int(re.search(r":(\d+)/api", config["local_backend"]["url"]).group(1))
+    yield root, base, proxy_port
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+    log.close()
+
+
+class Browse:
+    """One Chromium page on the editor, recording every request."""
+
+    def __init__(self, chromium, base: str):
+        self.context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+        self.page = self.context.new_page()
+        self.base = base
+        self.requests: list[str] = []
+        self.failed: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+
+    def open_editor(self, route: str = "") -> None:
+        self.page.goto(self.base + "quan-tri/")
+        self.page.get_by_role("button", name="Đăng nhập").click()
+        self.page.wait_for_selector("text=Loại nội dung")
+        if route:
+            self.page.goto(self.base + "quan-tri/#/" + route)
+
+    def field(self, name: str, nth: int = 0):
+        return self.page.locator(f'[id^="{name}-field-"]').nth(nth)
+
+    def choose(self, name: str, text: str, nth: int = 0) -> None:
+        """Pick an option of a Decap select by typing part of its Vietnamese label."""
+        self.field(name, nth).click()
+        self.page.keyboard.type(text)
+        self.page.keyboard.press("Enter")
+
+    def save(self, expect_saved: bool = True) -> str:
+        """Click "Lưu" then "Lưu vào máy"; return the message Decap shows."""
+        self.page.get_by_role("button", name="Lưu").first.click()
+        self.page.get_by_text("Lưu vào máy").click()
+        if not expect_saved:
+            return ""
+        toast = self.page.get_by_text("Đã lưu vào máy")
+        try:
+            toast.wait_for(timeout=20000)
+        except Exception:  # noqa: BLE001 - say what the editor showed instead
+            self.shot("loi-khi-luu")
+            raise AssertionError("not saved: " + self.page.inner_text("body")[:2000]) from None
+        return toast.inner_text()
+
+    def shot(self, name: str, show: str | None = None) -> None:
+        """Save a screenshot (for the editing guide) with the field ``show`` in view."""
+        if SCREENSHOTS:
+            if show:
+                self.field(show).evaluate("e => e.scrollIntoView({block: 'start'})")
+                self.page.mouse.wheel(0, -150)
+                self.page.wait_for_timeout(300)
+            Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+            # JPEG: the guide shows these on slow connections too.
+            self.page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.jpg"), type="jpeg", quality=70)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _wait_for(path: Path, seconds: float = 20) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+        time.sleep(0.2)
+    raise AssertionError(f"{path} was not written")
+
+
+def _wait_for_page(url: str, needle: str, seconds: float = 90) -> str:
+    deadline = time.monotonic() + seconds
+    text = ""
+    while time.monotonic() < deadline:
+        try:
+            text = urllib.request.urlopen(url, timeout=10).read().decode("utf-8")
+        except OSError:
+            text = ""
+        if needle in text:
+            return text
+        time.sleep(1)
+    raise AssertionError(f"{needle!r} never appeared on {url}")
+
+
+def test_new_weekly_plan_through_the_form(chromium, editing):
+    root, base, _ = editing
+    browse = Browse(chromium, base)
+    try:
+        browse.open_editor()
+        browse.shot("01-danh-sach-ke-hoach")
+        browse.page.goto(base + "quan-tri/#/collections/ke-hoach/new")
+        browse.page.wait_for_selector("label:has-text('Xã, thị trấn')")
+        browse.choose("xa", "Gung")
+        browse.field("ngay").fill("2023-03-25")
+        browse.field("ngay_lap").fill("2023-03-21")
+        browse.field("noi_dung").fill("Dọn vệ sinh đường liên thôn")
+        browse.field("bat_dau").fill("7h00")
+        browse.field("ket_thuc").fill("11h00")
+        browse.field("chi_dao").fill("Chủ tịch UBND xã")
+        browse.field("to_chuc").fill("Trưởng các thôn")
+        browse.page.get_by_role("button", name="Thêm phần việc").click()
+        browse.field("ma").fill("quet-duong")
+        browse.field("noi_dung", 1).fill("Quét dọn đường liên thôn")
+        browse.field("so").fill("2,5")
+        browse.field("don_vi_tinh").fill("km")
+        # Hamlets are those of the commune chosen above, by name.
+        hamlets = browse.page.locator('[id^="thon-field-"] label')
+        assert hamlets.all_inner_texts() == ["Thôn 1", "Thôn 2"]
+        hamlets.filter(has_text="Thôn 2").locator("input").check()
+        browse.page.get_by_role("button", name="Thêm dòng").first.click()
+        browse.page.get_by_role("button", name="Thêm dòng").nth(1).click()
+        browse.field("muc", 0).fill("Chổi, cào")
+        browse.field("muc", 1).fill("Hộ dân thôn 2")
+        browse.choose("don_vi_ho_tro", "Văn phòng HĐND")
+        browse.field("thu_gom").fill("Gom rác về điểm tập kết đầu thôn")
+        browse.field("xu_ly").fill("Xe của xã chở rác đi xử lý")
+        browse.shot("02-ke-hoach-moi", show="xa")
+        browse.shot("03-phan-viec", show="ma")
+        browse.save()
+        text = _wait_for(root / "materials/ke-hoach/gung-re/2023-03-25.yml")
+    finally:
+        browse.close()
+    plan = yaml.safe_load(text)
+    assert text.startswith("# yaml-language-server: $schema=../../schema/ke-hoach.schema.json\n")
+    assert plan["xa"] == "gung-re" and plan["vi_du"] is False
+    task = plan["phan_viec"][0]
+    assert task["thon"] == ["thon-2"] and task["don_vi_ho_tro"] == ["van-phong-hdnd-ubnd"]
+    assert task["khoi_luong"] == {"so": 2.5, "don_vi_tinh": "km"}
+    assert "khoi_luong" not in plan["thu_gom_rac"]  # the optional block left empty is not written
+    check = run_ntm(root, "check")
+    assert check.returncode == 0, check.stderr
+    page = _wait_for_page(base + "xa/gung-re/", "25/03/2023")
+    assert "Dọn vệ sinh đường liên thôn" in page
+    # Nothing came from another host, and nothing was missing.
+    assert browse.requests and all(u.startswith(("http://127.0.0.1:", "data:", "blob:")) for u in browse.requests), [
+        u for u in browse.requests if not u.startswith("http://127.0.0.1:")
+    ]
+    assert browse.failed == []
+
+
+def test_result_form_lists_the_plans_tasks_and_shows_the_rules(chromium, editing):
+    root, base, _ = editing
+    browse = Browse(chromium, base)
+    try:
+        browse.open_editor("collections/ket-qua/new")
+        browse.page.wait_for_selector("label:has-text('Số hộ tham gia')")
+        browse.choose("xa", "Gung")
+        browse.field("ngay").fill("2023-03-17")  # a Friday
+        browse.field("so_ho_tham_gia").fill("350")
+        browse.field("tong_so_ho").fill("300")
+        browse.field("can_bo_xa").fill("12")
+        browse.page.get_by_role("button", name="Thêm khối lượng đã làm").click()
+        browse.page.get_by_role("button", name="Lưu").first.click()
+        browse.page.get_by_text("Lưu vào máy").click()
+        errors = " ".join(browse.page.locator("ul li").all_inner_texts()).lower()
+        assert "là thứ sáu, không phải thứ bảy" in errors
+        assert "số hộ tham gia không được lớn hơn tổng số hộ" in errors
+        browse.shot("04-ket-qua-bao-loi", show="ngay")
+        assert not (root / "materials/ket-qua/gung-re/2023-03-17.yml").exists()
+        # Now a Saturday with a plan: its tasks become the choices.
+        browse.field("ngay").fill("2023-03-18")
+        browse.field("so_ho_tham_gia").fill("150")
+        select = browse.field("phan_viec")
+        browse.page.wait_for_function(
+            "() => document.querySelector('[id^=\"phan_viec-field-\"]').options.length > 1"
+        )
+        options = select.locator("option").all_inner_texts()
+        assert any("Quét dọn đường, ngõ xóm" in o for o in options), options
+        select.select_option(label=next(o for o in options if "Quét dọn đường" in o))
+        browse.field("da_lam").fill("1,5")
+        browse.save()
+        text = _wait_for(root / "materials/ket-qua/gung-re/2023-03-18.yml")
+    finally:
+        browse.close()
+    result = yaml.safe_load(text)
+    assert result["khoi_luong_da_lam"] == [{"phan_viec": "don-duong", "da_lam": 1.5}]
+    assert run_ntm(root, "check").returncode == 0
+
+
+def test_preview_server_refuses_what_the_check_refuses(chromium, editing):
+    """A duplicate task id passes the form's own rules; the check before saving stops it."""
+    root, base, _ = editing
+    browse = Browse(chromium, base)
+    try:
+        browse.open_editor("collections/ke-hoach/entries/hoa-ninh/2023-03-18")
+        browse.page.wait_for_selector("label:has-text('Mã phần việc')")
+        first = browse.field("ma", 0).input_value()
+        browse.field("ma", 1).fill(first)
+        browse.save(expect_saved=False)
+        message = browse.page.get_by_text("bị trùng")
+        message.wait_for(timeout=15000)
+        text = message.inner_text()
+        assert text.startswith("Chưa lưu được. Mã phần việc") and "Cách sửa:" in text, text
+        browse.page.wait_for_timeout(800)  # the message slides in
+        browse.shot("05-kiem-tra-truoc-khi-luu")
+    finally:
+        browse.close()
+    on_disk = yaml.safe_load((root / "materials/ke-hoach/hoa-ninh/2023-03-18.yml").read_text(encoding="utf-8"))
+    assert len({t["ma"] for t in on_disk["phan_viec"]}) == len(on_disk["phan_viec"])
+
+
+def test_markdown_page_edit_shows_on_the_page(chromium, editing):
+    root, base, _ = editing
+    page_file = root / "docs/huong-dan/ai-lam-gi.md"
+    before = page_file.read_text(encoding="utf-8")
+    browse = Browse(chromium, base)
+    sentence = "Câu thêm từ trang quản trị để thử."
+    try:
+        browse.open_editor("collections/trang-huong-dan/entries/ai-lam-gi")
+        editor = browse.page.locator('[data-slate-editor="true"]').first
+        editor.wait_for()
+        browse.shot("06-sua-trang")
+        editor.click()
+        browse.page.keyboard.press("Control+End")
+        browse.page.keyboard.press("Enter")
+        browse.page.keyboard.type(sentence)
+        browse.page.wait_for_function(
+            "s => document.querySelector('[data-slate-editor=\"true\"]').innerText.includes(s)", arg=sentence
+        )
+        browse.save()
+    finally:
+        browse.close()
+    after = page_file.read_text(encoding="utf-8")
+    body_before, body_after = before.split("\n---\n", 1)[1], after.split("\n---\n", 1)[1]
+    # Only the new sentence: headings, links and anchors untouched.
+    assert body_after.rstrip().endswith(sentence), body_after[-500:]
+    assert body_after.replace(sentence, "").rstrip() == body_before.rstrip()
+    assert yaml.safe_load(after.split("---")[1]) == yaml.safe_load(before.split("---")[1])
+    assert sentence in _wait_for_page(base + "huong-dan/ai-lam-gi/", sentence)
+
+
+def test_new_page_joins_its_menu_section(chromium, editing):
+    root, base, _ = editing
+    browse = Browse(chromium, base)
+    try:
+        browse.open_editor("collections/trang-huong-dan/new")
+        browse.field("title").wait_for()
+        browse.field("title").fill("Đổ rác đúng giờ")
+        editor = browse.page.locator('[data-slate-editor="true"]').first
+        editor.click()
+        browse.page.keyboard.type("# Đổ rác đúng giờ")
+        browse.page.keyboard.press("Enter")
+        browse.page.keyboard.press("Enter")
+        browse.page.keyboard.type("Mỗi hộ để rác ở điểm tập kết trước giờ xe đến.")
+        browse.save()
+        # The file name comes from the title, without accents, đ -> d.
+        _wait_for(root / "docs/huong-dan/do-rac-dung-gio.md")
+    finally:
+        browse.close()
+    assert run_ntm(root, "check").returncode == 0
+    # The preview builds the new page, with itself in the menu's section.
+    page = _wait_for_page(base + "huong-dan/do-rac-dung-gio/", "Mỗi hộ để rác ở điểm tập kết")
+    nav = page.split('md-sidebar--primary', 1)[1]
+    assert nav.index("Ai làm gì") < nav.index("Đổ rác đúng giờ")
+
+
+def test_local_backend_listens_on_loopback_only(editing):
+    _, _, proxy_port = editing
+    listening = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, port = local.split(":")
+            if state == "0A" and int(port, 16) == proxy_port:  # 0A = LISTEN
+                listening.append(address)
+    assert listening == ["0100007F"], listening  # 127.0.0.1, and nothing else
+
+
+def test_edit_refuses_a_public_address(tmp_path):
+    result = subprocess.run(
+        [str(BIN / "ntm"), "--root", str(ROOT), "edit", "--addr", "0.0.0.0:8123"], capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "127.0.0.1" in result.stderr
+
+
+def test_menu_rule_places_new_pages_in_their_folders_section(tmp_path):
+    from nongthonmoi.navigation import complete_nav
+
+    docs = tmp_path / "docs"
+    for name in ("index.md", "huong-dan/index.md", "huong-dan/a.md", "huong-dan/moi.md", "moi.md", "khac/x.md"):
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text("# x\n", encoding="utf-8")
+    nav = [{"Trang chủ": "index.md"}, {"Ngày thứ Bảy": ["huong-dan/index.md", {"A": "huong-dan/a.md"}]}]
+    assert complete_nav(nav, docs) == [
+        {"Trang chủ": "index.md"},
+        {"Ngày thứ Bảy": ["huong-dan/index.md", {"A": "huong-dan/a.md"}, "huong-dan/moi.md"]},
+        "khac/x.md",
+        "moi.md",
+    ]
+    assert nav[1]["Ngày thứ Bảy"][-1] == {"A": "huong-dan/a.md"}  # the configuration itself is not changed
