@@ -298,13 +298,24 @@ def test_result_form_has_every_result_field(pdfs):
 
 def test_list_page_matches_the_pdfs(site, pdfs):
     page = (site / "tai-lieu-in/index.html").read_text(encoding="utf-8")
-    rows = re.findall(r"<tr>\s*<td><a href=\"([^\"]+)\"[^>]*>(.*?)</a></td>(.*?)</tr>", page, re.S)
-    listed = {href: [html_lib.unescape(c) for c in re.findall(r"<td>(.*?)</td>", rest)] for href, _, rest in rows}
+    # Each paper of a handout is a download link: "Tờ rơi, khổ A5, 4 trang, 28 KB".
+    links = re.findall(r'<a href="([^"]+\.pdf)" download>(.*?)</a>', page, re.S)
+    listed = {href: html_lib.unescape(re.sub(r"<[^>]+>", "", text)) for href, text in links}
     for slug, pdf in pdfs.items():
-        kind, paper, pages, size, edition, _ = listed[f"{slug}.pdf"]
+        kind, paper, pages, size = re.fullmatch(r"(.+), khổ (A4|A5), (\d+) trang, (.+)", listed[f"{slug}.pdf"]).groups()
+        assert kind == HANDOUTS[slug].kind
         assert paper == HANDOUTS[slug].paper
         assert int(pages) == len(page_sizes(pdf))
         assert size == human_size(pdf.stat().st_size)
+
+
+def test_list_page_puts_the_papers_of_a_handout_on_one_line(site):
+    page = (site / "tai-lieu-in/index.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)
+    for a4, a5 in (("ngay-thu-bay-a4", "ngay-thu-bay-a5"), ("ho-gia-dinh", "ho-gia-dinh-a5")):
+        both = [row for row in rows if f'href="{a4}.pdf"' in row]
+        assert len(both) == 1 and f'href="{a5}.pdf"' in both[0], a4
+    assert sum(f'href="{slug}.pdf"' in page for slug in HANDOUTS) == len(HANDOUTS)
 
 
 def test_pages_link_to_their_handout(site):
@@ -312,7 +323,7 @@ def test_pages_link_to_their_handout(site):
         for src in handout.pages:
             page = site / page_url(src) / "index.html"
             text = page.read_text(encoding="utf-8")
-            block = re.search(r'<div class="ntm-handout-links ntm-no-print">(.*?)</div>', text, re.S)
+            block = re.search(r'<div class="ntm-handout-links ntm-no-print"[^>]*>(.*?)</div>', text, re.S)
             assert block, src
             assert "Tải bản in" in block.group(1)
             for href in re.findall(r'href="([^"]+)"', block.group(1)):

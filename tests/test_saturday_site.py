@@ -90,7 +90,7 @@ def test_results_page_has_accessible_black_and_white_charts(site):
     assert "50,0%" in charts[0]  # values written on the chart
     text = main_text(site / "ket-qua/index.html")
     assert "Số liệu của biểu đồ theo xã, thị trấn" in text
-    assert re.search(r"Xã Gung Ré</a></th><td>2</td><td>330/600</td><td>55,0%</td>", raw)
+    assert re.search(r"Xã Gung Ré</a></th>\s*<td>2</td>\s*<td>330/600</td>\s*<td>55,0%</td>", raw)
 
 
 def test_monday_report_csv_opens_in_excel(site):
@@ -159,7 +159,22 @@ def test_calendar_parses_and_is_stable(site):
     assert first["DTSTAMP"] == first["LAST-MODIFIED"] and first["DTSTAMP"] > "20230304T000000Z"
     assert "[Dữ liệu ví dụ]" in first["SUMMARY"]
     assert "\\," in first["SUMMARY"] or "," not in first["SUMMARY"]
-    assert parse_ics((site / "lich/tan-lam.ics").read_bytes()) == []
+
+
+def test_commune_without_plans_has_no_calendar(site):
+    """RFC 5545 wants at least one component: no plan, no file and no link."""
+    assert not (site / "lich/tan-lam.ics").exists()
+    for page in ("xa/tan-lam/index.html", "xa/index.html"):
+        assert "lich/tan-lam.ics" not in (site / page).read_text(encoding="utf-8"), page
+    assert "Chưa có kế hoạch ngày thứ Bảy nào" in main_text(site / "xa/tan-lam/index.html")
+
+
+def test_saturdays_index_offers_new_plans_in_plain_words(site):
+    text = main_text(site / "thu-bay/index.html")
+    assert "Theo dõi kế hoạch mới" in text
+    assert "Atom" not in text
+    raw = (site / "thu-bay/index.html").read_text(encoding="utf-8")
+    assert '<a href="../feed.xml">Theo dõi kế hoạch mới</a>' in raw
 
 
 def test_feed_lists_new_plans(site):

@@ -37,6 +37,19 @@ from .views import make_environment, vi_date
 log = logging.getLogger("mkdocs.plugins.nongthonmoi")
 
 
+def public_url(site_url: str | None, url: str, directory_urls: bool) -> str | None:
+    """A page's address on the public site, for link previews (og:url).
+
+    The offline copy links ``huong-dan/ai-lam-gi.html``; the site that a
+    shared link opens has ``huong-dan/ai-lam-gi/``.
+    """
+    if not site_url:
+        return None
+    if not directory_urls and url.endswith(".html") and url != "404.html":
+        url = url.removesuffix("index.html") if url.endswith("index.html") else url.removesuffix(".html") + "/"
+    return site_url.rstrip("/") + "/" + url
+
+
 class PluginConfig(Config):
     check_content = config_options.Type(bool, default=True)
 
@@ -223,4 +236,5 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         updated = gitdates.latest(self.dates, sources)
         if updated:
             page.meta["cap_nhat"] = vi_date(updated)
+        context["share_url"] = public_url(config.site_url, page.url, config.use_directory_urls)
         return context

@@ -11,6 +11,8 @@ The plugin calls three things:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -23,7 +25,17 @@ from .source import page_url
 
 LIST_PAGE = "tai-lieu-in.md"
 
-__all__ = ["Handouts", "HandoutBuilder", "Settings", "Built", "LIST_PAGE"]
+__all__ = ["Handouts", "HandoutBuilder", "Settings", "Built", "LIST_PAGE", "ListedHandout"]
+
+
+@dataclass(frozen=True)
+class ListedHandout:
+    """One line of the "Tài liệu in" list: a handout and its papers (A4, A5)."""
+
+    title: str
+    edition: date
+    home: Built  # the PDF whose web page "Đọc trên web" opens
+    papers: list[Built]
 
 
 class Handouts:
@@ -57,6 +69,20 @@ class Handouts:
             groups.setdefault(built.handout.group, []).append(built)
         return list(groups.items())
 
+    def listing(self) -> list[tuple[str, list[ListedHandout]]]:
+        """The groups of :meth:`groups`, with the papers of one handout on one line."""
+        out = []
+        for group, items in self.groups():
+            lines: dict[tuple[str, str], list[Built]] = {}
+            for built in items:
+                lines.setdefault((built.handout.title, built.handout.home), []).append(built)
+            rows = [
+                ListedHandout(title, max(b.edition for b in papers), papers[0], papers)
+                for (title, _), papers in lines.items()
+            ]
+            out.append((group, rows))
+        return out
+
     def decorate(self, html: str, page) -> str:
         env = self.builder.env
         src = page.file.src_uri
@@ -72,7 +98,7 @@ class Handouts:
             return get_relative_url(url or ".", page.url)
 
         if src == LIST_PAGE:
-            listing = env.get_template("web/listing.html").render(groups=self.groups(), link=link, page_link=page_link)
+            listing = env.get_template("web/listing.html").render(groups=self.listing(), link=link, page_link=page_link)
             return html + "\n" + listing
         mine = self.for_page(src)
         if not mine:

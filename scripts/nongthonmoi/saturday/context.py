@@ -193,17 +193,34 @@ def saturdays_index(data: SaturdayData) -> dict:
     }
 
 
+# How many later Saturdays with plans the "Thứ Bảy này" page carries, for
+# readers who open it in a later week than the one it was built in.
+WEEKS_AHEAD = 8
+
+
+def weeks_ahead(data: SaturdayData, coming: date) -> list[date]:
+    return [d for d in data.saturdays if d > coming][:WEEKS_AHEAD]
+
+
 def this_saturday(data: SaturdayData, coming: date, today: date) -> dict:
     rows = _side_by_side(data, coming) if data.plans_on(coming) else []
     latest = [d for d in data.saturdays if d < coming]
+    ahead = []
+    for saturday in weeks_ahead(data, coming):
+        later = _side_by_side(data, saturday)
+        ahead.append({
+            "saturday": saturday,
+            "rows": later,
+            "example": _example(*(r["plan"] for r in later)),
+        })
     return {
         "coming": coming,
         "today": today,
         "rows": rows,
+        "ahead": ahead,
         "wednesday": staff_list_deadline(coming),
         "monday": report_deadline(coming),
         "latest": latest[-1] if latest else None,
-        "upcoming": [d for d in data.saturdays if d >= coming],
         "known": data.saturdays,
         "example": _example(*(r["plan"] for r in rows)),
         "latest_example": bool(latest) and _example(*data.plans_on(latest[-1])),

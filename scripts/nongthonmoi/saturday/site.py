@@ -15,8 +15,9 @@ Addresses:
   with its result;
 - ``thu-bay/`` all Saturdays; ``thu-bay/<yyyy-mm-dd>/`` all units side by side;
 - ``thu-bay-nay/`` the coming Saturday; ``ket-qua/`` participation charts;
-- ``bao-cao/bao-cao-<yyyy-mm-dd>.csv`` the Monday report; ``lich/<id>.ics``;
-  ``feed.xml``; the workbooks (``workbooks/site.py``) are linked, not made, here.
+- ``bao-cao/bao-cao-<yyyy-mm-dd>.csv`` the Monday report; ``lich/<id>.ics``
+  for a unit with at least one plan; ``feed.xml``; the workbooks
+  (``workbooks/site.py``) are linked, not made, here.
 """
 
 from __future__ import annotations
@@ -53,7 +54,6 @@ class PageSpec:
     sources: list[str]
     context: Callable[[], dict]  # built only when the page must be re-rendered
     extra_key: str = ""
-    search_boost: float | None = None
     search_exclude: bool = False
 
 
@@ -135,7 +135,11 @@ def page_specs(data: SaturdayData, today: date) -> list[PageSpec]:
             "Thứ Bảy này",
             "Ngày thứ Bảy sắp tới: kế hoạch của các xã, hạn gửi danh sách cán bộ (thứ Tư) và hạn báo cáo (thứ Hai).",
             "saturday/this_saturday.html",
-            [units_file, *(plan_path(p.unit, p.date) for p in data.plans_on(coming))],
+            [
+                units_file,
+                *(plan_path(p.unit, p.date) for p in data.plans_on(coming)),
+                *(plan_path(p.unit, p.date) for d in ctx.weeks_ahead(data, coming) for p in data.plans_on(d)),
+            ],
             lambda: ctx.this_saturday(data, coming, today),
             extra_key=coming.isoformat(),
         )
@@ -154,10 +158,9 @@ def page_specs(data: SaturdayData, today: date) -> list[PageSpec]:
                     *(plan_path(unit.id, p.date) for p in plans),
                     *(result_path(unit.id, p.date) for p in plans if (unit.id, p.date) in data.results),
                 ],
+                # No search boost: the search ranks a commune's page first when
+                # the query names the commune (lunr.vi.min.js), not for any query.
                 lambda unit=unit: ctx.unit_detail(data, unit),
-                # A search for a commune's name should open the commune first,
-                # not one of its many weekly plan pages.
-                search_boost=1.5,
             )
         )
         for plan in plans:
@@ -214,8 +217,6 @@ def _front_matter(spec: PageSpec) -> str:
     lines.append(f"description: {json.dumps(spec.description, ensure_ascii=False)}")
     if spec.search_exclude:
         lines += ["search:", "  exclude: true"]
-    elif spec.search_boost:
-        lines += ["search:", f"  boost: {spec.search_boost}"]
     lines.append("sources:")
     lines += [f"  - {s}" for s in dict.fromkeys(spec.sources)]
     lines.append("---")
@@ -372,7 +373,10 @@ def _static_contents(config, data: SaturdayData, pages: dict[str, File], history
     for saturday in data.saturdays:
         out[report_file(saturday)] = report.report_csv(data, saturday)
     for unit in data.units.units:
-        out[calendar_file(unit.id)] = ics.unit_calendar(unit, data.plans_of(unit.id), absolute, UID_DOMAIN, revision)
+        plans = data.plans_of(unit.id)
+        # RFC 5545: a calendar holds at least one event; no plan, no file.
+        if plans:
+            out[calendar_file(unit.id)] = ics.unit_calendar(unit, plans, absolute, UID_DOMAIN, revision)
     plans = list(data.plans.values())
     out[FEED_FILE] = feed.plans_feed(plans, data.units, site_url, absolute, site_url + FEED_FILE, revision)
     return out
