@@ -162,6 +162,18 @@ def test_every_view_prints_text_from_data_as_text():
         for name in ("document_meta.html", "document_signature.html"):
             rendered.setdefault(name, []).append(env.get_template(name).render(doc=doc, related=related, **context))
     rendered["document_index.html"] = [env.get_template("document_index.html").render(**context)]
+    # The workbook list of "Tài liệu in", with hostile commune names.
+    from nongthonmoi.workbooks.site import Workbook, WorkbookIndex
+
+    units = bad.units.units
+    books = WorkbookIndex(
+        plans={u.id: Workbook("bang-tinh/ke-hoach.xlsx", "plan", u.id, date(2023, 3, 25)) for u in units},
+        reports={date(2023, 3, 4): Workbook("bang-tinh/bao-cao.xlsx", "report", None, date(2023, 3, 4))},
+    )
+    rendered["workbooks.html"] = [env.get_template("workbooks.html").render(books=books, units=units, **context)]
+    # The rules page: its text comes from the registry, escaped all the same.
+    hostile_rules = [{"id": "S999", "title": HOSTILE, "explanation": HOSTILE, "message": HOSTILE, "fix": HOSTILE}]
+    rendered["rules.html"] = [env.get_template("rules.html").render(rules=hostile_rules, **context)]
 
     views = ROOT / "overrides" / "views"
     every = {p.relative_to(views).as_posix() for p in views.rglob("*.html") if not p.name.startswith("_")}
