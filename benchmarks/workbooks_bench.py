@@ -1,12 +1,12 @@
 """Benchmark of the workbook stage at district scale (not a test).
 
-    .venv/bin/python -m nongthonmoi.workbooks.bench [--years 3]
+    .venv/bin/python -m benchmarks.workbooks_bench [--years 3]
 
-Writes the synthetic district of ``nongthonmoi.bench`` (19 units, a plan and
+Writes the synthetic district of ``benchmarks.bench`` (19 units, a plan and
 a result per unit per Saturday) into a temporary folder and times what a
 build spends on workbooks, with its own empty cache: a cold build, a build
 with nothing changed, and one result changed. Prints counts and sizes. The
-whole-site figures (with workbooks) come from ``nongthonmoi.bench``.
+whole-site figures (with workbooks) come from ``benchmarks.bench``.
 """
 
 from __future__ import annotations
@@ -19,14 +19,15 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from ..bench import FIRST_SATURDAY, make_project, write_corpus
-from ..saturday.data import load
-from ..saturday.site import coming_saturday
-from .site import WorkbookBuilder
+from nongthonmoi.saturday.data import load
+from nongthonmoi.saturday.site import coming_saturday
+from nongthonmoi.workbooks.site import WorkbookBuilder
+
+from .bench import FIRST_SATURDAY, make_project, write_corpus
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m nongthonmoi.workbooks.bench")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.workbooks_bench")
     parser.add_argument("--years", type=int, default=3)
     args = parser.parse_args(argv)
     base = Path(tempfile.mkdtemp(prefix="ntm-wb-bench-"))

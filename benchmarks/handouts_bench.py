@@ -1,6 +1,6 @@
 """Handout benchmark (not a test): time per handout, and rebuild times.
 
-    .venv/bin/python -m nongthonmoi.handouts.bench [--weeks 8]
+    .venv/bin/python -m benchmarks.handouts_bench [--weeks 8]
 
 Works on a temporary copy of the repository with its own empty cache, so it
 never touches ``.cache/`` or ``docs/``. Prints:
@@ -26,9 +26,9 @@ from pathlib import Path
 
 from mkdocs.config import load_config
 
-from ..materials import load_materials
-from .build import HandoutBuilder, Settings
-from .render import human_size
+from nongthonmoi.handouts.build import HandoutBuilder, Settings
+from nongthonmoi.handouts.render import human_size
+from nongthonmoi.materials import load_materials
 
 
 def _copy_repo(root: Path, target: Path) -> Path:

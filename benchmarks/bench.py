@@ -1,6 +1,6 @@
 """Benchmark of the Saturday pages at district scale (not a test).
 
-    .venv/bin/python -m nongthonmoi.bench [--years 3] [--small-years 1] [--keep]
+    .venv/bin/python -m benchmarks.bench [--years 3] [--small-years 1] [--keep]
 
 Generates a synthetic district (19 units, 183 hamlets, weekly plans, results
 and staff lists; every file ``vi_du: true``) into a temporary copy of the
@@ -35,7 +35,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 FIRST_SATURDAY = date(2023, 3, 4)
 HAMLETS_TOTAL = 183
 
@@ -110,7 +110,7 @@ def write_corpus(root: Path, weeks: int, seed: int = 4) -> int:
     for kind in ("ke-hoach", "ket-qua", "danh-sach"):
         shutil.rmtree(materials / kind, ignore_errors=True)
     hamlets = _hamlets()
-    lines = ["# Synthetic benchmark data (nongthonmoi.bench).", "don_vi:"]
+    lines = ["# Synthetic benchmark data (benchmarks/bench.py).", "don_vi:"]
     for slug, name, kind in UNITS:
         label = "Tổ dân phố" if kind == "thị trấn" else "Thôn"
         lines += [f"  - ma: {slug}", f"    ten: {name}", f"    loai: {kind}", "    thon_vi_du: true", "    thon:"]
@@ -276,7 +276,7 @@ def serve_only(root: Path) -> None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m nongthonmoi.bench")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench")
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--small-years", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=2, help="builds of each kind per size (best is kept)")

@@ -1,9 +1,9 @@
 """Search and first-visit figures (issue 6). A measuring script, not a test.
 
-    .venv/bin/python -m nongthonmoi.search_bench [--years 1 3] [--site DIR]
+    .venv/bin/python -m benchmarks.search_bench [--years 1 3] [--site DIR]
 
 Prints, for the real site and for a district-scale corpus (the synthetic
-district of ``nongthonmoi.bench``: 19 units, 183 hamlets, one plan and one
+district of ``benchmarks.bench``: 19 units, 183 hamlets, one plan and one
 result per unit per Saturday, for 1 and 3 years):
 
 - the search index (search/search_index.json): raw and gzip bytes, entries;
@@ -31,7 +31,7 @@ from pathlib import Path
 
 from . import bench
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -154,7 +154,7 @@ def measure_browser(sites: dict[str, Path]) -> None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m nongthonmoi.search_bench")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.search_bench")
     parser.add_argument("--years", type=int, nargs="*", default=[1, 3])
     parser.add_argument("--site", type=Path, help="measure this built site instead of building the repository")
     parser.add_argument("--district", type=Path, nargs="*", default=[],
