@@ -9,10 +9,12 @@ the cache with fresh renders; longer weekly plans in a scratch copy.
 from __future__ import annotations
 
 import html as html_lib
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 from datetime import datetime, timezone
 from pathlib import Path
@@ -381,6 +383,24 @@ def test_cache_skips_unchanged_and_rerenders_changed(cold_render):
     assert sorted(b.handout.slug for b in fourth if b.rendered) == ["ho-gia-dinh", "ho-gia-dinh-a5", "ngay-thu-bay-a4", "ngay-thu-bay-a5"]
     leaflet = fourth[[b.handout.slug for b in fourth].index("ngay-thu-bay-a4")].path
     assert "«Hộ gia đình: sạch, đẹp từ trong nhà ra khu dân cư»" in squash(run("pdftotext", str(leaflet), "-"))
+
+
+def test_cache_keys_are_the_same_in_every_process(tmp_path):
+    """A new build (a new process) finds the handouts of the last one. The key
+    held the memory address of a function of mkdocs.yml (the heading ids'
+    slugify), so no build ever found one: every build rendered every PDF."""
+    keys, _ = builder_for(ROOT, tmp_path / "cache").keys()
+    script = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); "
+        "import test_handouts as t; from pathlib import Path; "
+        "print(json.dumps(t.builder_for(t.ROOT, Path(sys.argv[2])).keys()[0]))"
+    )
+    for _ in range(2):
+        other = subprocess.run(
+            [sys.executable, "-c", script, str(Path(__file__).parent), str(tmp_path / "cache")],
+            capture_output=True, text=True, check=True,
+        )
+        assert json.loads(other.stdout.strip().splitlines()[-1]) == keys
 
 
 def test_nfd_source_prints_as_nfc(tmp_path):

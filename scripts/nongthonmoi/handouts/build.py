@@ -240,7 +240,7 @@ class HandoutBuilder:
                 "edition": edition.isoformat(),
             },
         }
-        text = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+        text = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=_stable)
         return hashlib.sha256(f"{toolchain}\n{text}".encode()).hexdigest()
 
     # --- rendering --------------------------------------------------------
@@ -266,19 +266,24 @@ class HandoutBuilder:
         )
         return clean(mark_tables(html))
 
-    def build(self) -> list[Built]:
-        start = time.perf_counter()
-        toolchain = self.toolchain_hash()
+    def keys(self, toolchain: str | None = None) -> tuple[dict[str, str], dict[str, date]]:
+        """The cache key and the edition of every handout, by slug."""
+        toolchain = toolchain or self.toolchain_hash()
         texts: dict[str, str] = {}
         for handout in self.handouts:
             for src in handout.pages:
                 if src not in texts:
                     path = self.docs_dir / src
                     texts[src] = path.read_text(encoding="utf-8") if path.is_file() else ""
-        plans = []
-        for handout in self.handouts:
-            edition = self.edition(handout)
-            plans.append((handout, edition, self.key(handout, toolchain, texts, edition)))
+        editions = {h.slug: self.edition(h) for h in self.handouts}
+        keys = {h.slug: self.key(h, toolchain, texts, editions[h.slug]) for h in self.handouts}
+        return keys, editions
+
+    def build(self) -> list[Built]:
+        start = time.perf_counter()
+        toolchain = self.toolchain_hash()
+        keys, editions = self.keys(toolchain)
+        plans = [(h, editions[h.slug], keys[h.slug]) for h in self.handouts]
 
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         hits: dict[str, dict] = {}
@@ -378,6 +383,25 @@ def _timed_render(job: tuple[str, str]) -> tuple[bytes, int, float]:
     start = time.perf_counter()
     pdf, pages = render_pdf(*job)
     return pdf, pages, time.perf_counter() - start
+
+
+def _stable(value) -> str:
+    """A value of the key as text that is the same in every process.
+
+    mkdocs.yml passes functions to Markdown extensions (the heading ids'
+    ``slugify``); ``str()`` of a function holds its memory address, which
+    differs from one process to the next, so no build ever found an earlier
+    build's handouts in the cache. A function stands for its name and code.
+    """
+    if callable(value) and hasattr(value, "__qualname__"):
+        import inspect
+
+        try:
+            code = inspect.getsource(value)
+        except (OSError, TypeError):
+            code = ""
+        return f"{value.__module__}.{value.__qualname__}:{hashlib.sha256(code.encode()).hexdigest()}"
+    return str(value)
 
 
 def _dump(value):
