@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -27,21 +27,31 @@ from conftest import ROOT, copy_repo
 from nongthonmoi.handouts import HandoutBuilder, Settings
 from nongthonmoi.handouts.catalog import all_handouts, static_handouts
 from nongthonmoi.handouts.render import human_size
-from nongthonmoi.handouts.sheets import RESULT_FORM_FIELDS, check_result_form
+from nongthonmoi.handouts.sheets import PAST_SATURDAYS, RESULT_FORM_FIELDS, check_result_form, plan_handouts, sheet_saturdays
 from nongthonmoi.handouts.source import DOCUMENT_PAGES, Converter, page_url, read_page, resolve, select
 from nongthonmoi.materials import load_materials
+from nongthonmoi.saturday.context import WEEKS_AHEAD
+from nongthonmoi.saturday.site import coming_saturday, plan_page
 
 pytestmark = pytest.mark.skipif(
     not all(shutil.which(t) for t in ("pdftotext", "pdfinfo", "pdffonts", "pdftoppm", "zbarimg")),
     reason="poppler-utils and zbar-tools are needed (bash scripts/run test installs them)",
 )
 
+# The build's "today": SOURCE_DATE_EPOCH, else the last commit (the plugin sets one from the other).
+COMING_EPOCH = int(
+    os.environ.get("SOURCE_DATE_EPOCH")
+    or subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"], capture_output=True, text=True, check=True).stdout
+)
 MATERIALS = load_materials(ROOT)
+COMING = coming_saturday((datetime.fromtimestamp(COMING_EPOCH, tz=timezone.utc) + timedelta(hours=7)).date())
 # Handouts cut from pages (their text is compared with the Markdown) ...
 PAGE_HANDOUTS = {h.slug: h for h in static_handouts()}
 # ... and every handout of the build, the data sheets included.
-HANDOUTS = {h.slug: h for h in all_handouts(MATERIALS)}
+HANDOUTS = {h.slug: h for h in all_handouts(MATERIALS, COMING)}
 PLANS = {h.slug: h for h in HANDOUTS.values() if h.template == "plan.html"}
+# All communes' sheets of a Saturday in one PDF.
+PACKETS = {h.slug: h for h in HANDOUTS.values() if h.members}
 PAPER_PTS = {"A4": (595.28, 841.89), "A5": (419.53, 595.28)}
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000/")
 
@@ -230,6 +240,9 @@ def test_page_numbers_edition_and_source(pdfs, slug):
     pdf = pdfs[slug]
     text = run("pdftotext", "-enc", "UTF-8", str(pdf), "-")
     pages = len(page_sizes(pdf))
+    if slug in PACKETS:
+        # Each sheet of a packet keeps its own numbers (test_packet_is_its_sheets).
+        pages = page_count(pdfs[PACKETS[slug].members[0]])
     for n in range(1, pages + 1):
         assert f"Trang {n}/{pages}" in text
     assert re.search(r"Cập nhật ngày \d{2}/\d{2}/\d{4}", text)
@@ -244,9 +257,12 @@ def test_qr_code_leads_to_the_page(pdfs, slug, tmp_path):
     for png in sorted(tmp_path.glob("p*.png")):
         result = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True)
         decoded |= set(result.stdout.split())
-    assert decoded == {SITE_URL + page_url(HANDOUTS[slug].home)}
-    # ... and that page exists on the site.
-    assert (pdf.parent.parent / page_url(HANDOUTS[slug].home) / "index.html").is_file()
+    # A packet holds the sheets of every commune: their codes, one per plan page.
+    homes = [HANDOUTS[m].home for m in HANDOUTS[slug].members] or [HANDOUTS[slug].home]
+    assert decoded == {SITE_URL + page_url(home) for home in homes}
+    # ... and those pages exist on the site.
+    for home in homes:
+        assert (pdf.parent.parent / page_url(home) / "index.html").is_file()
 
 
 def test_tick_boxes_are_drawn_not_glyphs(pdfs):
@@ -274,7 +290,65 @@ def test_every_pdf_is_a_known_handout(site, pdfs):
     on_site = {p.stem for p in (site / "tai-lieu-in").glob("*.pdf")}
     assert on_site == set(HANDOUTS)
     assert PLANS, "the plan data gives at least one weekly plan sheet"
-    assert len(PLANS) == len(MATERIALS.saturday.plans)
+
+
+def test_plan_sheets_are_made_for_the_saturdays_of_the_window(site):
+    """Sheets for the coming Saturday, the later ones with plans, and the
+    PAST_SATURDAYS latest before it; one packet per Saturday of two plans or more.
+    (Rule of issue 11: there used to be a sheet for every plan of every week.)"""
+    saturday = MATERIALS.saturday
+    days = sheet_saturdays(saturday.saturdays, COMING)
+    assert {h.data["plan"].date for h in PLANS.values()} == set(days)
+    assert len(PLANS) == sum(len(saturday.plans_on(d)) for d in days)
+    assert sorted(PACKETS) == [f"ke-hoach-ca-huyen-{d.isoformat()}" for d in days if len(saturday.plans_on(d)) > 1]
+    outside = [key for key in saturday.plans if key[1] not in days]
+    assert outside, "the repository's plans include weeks outside the window"
+    for unit, day in outside:
+        assert not (site / f"tai-lieu-in/ke-hoach-{unit}-{day.isoformat()}.pdf").exists()
+
+
+def test_window_of_saturdays():
+    saturdays = [date(2023, 3, 4) + timedelta(weeks=k) for k in range(20)]
+    coming = date(2023, 4, 1)  # the 5th
+    assert sheet_saturdays(saturdays, coming) == saturdays[4 - PAST_SATURDAYS : 4] + saturdays[4 : 5 + WEEKS_AHEAD]
+    # A coming Saturday without plans: the latest before it and the next that have plans.
+    gaps = [d for d in saturdays if d != coming]
+    assert sheet_saturdays(gaps, coming) == gaps[4 - PAST_SATURDAYS : 4] + gaps[4 : 4 + WEEKS_AHEAD]
+    # Long after the last plan: the latest ones still print.
+    assert sheet_saturdays(saturdays, date(2030, 1, 5)) == saturdays[-PAST_SATURDAYS:]
+
+
+def test_plan_pages_without_a_sheet_say_how_to_print(site):
+    saturday = MATERIALS.saturday
+    days = set(sheet_saturdays(saturday.saturdays, COMING))
+    for (unit, day) in saturday.plans:
+        text = (site / page_url(plan_page(unit, day)) / "index.html").read_text(encoding="utf-8")
+        block = re.search(r'<div class="ntm-handout-links ntm-no-print"[^>]*>(.*?)</div>', text, re.S)
+        assert block, (unit, day)
+        if day in days:
+            assert f'href="../../../tai-lieu-in/ke-hoach-{unit}-{day.isoformat()}.pdf"' in block.group(1)
+        else:
+            assert ".pdf" not in block.group(1)
+            assert "bấm In trong trình duyệt" in block.group(1)
+            for href in re.findall(r'href="([^"]+)"', block.group(1)):
+                assert (site / page_url(plan_page(unit, day)) / href / "index.html").resolve().is_file(), href
+
+
+@pytest.mark.parametrize("slug", sorted(PACKETS))
+def test_packet_is_its_sheets(pdfs, slug):
+    """The packet of a Saturday prints each commune's sheet as it is, in order."""
+    members = PACKETS[slug].members
+    assert [HANDOUTS[m].data["plan"].date for m in members] == [HANDOUTS[members[0]].data["plan"].date] * len(members)
+    pages = []
+    for member in members:
+        pdf = pdfs[member]
+        pages += [run("pdftotext", "-layout", "-enc", "UTF-8", "-f", str(n), "-l", str(n), str(pdf), "-") for n in range(1, page_count(pdf) + 1)]
+    packet = pdfs[slug]
+    assert page_count(packet) == len(pages)
+    for number, expected in enumerate(pages, start=1):
+        assert run("pdftotext", "-layout", "-enc", "UTF-8", "-f", str(number), "-l", str(number), str(packet), "-") == expected
+    # Shared fonts: smaller than the sheets one by one.
+    assert packet.stat().st_size < sum(pdfs[m].stat().st_size for m in members)
 
 
 @pytest.mark.parametrize("slug", sorted(PLANS))
@@ -341,7 +415,7 @@ def builder_for(root: Path, cache: Path, **settings) -> HandoutBuilder:
     config = load_config(str(root / "mkdocs.yml"))
     base = Settings.from_config(config)
     settings = Settings(**{**base.__dict__, **settings})
-    builder = HandoutBuilder(root, root / "docs", settings, load_materials(root), cache_dir=cache)
+    builder = HandoutBuilder(root, root / "docs", settings, load_materials(root), cache_dir=cache, coming=COMING)
     return builder
 
 
@@ -375,7 +449,10 @@ def test_cache_skips_unchanged_and_rerenders_changed(cold_render):
     plan_file = repo / PLANS[plan_slug].sources[0]
     plan_file.write_text(plan_file.read_text(encoding="utf-8").replace(plan.content, plan.content + " (sửa)"), encoding="utf-8")
     third = builder_for(repo, cache).build()
-    assert sorted(b.handout.slug for b in third if b.rendered) == sorted(["ho-gia-dinh", "ho-gia-dinh-a5", plan_slug])
+    # The plan's sheet and the packet of its Saturday, nothing else.
+    packet = f"ke-hoach-ca-huyen-{plan.date.isoformat()}"
+    assert packet in PACKETS
+    assert sorted(b.handout.slug for b in third if b.rendered) == sorted(["ho-gia-dinh", "ho-gia-dinh-a5", plan_slug, packet])
     assert "Quét sạch ngõ, cổng." in squash(run("pdftotext", str(third[[b.handout.slug for b in third].index("ho-gia-dinh")].path), "-"))
     # The leaflet prints the title of the page it links to: a new title re-renders it.
     page.write_text(page.read_text(encoding="utf-8").replace("# Hộ gia đình: sạch đẹp", "# Hộ gia đình: sạch, đẹp").replace('title: "Hộ gia đình: sạch đẹp', 'title: "Hộ gia đình: sạch, đẹp'), encoding="utf-8")
@@ -398,7 +475,7 @@ def test_cache_keys_are_the_same_in_every_process(tmp_path):
     for _ in range(2):
         other = subprocess.run(
             [sys.executable, "-c", script, str(Path(__file__).parent), str(tmp_path / "cache")],
-            capture_output=True, text=True, check=True,
+            capture_output=True, text=True, check=True, env={**os.environ, "SOURCE_DATE_EPOCH": str(COMING_EPOCH)},
         )
         assert json.loads(other.stdout.strip().splitlines()[-1]) == keys
 
@@ -545,7 +622,7 @@ def test_no_page_of_a_multipage_handout_is_nearly_empty(pdfs, slug):
     assert thin_pages(pdfs[slug]) == {}, f"pages with fewer than {MIN_LINES} lines: {thin_pages(pdfs[slug])}"
 
 
-@pytest.mark.parametrize("slug", sorted(HANDOUTS))
+@pytest.mark.parametrize("slug", sorted(set(HANDOUTS) - set(PACKETS)))  # a packet is its sheets, checked one by one
 def test_no_table_is_split_across_pages_when_it_fits_on_one(pdfs, slug):
     assert split_tables(pdfs[slug], HANDOUTS[slug].paper) == []
 
@@ -645,7 +722,8 @@ def longer_plans(tmp_path_factory) -> dict[int, tuple[Path, object]]:
     repo = copy_repo(tmp_path_factory.mktemp("plans") / "repo")
     slugs = {plant_plan(repo, date(2023, 3, 25) + timedelta(weeks=k), n): n for k, n in enumerate(SCRATCH_SIZES)}
     builder = builder_for(repo, tmp_path_factory.mktemp("plans-cache"))
-    builder.handouts = [h for h in builder.handouts if h.slug in slugs]
+    # Every planted plan, in the window of printed sheets or not.
+    builder.handouts = [h for h in plan_handouts(builder.materials.saturday) if h.slug in slugs]
     return {slugs[b.handout.slug]: (b.path, b.handout.data["plan"]) for b in builder.build()}
 
 

@@ -48,6 +48,13 @@ class Handouts:
             raise PluginError(str(exc)) from None
         self.built: list[Built] = []
         self.files = None
+        # Plan pages: those outside the window of printed sheets say how to print them.
+        saturday = getattr(materials, "saturday", None)
+        self.plan_pages = set()
+        if saturday is not None:
+            from ..saturday.site import plan_page
+
+            self.plan_pages = {plan_page(unit, day) for unit, day in saturday.plans}
 
     def add_files(self, files, config):
         try:
@@ -90,20 +97,28 @@ class Handouts:
         def link(built: Built) -> str:
             return get_relative_url(built.handout.file, page.url)
 
-        def page_link(built: Built) -> str:
-            # The page's own URL: folder URLs on the site, .html files in the
-            # offline copy (use_directory_urls: false).
-            target = self.files.get_file_from_path(built.handout.home) if self.files else None
-            url = target.url if target is not None else page_url(built.handout.home)
+        def page_link(src_uri: str) -> str:
+            # The page's own URL: folder URLs on the site, .html files in a
+            # build with use_directory_urls: false.
+            target = self.files.get_file_from_path(src_uri) if self.files else None
+            url = target.url if target is not None else page_url(src_uri)
             return get_relative_url(url or ".", page.url)
 
         if src == LIST_PAGE:
-            listing = env.get_template("web/listing.html").render(groups=self.listing(), link=link, page_link=page_link)
+            listing = env.get_template("web/listing.html").render(
+                groups=self.listing(), link=link, page_link=lambda built: page_link(built.handout.home)
+            )
             return html + "\n" + listing
         mine = self.for_page(src)
-        if not mine:
+        if mine:
+            # A plain str: adding Markup to the page HTML would escape the page.
+            links = str(env.get_template("web/links.html").render(built=mine, link=link))
+        elif src in self.plan_pages:
+            # No printed sheet for this Saturday (sheets.sheet_saturdays): the page itself prints.
+            from .sheets import PAST_SATURDAYS
+
+            links = str(env.get_template("web/no-sheet.html").render(past=PAST_SATURDAYS, listing=page_link(LIST_PAGE)))
+        else:
             return html
-        # A plain str: adding Markup to the page HTML would escape the page.
-        links = str(env.get_template("web/links.html").render(built=mine, link=link))
         head, sep, body = html.partition("</h1>")
         return head + sep + links + body if sep else links + html

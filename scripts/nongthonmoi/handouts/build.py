@@ -30,7 +30,7 @@ from markupsafe import Markup
 from .. import gitdates
 from ..errors import ContentError, ContentErrors
 from .catalog import Handout, all_handouts
-from .render import clean, make_print_environment, mark_tables, render_pdf
+from .render import clean, layout, make_print_environment, mark_tables, packet_pdf, render_pdf, write
 from .source import Converter, read_page, select
 
 log = logging.getLogger("mkdocs.plugins.nongthonmoi.handouts")
@@ -166,6 +166,7 @@ class HandoutBuilder:
         cache_dir: Path | None = None,
         workers: int | None = None,
         dates: dict | None = None,
+        coming=None,
     ):
         self.root = Path(root)
         self.docs_dir = Path(docs_dir)
@@ -178,7 +179,8 @@ class HandoutBuilder:
         self.dates = gitdates.last_commit_dates(self.root) if dates is None else dates
         self.converter = Converter(settings.markdown_extensions, settings.mdx_configs, settings.site_url, self.docs_dir)
         self.env = make_print_environment(self.print_dir)
-        self.handouts = all_handouts(materials)
+        # coming: the coming Saturday (plan sheets are made around it); default: the build's.
+        self.handouts = all_handouts(materials, coming)
         self.built: list[Built] = []
         self.stats: dict = {}
 
@@ -222,9 +224,11 @@ class HandoutBuilder:
             )
         return doc
 
-    def key(self, handout: Handout, toolchain: str, texts: dict[str, str], edition: date) -> str:
+    def key(self, handout: Handout, toolchain: str, texts: dict[str, str], edition: date, members: list[str] | None = None) -> str:
         doc = self._document(handout)
         payload = {
+            # A packet is made of its sheets: their keys stand for their inputs.
+            "members": members or [],
             "handout": {f.name: getattr(handout, f.name) for f in fields(handout) if f.name != "data"},
             "pages": {p: texts[p] for p in handout.pages},
             # A link prints the title of the page it leads to (source.py).
@@ -276,7 +280,11 @@ class HandoutBuilder:
                     path = self.docs_dir / src
                     texts[src] = path.read_text(encoding="utf-8") if path.is_file() else ""
         editions = {h.slug: self.edition(h) for h in self.handouts}
-        keys = {h.slug: self.key(h, toolchain, texts, editions[h.slug]) for h in self.handouts}
+        keys: dict[str, str] = {}
+        # Sheets first: a packet's key is made from the keys of its sheets.
+        for handout in sorted(self.handouts, key=lambda h: bool(h.members)):
+            members = [keys[m] for m in handout.members] if handout.members else None
+            keys[handout.slug] = self.key(handout, toolchain, texts, editions[handout.slug], members)
         return keys, editions
 
     def build(self) -> list[Built]:
@@ -295,11 +303,10 @@ class HandoutBuilder:
             else:
                 misses.append((handout, edition, key))
 
-        base_url = self.print_dir.as_uri() + "/"
-        jobs = [(self.html(h, e), base_url) for h, e, _ in misses]
-        results = self._render_all(jobs)
+        results = self._render_all(self._tasks(misses, editions, toolchain))
         timings: dict[str, float] = {}
-        for (handout, edition, key), (pdf, pages, seconds) in zip(misses, results):
+        for handout, _, key in misses:
+            pdf, pages, seconds = results[handout.slug]
             self._store(key, pdf, {"pages": pages, "size": len(pdf), "slug": handout.slug})
             hits[handout.slug] = {"pages": pages, "size": len(pdf)}
             timings[handout.slug] = seconds
@@ -336,17 +343,42 @@ class HandoutBuilder:
         )
         return self.built
 
-    def _render_all(self, jobs: list[tuple[str, str]]) -> list[tuple[bytes, int, float]]:
-        if not jobs:
-            return []
-        if len(jobs) == 1 or self.workers == 1:
-            return [_timed_render(job) for job in jobs]
-        # Import WeasyPrint once here: forked workers inherit it instead of each
-        # paying the import.
-        import weasyprint  # noqa: F401
+    def _tasks(self, misses, editions: dict[str, date], toolchain: str) -> list[tuple]:
+        """What the workers render: a packet lays out all its sheets once and
+        writes the packet and those of its sheets that are not cached; every
+        other handout is a task of its own."""
+        base_url = self.print_dir.as_uri() + "/"
+        by_slug = {h.slug: h for h in self.handouts}
+        missing = {h.slug for h, _, _ in misses}
+        tasks, done = [], set()
+        for handout, edition, _ in misses:
+            if not handout.members:
+                continue
+            members = [
+                (slug, self.html(by_slug[slug], editions[slug]), slug in missing) for slug in handout.members
+            ]
+            description = f"{handout.kind}: {handout.title}. {self.converter.url_of(handout.home)}"
+            tasks.append(("packet", handout.slug, members, (handout.title, description, edition), base_url, toolchain))
+            done |= set(handout.members)
+        for handout, edition, _ in misses:
+            if not handout.members and handout.slug not in done:
+                tasks.append(("one", handout.slug, self.html(handout, edition), base_url, toolchain))
+        return tasks
 
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(jobs))) as pool:
-            return list(pool.map(_timed_render, jobs))
+    def _render_all(self, tasks: list[tuple]) -> dict[str, tuple[bytes, int, float]]:
+        if not tasks:
+            return {}
+        if len(tasks) == 1 or self.workers == 1:
+            done = [_run(task) for task in tasks]
+        else:
+            # Import WeasyPrint once here: forked workers inherit it instead of
+            # each paying the import. Each worker sets up the fonts once
+            # (render.font_config) and renders many handouts with them.
+            import weasyprint  # noqa: F401
+
+            with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks))) as pool:
+                done = list(pool.map(_run, tasks))
+        return {slug: (pdf, pages, seconds) for rendered in done for slug, pdf, pages, seconds in rendered}
 
     # --- cache ------------------------------------------------------------
 
@@ -379,10 +411,25 @@ class HandoutBuilder:
             os.replace(tmp, target)  # atomic: a parallel build never reads half a file
 
 
-def _timed_render(job: tuple[str, str]) -> tuple[bytes, int, float]:
+def _run(task: tuple) -> list[tuple[str, bytes, int, float]]:
+    """Render one task of :meth:`HandoutBuilder._tasks`: (slug, PDF, pages, seconds) of each PDF made."""
+    if task[0] == "one":
+        _, slug, html, base_url, token = task
+        start = time.perf_counter()
+        pdf, pages = render_pdf(html, base_url, token)
+        return [(slug, pdf, pages, time.perf_counter() - start)]
+    _, slug, members, (title, description, edition), base_url, token = task
+    out, documents = [], []
+    for member, html, wanted in members:
+        start = time.perf_counter()
+        document = layout(html, base_url, token)
+        documents.append(document)
+        if wanted:
+            out.append((member, write(document), len(document.pages), time.perf_counter() - start))
     start = time.perf_counter()
-    pdf, pages = render_pdf(*job)
-    return pdf, pages, time.perf_counter() - start
+    pdf, pages = packet_pdf(documents, title, description, edition)
+    out.append((slug, pdf, pages, time.perf_counter() - start))
+    return out
 
 
 def _stable(value) -> str:

@@ -30,6 +30,9 @@ class Handout:
     sources: tuple[str, ...] = ()  # other input files (for the edition date)
     fields: tuple[str, ...] = ()  # blanks to fill in by hand at the top (checklists)
     group: str = "Tài liệu phát tay"  # heading in the "Tài liệu in" list
+    # A packet: no template of its own, the pages of these handouts (slugs)
+    # one after the other in one PDF (all communes' plan sheets of a Saturday).
+    members: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.paper not in PAPERS:
@@ -111,10 +114,14 @@ def static_handouts() -> list[Handout]:
     ]
 
 
-def all_handouts(materials) -> list[Handout]:
-    """Every handout of the build: the fixed ones, then those made from data."""
+def all_handouts(materials, coming=None) -> list[Handout]:
+    """Every handout of the build: the fixed ones, then those made from data.
+
+    ``coming``: the coming Saturday, which decides the plan sheets made
+    (``sheets.sheet_saturdays``); by default the build's (SOURCE_DATE_EPOCH).
+    """
     handouts = static_handouts()
     from .sheets import data_handouts  # weekly plan sheets and the result form (issue 4 data)
 
-    handouts += data_handouts(materials)
+    handouts += data_handouts(materials, coming)
     return handouts

@@ -11,6 +11,7 @@ form does not have.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from ..errors import ContentError, ContentErrors
 from ..models.plans import SaturdayPlan, report_deadline, staff_list_deadline
@@ -111,30 +112,80 @@ def _plan_context(plan: SaturdayPlan, unit, agencies) -> dict:
     }
 
 
-def plan_handouts(saturday) -> list[Handout]:
+# Plan sheets are made for pinning up before a Saturday: for the coming
+# Saturday and the Saturdays after it that already have plans (as many as the
+# page "Thứ Bảy này" shows), and for the PAST_SATURDAYS latest Saturdays before
+# it that have plans (last week's sheet is where the "Đã làm" column is
+# filled in for the Monday report). Any other plan page prints from the
+# browser with the site's print stylesheet and says so (web/no-sheet.html).
+PAST_SATURDAYS = 2
+
+
+def sheet_saturdays(saturdays: list[date], coming: date) -> list[date]:
+    """The Saturdays whose plans get a printed sheet, oldest first."""
+    from ..saturday.context import WEEKS_AHEAD
+
+    past = [d for d in saturdays if d < coming][-PAST_SATURDAYS:]
+    ahead = [d for d in saturdays if d > coming][:WEEKS_AHEAD]
+    return [*past, *([coming] if coming in saturdays else []), *ahead]
+
+
+def default_coming() -> date:
+    from ..saturday.site import coming_saturday, reference_date
+
+    return coming_saturday(reference_date())
+
+
+def plan_handouts(saturday, days: list[date] | None = None) -> list[Handout]:
+    """Plan sheets of the Saturdays ``days`` (None: of every plan), and one
+    packet per Saturday with two plans or more: all its sheets in one PDF,
+    for the district to print and hand out."""
     from ..saturday.data import plan_path
-    from ..saturday.site import plan_page
+    from ..saturday.site import plan_page, saturday_page
 
     units = saturday.units.by_id()
+    wanted = None if days is None else set(days)
     handouts = []
+    packets: dict[date, list[Handout]] = {}
     for (unit_id, day), plan in sorted(saturday.plans.items()):
+        if wanted is not None and day not in wanted:
+            continue
         unit = units[unit_id]
         context = _plan_context(plan, unit, saturday.agencies)
-        handouts.append(
+        sheet = Handout(
+            slug=f"ke-hoach-{unit_id}-{day.isoformat()}",
+            title=f"Kế hoạch ngày thứ Bảy {day.strftime('%d/%m/%Y')}",
+            kind="Kế hoạch tuần" + (" (ví dụ)" if plan.is_example else ""),
+            paper="A4",
+            template="plan.html",
+            home=plan_page(unit_id, day),
+            document="422-tb-hu",
+            data=context,
+            sources=(plan_path(unit_id, day), "materials/don-vi.yml", "materials/co-quan.yml"),
+            group=f"Kế hoạch ngày thứ Bảy: {unit.full_name}",
+        )
+        handouts.append(sheet)
+        packets.setdefault(day, []).append(sheet)
+    out = []
+    for day, sheets in sorted(packets.items()):
+        if len(sheets) < 2:
+            continue
+        example = any(s.data["plan"].is_example for s in sheets)
+        out.append(
             Handout(
-                slug=f"ke-hoach-{unit_id}-{day.isoformat()}",
-                title=f"Kế hoạch ngày thứ Bảy {day.strftime('%d/%m/%Y')}",
-                kind="Kế hoạch tuần" + (" (ví dụ)" if plan.is_example else ""),
+                slug=f"ke-hoach-ca-huyen-{day.isoformat()}",
+                title=f"Kế hoạch ngày thứ Bảy {day.strftime('%d/%m/%Y')}: {len(sheets)} xã, thị trấn",
+                kind=f"Tập kế hoạch tuần, {len(sheets)} xã, thị trấn" + (" (ví dụ)" if example else ""),
                 paper="A4",
-                template="plan.html",
-                home=plan_page(unit_id, day),
+                template="",
+                home=saturday_page(day),
                 document="422-tb-hu",
-                data=context,
-                sources=(plan_path(unit_id, day), "materials/don-vi.yml", "materials/co-quan.yml"),
-                group=f"Kế hoạch ngày thứ Bảy: {unit.full_name}",
+                sources=tuple(s for sheet in sheets for s in sheet.sources),
+                group="Kế hoạch ngày thứ Bảy: cả huyện",
+                members=tuple(s.slug for s in sheets),
             )
         )
-    return handouts
+    return out + handouts
 
 
 def result_form() -> Handout:
@@ -157,11 +208,12 @@ def result_form() -> Handout:
     )
 
 
-def data_handouts(materials) -> list[Handout]:
+def data_handouts(materials, coming: date | None = None) -> list[Handout]:
     saturday = getattr(materials, "saturday", None)
     if saturday is None:
         return []
     problems = check_result_form()
     if problems:
         raise ContentErrors(problems)
-    return [result_form(), *plan_handouts(saturday)]
+    days = sheet_saturdays(saturday.saturdays, coming or default_coming())
+    return [result_form(), *plan_handouts(saturday, days)]
