@@ -585,16 +585,49 @@ def broken_link_build(scratch_site) -> dict:
     return {"result": result, "before": before, "after": tree_hash(repo / "site"), "left": sorted(repo.glob(".site.*"))}
 
 
-def test_the_offline_copy_is_built_as_strictly_as_the_site(broken_link_build):
+def test_the_offline_copy_is_made_only_from_a_build_without_warnings(broken_link_build):
+    """The copy is converted from the site's own pages, after MkDocs checked
+    them strictly: a broken link stops the build before any copy is made.
+    (It used to be a second build, which met the link on its own.)"""
     from nongthonmoi import offline
 
     result = broken_link_build["result"]
     assert result.returncode != 0
-    # The offline build (run first, in a subprocess) meets the link and says so.
-    assert offline.OFFLINE_FAILED in result.stderr, result.stderr[-2000:]
-    said = result.stderr.split(offline.OFFLINE_FAILED, 1)[1]
-    assert "khong-co-trang-nay.md" in said and "INFO" not in said
+    assert "khong-co-trang-nay.md" in result.stderr
+    assert offline.OFFLINE_FAILED not in result.stderr
+    assert "Bản dùng không cần mạng" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_page_address_the_offline_copy_cannot_hold_stops_the_build(scratch_site):
+    """Links the site's checks accept but the copy would break (here to the web
+    editor, which the zip leaves out) stop the build, named, in Vietnamese,
+    and the previous site stays."""
+    from nongthonmoi import offline
+
+    repo, _ = scratch_site
+    site = repo / "site"
+    config = repo / "mkdocs.yml"
+    original = config.read_text(encoding="utf-8")
+    (repo / "lien_ket_thu.py").write_text(
+        "def on_post_page(output, page, config):\n"
+        "    if page.file.src_uri == 'thuat-ngu.md':\n"
+        "        output = output.replace('</article>', '<a href=\"../quan-tri/\">Trang quản trị</a></article>', 1)\n"
+        "    return output\n",
+        encoding="utf-8",
+    )
+    before = tree_hash(site)
+    config.write_text(original + "\nhooks:\n  - lien_ket_thu.py\n", encoding="utf-8")
+    try:
+        result = run_mkdocs(repo, site)
+    finally:
+        config.write_text(original, encoding="utf-8")
+    assert result.returncode != 0
+    said = result.stderr.split(offline.OFFLINE_FAILED, 1)[1]
+    assert "thuat-ngu.html: «../quan-tri/» dẫn tới «quan-tri/index.html»" in said
+    assert "Traceback" not in result.stderr
+    assert tree_hash(site) == before
+    assert sorted(repo.glob(".site.*")) == []
 
 
 def test_a_failed_build_keeps_the_previous_site(broken_link_build):

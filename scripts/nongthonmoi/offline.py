@@ -1,45 +1,64 @@
 """The offline copy: a zip of the site that works opened from the file system.
 
-``mkdocs build`` builds the site a second time, in a subprocess, with
-``NTM_OFFLINE=1``. That switches on Material's ``offline`` plugin (plain
-``page.html`` links instead of folders, the search index as a script) and
-:func:`configure` points Material at the iframe-worker shim shipped in
-``overrides/assets/javascripts/iframe-worker/`` instead of the public CDN, so
-search works on a computer without network. The result is zipped with fixed
-timestamps and sorted entries, so the same sources give the same bytes, and
-published at :data:`ZIP_PATH` inside the main site.
+Made from what the build has just written, not by a second build: every page
+``x/index.html`` of a page ``x.md`` moves to ``x.html`` and every relative
+address in every page is rewritten to point at the file it reaches from the
+page's new place (folder addresses such as ``../thu-bay/`` name their
+``index.html``), the search index becomes a script (``search/search_index.js``,
+which Material's search worker loads from ``file://``), and every page loads
+the iframe-worker shim shipped in ``overrides/assets/javascripts/iframe-worker/``
+(Material would take it from a public CDN, and search would silently vanish
+without network). That is what Material's ``offline`` plugin does in a build
+of its own with ``use_directory_urls: false``; ``NTM_OFFLINE=true mkdocs
+build`` still makes that build, and a test compares the two copies file by
+file.
+
+Strict like the site: the copy is made only from a build without warnings (the
+plugin stops before, in strict mode), and a page address that would lead to a
+file the copy does not hold stops the build with :data:`OFFLINE_FAILED` and
+the list of them. The zip is deterministic: sorted entries, one fixed
+timestamp. Compressed entries are kept in ``.cache/offline/`` by content, so a
+build after a small change compresses only the pages that changed.
 """
 
 from __future__ import annotations
 
-import io
+import hashlib
 import os
-import subprocess
-import sys
-import tempfile
+import posixpath
+import re
+import struct
 import time
-import zipfile
+import zlib
 from pathlib import Path
+from urllib.parse import unquote
 
 ENV = "NTM_OFFLINE"
 ZIP_PATH = "tai-ve/nong-thon-moi-di-linh.zip"
 # Folder the zip unpacks into; the reader opens <FOLDER>/index.html.
 FOLDER = "nong-thon-moi-di-linh"
 SHIM = "assets/javascripts/iframe-worker/shim.js"
+INDEX_JSON = "search/search_index.json"
+INDEX_JS = "search/search_index.js"
+CACHE_DIR = Path(".cache") / "offline"
+CACHE_VERSION = "1"
+CACHE_MAX_AGE_DAYS = 30  # housekeeping only; never read into the zip
+LEVEL = 9
 
-# Not needed from file://: source maps, the JSON index (the offline plugin
-# writes search/search_index.js), sitemaps, 404.html (served by web servers
-# only, with absolute links), and lunr languages other than Vietnamese (the
-# worker loads only the stemmer support and lunr.vi).
+# Not needed from file://: source maps, the JSON index (the copy has
+# search/search_index.js), sitemaps, 404.html (served by web servers only,
+# with absolute links), and lunr languages other than Vietnamese (the worker
+# loads only the stemmer support and lunr.vi).
 _LUNR_KEEP = {"lunr.stemmer.support.min.js", "lunr.vi.min.js"}
 
 
 def is_offline_build() -> bool:
+    """A build with Material's offline plugin (``NTM_OFFLINE=true``), the reference the tests compare with."""
     return os.environ.get(ENV, "") not in ("", "0", "false")
 
 
 def configure(config) -> None:
-    """In the offline build: load the local iframe-worker shim.
+    """In a Material offline build: load the local iframe-worker shim.
 
     Runs before Material's offline plugin, which then sees an iframe-worker
     polyfill and does not add ``https://unpkg.com/iframe-worker/shim``.
@@ -54,93 +73,287 @@ def _wanted(rel: str) -> bool:
         return False
     if rel.startswith("quan-tri/"):
         return False  # the web editor needs a git host or ntm edit, not a folder on disk
-    if rel == "search/search_index.json":
+    if rel == INDEX_JSON:
         return False
     if rel.startswith("assets/javascripts/lunr/"):
         return Path(rel).name in _LUNR_KEEP
     return True
 
 
-def _zip_time() -> tuple[int, int, int, int, int, int]:
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or 315532800)
-    # Zip dates start in 1980 and have two-second resolution.
-    return time.gmtime(max(epoch, 315532800))[:6]
-
-
-def zip_folder(folder: Path) -> bytes:
-    """Deterministic zip of ``folder``: sorted entries, one fixed timestamp."""
-    stamp = _zip_time()
-    files = sorted(
-        p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for rel in files:
-            if not _wanted(rel):
-                continue
-            info = zipfile.ZipInfo(f"{FOLDER}/{rel}", date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3  # Unix, whatever the build machine
-            zf.writestr(info, (folder / rel).read_bytes(), compresslevel=9)
-    return buffer.getvalue()
-
-
-# What the editor reads when the offline copy fails (the build's own lines follow).
+# What the editor reads when the offline copy fails.
 OFFLINE_FAILED = (
     "Không dựng được bản dùng không cần mạng (offline), nên chưa đăng được trang. "
     "Các vấn đề bản dựng này gặp (sửa như sửa lỗi của trang web):"
 )
 
 
-def _problems(output: str) -> str:
-    """The warnings and errors of a build log, without its INFO lines."""
-    lines = [line for line in output.splitlines() if line.strip() and not line.startswith("INFO")]
-    return "\n".join(lines) or output.strip()
+def site_file(config, command: str):
+    """A placeholder at :data:`ZIP_PATH`, so that the home page's link to the
+    zip is a link to a file of the site; :func:`write_copy` fills it in."""
+    from mkdocs.structure.files import File
+
+    return File.generated(config, ZIP_PATH, content=b"")
 
 
-def build_zip(config_file: str) -> bytes:
-    """Build the offline copy into a temporary folder and return its zip.
+# --- from the site's pages to the copy's ------------------------------------------
 
-    Strict like the site: no ``-q``, which raises MkDocs' log level above
-    WARNING, so strict mode would count nothing and a broken link would ship
-    in the zip.
-    """
-    config_file = str(Path(config_file).resolve())
-    with tempfile.TemporaryDirectory(prefix="ntm-offline-") as tmp:
-        site = Path(tmp) / "site"
-        result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config_file, "-d", str(site)],
-            cwd=Path(config_file).parent,
-            capture_output=True,
-            text=True,
-            # "true": mkdocs.yml reads it with !ENV as a YAML boolean.
-            env={**os.environ, ENV: "true", "NO_MKDOCS_2_WARNING": "1"},
+
+def page_moves(files) -> dict[str, str]:
+    """Site path of each page -> its path in the copy, for the pages that move
+    (``a/b/index.html`` of ``a/b.md`` -> ``a/b.html``), by MkDocs' own rule."""
+    from mkdocs.structure.files import File
+
+    moves = {}
+    for file in files.documentation_pages():
+        offline = File(file.src_uri, None, None, False).dest_uri
+        if offline != file.dest_uri:
+            moves[file.dest_uri] = offline
+    return moves
+
+
+_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+_SCOPE = re.compile(r'(__md_scope=new URL\(")([^"]*)(",location\))')
+_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
+_CONFIG_BASE = re.compile(r'("base": ")([^"]*)(")')
+_CONFIG_SEARCH = re.compile(r'("search": ")([^"]*)(")')
+# Where Material's "libs" block (config.extra.polyfills) puts the shim in an
+# offline build: after the palette stylesheet and the seven lines of the
+# (empty) icons, libs and fonts blocks of Material 9's base.html. Elsewhere
+# (another Material layout) it goes before Material's first inline script of
+# the head, which works as well: the shim only has to come before the bundle.
+_LIBS = re.compile(r'(palette\.[0-9a-f]+\.min\.css">\n(?: *\n){7})')
+_HEAD_SCRIPT = re.compile(r"(\n *)(<script>__md_scope=)")
+# Our own data blocks for page scripts (this_saturday.html): their values are addresses.
+_DATA = re.compile(r'(<script type="application/json" id="ntm-[\w-]+">)(.*?)(</script>)', re.S)
+_DATA_VALUE = re.compile(r'(": ")([^"]*)(")')
+_LOCATION = re.compile(r'("location":")([^"]*)(")')
+_OUTSIDE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|#|$)")
+
+
+class Converter:
+    """Rewrites the pages of one built site into the copy's pages."""
+
+    def __init__(self, site_files: set[str], moves: dict[str, str]):
+        self.site_files = site_files  # every file of the site, as site paths
+        self.moves = moves
+        self.copy_files = {moves.get(f, f) for f in site_files if _wanted(f)} | {INDEX_JS}
+        self.problems: list[str] = []
+        self._cache: dict[tuple[str, str, str], str] = {}
+
+    def target(self, path: str) -> str:
+        """The file a site path names: a folder address names its index.html."""
+        if path in ("", "."):
+            return "index.html"
+        if path.endswith("/"):
+            return path + "index.html"
+        if path not in self.site_files and path + "/index.html" in self.site_files:
+            return path + "/index.html"
+        return path
+
+    def url(self, url: str, old_dir: str, new_dir: str, page: str) -> str:
+        key = (url, old_dir, new_dir)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        if _OUTSIDE.match(url) or url.startswith("/"):
+            self._cache[key] = url
+            return url
+        path, sep, fragment = url.partition("#")
+        path, qsep, query = path.partition("?")
+        site_path = posixpath.normpath(posixpath.join(old_dir, unquote(path)))
+        if path.endswith("/") and site_path != ".":
+            site_path += "/"
+        target = self.moves.get(self.target(site_path), self.target(site_path))
+        if target not in self.copy_files and target != ZIP_PATH:
+            # The home page links the zip itself; the copy says instead that it is the copy.
+            self.problems.append(f"{page}: «{url}» dẫn tới «{target}», tệp không có trong bản dùng không cần mạng.")
+        new = posixpath.relpath(target, new_dir or ".")
+        new = _quote_like(path, new) + (qsep + query) + (sep + fragment)
+        self._cache[key] = new
+        return new
+
+    def page(self, old: str, new: str, html: str) -> str:
+        old_dir, new_dir = posixpath.dirname(old), posixpath.dirname(new)
+        base = posixpath.relpath(".", new_dir or ".")
+        html = _ATTRIBUTE.sub(lambda m: m.group(1) + self.url(m.group(2), old_dir, new_dir, new) + m.group(3), html)
+        html = _SCOPE.sub(lambda m: m.group(1) + base + m.group(3), html, count=1)
+
+        def config(match: re.Match) -> str:
+            text = _CONFIG_BASE.sub(lambda m: m.group(1) + base + m.group(3), match.group(2), count=1)
+            text = _CONFIG_SEARCH.sub(
+                lambda m: m.group(1) + self.url(m.group(2), old_dir, new_dir, new) + m.group(3), text, count=1
+            )
+            return match.group(1) + text + match.group(3)
+
+        html = _CONFIG.sub(config, html, count=1)
+
+        def data(match: re.Match) -> str:
+            text = _DATA_VALUE.sub(lambda m: m.group(1) + self.url(m.group(2), old_dir, new_dir, new) + m.group(3), match.group(2))
+            return match.group(1) + text + match.group(3)
+
+        html = _DATA.sub(data, html)
+        shim = f'<script src="{posixpath.relpath(SHIM, new_dir or ".")}"></script>'
+        html, added = _LIBS.subn(lambda m: f"{m.group(1)}        {shim}\n      \n", html, count=1)
+        if not added:
+            html, added = _HEAD_SCRIPT.subn(lambda m: f"{m.group(1)}{shim}{m.group(1)}{m.group(2)}", html, count=1)
+        if not added and "<head>" in html:
+            self.problems.append(f"{new}: không chèn được iframe-worker (tìm kiếm không chạy khi mở từ máy).")
+        return html
+
+    def search_index(self, text: str) -> str:
+        """search_index.json as the script the worker loads from file://."""
+
+        def location(match: re.Match) -> str:
+            path, sep, fragment = match.group(2).partition("#")
+            target = self.target(path)
+            return match.group(1) + self.moves.get(target, target) + sep + fragment + match.group(3)
+
+        return "var __index = " + _LOCATION.sub(location, text)
+
+
+def _quote_like(original: str, new: str) -> str:
+    # Addresses in the pages are ASCII (MkDocs quotes the rest); keep them so.
+    from urllib.parse import quote
+
+    return new if original == unquote(original) else quote(new)
+
+
+# --- the zip ------------------------------------------------------------------------
+
+
+def _dos_time(epoch: int) -> tuple[int, int]:
+    # Zip dates start in 1980 and have two-second resolution.
+    y, mo, d, h, mi, s = time.gmtime(max(epoch, 315532800))[:6]
+    return (h << 11) | (mi << 5) | (s // 2), ((y - 1980) << 9) | (mo << 5) | d
+
+
+class _Deflated:
+    """Raw deflate streams (as zip stores them) kept by content in a folder."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+        self.made = 0
+
+    def get(self, data: bytes) -> bytes:
+        key = hashlib.sha256(f"{CACHE_VERSION} {LEVEL}\n".encode() + data).hexdigest()
+        path = self.folder / f"{key}.z" if self.folder is not None else None
+        if path is not None:
+            try:
+                found = path.read_bytes()
+                os.utime(path)  # "used recently", for prune()
+                return found
+            except OSError:
+                pass
+        compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+        out = compressor.compress(data) + compressor.flush()
+        self.made += 1
+        if path is not None:
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(out)
+            os.replace(tmp, path)  # a parallel build never reads half a file
+        return out
+
+    def prune(self) -> None:
+        if self.folder is None:
+            return
+        limit = time.time() - CACHE_MAX_AGE_DAYS * 86400
+        for path in self.folder.glob("*.z"):
+            try:
+                if path.stat().st_mtime < limit:
+                    path.unlink()
+            except OSError:
+                pass
+
+
+def write_zip(entries: dict[str, bytes], deflated: _Deflated) -> bytes:
+    """A zip of ``entries`` (name -> bytes) under :data:`FOLDER`: sorted
+    names, one fixed time (SOURCE_DATE_EPOCH), Unix permissions 644."""
+    clock, day = _dos_time(int(os.environ.get("SOURCE_DATE_EPOCH") or 315532800))
+    out, central = [], []
+    offset = 0
+    names = sorted(entries)
+    if len(names) >= 0xFFFF:
+        raise RuntimeError("Bản dùng không cần mạng có quá nhiều tệp cho một tệp nén .zip thường.")
+    for rel in names:
+        data = entries[rel]
+        name = f"{FOLDER}/{rel}".encode("utf-8")
+        flags = 0 if name.isascii() else 0x800  # UTF-8 names
+        packed = deflated.get(data)
+        crc = zlib.crc32(data)
+        header = struct.pack(
+            "<4sHHHHHLLLHH", b"PK\x03\x04", 20, flags, 8, clock, day, crc, len(packed), len(data), len(name), 0
         )
-        if result.returncode != 0:
-            raise RuntimeError(OFFLINE_FAILED + "\n" + _problems(result.stderr + result.stdout))
-        return zip_folder(site)
+        out += [header, name, packed]
+        central.append(
+            struct.pack(
+                "<4sHHHHHHLLLHHHHHLL",
+                b"PK\x01\x02", (3 << 8) | 20, 20, flags, 8, clock, day, crc, len(packed), len(data),
+                len(name), 0, 0, 0, 0, 0o644 << 16, offset,
+            )
+            + name
+        )
+        offset += len(header) + len(name) + len(packed)
+    directory = b"".join(central)
+    end = struct.pack("<4sHHHHLLH", b"PK\x05\x06", 0, 0, len(names), len(names), len(directory), offset, 0)
+    return b"".join(out) + directory + end
+
+
+def offline_copy(site: Path, moves: dict[str, str]) -> dict[str, bytes]:
+    """The copy's files (path in the copy -> bytes) from a built site folder.
+
+    Raises ``RuntimeError`` (:data:`OFFLINE_FAILED` and the list) when a page
+    of the copy would lead to a file the copy does not hold."""
+    site_files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    converter = Converter(site_files, moves)
+    entries: dict[str, bytes] = {}
+    for rel in sorted(site_files):
+        if not _wanted(rel):
+            continue
+        data = (site / rel).read_bytes()
+        new = moves.get(rel, rel)
+        if rel.endswith(".html"):
+            data = converter.page(rel, new, data.decode("utf-8")).encode("utf-8")
+        entries[new] = data
+    if INDEX_JSON in site_files:
+        entries[INDEX_JS] = converter.search_index((site / INDEX_JSON).read_text(encoding="utf-8")).encode("utf-8")
+    if converter.problems:
+        shown = converter.problems[:20]
+        more = len(converter.problems) - len(shown)
+        raise RuntimeError(
+            OFFLINE_FAILED + "\n" + "\n".join(shown) + (f"\n(và {more} chỗ nữa)" if more > 0 else "")
+        )
+    return entries
 
 
 _served: dict[str, bytes] = {}
 
 
-def site_file(config, command: str):
-    """The zip as a generated MkDocs file at :data:`ZIP_PATH`.
+def write_copy(config, files, command: str, root: Path) -> dict:
+    """Write the zip of the offline copy over the placeholder in the built site.
 
-    Inside the offline build itself it is an empty placeholder (so the home
-    page link validates) that :func:`zip_folder` leaves out. ``mkdocs serve``
-    builds the copy once per process, not on every reload.
+    ``mkdocs serve`` makes it once per process, not on every reload.
+    Returns figures for the log: files, size, entries compressed anew.
     """
-    from mkdocs.structure.files import File
-
     if is_offline_build():
-        content = b""
-    elif command == "serve":
-        key = config.config_file_path
-        if key not in _served:
-            _served[key] = build_zip(key)
+        return {}
+    site = Path(config.site_dir)
+    start = time.perf_counter()
+    key = config.config_file_path
+    if command == "serve" and key in _served:
         content = _served[key]
+        made = 0
+        count = None
     else:
-        content = build_zip(config.config_file_path)
-    return File.generated(config, ZIP_PATH, content=content)
+        entries = offline_copy(site, page_moves(files))
+        deflated = _Deflated(root / CACHE_DIR)
+        content = write_zip(entries, deflated)
+        deflated.prune()
+        made, count = deflated.made, len(entries)
+        if command == "serve":
+            _served[key] = content
+    target = site / ZIP_PATH
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+    return {"files": count, "size": len(content), "compressed": made, "seconds": time.perf_counter() - start}

@@ -134,11 +134,10 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
                     files.append(file)
             except (EditorMissing, EditorSettingsError) as exc:
                 raise PluginError(str(exc)) from None
-        # The offline copy (a second build, zipped), linked from the home page.
-        try:
-            files.append(offline.site_file(config, self.command))
-        except RuntimeError as exc:
-            raise PluginError(str(exc)) from None
+        # The offline copy, linked from the home page: a placeholder now, the zip
+        # itself is made from this build's pages in on_post_build.
+        files.append(offline.site_file(config, self.command))
+        self.files = files
         return files
 
     # --- atomic output -------------------------------------------------
@@ -155,6 +154,8 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config) -> None:
+        if not self.warnings.count:
+            self._offline_copy(config)
         if self.staging is None:
             return
         logging.getLogger("mkdocs").removeHandler(self.warnings)
@@ -171,6 +172,18 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         self.staging = None
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+    def _offline_copy(self, config) -> None:
+        """The zip of the offline copy, converted from the pages just written (offline.py)."""
+        try:
+            done = offline.write_copy(config, self.files, self.command, self.root)
+        except RuntimeError as exc:
+            raise PluginError(str(exc)) from None
+        if done.get("files"):
+            log.info(
+                "Bản dùng không cần mạng: %d tệp, nén còn %.1f MB (nén mới %d tệp, %.2f giây).",
+                done["files"], done["size"] / 1e6, done["compressed"], done["seconds"],
+            )
 
     def on_build_error(self, *, error) -> None:
         self._discard()

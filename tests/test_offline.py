@@ -1,0 +1,107 @@
+"""The offline copy, converted from the site's own pages (offline.py), against
+a copy made the other way: a second build with Material's offline plugin."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_mkdocs
+from nongthonmoi import offline
+
+CANONICAL = re.compile(rb'<link rel="canonical" href="([^"]*)">')
+
+
+def read_zip(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+        names = archive.namelist()
+        assert names == sorted(names)
+        assert all(name.startswith(offline.FOLDER + "/") for name in names)
+        return {name[len(offline.FOLDER) + 1 :]: archive.read(name) for name in names}
+
+
+@pytest.fixture(scope="module")
+def material_offline_build(tmp_path_factory) -> Path:
+    """The site built a second time with Material's offline plugin, as the copy used to be made."""
+    out = tmp_path_factory.mktemp("material-offline") / "site"
+    result = run_mkdocs(ROOT, out, env={offline.ENV: "true"})
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_the_converted_copy_is_the_material_offline_build(site, material_offline_build):
+    """Same files, same bytes, but for the public addresses: the copy keeps the
+    site's own (canonical links, feed, calendars), where the second build wrote
+    page.html addresses that the public site does not have."""
+    ours = read_zip(site / offline.ZIP_PATH)
+    theirs = {
+        p.relative_to(material_offline_build).as_posix(): p.read_bytes()
+        for p in material_offline_build.rglob("*")
+        if p.is_file() and offline._wanted(p.relative_to(material_offline_build).as_posix())
+    }
+    assert sorted(ours) == sorted(theirs)
+    assert len(ours) > 100
+    moved = [name for name in ours if name.endswith(".html") and not name.endswith("index.html")]
+    assert "huong-dan/ai-lam-gi.html" in moved and "xa/gung-re/2023-03-04.html" in moved
+    differing = []
+    for name, data in ours.items():
+        if name == "feed.xml" or name.startswith("lich/"):
+            assert data == (site / name).read_bytes(), name
+            continue
+        other = theirs[name]
+        if name.endswith(".html"):
+            (public,) = CANONICAL.findall(data)
+            (file_address,) = CANONICAL.findall(other)
+            assert public.decode().endswith("/") and file_address.decode().endswith(".html"), name
+            data, other = CANONICAL.sub(b"", data), CANONICAL.sub(b"", other)
+        if data != other:
+            differing.append(name)
+    assert differing == []
+
+
+def test_the_copy_keeps_the_public_addresses_of_the_site(site):
+    ours = read_zip(site / offline.ZIP_PATH)
+    pages = {
+        "huong-dan/ai-lam-gi.html": "huong-dan/ai-lam-gi/index.html",
+        "xa/gung-re/2023-03-04.html": "xa/gung-re/2023-03-04/index.html",
+        "index.html": "index.html",
+        "thu-bay/index.html": "thu-bay/index.html",
+    }
+    for name, site_page in pages.items():
+        (public,) = CANONICAL.findall(ours[name])
+        assert CANONICAL.findall((site / site_page).read_bytes()) == [public], name
+
+
+def test_the_copy_holds_no_plan_sheet_the_site_does_not_have(site):
+    """Plan sheets and packets of the window only; no source maps, no JSON
+    index, no editor, no 404 page, no sitemap, no zip inside the zip."""
+    ours = read_zip(site / offline.ZIP_PATH)
+    on_site = {p.relative_to(site).as_posix() for p in (site / "tai-lieu-in").glob("*.pdf")}
+    assert {n for n in ours if n.endswith(".pdf")} == on_site
+    assert not [n for n in ours if n.endswith(".map") or n.startswith(("quan-tri/", "sitemap")) or n == "404.html"]
+    assert offline.INDEX_JSON not in ours and offline.INDEX_JS in ours
+    assert not [n for n in ours if n.endswith(".zip")]
+
+
+def test_zip_writer_is_a_plain_deterministic_zip(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1677715200")  # 2023-03-02 00:00 UTC
+    entries = {"b.html": b"<p>" + "Nông thôn mới ".encode() * 200 + b"</p>", "a/đ.txt": b"x", "empty": b""}
+    first = offline.write_zip(entries, offline._Deflated(tmp_path / "cache"))
+    cached = offline.write_zip(entries, offline._Deflated(tmp_path / "cache"))
+    assert first == cached == offline.write_zip(entries, offline._Deflated(None))
+    path = tmp_path / "x.zip"
+    path.write_bytes(first)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+        infos = archive.infolist()
+        assert [i.filename for i in infos] == [f"{offline.FOLDER}/{n}" for n in sorted(entries)]
+        for info in infos:
+            assert info.date_time == (2023, 3, 2, 0, 0, 0)
+            assert info.external_attr >> 16 == 0o644 and info.create_system == 3
+            assert info.compress_type == zipfile.ZIP_DEFLATED
+            assert archive.read(info) == entries[info.filename.split("/", 1)[1]]
+    assert len(first) < len(entries["b.html"])
