@@ -1,28 +1,32 @@
-"""Benchmark of the Saturday pages at district scale (not a test).
+"""Benchmark of the site and of release builds at district scale (not a test).
 
     .venv/bin/python -m benchmarks.bench [--years 3] [--small-years 1] [--keep]
 
 Generates a synthetic district (19 units, 183 hamlets, weekly plans, results
 and staff lists; every file ``vi_du: true``) into a temporary copy of the
-repository's config and docs, then measures in one run:
+repository's config and docs, with 'today' (SOURCE_DATE_EPOCH) two days
+before its second-to-last Saturday, then measures in one run, at two corpus
+sizes (is the cost linear in the number of plans?):
 
-- a full build with the nongthonmoi plugin, at two corpus sizes (is the cost
-  linear in the number of plans?);
-- a plain Material for MkDocs build of the same pages already rendered as
-  Markdown (same mkdocs.yml without the nongthonmoi plugin), and the ratio;
-- peak memory (max RSS of the build process), output size, largest page;
+- plain Material for MkDocs building the same pages already rendered as
+  Markdown (same mkdocs.yml without the nongthonmoi plugin): the yardstick;
+- the site alone with the nongthonmoi plugin (no print handouts, an empty
+  placeholder for the offline zip), cold and warm, and its ratio to plain;
+- a release build, what `ntm build` does before publishing (site, print
+  handouts, offline zip), cold (no cache at all) and after one plan of the
+  coming Saturday changed, with the caches of the cold build;
+- peak memory (max RSS of the build process), sizes (site, PDFs, zip),
+  largest page;
 - ``mkdocs serve --dirty`` (what ``ntm serve`` runs): time from saving one
   plan to the end of the rebuild.
 
-Left out, so the figures are those of the Saturday pages: the offline zip
-(offline.py, a second build of the whole site in a subprocess, roughly
-doubling a release build) and the print handouts (PDF, issue 5, with their
-own benchmark).
+Every figure is printed with the machine's load average (1 minute).
 """
 
 from __future__ import annotations
 
 import argparse
+import calendar
 import os
 import random
 import re
@@ -39,36 +43,35 @@ REPO = Path(__file__).resolve().parents[1]
 FIRST_SATURDAY = date(2023, 3, 4)
 HAMLETS_TOTAL = 183
 
-# Runs one build in a fresh process. Print handouts (issue 5, PDFs with
-# their own benchmark) are left out; "single" also replaces the offline zip
-# (a second whole-site build) by an empty placeholder.
+# Runs one build in a fresh process. "site": the site alone, without the
+# print handouts (their links and list stay empty) and with an empty
+# placeholder for the offline zip. "release": everything `ntm build` makes
+# (site, handouts, offline zip), strict like `ntm build`.
 _ISOLATE = r"""
 from mkdocs.structure.files import File
 import nongthonmoi.offline as offline
-try:
-    import nongthonmoi.handouts as handouts
-    handouts.Handouts.add_files = lambda self, files, config: files
-except ImportError:
-    pass
+import nongthonmoi.handouts as handouts
+handouts.Handouts.add_files = lambda self, files, config: files
+offline.site_file = lambda config, command: File.generated(config, offline.ZIP_PATH, content=b"")
+offline.write_copy = lambda *args, **kwargs: {}
 """
 
-_BUILD = _ISOLATE + r"""
-import sys, time
+_BUILD = r"""
+import sys
 mode, config_file, site_dir = sys.argv[1:4]
-if mode == "single":
-    offline.site_file = lambda config, command: File.generated(config, offline.ZIP_PATH, content=b"")
+if mode == "site":
+    exec(ISOLATE)
 from mkdocs.config import load_config
 from mkdocs.commands.build import build
-config = load_config(config_file, site_dir=site_dir, strict=False)
+config = load_config(config_file, site_dir=site_dir, strict=mode == "release")
 config.plugins.on_startup(command="build", dirty=False)
 build(config)
 config.plugins.on_shutdown()
-"""
+""".replace("ISOLATE", repr(_ISOLATE))
 
 _SERVE = _ISOLATE + r"""
 import logging, sys
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")  # the bench reads the log
-offline.site_file = lambda config, command: File.generated(config, offline.ZIP_PATH, content=b"")
 from mkdocs.commands.serve import serve
 # Same as `ntm serve`: dirty rebuilds, not strict (MkDocs warns on every dirty build).
 serve(config_file=sys.argv[1], dev_addr=sys.argv[2], livereload=True, build_type="dirty", watch=[sys.argv[3]], strict=False)
@@ -181,6 +184,9 @@ def make_project(base: Path) -> Path:
     (root / "materials").mkdir()
     shutil.copy(REPO / "materials/van-ban.yml", root / "materials/van-ban.yml")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    # The web editor's npm packages (quan-tri/), read only: shared, not copied.
+    if (REPO / "node_modules").is_dir():
+        (root / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
     return root
 
 
@@ -203,7 +209,7 @@ def timed(args: list[str], cwd: Path) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
-def build(root: Path, site: Path, mode: str = "single", config: str = "mkdocs.yml") -> tuple[float, int]:
+def build(root: Path, site: Path, mode: str = "site", config: str = "mkdocs.yml") -> tuple[float, int]:
     shutil.rmtree(site, ignore_errors=True)
     return timed([sys.executable, "-c", _BUILD, mode, str(root / config), str(site)], root)
 
@@ -272,7 +278,54 @@ def _wait_for(proc, marker: str, timeout: float = 900) -> None:
 def serve_only(root: Path) -> None:
     first, rebuilt = serve_rebuild(root)
     print(f"mkdocs serve --dirty: first build {first:.1f} s; one plan edited -> rebuilt in {rebuilt:.2f} s "
-          f"(save to 'Documentation built', watcher delay included)", flush=True)
+          f"(save to 'Documentation built', watcher delay included; load {load()})", flush=True)
+
+
+def load() -> str:
+    """The machine's load average over the last minute: the timings depend on it."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
+def reference_day(weeks: int) -> date:
+    """'Today' for a corpus of ``weeks`` Saturdays: the Thursday before its
+    second-to-last Saturday, so the coming Saturday and the one after have
+    plans and every other plan is past, as in a district that writes its
+    plans a week or two ahead."""
+    return FIRST_SATURDAY + timedelta(weeks=weeks - 2) - timedelta(days=2)
+
+
+def set_reference_day(day: date) -> None:
+    # The build's 'today' (saturday/site.py reference_date: SOURCE_DATE_EPOCH
+    # in UTC+7); the benchmark's copy has no git history to take it from.
+    noon = calendar.timegm(day.timetuple()) + 5 * 3600  # 12:00 in Vietnam (UTC+7)
+    os.environ["SOURCE_DATE_EPOCH"] = str(noon)
+
+
+def edit_plan(root: Path, day: date) -> Path:
+    """Change one plan of ``day`` (Gung Ré's), as an editor would."""
+    plan = root / "materials/ke-hoach/gung-re" / f"{day.isoformat()}.yml"
+    text = plan.read_text(encoding="utf-8")
+    changed = text.replace("chi_dao: Chủ tịch UBND xã", "chi_dao: Phó Chủ tịch UBND xã")
+    assert changed != text
+    plan.write_text(changed, encoding="utf-8")
+    return plan
+
+
+def release_figures(site: Path) -> dict:
+    from nongthonmoi import offline
+
+    files = [p for p in site.rglob("*") if p.is_file()]
+    pdfs = [p for p in files if p.suffix == ".pdf"]
+    return {
+        "total": sum(p.stat().st_size for p in files),
+        "pdfs": len(pdfs),
+        "pdf_bytes": sum(p.stat().st_size for p in pdfs),
+        "zip": (site / offline.ZIP_PATH).stat().st_size,
+    }
+
+
+def mib(n: int) -> str:
+    return f"{n / 2**20:.1f} MiB"
 
 
 def main(argv=None) -> int:
@@ -280,41 +333,69 @@ def main(argv=None) -> int:
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--small-years", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=2, help="builds of each kind per size (best is kept)")
+    parser.add_argument("--no-release", action="store_true", help="the site alone (no handouts, no offline zip)")
+    parser.add_argument("--no-serve", action="store_true", help="leave out the mkdocs serve measurement")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
     base = Path(tempfile.mkdtemp(prefix="ntm-bench-"))
+    print(f"{os.cpu_count()} cores; load average at start {load()}", flush=True)
     try:
         root = make_project(base)
         rows = []
-        for years in (args.small_years, args.years):
-            plans = write_corpus(root, 52 * years)
+        for years in dict.fromkeys((args.small_years, args.years)):
+            weeks = 52 * years
+            plans = write_corpus(root, weeks)
+            today = reference_day(weeks)
+            set_reference_day(today)
             # Rounds alternate ours and plain; the best plain time is kept:
             # other work on the machine slows one build or another, not all.
-            # Cold: no generated page from an earlier build of these data.
+            # Cold: no cache of any kind (generated pages, handouts, workbooks,
+            # offline copy) from an earlier build of these data.
             shutil.rmtree(root / ".cache", ignore_errors=True)
             ours, rss = build(root, base / "site")
+            ours_load = load()
             total, pages, largest, largest_size = site_figures(base / "site")
             plain_cfg = plain_project(root, base / "site")
             plain, plain_rss = build(root, base / "plain", config=plain_cfg)
+            plain_load = load()
             warm = None
             for _ in range(args.rounds - 1):
                 # Warm: same data again, unchanged pages are not re-rendered.
                 again = build(root, base / "site")[0]
+                warm_load = load()
                 warm = again if warm is None else min(warm, again)
-                plain = min(plain, build(root, base / "plain", config=plain_cfg)[0])
+                again = build(root, base / "plain", config=plain_cfg)[0]
+                if again < plain:
+                    plain, plain_load = again, load()
             rows.append((years, plans, pages, ours, plain, rss, plain_rss, total, largest, largest_size))
-            warm_text = f", warm {warm:.1f} s (ratio {warm / plain:.2f})" if warm is not None else ""
-            print(
-                f"{years} year(s): {plans} plans, {pages} HTML pages | nongthonmoi build cold {ours:.1f} s "
-                f"({ours / plans * 1000:.1f} s per 1000 plans){warm_text}, plain Material {plain:.1f} s, "
-                f"ratio cold {ours / plain:.2f} | "
-                f"peak memory {rss / 1024:.0f} MiB (plain {plain_rss / 1024:.0f} MiB) | output {total / 2**20:.1f} MiB | "
-                f"largest page {largest} {largest_size / 1024:.1f} KiB",
-                flush=True,
-            )
-        serve_only(root)
-        small, big = rows[0], rows[-1]
-        print(f"linearity: {small[3] / small[1] * 1000:.1f} vs {big[3] / big[1] * 1000:.1f} s per 1000 plans")
+            print(f"\n{years} year(s): {plans} plans, {pages} HTML pages, 'today' {today} "
+                  f"(coming Saturday {today + timedelta(days=2)})", flush=True)
+            print(f"  plain Material, site:            {plain:6.1f} s  (best of {args.rounds}; load {plain_load})")
+            print(f"  site alone, cold:                {ours:6.1f} s  ratio {ours / plain:.2f} (target <= 1.2; load {ours_load}); "
+                  f"{ours / plans * 1000:.1f} s per 1000 plans")
+            if warm is not None:
+                print(f"  site alone, warm:                {warm:6.1f} s  ratio {warm / plain:.2f} (load {warm_load})")
+            print(f"  site alone: peak memory {rss / 1024:.0f} MiB (plain {plain_rss / 1024:.0f} MiB), output {mib(total)}, "
+                  f"largest page {largest} {largest_size / 1024:.1f} KiB", flush=True)
+            if not args.no_release:
+                shutil.rmtree(root / ".cache", ignore_errors=True)
+                cold, cold_rss = build(root, base / "site", "release")
+                cold_load = load()
+                sizes = release_figures(base / "site")
+                edit_plan(root, today + timedelta(days=2))
+                one, _ = build(root, base / "site", "release")
+                one_load = load()
+                print(f"  release (site, handouts, zip), cold: {cold:6.1f} s  ratio {cold / plain:.2f} (target <= 3; load {cold_load})")
+                print(f"  release, one plan changed, caches: {one:6.1f} s  ratio {one / plain:.2f} (target <= 1.3; load {one_load})")
+                print(f"  release: peak memory {cold_rss / 1024:.0f} MiB; site {mib(sizes['total'])} "
+                      f"({sizes['pdfs']} PDFs, {mib(sizes['pdf_bytes'])}); offline zip {mib(sizes['zip'])}, "
+                      f"{sizes['zip'] / years / 1e6:.1f} MB per year (target <= 10)", flush=True)
+        if not args.no_serve:
+            print()
+            serve_only(root)
+        if len(rows) > 1:
+            small, big = rows[0], rows[-1]
+            print(f"linearity (site alone, cold): {small[3] / small[1] * 1000:.1f} vs {big[3] / big[1] * 1000:.1f} s per 1000 plans")
     finally:
         if args.keep:
             print(f"kept {base}")

@@ -67,7 +67,7 @@ def build_district(out: Path, years: int) -> Path:
     root = bench.make_project(base)
     plans = bench.write_corpus(root, 52 * years)
     site = base / "site"
-    bench.build(root, site)  # "single": without the offline zip
+    bench.build(root, site)  # "site": without the handouts and the offline zip
     print(f"district, {years} year(s): {plans} plans", flush=True)
     return site
 
