@@ -14,6 +14,8 @@ the menu, ``B`` the build itself, ``W`` a workbook filled by a commune.
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 
 from .errors import ContentError
@@ -265,6 +267,7 @@ def _placeholders(template: str) -> str:
     return re.sub(r"\{[a-z_]+\}", "…", template)
 
 
+@functools.cache  # the plugin passes it to every page's views; the registry does not change
 def documentation() -> list[dict]:
     """The registry as rows for the guide page."""
     return [

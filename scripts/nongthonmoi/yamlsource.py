@@ -32,6 +32,7 @@ MAX_DATA_BYTES = 256 * 1024
 # libyaml's parser when PyYAML has it: same nodes and marks, about six times
 # faster, which matters with thousands of weekly plan files.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG = "tag:yaml.org,2002:str"
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _PLAIN_TAGS = {
@@ -187,6 +188,8 @@ class _Builder:
                 self.source.lines[loc + (index,)] = self._line(item)
                 items.append(self.build(item, loc + (index,), at_line=self._line(node)))
             return items
+        if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+            return node.value  # what SafeConstructor.construct_yaml_str returns, without its detour
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError):

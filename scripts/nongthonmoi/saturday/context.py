@@ -124,7 +124,8 @@ def plan_detail(data: SaturdayData, unit: Unit, plan: SaturdayPlan) -> dict:
             )
         )
     plans = data.plans_of(unit.id)
-    index = plans.index(plan)
+    # By date: list.index would compare whole plans (pydantic __eq__), 2964 x 78 times in three years.
+    index = [p.date for p in plans].index(plan.date)
     staff = _staff_rows(data, data.staff_lists_on(plan.date), unit.id)
     return {
         "unit": unit,

@@ -72,8 +72,15 @@ class SaturdayData:
         """Plans for one Saturday, by unit id."""
         return self._by_date.get(saturday, [])
 
+    @cached_property
+    def _staff_by_date(self) -> dict[date, list[StaffList]]:
+        index: dict = {}
+        for staff in self.staff_lists:
+            index.setdefault(staff.saturday, []).append(staff)
+        return index
+
     def staff_lists_on(self, saturday: date) -> list[StaffList]:
-        return [s for s in self.staff_lists if s.saturday == saturday]
+        return list(self._staff_by_date.get(saturday, []))
 
 
 

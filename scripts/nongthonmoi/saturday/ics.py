@@ -26,16 +26,17 @@ def escape_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """Fold at 75 octets without splitting a UTF-8 character (RFC 5545, 3.1)."""
-    out, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > 75:
-            out.append(current)
-            current, size = " ", 1
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts, start, limit = [], 0, 75
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and data[end] & 0xC0 == 0x80:  # inside a character: break before it
+            end -= 1
+        parts.append(data[start:end].decode("utf-8"))
+        start, limit = end, 74  # a continuation line starts with one space
+    return "\r\n ".join(parts)
 
 
 @dataclass(frozen=True)
