@@ -389,6 +389,33 @@ def test_feed_ids_do_not_change_when_the_site_moves():
     assert (old_self, new_self) == ("http://localhost:8000/feed.xml", "https://nongthonmoi.example.vn/di-linh/feed.xml")
 
 
+def test_a_failure_beside_the_build_stops_it_and_keeps_the_site(scratch_site, tmp_path):
+    """Workbooks and PDFs are made in a process beside the build (background.py):
+    when that fails, the build fails with its message and the site stays."""
+    repo, _ = scratch_site
+    site = repo / "site"
+    config = repo / "mkdocs.yml"
+    original = config.read_text(encoding="utf-8")
+    (repo / "hong_bang_tinh.py").write_text(
+        "from nongthonmoi.workbooks import site\n\n\n"
+        "def _fail(self, missing):\n"
+        "    raise RuntimeError('Bảng tính thử hỏng')\n\n\n"
+        "site.WorkbookBuilder.make = _fail\n",
+        encoding="utf-8",
+    )
+    before = tree_hash(site)
+    config.write_text(original + "\nhooks:\n  - hong_bang_tinh.py\n", encoding="utf-8")
+    try:
+        # An empty workbook cache: every workbook must be made.
+        result = run_mkdocs(repo, site, env={"NTM_WORKBOOK_CACHE": str(tmp_path / "bang-tinh")})
+    finally:
+        config.write_text(original, encoding="utf-8")
+    assert result.returncode != 0
+    assert "Bảng tính thử hỏng" in result.stderr
+    assert tree_hash(site) == before
+    assert sorted(repo.glob(".site.*")) == []
+
+
 def _alternates(html: str) -> list[dict]:
     parser = _Live()
     parser.feed(html)

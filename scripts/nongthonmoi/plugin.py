@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
@@ -23,7 +24,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import get_relative_url
 
-from . import a11y, buildlog, contentcheck, gitdates, offline, pagecheck, rules
+from . import a11y, background, buildlog, contentcheck, gitdates, offline, pagecheck, rules
 from .navigation import complete_nav
 from .editor.settings import EditorSettingsError
 from .editor.site import EditorMissing, editor_files
@@ -92,13 +93,21 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         if shallow is not None:
             # The preview (ntm serve, ntm edit) shows it and goes on.
             log.warning(str(shallow))
+        if self.command == "build":
+            # Thousands of data records stay alive for the whole build: no
+            # garbage collection while they are made, then they are set
+            # aside (gc.freeze in on_files) so that later collections do
+            # not walk them again and again.
+            gc.disable()
         try:
-            self.materials = load_materials(self.root, self.docs_dir)
-            if self.config.check_content:
-                problems = contentcheck.check_tree(self.root, self.docs_dir)
-                problems += pagecheck.check_pages(self.root, self.docs_dir)
-                if problems:
-                    raise ContentErrors(problems)
+            # The text checks run on the other core while the data loads (background.py).
+            checks = background.beside(self._check_text) if self.config.check_content else None
+            try:
+                self.materials = load_materials(self.root, self.docs_dir)
+            finally:
+                problems = checks.result() if checks else []
+            if problems:
+                raise ContentErrors(problems)
         except ContentErrors as exc:
             raise PluginError(str(exc)) from None
         # New pages join the menu section of their folder (navigation.py).
@@ -115,6 +124,9 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         if self.command == "build":
             self._stage(config)
         return config
+
+    def _check_text(self) -> list:
+        return contentcheck.check_tree(self.root, self.docs_dir) + pagecheck.check_pages(self.root, self.docs_dir)
 
     def on_files(self, files, *, config):
         # Plan and result workbooks for communes, Monday reports as .xlsx
@@ -138,6 +150,10 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         # itself is made from this build's pages in on_post_build.
         files.append(offline.site_file(config, self.command))
         self.files = files
+        if self.command == "build":
+            gc.freeze()  # see on_config
+            gc.enable()
+        background.launch()  # workbooks and PDFs, beside the build until on_env
         return files
 
     # --- atomic output -------------------------------------------------
@@ -237,7 +253,25 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             )
         return html
 
+    def on_page_read_source(self, *, page, config):
+        # Generated pages may still be being written beside the build (saturday/site.py).
+        try:
+            saturday_site.wait_for_page(page.file.src_uri)
+        except background.BackgroundError as exc:
+            raise PluginError(str(exc)) from None
+        return None
+
+    def on_env(self, env, *, config, files):
+        # Workbooks and PDFs are made beside the build (background.py); MkDocs copies them next.
+        try:
+            background.wait_all()
+        except background.BackgroundError as exc:
+            raise PluginError(str(exc)) from None
+        return env
+
     def on_page_context(self, context, *, page, config, nav):
+        # "Tải bản in" boxes, now that the PDFs' pages and sizes are known.
+        page.content = self.handouts.finish(page.content, page)
         sources = list(page.meta.get("sources") or [])
         if page.file.abs_src_path:
             src = Path(page.file.abs_src_path).resolve()

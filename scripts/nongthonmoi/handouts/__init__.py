@@ -1,12 +1,17 @@
 """Print handouts (PDF) built with the site, from the same Markdown and YAML.
 
-The plugin calls three things:
+The plugin calls:
 
 - ``Handouts(root, config, materials, dates)`` in ``on_config`` (cheap);
-- ``.add_files(files, config)`` in ``on_files``: renders what changed (see
-  ``build.py``), adds every PDF to the site as ``tai-lieu-in/<slug>.pdf``;
-- ``.decorate(html, page)`` in ``on_page_content``: a "Tải bản in" link on
-  each page a handout is made from, and the list on the "Tài liệu in" page.
+- ``.add_files(files, config)`` in ``on_files``: adds every PDF to the site as
+  ``tai-lieu-in/<slug>.pdf`` and starts rendering those that changed (see
+  ``build.py``), beside the build (``background.py``; the plugin waits in
+  ``on_env``, before MkDocs copies files);
+- ``.decorate(html, page)`` in ``on_page_content``: marks where a page gets
+  its "Tải bản in" box, the list on the "Tài liệu in" page, or the note of a
+  plan page without a printed sheet;
+- ``.finish(html, page)`` in ``on_page_context``: puts the box there, with
+  pages and sizes (before the search plugin reads the page).
 """
 
 from __future__ import annotations
@@ -38,6 +43,13 @@ class ListedHandout:
     papers: list[Built]
 
 
+# Where a page's "Tải bản in" box (or the list, or the note of a plan page
+# without a printed sheet) goes. decorate() leaves it in the page's HTML when
+# MkDocs converts the page; finish() puts the box in its place just before
+# the page is written, when the PDFs (made beside the build) are known.
+MARK = "<!--ntm-tai-lieu-in-->"
+
+
 class Handouts:
     def __init__(self, root: Path, config, materials, dates: dict | None = None):
         try:
@@ -46,8 +58,12 @@ class Handouts:
             )
         except ContentErrors as exc:
             raise PluginError(str(exc)) from None
-        self.built: list[Built] = []
+        self.built: list[Built] | None = None
         self.files = None
+        self._by_page: dict[str, list[str]] = {}
+        for handout in self.builder.handouts:
+            for src in handout.pages:
+                self._by_page.setdefault(src, []).append(handout.slug)
         # Plan pages: those outside the window of printed sheets say how to print them.
         saturday = getattr(materials, "saturday", None)
         self.plan_pages = set()
@@ -57,22 +73,37 @@ class Handouts:
             self.plan_pages = {plan_page(unit, day) for unit, day in saturday.plans}
 
     def add_files(self, files, config):
+        """Add every PDF to the site; those not in the cache are rendered beside
+        the build (background.py), in time for MkDocs to copy them."""
+        from .. import background
+
         try:
-            self.built = self.builder.build()
+            self.builder.prepare()
         except ContentErrors as exc:
             raise PluginError(str(exc)) from None
-        for built in self.built:
-            files.append(File.generated(config, built.handout.file, abs_src_path=str(built.path)))
+        if self.builder.misses:
+            background.start("tai-lieu-in", self.builder.render_missing)
+        for handout, path in self.builder.outputs():
+            files.append(File.generated(config, handout.file, abs_src_path=str(path)))
         self.files = files
         return files
 
+    def _built(self) -> list[Built]:
+        if self.built is None:
+            try:
+                self.built = self.builder.finish()
+            except ContentErrors as exc:
+                raise PluginError(str(exc)) from None
+        return self.built
+
     def for_page(self, src_uri: str) -> list[Built]:
-        return [b for b in self.built if src_uri in b.handout.pages]
+        slugs = self._by_page.get(src_uri, [])
+        return [b for b in self._built() if b.handout.slug in slugs] if slugs else []
 
     def groups(self) -> list[tuple[str, list[Built]]]:
         """Handouts by group, groups in catalog order (leaflets first)."""
         groups: dict[str, list[Built]] = {}
-        for built in self.built:
+        for built in self._built():
             groups.setdefault(built.handout.group, []).append(built)
         return list(groups.items())
 
@@ -91,6 +122,22 @@ class Handouts:
         return out
 
     def decorate(self, html: str, page) -> str:
+        """Mark where the page's box goes (see :data:`MARK`)."""
+        src = page.file.src_uri
+        if src == LIST_PAGE:
+            return html + "\n" + MARK
+        if src not in self._by_page and src not in self.plan_pages:
+            return html
+        head, sep, body = html.partition("</h1>")
+        return head + sep + MARK + body if sep else MARK + html
+
+    def finish(self, html: str, page) -> str:
+        """The page's box in place of its mark, with the PDFs' pages and sizes."""
+        if MARK not in html:
+            return html
+        return html.replace(MARK, self._box(page), 1)
+
+    def _box(self, page) -> str:
         env = self.builder.env
         src = page.file.src_uri
 
@@ -104,21 +151,17 @@ class Handouts:
             url = target.url if target is not None else page_url(src_uri)
             return get_relative_url(url or ".", page.url)
 
+        # Plain str: adding Markup to the page HTML would escape the page.
         if src == LIST_PAGE:
-            listing = env.get_template("web/listing.html").render(
-                groups=self.listing(), link=link, page_link=lambda built: page_link(built.handout.home)
+            return str(
+                env.get_template("web/listing.html").render(
+                    groups=self.listing(), link=link, page_link=lambda built: page_link(built.handout.home)
+                )
             )
-            return html + "\n" + listing
         mine = self.for_page(src)
         if mine:
-            # A plain str: adding Markup to the page HTML would escape the page.
-            links = str(env.get_template("web/links.html").render(built=mine, link=link))
-        elif src in self.plan_pages:
-            # No printed sheet for this Saturday (sheets.sheet_saturdays): the page itself prints.
-            from .sheets import PAST_SATURDAYS
+            return str(env.get_template("web/links.html").render(built=mine, link=link))
+        # No printed sheet for this Saturday (sheets.sheet_saturdays): the page itself prints.
+        from .sheets import PAST_SATURDAYS
 
-            links = str(env.get_template("web/no-sheet.html").render(past=PAST_SATURDAYS, listing=page_link(LIST_PAGE)))
-        else:
-            return html
-        head, sep, body = html.partition("</h1>")
-        return head + sep + links + body if sep else links + html
+        return str(env.get_template("web/no-sheet.html").render(past=PAST_SATURDAYS, listing=page_link(LIST_PAGE)))

@@ -288,60 +288,70 @@ class HandoutBuilder:
         return keys, editions
 
     def build(self) -> list[Built]:
-        start = time.perf_counter()
+        """Render what changed and return every handout (cache hits included)."""
+        self.prepare()
+        self.render_missing()
+        return self.finish()
+
+    # In three steps, so that the rendering can run beside the site's build
+    # (background.py): prepare() and finish() in the build, render_missing()
+    # in between, anywhere; it leaves its PDFs and their figures in the cache.
+
+    def prepare(self) -> None:
+        """Keys, cache hits, and the HTML of every handout to render."""
+        self._start = time.perf_counter()
         toolchain = self.toolchain_hash()
         keys, editions = self.keys(toolchain)
-        plans = [(h, editions[h.slug], keys[h.slug]) for h in self.handouts]
-
+        self.plans = [(h, editions[h.slug], keys[h.slug]) for h in self.handouts]
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        hits: dict[str, dict] = {}
-        misses = []
-        for handout, edition, key in plans:
-            meta = self._cached(key)
-            if meta is not None:
-                hits[handout.slug] = meta
-            else:
-                misses.append((handout, edition, key))
+        self.misses = [(h, e, k) for h, e, k in self.plans if self._cached(k) is None]
+        self._pending = self._tasks(self.misses, editions, toolchain)
 
-        results = self._render_all(self._tasks(misses, editions, toolchain))
-        timings: dict[str, float] = {}
-        for handout, _, key in misses:
+    def outputs(self) -> list[tuple[Handout, Path]]:
+        """Each handout and the file in the cache that holds (or will hold) its PDF."""
+        return [(handout, self.cache_dir / f"{key}.pdf") for handout, _, key in self.plans]
+
+    def render_missing(self) -> None:
+        results = self._render_all(self._pending)
+        for handout, _, key in self.misses:
             pdf, pages, seconds = results[handout.slug]
-            self._store(key, pdf, {"pages": pages, "size": len(pdf), "slug": handout.slug})
-            hits[handout.slug] = {"pages": pages, "size": len(pdf)}
-            timings[handout.slug] = seconds
+            self._store(key, pdf, {"pages": pages, "size": len(pdf), "slug": handout.slug, "seconds": round(seconds, 3)})
+        self._prune()
 
-        self.built = [
-            Built(
-                handout=handout,
-                key=key,
-                path=self.cache_dir / f"{key}.pdf",
-                pages=hits[handout.slug]["pages"],
-                size=hits[handout.slug]["size"],
-                edition=edition,
-                url=self.converter.url_of(handout.home),
-                rendered=handout.slug in timings,
-                seconds=timings.get(handout.slug, 0.0),
+    def finish(self) -> list[Built]:
+        rendered = {h.slug for h, _, _ in self.misses}
+        built = []
+        for handout, edition, key in self.plans:
+            meta = self._cached(key)
+            if meta is None:
+                raise ContentErrors(
+                    [ContentError(f"tai-lieu-in/{handout.slug}.pdf", 0, "Chưa dựng được bản in này.", "Chạy lại lệnh dựng.")]
+                )
+            built.append(
+                Built(
+                    handout=handout,
+                    key=key,
+                    path=self.cache_dir / f"{key}.pdf",
+                    pages=meta["pages"],
+                    size=meta["size"],
+                    edition=edition,
+                    url=self.converter.url_of(handout.home),
+                    rendered=handout.slug in rendered,
+                    seconds=meta.get("seconds", 0.0) if handout.slug in rendered else 0.0,
+                )
             )
-            for handout, edition, key in plans
-        ]
-        elapsed = time.perf_counter() - start
+        self.built = built
+        elapsed = time.perf_counter() - self._start
         self.stats = {
-            "handouts": len(self.built),
-            "rendered": sorted(timings),
-            "reused": sorted(b.handout.slug for b in self.built if not b.rendered),
+            "handouts": len(built),
+            "rendered": sorted(rendered),
+            "reused": sorted(b.handout.slug for b in built if not b.rendered),
             "seconds": round(elapsed, 3),
         }
-        self._prune()
         (self.cache_dir / "last-build.json").write_text(json.dumps(self.stats, ensure_ascii=False, indent=1) + "\n")
-        log.info(
-            "Tài liệu in: %d tệp, dựng lại %d, dùng lại %d (%.2f giây).",
-            len(self.built),
-            len(timings),
-            len(self.built) - len(timings),
-            elapsed,
-        )
-        return self.built
+        # No seconds: the rendering may have run beside the build (background.py).
+        log.info("Tài liệu in: %d tệp, dựng lại %d, dùng lại %d.", len(built), len(rendered), len(built) - len(rendered))
+        return built
 
     def _tasks(self, misses, editions: dict[str, date], toolchain: str) -> list[tuple]:
         """What the workers render: a packet lays out all its sheets once and

@@ -41,6 +41,7 @@ from . import charts, feed, ics, report
 from .data import SaturdayData, plan_path, result_path, staff_list_path
 
 GENERATED_DIR = Path(".cache") / "generated"
+STREAM_FROM = 200  # pages to render from which they are rendered on the other core
 UID_DOMAIN = "nongthonmoi-dilinh"
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
@@ -223,8 +224,8 @@ def _front_matter(spec: PageSpec) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def _write_if_changed(path: Path, text: str) -> bool:
-    data = text.encode("utf-8")
+def _write_if_changed(path: Path, text: str | bytes) -> bool:
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         if path.read_bytes() == data:
             return False
@@ -252,6 +253,7 @@ def generate(config, files: Files, data: SaturdayData, root: Path, workbooks=Non
     # The offline copy is built at the same time with file links (page.html):
     # it gets its own folder so the two builds never overwrite each other's pages.
     out_dir = root / GENERATED_DIR / ("pages" if config.use_directory_urls else "pages-offline")
+    static_dir = root / GENERATED_DIR / ("files" if config.use_directory_urls else "files-offline")
     today = reference_date()
     specs = page_specs(data, today)
 
@@ -287,10 +289,10 @@ def generate(config, files: Files, data: SaturdayData, root: Path, workbooks=Non
             (code, config.site_url, config.use_directory_urls, [(s, stat(s), history.get(s)) for s in everything])
         ).encode()
     ).hexdigest()
-    statics = _STATICS.get((str(root), inputs))
-    if statics is None:
-        statics = _STATICS[(str(root), inputs)] = _static_contents(config, data, pages, history)
-    statics = {name: File.generated(config, name, content=body) for name, body in statics.items()}
+    statics = {
+        name: File.generated(config, name, abs_src_path=str(static_dir / name)) for name in _static_names(data)
+    }
+    _write_statics(config, data, pages, history, static_dir, inputs, set(statics))
     known = {**pages, **statics}
     # Adding or removing a plan changes links and lists on many pages.
     structure = hashlib.sha256(
@@ -306,6 +308,7 @@ def generate(config, files: Files, data: SaturdayData, root: Path, workbooks=Non
         saved = {}
     state: dict[str, str] = {}
 
+    todo = []
     for spec in specs:
         fingerprint = hashlib.sha256(
             repr((structure, spec.extra_key, [(s, stat(s)) for s in spec.sources])).encode()
@@ -314,17 +317,46 @@ def generate(config, files: Files, data: SaturdayData, root: Path, workbooks=Non
         path = out_dir / spec.src_uri
         if fingerprint in (_RENDERED.get(str(path)), saved.get(spec.src_uri)) and path.is_file():
             continue
-        page_file = pages[spec.src_uri]
+        todo.append((spec, path, fingerprint))
 
-        def link(target: str, page_file=page_file) -> Markup:
-            found = known.get(target) or files.get_file_from_path(target)
-            if found is None:
-                raise KeyError(f"no page or file {target!r}")
-            # Markup: an address the view built, not text from data (views.as_text).
-            return escape(get_relative_url(found.url, page_file.url))
+    def render(specs_to_render) -> None:
+        for spec, path, _ in specs_to_render:
+            page_file = pages[spec.src_uri]
 
-        body = env.get_template(spec.template).render(link=link, page_title=spec.title, bang_tinh=workbooks, **spec.context())
-        _write_if_changed(path, _front_matter(spec) + body)
+            def link(target: str, page_file=page_file) -> Markup:
+                found = known.get(target) or files.get_file_from_path(target)
+                if found is None:
+                    raise KeyError(f"no page or file {target!r}")
+                # Markup: an address the view built, not text from data (views.as_text).
+                return escape(get_relative_url(found.url, page_file.url))
+
+            body = env.get_template(spec.template).render(link=link, page_title=spec.title, bang_tinh=workbooks, **spec.context())
+            _write_if_changed(path, _front_matter(spec) + body)
+
+    global _STREAM
+    _STREAM = None
+    if len(todo) >= STREAM_FROM:
+        # A first build renders thousands of pages: on the other core, in the
+        # order MkDocs reads them; MkDocs waits for a page only if it is not
+        # written yet (on_page_read_source, see wait_for_page).
+        from .. import background
+
+        for _, path, _ in todo:
+            path.unlink(missing_ok=True)  # a page not yet rendered is no page at all
+
+        def render_in_order(done) -> None:
+            for index, item in enumerate(todo):
+                render([item])
+                done(index)
+
+        stream = background.stream("trang-thu-bay", render_in_order)
+        if stream is not None:
+            _STREAM = _Stream(stream, {spec.src_uri: index for index, (spec, _, _) in enumerate(todo)})
+        else:
+            render(todo)
+    else:
+        render(todo)
+    for _, path, fingerprint in todo:
         _RENDERED[str(path)] = fingerprint
 
     _write_if_changed(state_file, json.dumps(state, indent=0, sort_keys=True))
@@ -341,11 +373,62 @@ def _remove_stale(out_dir: Path, wanted: set[str]) -> None:
             path.unlink(missing_ok=True)
 
 
-# Per process (one ``mkdocs serve`` session): the calendars, feed and CSV of
-# the last data seen, and one Jinja environment per repository (it reloads a
-# template when its file changes).
-_STATICS: dict[tuple[str, str], dict[str, bytes]] = {}
+class _Stream:
+    def __init__(self, stream, order: dict[str, int]):
+        self.stream = stream
+        self.order = order
+
+
+# The pages of this build being rendered beside it, if any.
+_STREAM: _Stream | None = None
+
+
+def wait_for_page(src_uri: str) -> None:
+    """Before MkDocs reads a generated page: wait until it is written."""
+    if _STREAM is not None and src_uri in _STREAM.order:
+        _STREAM.stream.wait_for(_STREAM.order[src_uri])
+
+
+# One Jinja environment per repository and process (it reloads a template
+# when its file changes).
 _ENVIRONMENTS: dict[str, object] = {}
+STATIC_STATE = ".inputs"
+
+
+def _static_names(data: SaturdayData) -> list[str]:
+    """The files _static_contents makes: a CSV report per Saturday, a calendar
+    per unit with a plan, the feed."""
+    names = [report_file(saturday) for saturday in data.saturdays]
+    names += [calendar_file(unit.id) for unit in data.units.units if data.plans_of(unit.id)]
+    return [*names, FEED_FILE]
+
+
+def _write_statics(config, data, pages, history, folder: Path, inputs: str, names: set[str]) -> None:
+    """Write the calendars, feed and CSV reports into ``folder``, unless the
+    last build wrote them from the same inputs; beside the build where it can
+    (background.py): MkDocs only copies them, after on_env."""
+    state = folder / STATIC_STATE
+    try:
+        if state.read_text(encoding="utf-8") == inputs and all((folder / name).is_file() for name in names):
+            return
+    except OSError:
+        pass
+
+    def write() -> None:
+        contents = _static_contents(config, data, pages, history)
+        if set(contents) != names:
+            raise RuntimeError(f"static files {sorted(set(contents) ^ names)}: _static_names is out of step")
+        for name, body in contents.items():
+            _write_if_changed(folder / name, body)
+        for path in folder.rglob("*"):
+            if path.is_file() and path.name != STATIC_STATE and path.relative_to(folder).as_posix() not in names:
+                path.unlink(missing_ok=True)
+        _write_if_changed(state, inputs)  # last: a build that stops half-way leaves no claim
+
+    from .. import background
+
+    state.unlink(missing_ok=True)
+    background.start("lich-bao-cao", write)
 
 
 def _environment(root: Path):
@@ -368,7 +451,6 @@ def _static_contents(config, data: SaturdayData, pages: dict[str, File], history
         found = history.get(plan_path(plan.unit, plan.date))
         return ics.Revision(found.last, found.commits - 1) if found else ics.drafted_revision(plan)
 
-    _STATICS.clear()  # keep only the newest set
     out: dict[str, bytes] = {}
     for saturday in data.saturdays:
         out[report_file(saturday)] = report.report_csv(data, saturday)

@@ -161,27 +161,23 @@ class WorkbookBuilder:
         self.cache_dir = Path(cache_dir or os.environ.get("NTM_WORKBOOK_CACHE") or self.root / CACHE_DIR)
         self.stats: dict = {}
 
-    def build(self, data: SaturdayData, today: date, coming: date) -> tuple[WorkbookIndex, dict[str, Path]]:
-        """The index and, for each site path, the cached file holding its bytes."""
-        start = clock.perf_counter()
+    def plan(self, data: SaturdayData, today: date, coming: date) -> tuple[WorkbookIndex, dict[str, Path], list]:
+        """The index, the cached file of each site path, and the jobs whose file is not made yet."""
         toolchain = _toolchain()
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         index = WorkbookIndex()
         paths: dict[str, Path] = {}
-        made = 0
+        missing = []
         for job in jobs(data, today, coming):
             payload = json.dumps(_dump(job.inputs), ensure_ascii=False, sort_keys=True, default=str)
             key = hashlib.sha256(f"{toolchain}\n{job.workbook.file}\n{payload}".encode()).hexdigest()
             path = self.cache_dir / f"{key}.xlsx"
             if path.is_file():
                 os.utime(path)  # "used recently", for the pruning below
+                workbook = replace(job.workbook, size=path.stat().st_size)
             else:
-                content = job.make()
-                tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-                tmp.write_bytes(content)
-                os.replace(tmp, path)  # a parallel build never reads half a file
-                made += 1
-            workbook = replace(job.workbook, size=path.stat().st_size)
+                missing.append((job, path))
+                workbook = job.workbook  # size known once made (the pages do not show it)
             paths[workbook.file] = path
             if workbook.kind == PLAN:
                 index.plans[workbook.unit] = workbook
@@ -189,8 +185,28 @@ class WorkbookBuilder:
                 index.results.setdefault(workbook.unit, []).append(workbook)
             else:
                 index.reports[workbook.saturday] = workbook
+        return index, paths, missing
+
+    def make(self, missing: list) -> None:
+        for job, path in missing:
+            content = job.make()
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(content)
+            os.replace(tmp, path)  # a parallel build never reads half a file
         self._prune()
-        self.stats = {"workbooks": len(paths), "made": made, "seconds": round(clock.perf_counter() - start, 3)}
+
+    def build(self, data: SaturdayData, today: date, coming: date) -> tuple[WorkbookIndex, dict[str, Path]]:
+        """The index and, for each site path, the cached file holding its bytes."""
+        start = clock.perf_counter()
+        index, paths, missing = self.plan(data, today, coming)
+        self.make(missing)
+        sizes = {name: path.stat().st_size for name, path in paths.items()}
+        index = WorkbookIndex(
+            {u: replace(w, size=sizes[w.file]) for u, w in index.plans.items()},
+            {u: [replace(w, size=sizes[w.file]) for w in ws] for u, ws in index.results.items()},
+            {d: replace(w, size=sizes[w.file]) for d, w in index.reports.items()},
+        )
+        self.stats = {"workbooks": len(paths), "made": len(missing), "seconds": round(clock.perf_counter() - start, 3)}
         return index, paths
 
     def _prune(self) -> None:
@@ -204,8 +220,16 @@ class WorkbookBuilder:
 
 
 def add_files(files, config, root: Path, data: SaturdayData, today: date, coming: date) -> WorkbookIndex:
+    """Add the workbooks to the site; those not in the cache are made beside
+    the build (background.py), in time for MkDocs to copy them."""
+    from .. import background
+
     builder = WorkbookBuilder(root)
-    index, paths = builder.build(data, today, coming)
+    index, paths, missing = builder.plan(data, today, coming)
+    if missing:
+        background.start("bang-tinh", lambda: builder.make(missing))
+    else:
+        builder._prune()
     for name, path in sorted(paths.items()):
         files.append(File.generated(config, name, abs_src_path=str(path)))
     return index

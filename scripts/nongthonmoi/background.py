@@ -1,0 +1,251 @@
+"""Work that runs beside the build, on the machine's other core.
+
+MkDocs renders pages on one core. The workbooks and the PDFs of a build are
+files MkDocs only copies, after every page has been read and converted
+(``on_env``, then ``copy_static_files``), and the pages need only their names,
+known beforehand. So ``mkdocs build`` makes them in a forked child process
+from the end of ``on_files`` on, and the plugin waits for it in ``on_env``.
+:func:`beside` runs a function on the other core and returns its value (the
+text checks while the data loads, half of the generated pages).
+
+Not in ``mkdocs serve``: it runs a web server thread, and forking a process
+with threads is not safe, so there the work runs in place, as before.
+The child writes its files into the caches (atomically) and sends back
+nothing but an error message, if any.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import sys
+import threading
+import traceback
+from typing import Callable
+
+_PENDING: list["Job"] = []
+
+
+class BackgroundError(Exception):
+    """The work failed; the message is for the editor (Vietnamese)."""
+
+
+class Job:
+    def __init__(self, name: str, work: Callable[[], None]):
+        self.name = name
+        self.work = work
+        self._process = None
+
+    def start(self) -> None:
+        if self._process is not None:
+            return
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        # Not a daemon: the handouts' own worker processes are its children.
+        self._process = context.Process(target=_child, args=(self.work, send), name=f"ntm-{self.name}")
+        self._process.start()
+        send.close()
+
+    def wait(self) -> None:
+        self.start()
+        message = None
+        try:
+            message = self._receive.recv()
+        except EOFError:
+            message = f"{self.name}: tiến trình dừng giữa chừng."
+        self._process.join()
+        self._receive.close()
+        if message is None and self._process.exitcode != 0:
+            message = f"{self.name}: tiến trình dừng giữa chừng (mã {self._process.exitcode})."
+        if message is not None:
+            raise BackgroundError(message)
+
+
+class _Call:
+    """``work()`` in a forked child; :meth:`result` returns what it returned."""
+
+    def __init__(self, work: Callable[[], object]):
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_returning, args=(work, send), name="ntm-beside")
+        self._process.start()
+        send.close()
+
+    def result(self):
+        try:
+            ok, value = self._receive.recv()
+        except EOFError:
+            ok, value = False, "tiến trình dừng giữa chừng."
+        self._process.join()
+        self._receive.close()
+        if not ok:
+            raise BackgroundError(value)
+        return value
+
+
+class _Done:
+    def __init__(self, work: Callable[[], object]):
+        self._value = work()
+
+    def result(self):
+        return self._value
+
+
+def beside(work: Callable[[], object]):
+    """Start ``work`` on the other core; ``.result()`` waits for its value.
+    In place where forking is not safe (see :func:`start`)."""
+    if not _can_fork():
+        return _Done(work)
+    return _Call(work)
+
+
+def _lower_priority() -> None:
+    """Work beside the build must not slow the build itself: when both want
+    the same core, the build (the pages) goes first."""
+    gc.enable()  # the plugin pauses collection in the build's own process
+    try:
+        os.nice(10)
+    except OSError:
+        pass
+
+
+def _returning(work, send) -> None:
+    _lower_priority()
+    try:
+        value = (True, work())
+    except Exception as exc:  # noqa: BLE001 - raised again in the parent
+        value = (False, "".join(traceback.format_exception(exc)))
+    send.send(value)
+    send.close()
+
+
+def _can_fork() -> bool:
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+class Stream:
+    """``work(done)`` in a forked child, which calls ``done(i)`` as it
+    finishes item ``i`` of a list; :meth:`wait_for` blocks until it has.
+    For files MkDocs reads one after the other: made beside the build, in the
+    order they are read."""
+
+    def __init__(self, name: str, work: Callable[[Callable[[int], None]], None]):
+        self.name = name
+        self.done = -1
+        self.closed = False
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_streaming, args=(work, send), name=f"ntm-{name}")
+        self._process.start()
+        send.close()
+
+    def start(self) -> None:
+        """Started already (see :func:`launch`)."""
+
+    def _read(self) -> None:
+        try:
+            kind, value = self._receive.recv()
+        except EOFError:
+            kind, value = "error", f"{self.name}: tiến trình dừng giữa chừng."
+        if kind == "done":
+            self.done = value
+        elif kind == "end":
+            self.closed = True
+        else:
+            self.closed = True
+            self._process.join()
+            raise BackgroundError(value)
+
+    def wait_for(self, index: int) -> None:
+        while self.done < index:
+            if self.closed:
+                raise BackgroundError(f"{self.name}: thiếu mục {index}.")
+            self._read()
+
+    def wait(self) -> None:
+        """Wait for the end of the work (so that :func:`wait_all` covers it)."""
+        while not self.closed:
+            self._read()
+        self._process.join()
+        self._receive.close()
+
+
+def stream(name: str, work: Callable[[Callable[[int], None]], None]) -> Stream | None:
+    """Start ``work`` beside the build (see :class:`Stream`); None where
+    forking is not safe: then the caller does the work itself, now."""
+    if not _can_fork():
+        return None
+    job = Stream(name, work)
+    _PENDING.append(job)
+    return job
+
+
+def _streaming(work, send) -> None:
+    _lower_priority()
+    last = [-1]
+
+    def done(index: int) -> None:
+        last[0] = index
+        send.send(("done", index))
+
+    try:
+        work(done)
+        send.send(("end", last[0]))
+    except Exception as exc:  # noqa: BLE001 - raised again in the parent
+        from .errors import ContentErrors
+
+        text = str(exc) if isinstance(exc, ContentErrors) else "".join(traceback.format_exception(exc))
+        send.send(("error", text))
+    finally:
+        send.close()
+
+
+def _child(work: Callable[[], None], send) -> None:
+    _lower_priority()
+    try:
+        work()
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops the build
+        from .errors import ContentErrors
+
+        if isinstance(exc, ContentErrors):
+            send.send(str(exc))
+        else:
+            send.send("".join(traceback.format_exception(exc)))
+    else:
+        send.send(None)
+    finally:
+        send.close()
+        sys.stdout.flush()
+        sys.stderr.flush()
+
+
+def start(name: str, work: Callable[[], None]) -> None:
+    """Queue ``work`` to run beside the build from :func:`launch` on; or run
+    it now where forking is not safe: in a process with other threads
+    (``mkdocs serve``'s web server) or without fork."""
+    if not _can_fork():
+        work()
+        return
+    _PENDING.append(Job(name, work))
+
+
+def launch() -> None:
+    """Start the queued work (the plugin, once the pages are generated: until
+    then the other core renders half of them)."""
+    for job in _PENDING:
+        job.start()
+
+
+def wait_all() -> None:
+    """Wait for every job started since the last call; raise the first failure."""
+    jobs = list(_PENDING)
+    _PENDING.clear()
+    failure = None
+    for job in jobs:
+        try:
+            job.wait()
+        except BackgroundError as exc:
+            failure = failure or exc
+    if failure is not None:
+        raise failure

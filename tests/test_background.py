@@ -1,0 +1,67 @@
+"""Work beside the build (background.py): done before MkDocs copies files,
+failures stop the build with their message, nothing forked where threads run."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from nongthonmoi import background
+from nongthonmoi.errors import ContentError, ContentErrors
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def single_threaded(monkeypatch):
+    """As in `mkdocs build`; the test session may run a server thread for other tests."""
+    monkeypatch.setattr(background.threading, "active_count", lambda: 1)
+
+
+def test_work_runs_in_another_process_and_is_done_when_waited_for(tmp_path, single_threaded):
+    target = tmp_path / "made.txt"
+    background.start("thu", lambda: _write(target, str(os.getpid())))
+    assert len(background._PENDING) == 1  # queued, not done in place
+    background.launch()
+    background.wait_all()
+    assert background._PENDING == []
+    assert target.read_text(encoding="utf-8") != str(os.getpid())
+
+
+def test_a_failure_stops_the_build_with_its_message(tmp_path, single_threaded):
+    def broken():
+        raise ContentErrors([ContentError("materials/x.yml", 3, "Không đọc được tệp.", "Sửa tệp.")])
+
+    background.start("thu", broken)
+    background.start("thu-2", lambda: _write(tmp_path / "ok.txt", "ok"))
+    with pytest.raises(background.BackgroundError, match="Không đọc được tệp"):
+        background.wait_all()
+    # The other job still finished, and nothing is left waiting.
+    assert (tmp_path / "ok.txt").read_text(encoding="utf-8") == "ok"
+    assert background._PENDING == []
+
+
+def test_a_crash_is_reported_not_hidden(single_threaded):
+    background.start("thu", lambda: os._exit(3))
+    with pytest.raises(background.BackgroundError, match="dừng giữa chừng"):
+        background.wait_all()
+
+
+def test_no_fork_where_other_threads_run(tmp_path):
+    """mkdocs serve runs a web server thread: the work runs in place there."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        target = tmp_path / "made.txt"
+        background.start("thu", lambda: _write(target, str(os.getpid())))
+        assert background._PENDING == []
+        assert target.read_text(encoding="utf-8") == str(os.getpid())
+    finally:
+        stop.set()
+        thread.join()
