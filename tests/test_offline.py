@@ -105,3 +105,29 @@ def test_zip_writer_is_a_plain_deterministic_zip(tmp_path, monkeypatch):
             assert info.compress_type == zipfile.ZIP_DEFLATED
             assert archive.read(info) == entries[info.filename.split("/", 1)[1]]
     assert len(first) < len(entries["b.html"])
+
+
+def _tiny_site(folder: Path, pages: dict[str, str]) -> Path:
+    for name, text in pages.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_page_converted_before_is_converted_again_when_the_site_around_it_changes(tmp_path):
+    """The copy keeps converted pages by their bytes and by the site's files
+    and pages: a page whose own bytes did not change still gets the new
+    address of a page that moved."""
+    cache = tmp_path / "cache"
+    linking = '<body><a href="../a/">A</a></body>'
+    # a.md: its page moves to a.html in the copy.
+    site = _tiny_site(tmp_path / "one", {"a/index.html": "<p>a</p>", "b/index.html": linking, "index.html": "<p>home</p>"})
+    first = offline.offline_copy(site, {"a/index.html": "a.html", "b/index.html": "b.html"}, cache)
+    assert first["b.html"].data == b'<body><a href="a.html">A</a></body>'
+    offline.write_zip(first, offline._Deflated(cache))
+    again = offline.offline_copy(site, {"a/index.html": "a.html", "b/index.html": "b.html"}, cache)
+    assert again["b.html"].data is None and again["b.html"].key == first["b.html"].key  # taken from the cache
+    # a/index.md now: its page stays a/index.html; b's bytes are the same.
+    second = offline.offline_copy(site, {"b/index.html": "b.html"}, cache)
+    assert second["b.html"].data == b'<body><a href="a/index.html">A</a></body>'

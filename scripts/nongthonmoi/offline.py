@@ -24,14 +24,16 @@ build after a small change compresses only the pages that changed.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import posixpath
 import re
 import struct
 import time
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 ENV = "NTM_OFFLINE"
 ZIP_PATH = "tai-ve/nong-thon-moi-di-linh.zip"
@@ -138,7 +140,9 @@ class Converter:
         self.moves = moves
         self.copy_files = {moves.get(f, f) for f in site_files if _wanted(f)} | {INDEX_JS}
         self.problems: list[str] = []
-        self._cache: dict[tuple[str, str, str], str] = {}
+        self._outside: set[str] = set()
+        self._targets: dict[tuple[str, str], str] = {}
+        self._relative: dict[tuple[str, str], str] = {}
 
     def target(self, path: str) -> str:
         """The file a site path names: a folder address names its index.html."""
@@ -151,54 +155,68 @@ class Converter:
         return path
 
     def url(self, url: str, old_dir: str, new_dir: str, page: str) -> str:
-        key = (url, old_dir, new_dir)
-        found = self._cache.get(key)
-        if found is not None:
-            return found
+        if url in self._outside:
+            return url
         if _OUTSIDE.match(url) or url.startswith("/"):
-            self._cache[key] = url
+            self._outside.add(url)
             return url
         path, sep, fragment = url.partition("#")
         path, qsep, query = path.partition("?")
-        site_path = posixpath.normpath(posixpath.join(old_dir, unquote(path)))
-        if path.endswith("/") and site_path != ".":
-            site_path += "/"
-        target = self.moves.get(self.target(site_path), self.target(site_path))
-        if target not in self.copy_files and target != ZIP_PATH:
-            # The home page links the zip itself; the copy says instead that it is the copy.
-            self.problems.append(f"{page}: «{url}» dẫn tới «{target}», tệp không có trong bản dùng không cần mạng.")
-        new = posixpath.relpath(target, new_dir or ".")
-        new = _quote_like(path, new) + (qsep + query) + (sep + fragment)
-        self._cache[key] = new
-        return new
+        # The file an address leads to depends on the page's folder on the
+        # site; its new wording on the page's folder in the copy. Many pages
+        # share the second (every plan of a commune), so both are remembered.
+        key = (path, old_dir)
+        target = self._targets.get(key)
+        if target is None:
+            plain = unquote(path) if "%" in path else path
+            site_path = posixpath.normpath(posixpath.join(old_dir, plain)) if old_dir else posixpath.normpath(plain or ".")
+            if path.endswith("/") and site_path != ".":
+                site_path += "/"
+            target = self.target(site_path)
+            target = self._targets[key] = self.moves.get(target, target)
+            if target not in self.copy_files and target != ZIP_PATH:
+                # The home page links the zip itself; the copy says instead that it is the copy.
+                self.problems.append(f"{page}: «{url}» dẫn tới «{target}», tệp không có trong bản dùng không cần mạng.")
+        key = (target, new_dir)
+        new = self._relative.get(key)
+        if new is None:
+            new = self._relative[key] = _relative(target, new_dir)
+            if "%" in path:
+                new = self._relative[key] = quote(new)
+        return new + qsep + query + sep + fragment
 
     def page(self, old: str, new: str, html: str) -> str:
         old_dir, new_dir = posixpath.dirname(old), posixpath.dirname(new)
-        base = posixpath.relpath(".", new_dir or ".")
-        html = _ATTRIBUTE.sub(lambda m: m.group(1) + self.url(m.group(2), old_dir, new_dir, new) + m.group(3), html)
-        html = _SCOPE.sub(lambda m: m.group(1) + base + m.group(3), html, count=1)
+        base = "/".join([".."] * len(new_dir.split("/"))) if new_dir else "."
+
+        def address(m: re.Match) -> str:
+            return m.group(1) + self.url(m.group(2), old_dir, new_dir, new) + m.group(3)
+
+        html = _ATTRIBUTE.sub(address, html)
+        # Material's head (the shim, __md_scope) and the blocks at the end of
+        # the body: each looked for in its part of the page only.
+        cut = html.find("</head>") + 1 or len(html)
+        head, body = html[:cut], html[cut:]
+        head = _SCOPE.sub(lambda m: m.group(1) + base + m.group(3), head, count=1)
+        shim = f'<script src="{_relative(SHIM, new_dir)}"></script>'
+        head, added = _LIBS.subn(lambda m: f"{m.group(1)}        {shim}\n      \n", head, count=1)
+        if not added:
+            head, added = _HEAD_SCRIPT.subn(lambda m: f"{m.group(1)}{shim}{m.group(1)}{m.group(2)}", head, count=1)
+        if not added and "<head>" in head:
+            self.problems.append(f"{new}: không chèn được iframe-worker (tìm kiếm không chạy khi mở từ máy).")
 
         def config(match: re.Match) -> str:
             text = _CONFIG_BASE.sub(lambda m: m.group(1) + base + m.group(3), match.group(2), count=1)
-            text = _CONFIG_SEARCH.sub(
-                lambda m: m.group(1) + self.url(m.group(2), old_dir, new_dir, new) + m.group(3), text, count=1
-            )
-            return match.group(1) + text + match.group(3)
-
-        html = _CONFIG.sub(config, html, count=1)
+            return match.group(1) + _CONFIG_SEARCH.sub(address, text, count=1) + match.group(3)
 
         def data(match: re.Match) -> str:
-            text = _DATA_VALUE.sub(lambda m: m.group(1) + self.url(m.group(2), old_dir, new_dir, new) + m.group(3), match.group(2))
-            return match.group(1) + text + match.group(3)
+            return match.group(1) + _DATA_VALUE.sub(address, match.group(2)) + match.group(3)
 
-        html = _DATA.sub(data, html)
-        shim = f'<script src="{posixpath.relpath(SHIM, new_dir or ".")}"></script>'
-        html, added = _LIBS.subn(lambda m: f"{m.group(1)}        {shim}\n      \n", html, count=1)
-        if not added:
-            html, added = _HEAD_SCRIPT.subn(lambda m: f"{m.group(1)}{shim}{m.group(1)}{m.group(2)}", html, count=1)
-        if not added and "<head>" in html:
-            self.problems.append(f"{new}: không chèn được iframe-worker (tìm kiếm không chạy khi mở từ máy).")
-        return html
+        if '<script id="__config"' in body:
+            body = _CONFIG.sub(config, body, count=1)
+        if '<script type="application/json" id="ntm-' in body:
+            body = _DATA.sub(data, body)
+        return head + body
 
     def search_index(self, text: str) -> str:
         """search_index.json as the script the worker loads from file://."""
@@ -211,11 +229,16 @@ class Converter:
         return "var __index = " + _LOCATION.sub(location, text)
 
 
-def _quote_like(original: str, new: str) -> str:
-    # Addresses in the pages are ASCII (MkDocs quotes the rest); keep them so.
-    from urllib.parse import quote
-
-    return new if original == unquote(original) else quote(new)
+def _relative(target: str, start: str) -> str:
+    """posixpath.relpath for two clean paths relative to the site's root (no cwd lookups)."""
+    if not start:
+        return target
+    base = start.split("/")
+    parts = target.split("/")
+    common = 0
+    while common < len(base) and common < len(parts) - 1 and base[common] == parts[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:])
 
 
 # --- the zip ------------------------------------------------------------------------
@@ -227,6 +250,22 @@ def _dos_time(epoch: int) -> tuple[int, int]:
     return (h << 11) | (mi << 5) | (s // 2), ((y - 1980) << 9) | (mo << 5) | d
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One file of the zip. ``data`` None: a page an earlier build converted,
+    known by the key of its bytes (their compressed form is in the cache)."""
+
+    data: bytes | None
+    key: str  # of the bytes in the zip (and of the compression level)
+    crc: int
+    size: int
+
+    @classmethod
+    def of(cls, data: bytes) -> Entry:
+        key = hashlib.sha256(f"{CACHE_VERSION} {LEVEL}\n".encode() + data).hexdigest()
+        return cls(data, key, zlib.crc32(data), len(data))
+
+
 class _Deflated:
     """Raw deflate streams (as zip stores them) kept by content in a folder."""
 
@@ -236,9 +275,15 @@ class _Deflated:
             folder.mkdir(parents=True, exist_ok=True)
         self.made = 0
 
-    def get(self, data: bytes) -> bytes:
-        key = hashlib.sha256(f"{CACHE_VERSION} {LEVEL}\n".encode() + data).hexdigest()
-        path = self.folder / f"{key}.z" if self.folder is not None else None
+    def _path(self, key: str) -> Path | None:
+        return self.folder / f"{key}.z" if self.folder is not None else None
+
+    def has(self, key: str) -> bool:
+        path = self._path(key)
+        return path is not None and path.is_file()
+
+    def get(self, entry: Entry) -> bytes:
+        path = self._path(entry.key)
         if path is not None:
             try:
                 found = path.read_bytes()
@@ -247,7 +292,7 @@ class _Deflated:
             except OSError:
                 pass
         compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-        out = compressor.compress(data) + compressor.flush()
+        out = compressor.compress(entry.data) + compressor.flush()
         self.made += 1
         if path is not None:
             tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -267,9 +312,9 @@ class _Deflated:
                 pass
 
 
-def write_zip(entries: dict[str, bytes], deflated: _Deflated) -> bytes:
-    """A zip of ``entries`` (name -> bytes) under :data:`FOLDER`: sorted
-    names, one fixed time (SOURCE_DATE_EPOCH), Unix permissions 644."""
+def write_zip(entries: dict[str, Entry | bytes], deflated: _Deflated) -> bytes:
+    """A zip of ``entries`` (name -> bytes or :class:`Entry`) under :data:`FOLDER`:
+    sorted names, one fixed time (SOURCE_DATE_EPOCH), Unix permissions 644."""
     clock, day = _dos_time(int(os.environ.get("SOURCE_DATE_EPOCH") or 315532800))
     out, central = [], []
     offset = 0
@@ -277,19 +322,20 @@ def write_zip(entries: dict[str, bytes], deflated: _Deflated) -> bytes:
     if len(names) >= 0xFFFF:
         raise RuntimeError("Bản dùng không cần mạng có quá nhiều tệp cho một tệp nén .zip thường.")
     for rel in names:
-        data = entries[rel]
+        entry = entries[rel]
+        if not isinstance(entry, Entry):
+            entry = Entry.of(entry)
         name = f"{FOLDER}/{rel}".encode("utf-8")
         flags = 0 if name.isascii() else 0x800  # UTF-8 names
-        packed = deflated.get(data)
-        crc = zlib.crc32(data)
+        packed = deflated.get(entry)
         header = struct.pack(
-            "<4sHHHHHLLLHH", b"PK\x03\x04", 20, flags, 8, clock, day, crc, len(packed), len(data), len(name), 0
+            "<4sHHHHHLLLHH", b"PK\x03\x04", 20, flags, 8, clock, day, entry.crc, len(packed), entry.size, len(name), 0
         )
         out += [header, name, packed]
         central.append(
             struct.pack(
                 "<4sHHHHHHLLLHHHHHLL",
-                b"PK\x01\x02", (3 << 8) | 20, 20, flags, 8, clock, day, crc, len(packed), len(data),
+                b"PK\x01\x02", (3 << 8) | 20, 20, flags, 8, clock, day, entry.crc, len(packed), entry.size,
                 len(name), 0, 0, 0, 0, 0o644 << 16, offset,
             )
             + name
@@ -300,30 +346,60 @@ def write_zip(entries: dict[str, bytes], deflated: _Deflated) -> bytes:
     return b"".join(out) + directory + end
 
 
-def offline_copy(site: Path, moves: dict[str, str]) -> dict[str, bytes]:
-    """The copy's files (path in the copy -> bytes) from a built site folder.
+PAGES_INDEX = "pages.json"
 
-    Raises ``RuntimeError`` (:data:`OFFLINE_FAILED` and the list) when a page
-    of the copy would lead to a file the copy does not hold."""
+
+def offline_copy(site: Path, moves: dict[str, str], cache: Path | None = None) -> dict[str, Entry]:
+    """The copy's files (path in the copy -> :class:`Entry`) from a built site folder.
+
+    A page converted by an earlier build from the same bytes, at the same
+    place, among the same files and pages (``cache``/pages.json), is not
+    converted again. Raises ``RuntimeError`` (:data:`OFFLINE_FAILED` and the
+    list) when a page of the copy would lead to a file the copy does not hold."""
     site_files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     converter = Converter(site_files, moves)
-    entries: dict[str, bytes] = {}
+    deflated = _Deflated(cache) if cache is not None else None
+    # What a page's addresses become depends on its bytes, its place and
+    # the site's files and pages, nothing else.
+    layout = hashlib.sha256(repr((CACHE_VERSION, sorted(site_files), sorted(moves.items()))).encode()).hexdigest()
+    index_file = cache / PAGES_INDEX if cache is not None else None
+    try:
+        known = json.loads(index_file.read_text(encoding="utf-8")) if index_file else {}
+    except (OSError, ValueError):
+        known = {}
+    used: dict[str, list] = {}
+    entries: dict[str, Entry] = {}
     for rel in sorted(site_files):
         if not _wanted(rel):
             continue
         data = (site / rel).read_bytes()
         new = moves.get(rel, rel)
         if rel.endswith(".html"):
-            data = converter.page(rel, new, data.decode("utf-8")).encode("utf-8")
-        entries[new] = data
+            page_key = hashlib.sha256(f"{layout}\n{rel}\n".encode() + data).hexdigest()
+            hit = known.get(page_key)
+            if hit is not None and deflated is not None and deflated.has(hit[0]):
+                entries[new] = Entry(None, *hit)
+                used[page_key] = hit
+                continue
+            entry = Entry.of(converter.page(rel, new, data.decode("utf-8")).encode("utf-8"))
+            used[page_key] = [entry.key, entry.crc, entry.size]
+            entries[new] = entry
+        else:
+            entries[new] = Entry.of(data)
     if INDEX_JSON in site_files:
-        entries[INDEX_JS] = converter.search_index((site / INDEX_JSON).read_text(encoding="utf-8")).encode("utf-8")
+        entries[INDEX_JS] = Entry.of(
+            converter.search_index((site / INDEX_JSON).read_text(encoding="utf-8")).encode("utf-8")
+        )
     if converter.problems:
         shown = converter.problems[:20]
         more = len(converter.problems) - len(shown)
         raise RuntimeError(
             OFFLINE_FAILED + "\n" + "\n".join(shown) + (f"\n(và {more} chỗ nữa)" if more > 0 else "")
         )
+    if index_file is not None:
+        tmp = index_file.with_name(f"{index_file.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(used, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, index_file)
     return entries
 
 
@@ -346,8 +422,8 @@ def write_copy(config, files, command: str, root: Path) -> dict:
         made = 0
         count = None
     else:
-        entries = offline_copy(site, page_moves(files))
         deflated = _Deflated(root / CACHE_DIR)
+        entries = offline_copy(site, page_moves(files), root / CACHE_DIR)
         content = write_zip(entries, deflated)
         deflated.prune()
         made, count = deflated.made, len(entries)
