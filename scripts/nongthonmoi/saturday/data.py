@@ -145,19 +145,28 @@ def load(root: Path, overlay: dict[str, str] | None = None) -> SaturdayData:
     except ContentErrors as exc:
         errors += exc.errors
 
+    # Results and staff lists are read on the other core while the plans are
+    # (background.py); the checks below still run in file order, so every
+    # message comes where it always came.
+    from .. import background
+
+    others = background.beside(
+        lambda: (_read_all(root, RESULTS_DIR, SaturdayResult, overlay), _read_all(root, STAFF_DIR, StaffList, overlay))
+    )
     plans: dict[Key, SaturdayPlan] = {}
     broken: set[Key] = set()  # plans already reported: their results are not checked against them
     for key, source, plan in _dated_records(root, PLANS_DIR, SaturdayPlan, errors, broken, overlay):
         errors += check_plan(plan, source, key, units, agencies)
         plans[key] = plan
+    result_items, staff_items = others.result()
 
     results: dict[Key, SaturdayResult] = {}
-    for key, source, result in _dated_records(root, RESULTS_DIR, SaturdayResult, errors, overlay=overlay):
+    for key, source, result in _replay(result_items, errors):
         errors += check_result(result, source, key, plans.get(key), agencies, plan_reported=key in broken)
         results[key] = result
 
     staff_lists: list[StaffList] = []
-    for (folder, saturday), source, staff in _dated_records(root, STAFF_DIR, StaffList, errors, overlay=overlay):
+    for (folder, saturday), source, staff in _replay(staff_items, errors):
         errors += _check_file_name(
             source, folder, saturday, ("co_quan", staff.agency), ("ngay_thu_bay", staff.saturday), "cơ quan"
         )
@@ -214,6 +223,29 @@ def _dated_files(root: Path, kind: str, errors: list[ContentError], overlay: dic
             errors.append(rules.error("S004", display, 0, kind=kind))
             continue
         yield parts[0], saturday, path, display
+
+
+def _read_all(root: Path, kind: str, model, overlay: dict | None = None) -> list:
+    """Every file of a dated kind as a list: ("record", item) or ("errors", list), in file order."""
+    items: list = []
+    errors: list[ContentError] = []
+    for record in _dated_records(root, kind, model, errors, overlay=overlay):
+        if errors:
+            items.append(("errors", list(errors)))
+            errors.clear()
+        items.append(("record", record))
+    if errors:
+        items.append(("errors", list(errors)))
+    return items
+
+
+def _replay(items: list, errors: list[ContentError]):
+    """The records of :func:`_read_all`, adding its errors to ``errors`` where they came."""
+    for kind, value in items:
+        if kind == "errors":
+            errors += value
+        else:
+            yield value
 
 
 def _dated_records(
