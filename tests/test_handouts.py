@@ -307,6 +307,12 @@ def test_plan_sheets_are_made_for_the_saturdays_of_the_window(site):
         assert not (site / f"tai-lieu-in/ke-hoach-{unit}-{day.isoformat()}.pdf").exists()
 
 
+def test_the_list_page_says_which_plans_have_a_printed_sheet():
+    text = (ROOT / "docs/tai-lieu-in.md").read_text(encoding="utf-8")
+    assert f"các thứ Bảy sau đã có kế hoạch và {PAST_SATURDAYS} ngày thứ Bảy gần nhất" in text
+    assert "bấm In trong trình duyệt" in text
+
+
 def test_window_of_saturdays():
     saturdays = [date(2023, 3, 4) + timedelta(weeks=k) for k in range(20)]
     coming = date(2023, 4, 1)  # the 5th
