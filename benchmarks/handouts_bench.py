@@ -8,9 +8,11 @@ never touches ``.cache/`` or ``docs/``. Prints:
 1. each handout rendered alone (one process): seconds, pages, size;
 2. a cold build of all handouts on every core, a build with nothing changed,
    and a build after one page changed;
-3. the same for a district-sized corpus of weekly plan sheets (every commune
-   of ``materials/don-vi.yml`` for ``--weeks`` Saturdays, made in memory from
-   the first plan of the data; nothing is written to ``materials/``).
+3. the same for a district-sized corpus of weekly plans (every commune of
+   ``materials/don-vi.yml`` for ``--weeks`` Saturdays, made in memory from
+   the first plan of the data; nothing is written to ``materials/``), the
+   coming Saturday being the second-to-last: sheets and district packets of
+   the Saturdays that ``sheets.sheet_saturdays`` picks.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from mkdocs.config import load_config
 
 from nongthonmoi.handouts.build import HandoutBuilder, Settings
 from nongthonmoi.handouts.render import human_size
+from nongthonmoi.handouts.sheets import sheet_saturdays
 from nongthonmoi.materials import load_materials
 
 
@@ -40,13 +43,15 @@ def _copy_repo(root: Path, target: Path) -> Path:
 _SETUP: dict = {}
 
 
-def _builder(root: Path, cache: Path, materials=None, workers=None) -> HandoutBuilder:
+def _builder(root: Path, cache: Path, materials=None, workers=None, coming=None) -> HandoutBuilder:
     # Config and materials are loaded by the plugin for the whole site anyway:
     # load them once, outside the timings.
     if root not in _SETUP:
         _SETUP[root] = (Settings.from_config(load_config(str(root / "mkdocs.yml"))), load_materials(root))
     settings, loaded = _SETUP[root]
-    return HandoutBuilder(root, root / "docs", settings, materials or loaded, cache_dir=cache, workers=workers)
+    return HandoutBuilder(
+        root, root / "docs", settings, materials or loaded, cache_dir=cache, workers=workers, coming=coming
+    )
 
 
 def _timed(make):
@@ -105,17 +110,22 @@ def main(argv=None) -> int:
 
         base = load_materials(repo)
         district = district_materials(base, args.weeks)
-        sheets = len(district.saturday.plans)
-        print(f"3. District corpus: {len(district.saturday.units.units)} communes x {args.weeks} Saturdays = {sheets} plan sheets")
-        cold, built = _timed(lambda: _builder(repo, tmp / "c3", district))
-        print(f"   cold cache, {cores} workers:          {cold:6.2f} s ({sum(b.rendered for b in built)} rendered)")
-        warm, built = _timed(lambda: _builder(repo, tmp / "c3", district))
+        plans = len(district.saturday.plans)
+        # The coming Saturday: the second-to-last of the corpus (benchmarks.bench does the same).
+        coming = district.saturday.saturdays[-2]
+        print(f"3. District corpus: {len(district.saturday.units.units)} communes x {args.weeks} Saturdays = {plans} plans; "
+              f"coming Saturday {coming}: sheets for {', '.join(str(d) for d in sheet_saturdays(district.saturday.saturdays, coming))}")
+        cold, built = _timed(lambda: _builder(repo, tmp / "c3", district, coming=coming))
+        packets = sum(bool(b.handout.members) for b in built)
+        print(f"   cold cache, {cores} workers:          {cold:6.2f} s ({sum(b.rendered for b in built)} rendered, "
+              f"{packets} of them district packets)")
+        warm, built = _timed(lambda: _builder(repo, tmp / "c3", district, coming=coming))
         print(f"   nothing changed:                 {warm:6.3f} s ({sum(b.rendered for b in built)} rendered)")
-        key = sorted(district.saturday.plans)[0]
+        key = (sorted(district.saturday.plans)[0][0], coming)
         changed = dict(district.saturday.plans)
         changed[key] = changed[key].model_copy(update={"content": changed[key].content + " (sửa)"})
         one_plan = dataclasses.replace(district, saturday=dataclasses.replace(district.saturday, plans=changed))
-        one, built = _timed(lambda: _builder(repo, tmp / "c3", one_plan))
+        one, built = _timed(lambda: _builder(repo, tmp / "c3", one_plan, coming=coming))
         again = [b.handout.slug for b in built if b.rendered]
         print(f"   one plan changed:                {one:6.2f} s (re-rendered: {', '.join(again)})")
     return 0
