@@ -312,6 +312,28 @@ def case_time_as_text(wb):
     return f"Kế hoạch!{_form_cell(ws, 'Giờ kết thúc')}", "Ô «Giờ kết thúc» cần một giờ"
 
 
+def case_end_before_start(wb):
+    ws = wb[forms.PLAN_SHEET]
+    ws[_form_cell(ws, "Giờ kết thúc")] = "6h00"
+    return f"Kế hoạch!{_form_cell(ws, 'Giờ kết thúc')}", "Ô «Giờ kết thúc»: phải sau giờ bắt đầu (7h00), đang là 6h00."
+
+
+def case_text_too_long(wb):
+    ws = wb[forms.PLAN_SHEET]
+    ws[_form_cell(ws, "Nội dung chính")] = "Dọn rác. " * 250  # a whole document pasted in
+    return f"Kế hoạch!{_form_cell(ws, 'Nội dung chính')}", "Ô «Nội dung chính»: dài 2249 ký tự, quá giới hạn 2000 ký tự."
+
+
+def case_too_many_tasks(wb):
+    ws = wb[forms.PLAN_SHEET]
+    first = header_row(ws, "Việc cần làm") + 1
+    ws.insert_rows(first, 40)
+    for row in range(first, first + 31):  # 31 new tasks above the plan's 2
+        for col, value in ((2, f"Việc {row}"), (3, 1), (4, "cây"), (5, "Thôn 1"), (7, "Cuốc"), (8, "Hộ dân")):
+            ws.cell(row, col).value = value
+    return f"Kế hoạch!A{first}", "Ô «Các phần việc»: có 33 mục, quá giới hạn 30 mục."
+
+
 CASES = {
     "text-in-number": (_result, case_text_in_number),
     "hamlet-not-in-list": (_plan, case_hamlet_not_in_list),
@@ -328,6 +350,9 @@ CASES = {
     "negative-quantity": (_plan, case_negative_quantity),
     "result-date-changed": (_result, case_result_date_changed),
     "time-as-text": (_plan, case_time_as_text),
+    "end-before-start": (_plan, case_end_before_start),
+    "text-too-long": (_plan, case_text_too_long),
+    "too-many-tasks": (_plan, case_too_many_tasks),
 }
 
 

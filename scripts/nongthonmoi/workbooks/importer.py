@@ -24,7 +24,7 @@ from .. import rules
 from ..errors import ContentError, ContentErrors
 from ..models.agencies import AgencyRegistry
 from ..models.base import validate
-from ..models.plans import SaturdayPlan
+from ..models.plans import SaturdayPlan, TimeWindow
 from ..models.results import SaturdayResult
 from ..models.units import UnitRegistry
 from ..saturday import data as saturday_data
@@ -175,22 +175,37 @@ _PYDANTIC_KEYS = {
 }
 
 
+def _detail(error: dict) -> str:
+    """What is wrong, in Vietnamese, for the rules without a message of their
+    own (W039); pydantic's own text is English."""
+    ctx, value = error.get("ctx") or {}, error.get("input")
+    if error["type"] == "ntm_time_order":
+        return f"phải sau giờ bắt đầu ({ctx['start']}), đang là {ctx['end']}"
+    if error["type"] in ("too_long", "string_too_long") and isinstance(value, str):
+        return f"dài {len(value)} ký tự, quá giới hạn {ctx.get('max_length')} ký tự"
+    if error["type"] == "too_long":
+        return f"có {ctx.get('actual_length')} mục, quá giới hạn {ctx.get('max_length')} mục"
+    return "giá trị không đúng mẫu"
+
+
+# The end of the hours: where «end before start» points (the error itself is the whole window's).
+_END = (TimeWindow.model_fields["end"].alias,)
+
+
 def _model_errors(exc: ValidationError, source: WorkbookSource, kind: str) -> list[ContentError]:
     """The model's own rules (required, not negative...), worded for a cell."""
     titles = _titles(kind)
     out = []
     for error in exc.errors():
-        loc = tuple(error["loc"])
+        loc = tuple(error["loc"]) + (_END if error["type"] == "ntm_time_order" else ())
         field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
         title = titles.get(field_name, field_name)
         value = error.get("input")
         shown = value if not isinstance(value, (dict, list)) else "..."
-        detail = str(error.get("ctx", {}).get("error", error["msg"]))
+        detail = _detail(error)
         key = _PYDANTIC_KEYS.get(error["type"], "invalid")
         if key == "missing" and field_name in {t.path[-1] for t in layout(kind).tables}:
             key = "missing-list"  # a table with no filled row
-        if error["type"] == "ntm_time_order":
-            detail = f"giờ kết thúc ({error['ctx']['end']}) phải sau giờ bắt đầu ({error['ctx']['start']})"
         cell = source.cell(loc)
         out.append(messages.error(key, source.display, cell.row, cell, title=title, value=shown, detail=detail))
     return out
