@@ -243,7 +243,7 @@ def case_households_over_total(wb):
 
 def case_deleted_sheet(wb):
     del wb[forms.PLAN_SHEET]
-    return "Kế hoạch:", "Không có trang tính «Kế hoạch»"
+    return "Kế hoạch", "Không có trang tính «Kế hoạch»"
 
 
 def case_extra_column(wb):
@@ -334,6 +334,18 @@ def case_too_many_tasks(wb):
     return f"Kế hoạch!A{first}", "Ô «Các phần việc»: có 33 mục, quá giới hạn 30 mục."
 
 
+def case_half_a_household(wb):
+    ws = wb[forms.RESULT_SHEET]
+    ws[_form_cell(ws, "Số hộ tham gia")] = 120.5
+    return f"Kết quả!{_form_cell(ws, 'Số hộ tham gia')}", "Ô «Số hộ tham gia» cần một số nguyên, đang là 120,5"
+
+
+def case_deleted_row(wb):
+    ws = wb[forms.PLAN_SHEET]
+    ws.delete_rows(rows_by_label(ws)["Chỉ đạo"])
+    return "Kế hoạch!A1", "Không tìm thấy dòng «Chỉ đạo» trong phần thông tin chung"
+
+
 CASES = {
     "text-in-number": (_result, case_text_in_number),
     "hamlet-not-in-list": (_plan, case_hamlet_not_in_list),
@@ -353,6 +365,8 @@ CASES = {
     "end-before-start": (_plan, case_end_before_start),
     "text-too-long": (_plan, case_text_too_long),
     "too-many-tasks": (_plan, case_too_many_tasks),
+    "half-a-household": (_result, case_half_a_household),
+    "deleted-row": (_plan, case_deleted_row),
 }
 
 
@@ -375,6 +389,8 @@ def test_bad_workbook_names_its_cell_and_writes_nothing(data, shared_repo, tmp_p
     assert done.status == "error"
     shown = [str(e) for e in done.errors]
     assert any(f"{case}.xlsx, {found['where']}" in s and found["message"] in s for s in shown), shown
+    # One message for the cell: not also «đang để trống» for a cell the reader refused.
+    assert len([s for s in shown if s.startswith(f"{case}.xlsx, {found['where']}:")]) == 1, shown
     assert all("Cách sửa:" in s for s in shown), shown
     assert snapshot(shared_repo) == before
 

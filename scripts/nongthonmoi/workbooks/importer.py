@@ -275,7 +275,10 @@ def check_workbook(repo: Repository, content: bytes, display: str, expect_unit: 
     try:
         record = model.model_validate(data)
     except ValidationError as exc:
-        raise ContentErrors(errors + _model_errors(exc, source, meta.kind)) from None
+        # A cell the reader refused (text in a number cell, a formula, a deleted
+        # row...) reaches the model empty: «đang để trống» there would be wrong.
+        refused = {e.cell for e in errors}
+        raise ContentErrors(errors + [e for e in _model_errors(exc, source, meta.kind) if e.cell not in refused]) from None
     key = (unit.id, record.date)
     target = _target(meta.kind, unit.id, record.date)
     if meta.kind == PLAN:
