@@ -531,6 +531,22 @@ def test_time_typed_as_text_is_read_like_yaml(data, repo, tmp_path):
     assert "  bat_dau: 7h30\n" in text and "ngay_lap: 2023-03-21\n" in text
 
 
+def test_result_date_typed_as_text_is_the_same_date(data, shared_repo, tmp_path):
+    """The Saturday of a result form is checked as a date, however the cell holds it."""
+    def typed(text):
+        def change(wb):
+            ws = wb[forms.RESULT_SHEET]
+            ws[_form_cell(ws, "Ngày thứ Bảy")] = text
+        return change
+
+    same = save(tmp_path, "same.xlsx", edit(result_bytes(data), typed("11/03/2023")))
+    other = save(tmp_path, "other.xlsx", edit(result_bytes(data), typed("18/03/2023")))
+    done, refused = import_all(shared_repo, [same, other], write=False)
+    assert done.status == "unchanged", [str(e) for e in done.errors]
+    assert refused.status == "error"
+    assert [e.rule for e in refused.errors] == ["W017"] and "Ngày ở ô này (18/03/2023)" in refused.errors[0].message
+
+
 def test_merging_a_group_header_is_harmless(data, repo, tmp_path):
     """Merging «Khối lượng công việc» over its two columns hides no data."""
     def merge(wb):

@@ -18,12 +18,12 @@ import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from .. import rules
 from ..errors import ContentError, ContentErrors
 from ..models.agencies import AgencyRegistry
-from ..models.base import validate
+from ..models.base import ViDate, validate
 from ..models.plans import SaturdayPlan, TimeWindow
 from ..models.results import SaturdayResult
 from ..models.units import UnitRegistry
@@ -211,6 +211,17 @@ def _model_errors(exc: ValidationError, source: WorkbookSource, kind: str) -> li
     return out
 
 
+_DATE = TypeAdapter(ViDate)
+
+
+def _as_date(value):
+    """A date cell's value as a date, text such as «11/03/2023» too (as YAML reads it)."""
+    try:
+        return _DATE.validate_python(value)
+    except ValidationError:
+        return value
+
+
 def _target(kind: str, unit: str, saturday) -> str:
     return (saturday_data.plan_path if kind == PLAN else saturday_data.result_path)(unit, saturday)
 
@@ -263,7 +274,7 @@ def check_workbook(repo: Repository, content: bytes, display: str, expect_unit: 
     data["xa"] = unit.id
     if meta.kind == RESULT:
         shown_date = data.get("ngay")
-        if shown_date is not None and shown_date != meta.saturday:
+        if shown_date is not None and _as_date(shown_date) != meta.saturday:
             date_cell = source.cell(("ngay",))
             shown = f"{shown_date:%d/%m/%Y}" if hasattr(shown_date, "strftime") else str(shown_date)
             errors.append(
