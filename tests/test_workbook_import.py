@@ -18,7 +18,7 @@ from nongthonmoi.materials import load_materials
 from nongthonmoi.models.base import validate
 from nongthonmoi.models.plans import SaturdayPlan
 from nongthonmoi.models.results import SaturdayResult
-from nongthonmoi.workbooks import forms, report
+from nongthonmoi.workbooks import forms, importer, report
 from nongthonmoi.workbooks.importer import Repository, import_all
 from nongthonmoi.workbooks.layout import PLAN, layout
 from nongthonmoi.yamlsource import load_yaml
@@ -545,6 +545,25 @@ def test_result_date_typed_as_text_is_the_same_date(data, shared_repo, tmp_path)
     assert done.status == "unchanged", [str(e) for e in done.errors]
     assert refused.status == "error"
     assert [e.rule for e in refused.errors] == ["W017"] and "Ngày ở ô này (18/03/2023)" in refused.errors[0].message
+
+
+def test_numbers_typed_as_text_are_read_as_the_model_reads_yaml(data, shared_repo, tmp_path):
+    """A cell formatted as text keeps «1,5» as text: still the number 1.5, as
+    the message of W027 promises; «-1» is a number the model then refuses."""
+    def typed(wb):
+        ws = wb[forms.RESULT_SHEET]
+        ws[_form_cell(ws, "Rác đã thu gom")] = "1,5"
+        ws.cell(header_row(ws, "Khối lượng đã làm") + 1, 4).value = " 2 "
+
+    _, _, record, _ = importer.check_workbook(Repository.load(shared_repo), edit(result_bytes(data), typed), "kq.xlsx")
+    assert record.waste_collected == 1.5 and record.work_done[0].amount == 2
+
+    def negative(wb):
+        ws = wb[forms.RESULT_SHEET]
+        ws[_form_cell(ws, "Cán bộ xã tham gia")] = "-1"
+
+    [done] = import_all(shared_repo, [save(tmp_path, "kq.xlsx", edit(result_bytes(data), negative))], write=False)
+    assert [e.rule for e in done.errors] == ["W035"], [str(e) for e in done.errors]
 
 
 def test_merging_a_group_header_is_harmless(data, repo, tmp_path):
