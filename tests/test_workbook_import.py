@@ -18,7 +18,7 @@ from nongthonmoi.materials import load_materials
 from nongthonmoi.models.base import validate
 from nongthonmoi.models.plans import SaturdayPlan
 from nongthonmoi.models.results import SaturdayResult
-from nongthonmoi.workbooks import forms, importer, report
+from nongthonmoi.workbooks import book, forms, importer, report
 from nongthonmoi.workbooks.importer import Repository, import_all
 from nongthonmoi.workbooks.layout import PLAN, layout
 from nongthonmoi.yamlsource import load_yaml
@@ -467,6 +467,22 @@ def test_files_that_are_not_workbooks_get_a_message_not_a_traceback(data, repo, 
     assert "khong-co.xlsx: [W009] Không đọc được tệp" in result.stderr
     assert "files: [W009] Không đọc được tệp" in result.stderr  # a folder
     assert not (repo / NEW_PLAN).exists() and not list((repo / "materials").rglob("*.tmp"))
+
+
+@pytest.mark.parametrize("key,value", [("loai", "danh-sach"), ("ngay", "thứ Bảy"), ("mau", "mau-khac")])
+def test_an_edited_identity_sheet_is_not_one_of_our_forms(data, shared_repo, tmp_path, key, value):
+    """The very hidden sheet «Thông tin tệp» changed: not a form of ours (not,
+    for an unknown kind of form, a commune missing from don-vi.yml)."""
+    def change(wb):
+        ws = wb[book.META_SHEET]
+        row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == key)
+        ws.cell(row, 2).value = value
+
+    [done] = import_all(shared_repo, [save(tmp_path, "kh.xlsx", edit(plan_bytes(data), change))])
+    assert [str(e).split("\n")[0] for e in done.errors] == [
+        "kh.xlsx: [W010] Bảng tính này không phải mẫu của trang Nông thôn mới Di Linh "
+        "(không có trang ẩn «Thông tin tệp», hoặc trang đó đã bị sửa)."
+    ]
 
 
 # --- round trip --------------------------------------------------------------------------

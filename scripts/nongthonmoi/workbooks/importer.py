@@ -240,8 +240,10 @@ def check_workbook(repo: Repository, content: bytes, display: str, expect_unit: 
         raise ContentErrors([_refuse(display, "old-version", found=meta).error])
     if meta.kind == REPORT:
         raise ContentErrors([_refuse(display, "report").error])
+    if meta.kind not in (PLAN, RESULT):  # the hidden sheet was edited: no form of ours
+        raise ContentErrors([_refuse(display, "not-ours", sheet=META_SHEET).error])
     unit = repo.units.by_id().get(meta.unit)
-    if meta.kind not in (PLAN, RESULT) or unit is None:
+    if unit is None:
         raise ContentErrors([_refuse(display, "unknown-unit", value=meta.unit).error])
 
     plan = None
