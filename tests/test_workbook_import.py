@@ -485,6 +485,14 @@ def test_an_edited_identity_sheet_is_not_one_of_our_forms(data, shared_repo, tmp
     ]
 
 
+def test_a_write_that_fails_leaves_no_temporary_file(data, repo, tmp_path):
+    (repo / NEW_PLAN).mkdir()  # a folder where the plan goes: the write itself fails
+    [done] = import_all(repo, [save(tmp_path, "kh.xlsx", edit(plan_bytes(data), fill_plan))])
+    assert done.status == "error" and [e.rule for e in done.errors] == ["W008"], [str(e) for e in done.errors]
+    assert "IsADirectoryError" in done.errors[0].message
+    assert not list((repo / "materials").rglob("*.tmp"))
+
+
 # --- round trip --------------------------------------------------------------------------
 
 

@@ -338,8 +338,13 @@ def import_workbook(repo: Repository, path: Path, expect_unit: str | None = None
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)  # all or nothing: never half a file
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)  # all or nothing: never half a file
+    except BaseException:
+        # A disk full or a folder in the way: no stray file that `ntm check` would refuse (S004).
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def import_all(root: Path, paths: list[Path], expect_unit: str | None = None, write: bool = True) -> list[Imported]:
