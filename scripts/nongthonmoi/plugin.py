@@ -27,7 +27,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.utils import get_relative_url
 
-from . import a11y, buildlog, contentcheck, gitdates, offline, pagecheck, rules
+from . import a11y, buildlog, contentcheck, gitdates, offline, pagecheck, publishing, rules
 from .navigation import complete_nav
 from .editor.settings import EditorSettingsError
 from .editor.site import EditorMissing, editor_files
@@ -79,6 +79,17 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         head = gitdates.head_timestamp(self.root)
         if head is not None:
             os.environ.setdefault("SOURCE_DATE_EPOCH", str(head))
+        if publishing.is_publishing():
+            line = next((n for n, t in enumerate(Path(config.config_file_path).read_text(encoding="utf-8").splitlines(), 1)
+                         if t.startswith("site_url:")), 0)
+            problem = publishing.address_problem(config.site_url, line)
+            if problem is not None:
+                raise PluginError(str(ContentErrors([problem])))
+        elif publishing.address_problem(config.site_url) is not None and self.command == "build":
+            log.info(
+                f"Bản dựng thử: mã QR, lịch, bản tin dẫn tới {config.site_url or '(trống)'}. "
+                "Bản để đăng: đặt NTM_PUBLISH=true và SITE_URL=https://<địa chỉ trang web>/."
+            )
         shallow = gitdates.shallow_clone_problem(self.root)
         if shallow is not None and self.command != "serve":
             # Publishing wrong dates is worse than not publishing: stop now.
