@@ -122,25 +122,33 @@ def build_zip(config_file: str) -> bytes:
         return zip_folder(site)
 
 
-_served: dict[str, bytes] = {}
+def _preview_placeholder() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        info = zipfile.ZipInfo(f"{FOLDER}/DOC-TRUOC.txt", date_time=_zip_time())
+        zf.writestr(
+            info,
+            "Đây là bản xem trước trên máy biên tập, không kèm bản dùng không cần mạng.\n"
+            "Bản dùng không cần mạng có trên trang web đã đăng, mục «Tải về».\n",
+        )
+    return buffer.getvalue()
 
 
 def site_file(config, command: str):
     """The zip as a generated MkDocs file at :data:`ZIP_PATH`.
 
     Inside the offline build itself it is an empty placeholder (so the home
-    page link validates) that :func:`zip_folder` leaves out. ``mkdocs serve``
-    builds the copy once per process, not on every reload.
+    page link validates) that :func:`zip_folder` leaves out. The preview
+    (``ntm serve``, ``ntm edit``) gets a small zip that says where the real
+    copy is: building the whole site a second time would delay every start
+    of the preview by as long as the site itself takes.
     """
     from mkdocs.structure.files import File
 
     if is_offline_build():
         content = b""
     elif command == "serve":
-        key = config.config_file_path
-        if key not in _served:
-            _served[key] = build_zip(key)
-        content = _served[key]
+        content = _preview_placeholder()
     else:
         content = build_zip(config.config_file_path)
     return File.generated(config, ZIP_PATH, content=content)
