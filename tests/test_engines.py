@@ -10,14 +10,13 @@ import hashlib
 import os
 import io
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import BIN, ROOT, copy_repo
+from conftest import BIN, copy_repo
 
 pytestmark = pytest.mark.skipif(not (BIN / "properdocs").exists(), reason="properdocs is installed by scripts/run")
 
@@ -52,11 +51,8 @@ def _files(site: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> Path:
-    root = copy_repo(tmp_path_factory.mktemp("engines") / "repo")
-    cache = ROOT / ".cache" / "handouts"
-    if cache.is_dir():  # rendered PDFs are the same for both engines: render once
-        shutil.copytree(cache, root / ".cache" / "handouts")
-    return root
+    # copy_repo brings the warm handout cache: PDFs are the same for both engines.
+    return copy_repo(tmp_path_factory.mktemp("engines") / "repo")
 
 
 @pytest.fixture(scope="module")
