@@ -3,6 +3,7 @@ copy of the repository for tests that plant bad content."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -39,7 +40,12 @@ def site(tmp_path_factory) -> Path:
 
 
 def copy_repo(target: Path) -> Path:
-    """A copy of the sources (with git history) that a test may break."""
+    """A copy of the sources (with git history) that a test may break.
+
+    The build caches come along (rendered handouts and workbooks, generated
+    pages: content-addressed, so a copy never serves a stale file): a scratch
+    build renders only what its test changed.
+    """
     ignore = shutil.ignore_patterns(
         ".venv", "site", ".site.*", ".cache", "__pycache__", ".pytest_cache", "node_modules"
     )
@@ -47,12 +53,46 @@ def copy_repo(target: Path) -> Path:
     # The npm packages (the web editor) are read, never changed: share them.
     if (ROOT / "node_modules").is_dir():
         (target / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    for cache in ("handouts", "workbooks"):
+        if (ROOT / ".cache" / cache).is_dir():
+            shutil.copytree(ROOT / ".cache" / cache, target / ".cache" / cache)
     return target
 
 
 @pytest.fixture
 def scratch(tmp_path) -> Path:
     return copy_repo(tmp_path / "repo")
+
+
+@pytest.fixture(scope="session")
+def built_repo(tmp_path_factory, site) -> Path:
+    """One scratch copy with a good site/ built, shared by the tests that
+    plant a mistake, build again and check that site/ stayed as it was.
+    Each test puts back what it changed (``planted``). ``site`` first: the
+    real build warms the caches the copy takes along."""
+    root = copy_repo(tmp_path_factory.mktemp("built") / "repo")
+    result = run_mkdocs(root, root / "site")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@contextlib.contextmanager
+def planted(path: Path, text: str):
+    """``path`` holds ``text`` inside the block, its old content (or nothing) after."""
+    old = path.read_bytes() if path.exists() else None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    try:
+        yield path
+    finally:
+        if old is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_bytes(old)
+
+
+def tree_snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 # --- Browser tests (issue 6): the built site served on 127.0.0.1, real Chromium.

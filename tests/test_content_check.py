@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from conftest import run_mkdocs, run_ntm
+import pytest
+
+from conftest import planted, run_mkdocs, run_ntm, tree_snapshot
 
 from nongthonmoi import contentcheck
 
@@ -77,29 +79,21 @@ def test_links_and_ids_are_not_prose():
     assert contentcheck.check_text(text, "x.md", markdown=True) == []
 
 
-def test_build_fails_on_ocr_residue_and_keeps_the_previous_site(scratch):
-    site = scratch / "site"
-    first = run_mkdocs(scratch, site)
-    assert first.returncode == 0, first.stderr
-    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
-    line = append_line(scratch / "docs/index.md", "Chương trình néng thôn mới.")
-    second = run_mkdocs(scratch, site)
-    assert second.returncode != 0
-    assert f"docs/index.md:{line}" in second.stderr
-    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
-    assert after == before
-    assert not [p for p in scratch.iterdir() if p.name.startswith(".site.")]
-
-
-def test_strict_warning_keeps_the_previous_site(scratch):
-    site = scratch / "site"
-    assert run_mkdocs(scratch, site).returncode == 0
-    before = sorted(p.relative_to(site) for p in site.rglob("*"))
-    append_line(scratch / "docs/index.md", "[Trang không có](khong-co.md)")
-    result = run_mkdocs(scratch, site)
+@pytest.mark.parametrize(
+    "line_added, message",
+    [("Chương trình néng thôn mới.", "[T002]"), ("[Trang không có](khong-co.md)", "[P002]")],
+)
+def test_build_fails_on_a_content_error_and_keeps_the_previous_site(built_repo, line_added, message):
+    site = built_repo / "site"
+    page = built_repo / "docs/index.md"
+    text = page.read_text(encoding="utf-8")
+    before = tree_snapshot(site)
+    with planted(page, text + line_added + "\n"):
+        result = run_mkdocs(built_repo, site)
     assert result.returncode != 0
-    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
-    assert not [p for p in scratch.iterdir() if p.name.startswith(".site.")]
+    assert f"docs/index.md:{text.count(chr(10)) + 1}: {message}" in result.stderr
+    assert tree_snapshot(site) == before
+    assert not [p for p in built_repo.iterdir() if p.name.startswith(".site.")]
 
 
 def test_registry_errors_name_file_line_and_fix(scratch):

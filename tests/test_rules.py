@@ -201,6 +201,7 @@ OTHER_TESTS = {
     "B001": "test_engine_warnings_in_vietnamese",
     "M021": "test_unforeseen_validation_error_is_still_vietnamese",
     "B002": "test_outputs.py::test_shallow_clone_stops_the_check_and_the_build",
+    "B003": "test_ci.py::test_publishing_build_refuses_a_local_or_empty_address",
 }
 
 

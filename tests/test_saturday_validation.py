@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_repo, run_mkdocs, run_ntm
+from conftest import run_mkdocs, run_ntm
 
 PLAN = "materials/ke-hoach/gung-re/2023-03-04.yml"
 RESULT = "materials/ket-qua/gung-re/2023-03-04.yml"
@@ -17,13 +17,9 @@ UNITS = "materials/don-vi.yml"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """A scratch repository with a good site already built in it."""
-    root = copy_repo(tmp_path_factory.mktemp("saturday") / "repo")
-    site = root / "site"
-    result = run_mkdocs(root, site)
-    assert result.returncode == 0, result.stderr
-    return root, site
+def built(built_repo):
+    """The shared scratch repository with a good site already built in it."""
+    return built_repo, built_repo / "site"
 
 
 def _snapshot(site: Path) -> dict:

@@ -14,13 +14,15 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from conftest import ROOT, libreoffice, needs_libreoffice, run_ntm
+from nongthonmoi import cli
 from nongthonmoi.materials import load_materials
 from nongthonmoi.models.base import validate
 from nongthonmoi.models.plans import SaturdayPlan
 from nongthonmoi.models.results import SaturdayResult
-from nongthonmoi.workbooks import forms, report
+from nongthonmoi.workbooks import book, forms, importer, report
 from nongthonmoi.workbooks.importer import Repository, import_all
 from nongthonmoi.workbooks.layout import PLAN, layout
+from nongthonmoi.workbooks.messages import RULE_IDS
 from nongthonmoi.yamlsource import load_yaml
 
 from test_workbooks import header_row, plan_bytes, result_bytes, rows_by_label
@@ -201,49 +203,72 @@ def test_blank_result_form_filled_for_a_saturday_without_result(data, repo, tmp_
     assert run_ntm(repo, "check").returncode == 0
 
 
-# --- bad workbooks: each names its cell and writes nothing ----------------------------------
+# --- bad workbooks: each names its cell and its rule, and writes nothing -----------------------
+#
+# Every rule of the workbook import (W001-W039 in rules.py) is reported by at
+# least one test here: WORKBOOK_RULE_CASES, at the end of this section, names
+# it (tests/test_rules.py fails for a rule without one). Cross-checks shared
+# with `ntm check` report their S rule, as they do for YAML files.
 
 
 def _form_cell(ws, label: str) -> str:
     return f"B{rows_by_label(ws)[label]}"
 
 
-def _plan(data):
-    return plan_bytes(data)
+def _set_form(wb, sheet: str, label: str, value) -> str:
+    """Type ``value`` into the form row ``label``; the cell, as errors name it."""
+    ws = wb[sheet]
+    ws[_form_cell(ws, label)] = value
+    return f"{sheet}!{_form_cell(ws, label)}"
 
 
-def _result(data):
-    return result_bytes(data)
+def _set_meta(wb, key: str, value: str) -> None:
+    """Change the very hidden sheet that identifies the workbook (book.write_meta)."""
+    ws = wb[book.META_SHEET]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == key)
+    ws.cell(row, 2).value = value
 
 
-def case_text_in_number(wb):
-    ws = wb[forms.RESULT_SHEET]
-    ws[_form_cell(ws, "Số hộ tham gia")] = "khoảng 120"
-    return f"Kết quả!{_form_cell(ws, 'Số hộ tham gia')}", "cần một số, đang là chữ «khoảng 120»"
+def _result_without_plan(data) -> bytes:
+    """A result form for a Saturday (01/04/2023) whose plan the repository does not hold."""
+    unit = data.units.by_id()["gung-re"]
+    plan = data.plans[("gung-re", date(2023, 3, 11))].model_copy(update={"date": date(2023, 4, 1)})
+    return forms.result_workbook(unit, plan, None, data.agencies)
 
 
-def case_hamlet_not_in_list(wb):
-    ws = wb[forms.PLAN_SHEET]
-    row = header_row(ws, "Việc cần làm") + 1
-    ws.cell(row, 5).value = "Thôn 9"
-    return f"Kế hoạch!E{row}", "«Thôn 9» không có trong danh sách «Thôn, tổ dân phố thực hiện»"
+@pytest.fixture(scope="module")
+def blank_books(data) -> dict[str, bytes]:
+    """The workbooks the cases start from, made once."""
+    return {"plan": plan_bytes(data), "result": result_bytes(data), "result-without-plan": _result_without_plan(data)}
 
 
-def case_friday(wb):
-    ws = wb[forms.PLAN_SHEET]
-    ws[_form_cell(ws, "Ngày thứ Bảy")] = datetime(2023, 3, 24)
-    return f"Kế hoạch!{_form_cell(ws, 'Ngày thứ Bảy')}", "là thứ Sáu, không phải thứ Bảy"
+# Each case changes a workbook the way a clerk (or a damaged file) would and
+# returns (where, message): where the error points («Kế hoạch!B17», or None
+# for the file as a whole) and a part of its message.
+
+# --- the file as a whole
 
 
-def case_households_over_total(wb):
-    ws = wb[forms.RESULT_SHEET]
-    ws[_form_cell(ws, "Số hộ tham gia")] = 301
-    return f"Kết quả!{_form_cell(ws, 'Số hộ tham gia')}", "Số hộ tham gia (301) lớn hơn tổng số hộ (300)"
+def case_old_version(wb):
+    _set_meta(wb, "phien_ban", "0")
+    return None, "Bảng tính theo mẫu khác (phiên bản 0), không nhập được"
+
+
+def case_unknown_commune(wb):
+    _set_meta(wb, "xa", "xa-moi")
+    return None, "ghi xã, thị trấn mã «xa-moi», không có trong materials/don-vi.yml"
+
+
+def case_result_without_plan(wb):
+    return None, "Chưa có kế hoạch của Xã Gung Ré ngày 01/04/2023, nên chưa nhập được kết quả"
 
 
 def case_deleted_sheet(wb):
     del wb[forms.PLAN_SHEET]
-    return "Kế hoạch:", "Không có trang tính «Kế hoạch»"
+    return "Kế hoạch", "Không có trang tính «Kế hoạch»"
+
+
+# --- the sheet's shape
 
 
 def case_extra_column(wb):
@@ -254,6 +279,28 @@ def case_extra_column(wb):
     return f"Kế hoạch!K{head}", "Cột «Kinh phí» không có trong mẫu"
 
 
+def case_deleted_column(wb):
+    ws = wb[forms.PLAN_SHEET]
+    head = header_row(ws, "Việc cần làm")
+    column = next(c for c in range(1, ws.max_column + 1) if ws.cell(head, c).value == "Địa điểm")
+    ws.delete_cols(column)
+    return f"Kế hoạch!A{head}", "Bảng «Các phần việc» thiếu cột «Địa điểm»"
+
+
+def case_deleted_table_header(wb):
+    ws = wb[forms.RESULT_SHEET]
+    head = header_row(ws, "Số người tham gia")
+    for col in range(1, ws.max_column + 1):
+        ws.cell(head, col).value = None
+    return "Kết quả!A1", "Không tìm thấy bảng «Cơ quan huyện tham gia»"
+
+
+def case_deleted_row(wb):
+    ws = wb[forms.PLAN_SHEET]
+    ws.delete_rows(rows_by_label(ws)["Chỉ đạo"])
+    return "Kế hoạch!A1", "Không tìm thấy dòng «Chỉ đạo» trong phần thông tin chung"
+
+
 def case_merged_cell(wb):
     ws = wb[forms.PLAN_SHEET]
     row = rows_by_label(ws)["Nội dung chính"]
@@ -262,28 +309,7 @@ def case_merged_cell(wb):
 
 
 def case_formula(wb):
-    ws = wb[forms.RESULT_SHEET]
-    ws[_form_cell(ws, "Cán bộ xã tham gia")] = "=10+6"
-    return f"Kết quả!{_form_cell(ws, 'Cán bộ xã tham gia')}", "có công thức «=10+6»"
-
-
-def case_empty_required(wb):
-    ws = wb[forms.PLAN_SHEET]
-    ws[_form_cell(ws, "Chỉ đạo")] = None
-    return f"Kế hoạch!{_form_cell(ws, 'Chỉ đạo')}", "Ô «Chỉ đạo» đang để trống"
-
-
-def case_other_commune_cell(wb):
-    ws = wb[forms.PLAN_SHEET]
-    ws[_form_cell(ws, "Xã, thị trấn")] = "Xã Hòa Ninh"
-    return f"Kế hoạch!{_form_cell(ws, 'Xã, thị trấn')}", "ghi «Xã Hòa Ninh», nhưng bảng tính là mẫu của Xã Gung Ré"
-
-
-def case_continuation_with_quantity(wb):
-    ws = wb[forms.PLAN_SHEET]
-    row = header_row(ws, "Việc cần làm") + 2  # second row of the first task: hamlet «Thôn 2»
-    ws.cell(row, 3).value = 5
-    return f"Kế hoạch!C{row}", f"ghi tiếp phần việc ở dòng {row - 1}"
+    return _set_form(wb, forms.RESULT_SHEET, "Cán bộ xã tham gia", "=10+6"), "có công thức «=10+6»"
 
 
 def case_note_outside_the_form(wb):
@@ -293,6 +319,67 @@ def case_note_outside_the_form(wb):
     return f"Kế hoạch!D{row}", "nằm ngoài các ô cần điền"
 
 
+def case_continuation_with_quantity(wb):
+    ws = wb[forms.PLAN_SHEET]
+    row = header_row(ws, "Việc cần làm") + 2  # second row of the first task: hamlet «Thôn 2»
+    ws.cell(row, 3).value = 5
+    return f"Kế hoạch!C{row}", f"ghi tiếp phần việc ở dòng {row - 1}"
+
+
+def case_other_commune_cell(wb):
+    return _set_form(wb, forms.PLAN_SHEET, "Xã, thị trấn", "Xã Hòa Ninh"), "ghi «Xã Hòa Ninh», nhưng bảng tính là mẫu của Xã Gung Ré"
+
+
+def case_result_date_changed(wb):
+    return _set_form(wb, forms.RESULT_SHEET, "Ngày thứ Bảy", datetime(2023, 3, 18)), "khác ngày thứ Bảy của mẫu (11/03/2023)"
+
+
+# --- one cell
+
+
+def case_text_in_number(wb):
+    return _set_form(wb, forms.RESULT_SHEET, "Số hộ tham gia", "khoảng 120"), "cần một số, đang là chữ «khoảng 120»"
+
+
+def case_half_a_household(wb):
+    return _set_form(wb, forms.RESULT_SHEET, "Số hộ tham gia", 120.5), "Ô «Số hộ tham gia» cần một số nguyên, đang là 120,5"
+
+
+def case_date_in_words(wb):
+    return _set_form(wb, forms.PLAN_SHEET, "Ngày lập kế hoạch", "hôm qua"), "Ô «Ngày lập kế hoạch» cần một ngày, đang là «hôm qua»"
+
+
+def case_time_as_text(wb):
+    return _set_form(wb, forms.PLAN_SHEET, "Giờ kết thúc", "trưa"), "Ô «Giờ kết thúc» cần một giờ"
+
+
+def case_true_in_text(wb):
+    # Excel turns a typed TRUE (or ĐÚNG) into a yes/no value, not text.
+    return _set_form(wb, forms.PLAN_SHEET, "Nội dung chính", True), "Ô «Nội dung chính» cần chữ, đang là «TRUE»"
+
+
+def case_hamlet_not_in_list(wb):
+    ws = wb[forms.PLAN_SHEET]
+    row = header_row(ws, "Việc cần làm") + 1
+    ws.cell(row, 5).value = "Thôn 9"
+    return f"Kế hoạch!E{row}", "«Thôn 9» không có trong danh sách «Thôn, tổ dân phố thực hiện»"
+
+
+# --- the model's rules, worded for a cell
+
+
+def case_empty_required(wb):
+    return _set_form(wb, forms.PLAN_SHEET, "Chỉ đạo", None), "Ô «Chỉ đạo» đang để trống"
+
+
+def case_no_work_reported(wb):
+    ws = wb[forms.RESULT_SHEET]
+    head = header_row(ws, "Khối lượng đã làm")
+    for row in range(head + 1, ws.max_row + 1):
+        ws.cell(row, 4).value = ws.cell(row, 5).value = None  # done, notes: the task names stay
+    return f"Kết quả!D{head + 1}", "«Khối lượng đã làm theo phần việc» chưa có mục nào"
+
+
 def case_negative_quantity(wb):
     ws = wb[forms.PLAN_SHEET]
     row = header_row(ws, "Việc cần làm") + 1
@@ -300,98 +387,208 @@ def case_negative_quantity(wb):
     return f"Kế hoạch!C{row}", "Ô «Số lượng» không được âm"
 
 
-def case_result_date_changed(wb):
-    ws = wb[forms.RESULT_SHEET]
-    ws[_form_cell(ws, "Ngày thứ Bảy")] = datetime(2023, 3, 18)
-    return f"Kết quả!{_form_cell(ws, 'Ngày thứ Bảy')}", "khác ngày thứ Bảy của mẫu (11/03/2023)"
+def case_no_households(wb):
+    return _set_form(wb, forms.RESULT_SHEET, "Tổng số hộ", 0), "Ô «Tổng số hộ» phải lớn hơn 0 (đang là 0)"
 
 
-def case_time_as_text(wb):
+def case_typed_task_id(wb):
     ws = wb[forms.PLAN_SHEET]
-    ws[_form_cell(ws, "Giờ kết thúc")] = "trưa"
-    return f"Kế hoạch!{_form_cell(ws, 'Giờ kết thúc')}", "Ô «Giờ kết thúc» cần một giờ"
+    row = header_row(ws, "Việc cần làm") + 1
+    ws.cell(row, 1).value = "Dọn Đường"
+    return f"Kế hoạch!A{row}", "Mã «Dọn Đường» ở ô «Mã phần việc» không hợp lệ"
 
 
-CASES = {
-    "text-in-number": (_result, case_text_in_number),
-    "hamlet-not-in-list": (_plan, case_hamlet_not_in_list),
-    "friday": (_plan, case_friday),
-    "households-over-total": (_result, case_households_over_total),
-    "deleted-sheet": (_plan, case_deleted_sheet),
-    "extra-column": (_plan, case_extra_column),
-    "merged-cell": (_plan, case_merged_cell),
-    "formula": (_result, case_formula),
-    "empty-required": (_plan, case_empty_required),
-    "other-commune-cell": (_plan, case_other_commune_cell),
-    "continuation-with-quantity": (_plan, case_continuation_with_quantity),
-    "note-outside-the-form": (_plan, case_note_outside_the_form),
-    "negative-quantity": (_plan, case_negative_quantity),
-    "result-date-changed": (_result, case_result_date_changed),
-    "time-as-text": (_plan, case_time_as_text),
+def case_html_in_text(wb):
+    return _set_form(wb, forms.PLAN_SHEET, "Nội dung chính", "<b>Dọn</b> rác"), "Ô «Nội dung chính» có mã HTML"
+
+
+def case_end_before_start(wb):
+    return _set_form(wb, forms.PLAN_SHEET, "Giờ kết thúc", "6h00"), "Ô «Giờ kết thúc»: phải sau giờ bắt đầu (7h00), đang là 6h00."
+
+
+def case_text_too_long(wb):
+    where = _set_form(wb, forms.PLAN_SHEET, "Nội dung chính", "Dọn rác. " * 250)  # a whole document pasted in
+    return where, "Ô «Nội dung chính»: dài 2249 ký tự, quá giới hạn 2000 ký tự."
+
+
+def case_too_many_tasks(wb):
+    ws = wb[forms.PLAN_SHEET]
+    first = header_row(ws, "Việc cần làm") + 1
+    ws.insert_rows(first, 40)
+    for row in range(first, first + 31):  # 31 new tasks above the plan's 2
+        for col, value in ((2, f"Việc {row}"), (3, 1), (4, "cây"), (5, "Thôn 1"), (7, "Cuốc"), (8, "Hộ dân")):
+            ws.cell(row, col).value = value
+    return f"Kế hoạch!A{first}", "Ô «Các phần việc»: có 33 mục, quá giới hạn 30 mục."
+
+
+# --- cross-checks shared with `ntm check`: their S rule
+
+
+def case_friday(wb):
+    return _set_form(wb, forms.PLAN_SHEET, "Ngày thứ Bảy", datetime(2023, 3, 24)), "là thứ Sáu, không phải thứ Bảy"
+
+
+def case_households_over_total(wb):
+    return _set_form(wb, forms.RESULT_SHEET, "Số hộ tham gia", 301), "Số hộ tham gia (301) lớn hơn tổng số hộ (300)"
+
+
+CASES = {  # case -> (workbook it starts from, rule it must report, change)
+    "old-version": ("plan", "W011", case_old_version),
+    "unknown-commune": ("plan", "W013", case_unknown_commune),
+    "result-without-plan": ("result-without-plan", "W014", case_result_without_plan),
+    "deleted-sheet": ("plan", "W018", case_deleted_sheet),
+    "merged-cell": ("plan", "W019", case_merged_cell),
+    "formula": ("result", "W020", case_formula),
+    "extra-column": ("plan", "W021", case_extra_column),
+    "deleted-column": ("plan", "W022", case_deleted_column),
+    "deleted-table-header": ("result", "W023", case_deleted_table_header),
+    "deleted-row": ("plan", "W024", case_deleted_row),
+    "note-outside-the-form": ("plan", "W025", case_note_outside_the_form),
+    "continuation-with-quantity": ("plan", "W026", case_continuation_with_quantity),
+    "other-commune-cell": ("plan", "W016", case_other_commune_cell),
+    "result-date-changed": ("result", "W017", case_result_date_changed),
+    "text-in-number": ("result", "W027", case_text_in_number),
+    "half-a-household": ("result", "W028", case_half_a_household),
+    "date-in-words": ("plan", "W029", case_date_in_words),
+    "time-as-text": ("plan", "W030", case_time_as_text),
+    "true-in-text": ("plan", "W031", case_true_in_text),
+    "hamlet-not-in-list": ("plan", "W032", case_hamlet_not_in_list),
+    "empty-required": ("plan", "W033", case_empty_required),
+    "no-work-reported": ("result", "W034", case_no_work_reported),
+    "negative-quantity": ("plan", "W035", case_negative_quantity),
+    "no-households": ("result", "W036", case_no_households),
+    "typed-task-id": ("plan", "W037", case_typed_task_id),
+    "html-in-text": ("plan", "W038", case_html_in_text),
+    "end-before-start": ("plan", "W039", case_end_before_start),
+    "text-too-long": ("plan", "W039", case_text_too_long),
+    "too-many-tasks": ("plan", "W039", case_too_many_tasks),
+    "friday": ("plan", "S001", case_friday),
+    "households-over-total": ("result", "S010", case_households_over_total),
 }
 
 
 @pytest.fixture(scope="module")
 def shared_repo(tmp_path_factory) -> Path:
+    """One repository for every test that must write nothing (each checks it did not)."""
     return make_repo(tmp_path_factory.mktemp("bad") / "repo")
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_bad_workbook_names_its_cell_and_writes_nothing(data, shared_repo, tmp_path, case):
-    base, change = CASES[case]
+def test_bad_workbook_names_its_cell_and_writes_nothing(blank_books, shared_repo, tmp_path, case):
+    base, rule, change = CASES[case]
     found = {}
 
     def apply(wb):
         found["where"], found["message"] = change(wb)
 
-    path = save(tmp_path, f"{case}.xlsx", edit(base(data), apply))
+    path = save(tmp_path, f"{case}.xlsx", edit(blank_books[base], apply))
     before = snapshot(shared_repo)
     [done] = import_all(shared_repo, [path])
     assert done.status == "error"
     shown = [str(e) for e in done.errors]
-    assert any(f"{case}.xlsx, {found['where']}" in s and found["message"] in s for s in shown), shown
+    where = f"{case}.xlsx, {found['where']}" if found["where"] else f"{case}.xlsx"
+    assert any(s.startswith(f"{where}: [{rule}] ") and found["message"] in s for s in shown), shown
+    # One message for the cell: not also «đang để trống» for a cell the reader refused.
+    assert len([s for s in shown if s.startswith(f"{where}: ")]) == 1, shown
     assert all("Cách sửa:" in s for s in shown), shown
     assert snapshot(shared_repo) == before
 
 
-def test_workbook_of_another_commune_is_refused_when_the_commune_is_named(data, repo, tmp_path):
-    path = save(tmp_path, "ke-hoach.xlsx", plan_bytes(data))
-    result = run_ntm(repo, "nhap-excel", "--xa", "hoa-ninh", str(path))
+def test_workbook_of_another_commune_is_refused_when_the_commune_is_named(blank_books, shared_repo, tmp_path):
+    path = save(tmp_path, "ke-hoach.xlsx", blank_books["plan"])
+    before = snapshot(shared_repo)
+    result = run_ntm(shared_repo, "nhap-excel", "--xa", "hoa-ninh", str(path))
     assert result.returncode == 1
-    assert "Bảng tính này là mẫu của Xã Gung Ré, không phải của Xã Hòa Ninh" in result.stderr
+    assert "[W015] Bảng tính này là mẫu của Xã Gung Ré, không phải của Xã Hòa Ninh" in result.stderr
     assert "ke-hoach.xlsx, Kế hoạch!B" in result.stderr
-    assert not (repo / NEW_PLAN).exists()
+    assert snapshot(shared_repo) == before
 
 
-def test_a_good_workbook_is_imported_beside_a_bad_one(data, repo, tmp_path):
-    good = save(tmp_path, "tot.xlsx", edit(plan_bytes(data), fill_plan))
-    bad = save(tmp_path, "loi.xlsx", edit(result_bytes(data), case_households_over_total))
+def test_a_good_workbook_is_imported_beside_a_bad_one(blank_books, repo, tmp_path):
+    good = save(tmp_path, "tot.xlsx", edit(blank_books["plan"], fill_plan))
+    bad = save(tmp_path, "loi.xlsx", edit(blank_books["result"], case_households_over_total))
     result = run_ntm(repo, "nhap-excel", str(bad), str(good))
     assert result.returncode == 1
     assert "tot.xlsx: đã tạo" in result.stdout and "loi.xlsx: KHÔNG NHẬP" in result.stderr
     assert (repo / NEW_PLAN).is_file()
 
 
-def test_a_plan_that_drops_a_reported_task_is_refused(data, repo, tmp_path):
+def test_a_plan_that_drops_a_reported_task_is_refused(data, shared_repo, tmp_path):
     """The result already filed for that Saturday is checked against the new plan."""
     unit = data.units.by_id()["gung-re"]
     plan = data.plans[("gung-re", date(2023, 3, 11))]
     values, rows = forms.record_values(layout(PLAN), forms.dump(plan))
     rows["phan_viec"] = rows["phan_viec"][1:]
     path = save(tmp_path, "kh.xlsx", forms.plan_workbook(unit, data.agencies, [], plan.date, values, rows))
-    [done] = import_all(repo, [path])
+    before = snapshot(shared_repo)
+    [done] = import_all(shared_repo, [path])
     assert done.status == "error"
-    assert any("materials/ket-qua/gung-re/2023-03-11.yml:" in str(e) and "không có phần việc mã «trong-hoa»" in str(e)
-               for e in done.errors), [str(e) for e in done.errors]
+    assert any(str(e).startswith("materials/ket-qua/gung-re/2023-03-11.yml:") and "[S012]" in str(e)
+               and "không có phần việc mã «trong-hoa»" in str(e) for e in done.errors), [str(e) for e in done.errors]
+    assert snapshot(shared_repo) == before
+
+
+def test_an_unexpected_failure_is_reported_not_raised(blank_books, shared_repo, tmp_path, monkeypatch, capsys):
+    """A bug of the importer itself (forced here) still gives a message naming
+    the file, no traceback; the other workbooks are imported."""
+    real = importer.read_sheet
+
+    def read_sheet(ws, sheet, display):
+        if display == "loi-la.xlsx":
+            raise KeyError("phan_viec")
+        return real(ws, sheet, display)
+
+    monkeypatch.setattr(importer, "read_sheet", read_sheet)
+    bad = save(tmp_path, "loi-la.xlsx", blank_books["plan"])
+    good = save(tmp_path, "tot.xlsx", edit(blank_books["plan"], fill_plan))
+    before = snapshot(shared_repo)
+    code = cli.main(["--root", str(shared_repo), "nhap-excel", "--chi-kiem-tra", str(bad), str(good)])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "  loi-la.xlsx: [W008] Lỗi không lường trước khi đọc tệp (KeyError: 'phan_viec')." in err
+    assert "Gửi tệp này cho nhóm kỹ thuật" in err and "Traceback" not in out + err
+    assert f"tot.xlsx: hợp lệ, sẽ ghi vào {NEW_PLAN}" in out
+    assert snapshot(shared_repo) == before
+
+
+@pytest.mark.parametrize("key,value", [("loai", "danh-sach"), ("ngay", "thứ Bảy"), ("mau", "mau-khac")])
+def test_an_edited_identity_sheet_is_not_one_of_our_forms(blank_books, shared_repo, tmp_path, key, value):
+    """The very hidden sheet «Thông tin tệp» changed: not a form of ours (not,
+    for an unknown kind of form, a commune missing from don-vi.yml)."""
+    [done] = import_all(shared_repo, [save(tmp_path, "kh.xlsx", edit(blank_books["plan"], lambda wb: _set_meta(wb, key, value)))])
+    assert [str(e).split("\n")[0] for e in done.errors] == [
+        "kh.xlsx: [W010] Bảng tính này không phải mẫu của trang Nông thôn mới Di Linh "
+        "(không có trang ẩn «Thông tin tệp», hoặc trang đó đã bị sửa)."
+    ]
+
+
+def test_a_write_that_fails_leaves_no_temporary_file(blank_books, repo, tmp_path):
+    (repo / NEW_PLAN).mkdir()  # a folder where the plan goes: the write itself fails
+    [done] = import_all(repo, [save(tmp_path, "kh.xlsx", edit(blank_books["plan"], fill_plan))])
+    assert done.status == "error" and [e.rule for e in done.errors] == ["W008"], [str(e) for e in done.errors]
+    assert "IsADirectoryError" in done.errors[0].message
+    assert not list((repo / "materials").rglob("*.tmp"))
 
 
 # --- whatever the file, a message and no traceback ------------------------------------------
 
+NOT_WORKBOOKS = {  # file -> (rule, part of its message)
+    "rong.xlsx": ("W001", "Tệp rỗng"),
+    "lon.xlsx": ("W002", "quá lớn"),
+    "cu.xls": ("W003", "Excel cũ (.xls)"),
+    "mat-khau.xlsx": ("W004", "có đặt mật khẩu"),
+    "libre.ods": ("W005", "LibreOffice (.ods)"),
+    "ghi-chu.xlsx": ("W006", "không phải bảng tính Excel"),
+    "van-ban.docx": ("W006", "không phải bảng tính Excel"),
+    "hong.xlsx": ("W007", "bị hỏng"),
+    "khong-co.xlsx": ("W009", "Không đọc được tệp"),  # not there
+    "thu-muc": ("W009", "Không đọc được tệp"),  # a folder
+    "khac.xlsx": ("W010", "không phải mẫu của trang Nông thôn mới Di Linh"),
+    "bao-cao.xlsx": ("W012", "bảng báo cáo thứ Hai"),
+}
 
-def test_files_that_are_not_workbooks_get_a_message_not_a_traceback(data, repo, tmp_path):
-    files = tmp_path / "files"
-    files.mkdir()
-    good = plan_bytes(data)
+
+def _not_workbooks(data, good: bytes) -> dict[str, bytes]:
     ods = io.BytesIO()
     with zipfile.ZipFile(ods, "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
@@ -403,29 +600,73 @@ def test_files_that_are_not_workbooks_get_a_message_not_a_traceback(data, repo, 
     plain.active["A1"] = "Kế hoạch"
     other = io.BytesIO()
     plain.save(other)
-    cases = {
-        "rong.xlsx": (b"", "Tệp rỗng"),
-        "ghi-chu.xlsx": ("Kế hoạch tuần sau\n".encode(), "không phải bảng tính Excel"),
-        "cu.xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "Excel cũ (.xls)"),
-        "mat-khau.xlsx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + b"\0" * 600, "có đặt mật khẩu"),
-        "libre.ods": (ods.getvalue(), "LibreOffice (.ods)"),
-        "van-ban.docx": (docx.getvalue(), "không phải bảng tính Excel"),
-        "hong.xlsx": (good[: len(good) // 2], "bị hỏng"),
-        "lon.xlsx": (b"PK" + b"\0" * (11 * 2**20), "quá lớn"),
-        "khac.xlsx": (other.getvalue(), "không phải mẫu của trang Nông thôn mới Di Linh"),
-        "bao-cao.xlsx": (report.report_workbook(data, date(2023, 3, 11)), "bảng báo cáo thứ Hai"),
+    return {
+        "rong.xlsx": b"",
+        "lon.xlsx": b"PK" + b"\0" * (11 * 2**20),
+        "cu.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
+        "mat-khau.xlsx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + b"\0" * 600,
+        "libre.ods": ods.getvalue(),
+        "ghi-chu.xlsx": "Kế hoạch tuần sau\n".encode(),
+        "van-ban.docx": docx.getvalue(),
+        "hong.xlsx": good[: len(good) // 2],
+        "khac.xlsx": other.getvalue(),
+        "bao-cao.xlsx": report.report_workbook(data, date(2023, 3, 11)),
     }
-    for name, (content, _) in cases.items():
+
+
+@pytest.fixture(scope="module")
+def not_workbooks_run(data, blank_books, shared_repo, tmp_path_factory):
+    """`ntm nhap-excel` once over all of NOT_WORKBOOKS: (result, repository before, after)."""
+    files = tmp_path_factory.mktemp("files")
+    for name, content in _not_workbooks(data, blank_books["plan"]).items():
         (files / name).write_bytes(content)
-    result = run_ntm(repo, "nhap-excel", *(str(files / n) for n in cases), str(files / "khong-co.xlsx"), str(files))
+    (files / "thu-muc").mkdir()
+    before = snapshot(shared_repo)
+    result = run_ntm(shared_repo, "nhap-excel", *(str(files / n) for n in NOT_WORKBOOKS))
+    return result, before, snapshot(shared_repo)
+
+
+def test_files_that_are_not_workbooks_write_nothing(not_workbooks_run, shared_repo):
+    result, before, after = not_workbooks_run
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
-    for name, (_, message) in cases.items():
-        line = next(l for l in result.stderr.splitlines() if l.startswith(f"  {name}:"))
-        assert message in line, (name, line)
-    assert "khong-co.xlsx: [W009] Không đọc được tệp" in result.stderr
-    assert "files: [W009] Không đọc được tệp" in result.stderr  # a folder
-    assert not (repo / NEW_PLAN).exists() and not list((repo / "materials").rglob("*.tmp"))
+    assert f"{len(NOT_WORKBOOKS)}/{len(NOT_WORKBOOKS)} tệp có lỗi" in result.stderr
+    assert after == before and not list((shared_repo / "materials").rglob("*.tmp"))
+
+
+@pytest.mark.parametrize("name", sorted(NOT_WORKBOOKS))
+def test_files_that_are_not_workbooks_get_a_message_not_a_traceback(not_workbooks_run, name):
+    result, _, _ = not_workbooks_run
+    rule, message = NOT_WORKBOOKS[name]
+    line = next(l for l in result.stderr.splitlines() if l.startswith(f"  {name}:"))
+    assert line.startswith(f"  {name}: [{rule}] ") and message in line, line
+
+
+# The test that makes the import report each W rule, for tests/test_rules.py
+# (a rule without a test case fails there). Built from the tables above, so a
+# rule is claimed only by a case that asserts it; the first case of a rule names it.
+def _workbook_rule_cases() -> dict[str, str]:
+    cases = {
+        "W008": "test_an_unexpected_failure_is_reported_not_raised",
+        "W015": "test_workbook_of_another_commune_is_refused_when_the_commune_is_named",
+    }
+    for name, (rule, _) in NOT_WORKBOOKS.items():
+        cases.setdefault(rule, f"test_files_that_are_not_workbooks_get_a_message_not_a_traceback[{name}]")
+    for case, (_, rule, _) in CASES.items():
+        if rule.startswith("W"):  # S rules are the cross-checks of `ntm check`, tested there
+            cases.setdefault(rule, f"test_bad_workbook_names_its_cell_and_writes_nothing[{case}]")
+    return dict(sorted(cases.items()))
+
+
+WORKBOOK_RULE_CASES: dict[str, str] = _workbook_rule_cases()
+
+
+def test_every_workbook_rule_has_a_case():
+    assert list(WORKBOOK_RULE_CASES) == sorted(rule_id for rule_id, _ in RULE_IDS.values())
+    for test in WORKBOOK_RULE_CASES.values():
+        name, _, param = test.partition("[")
+        assert callable(globals().get(name)), test
+        assert not param or param.removesuffix("]") in {**CASES, **NOT_WORKBOOKS}, test
 
 
 # --- round trip --------------------------------------------------------------------------
@@ -488,6 +729,41 @@ def test_time_typed_as_text_is_read_like_yaml(data, repo, tmp_path):
     assert done.status == "new", [str(e) for e in done.errors]
     text = (repo / NEW_PLAN).read_text(encoding="utf-8")
     assert "  bat_dau: 7h30\n" in text and "ngay_lap: 2023-03-21\n" in text
+
+
+def test_result_date_typed_as_text_is_the_same_date(data, shared_repo, tmp_path):
+    """The Saturday of a result form is checked as a date, however the cell holds it."""
+    def typed(text):
+        def change(wb):
+            ws = wb[forms.RESULT_SHEET]
+            ws[_form_cell(ws, "Ngày thứ Bảy")] = text
+        return change
+
+    same = save(tmp_path, "same.xlsx", edit(result_bytes(data), typed("11/03/2023")))
+    other = save(tmp_path, "other.xlsx", edit(result_bytes(data), typed("18/03/2023")))
+    done, refused = import_all(shared_repo, [same, other], write=False)
+    assert done.status == "unchanged", [str(e) for e in done.errors]
+    assert refused.status == "error"
+    assert [e.rule for e in refused.errors] == ["W017"] and "Ngày ở ô này (18/03/2023)" in refused.errors[0].message
+
+
+def test_numbers_typed_as_text_are_read_as_the_model_reads_yaml(data, shared_repo, tmp_path):
+    """A cell formatted as text keeps «1,5» as text: still the number 1.5, as
+    the message of W027 promises; «-1» is a number the model then refuses."""
+    def typed(wb):
+        ws = wb[forms.RESULT_SHEET]
+        ws[_form_cell(ws, "Rác đã thu gom")] = "1,5"
+        ws.cell(header_row(ws, "Khối lượng đã làm") + 1, 4).value = " 2 "
+
+    _, _, record, _ = importer.check_workbook(Repository.load(shared_repo), edit(result_bytes(data), typed), "kq.xlsx")
+    assert record.waste_collected == 1.5 and record.work_done[0].amount == 2
+
+    def negative(wb):
+        ws = wb[forms.RESULT_SHEET]
+        ws[_form_cell(ws, "Cán bộ xã tham gia")] = "-1"
+
+    [done] = import_all(shared_repo, [save(tmp_path, "kq.xlsx", edit(result_bytes(data), negative))], write=False)
+    assert [e.rule for e in done.errors] == ["W035"], [str(e) for e in done.errors]
 
 
 def test_merging_a_group_header_is_harmless(data, repo, tmp_path):

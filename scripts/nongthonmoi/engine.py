@@ -37,6 +37,10 @@ def build(root: Path, site_dir: str | None = None, strict: bool = True, engine: 
     """Build once; 0 on success, 1 (with a Vietnamese message) on failure."""
     name = engine_name(engine)
     try:
+        if name == "properdocs":
+            # Plugins and the theme import mkdocs.*: ProperDocs maps those
+            # imports to its own modules (what its own command line does).
+            importlib.import_module("properdocs.replacement")
         config_module = importlib.import_module(f"{name}.config")
         build_module = importlib.import_module(f"{name}.commands.build")
         exceptions = importlib.import_module(f"{name}.exceptions")

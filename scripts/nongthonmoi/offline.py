@@ -90,11 +90,17 @@ OFFLINE_FAILED = (
 
 
 def site_file(config, command: str):
-    """A placeholder at :data:`ZIP_PATH`, so that the home page's link to the
-    zip is a link to a file of the site; :func:`write_copy` fills it in."""
+    """The file at :data:`ZIP_PATH`, so that the home page's link to the zip
+    is a link to a file of the site. In ``mkdocs build`` an empty placeholder
+    that :func:`write_copy` fills in; the preview (``ntm serve``, ``ntm edit``)
+    gets a small zip that says where the real copy is (making the copy would
+    delay every reload)."""
     from mkdocs.structure.files import File
 
-    return File.generated(config, ZIP_PATH, content=b"")
+    content = b""
+    if command == "serve" and not is_offline_build():
+        content = write_zip({"DOC-TRUOC.txt": PREVIEW_NOTE.encode("utf-8")}, _Deflated(None))
+    return File.generated(config, ZIP_PATH, content=content)
 
 
 # --- from the site's pages to the copy's ------------------------------------------
@@ -403,33 +409,28 @@ def offline_copy(site: Path, moves: dict[str, str], cache: Path | None = None) -
     return entries
 
 
-_served: dict[str, bytes] = {}
+PREVIEW_NOTE = (
+    "Đây là bản xem trước trên máy biên tập, không kèm bản dùng không cần mạng.\n"
+    "Bản dùng không cần mạng có trên trang web đã đăng, mục «Tải về».\n"
+)
 
 
 def write_copy(config, files, command: str, root: Path) -> dict:
     """Write the zip of the offline copy over the placeholder in the built site.
 
-    ``mkdocs serve`` makes it once per process, not on every reload.
-    Returns figures for the log: files, size, entries compressed anew.
+    Only ``mkdocs build``: the preview (``ntm serve``, ``ntm edit``) keeps the
+    small zip of :func:`site_file`, which says where the real copy is. Returns
+    figures for the log: files, size, entries compressed anew.
     """
-    if is_offline_build():
+    if is_offline_build() or command != "build":
         return {}
     site = Path(config.site_dir)
     start = time.perf_counter()
-    key = config.config_file_path
-    if command == "serve" and key in _served:
-        content = _served[key]
-        made = 0
-        count = None
-    else:
-        deflated = _Deflated(root / CACHE_DIR)
-        entries = offline_copy(site, page_moves(files), root / CACHE_DIR)
-        content = write_zip(entries, deflated)
-        deflated.prune()
-        made, count = deflated.made, len(entries)
-        if command == "serve":
-            _served[key] = content
+    deflated = _Deflated(root / CACHE_DIR)
+    entries = offline_copy(site, page_moves(files), root / CACHE_DIR)
+    content = write_zip(entries, deflated)
+    deflated.prune()
     target = site / ZIP_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(content)
-    return {"files": count, "size": len(content), "compressed": made, "seconds": time.perf_counter() - start}
+    return {"files": len(entries), "size": len(content), "compressed": deflated.made, "seconds": time.perf_counter() - start}

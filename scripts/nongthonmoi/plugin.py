@@ -1,30 +1,39 @@
 """MkDocs plugin: thin glue between the build events and the domain modules.
 
+Only documented plugin events are used, and no logger names, so MkDocs and
+ProperDocs (a drop-in fork) run it the same way:
+
 - ``on_config``: load and validate all content (fails before anything is
-  written), and point the build at a staging folder;
+  written), and point the build at a staging folder (staging.py);
+- ``on_files``: add the generated pages and files (workbooks, Saturday
+  pages, handouts, editor, offline copy); what MkDocs only copies later is
+  made beside the build, on the other core (background.py);
+- ``on_page_read_source``: wait for a generated page still being written;
 - ``on_page_content``: add the registry metadata block and data views;
-- ``on_page_context``: the "Cập nhật lần cuối" date from git history;
-- ``on_post_build``: swap the staging folder into place only if the build
-  succeeded, so a failed build never leaves a half-written ``site/``.
+- ``on_env``: wait for the workbooks and PDFs (MkDocs copies files next);
+- ``on_page_context``: the "Tải bản in" boxes, the "Cập nhật lần cuối"
+  date from git history;
+- ``on_post_build``: the offline copy, from the pages just written (offline.py);
+- ``on_build_error``: the build failed (a content error, or warnings in
+  strict mode): drop the staging folder, the previous ``site/`` stays;
+- ``on_shutdown``: the build is over and nothing failed: the staging folder
+  replaces ``site/`` in one step.
 """
 
 from __future__ import annotations
 
 import gc
-import logging
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from markupsafe import Markup, escape
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.utils import get_relative_url
 
-from . import a11y, background, buildlog, contentcheck, gitdates, offline, pagecheck, rules
+from . import a11y, background, buildlog, contentcheck, gitdates, offline, pagecheck, publishing, rules
 from .navigation import complete_nav
 from .editor.settings import EditorSettingsError
 from .editor.site import EditorMissing, editor_files
@@ -33,9 +42,10 @@ from .workbooks import site as workbook_site
 from .errors import ContentErrors
 from .handouts import LIST_PAGE, Handouts
 from .materials import load_materials
+from .staging import StagedSite
 from .views import make_environment, vi_date
 
-log = logging.getLogger("mkdocs.plugins.nongthonmoi")
+log = get_plugin_logger(__name__)
 
 
 def public_url(site_url: str | None, url: str, directory_urls: bool) -> str | None:
@@ -55,23 +65,12 @@ class PluginConfig(Config):
     check_content = config_options.Type(bool, default=True)
 
 
-class _WarningCounter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-
-
 class NongThonMoiPlugin(BasePlugin[PluginConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
         self.command = "build"
-        self.staging: Path | None = None
-        self.final_site: Path | None = None
-        self.warnings = _WarningCounter()
+        self.site: StagedSite | None = None
 
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
@@ -86,6 +85,17 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         head = gitdates.head_timestamp(self.root)
         if head is not None:
             os.environ.setdefault("SOURCE_DATE_EPOCH", str(head))
+        if publishing.is_publishing():
+            line = next((n for n, t in enumerate(Path(config.config_file_path).read_text(encoding="utf-8").splitlines(), 1)
+                         if t.startswith("site_url:")), 0)
+            problem = publishing.address_problem(config.site_url, line)
+            if problem is not None:
+                raise PluginError(str(ContentErrors([problem])))
+        elif publishing.address_problem(config.site_url) is not None and self.command == "build":
+            log.info(
+                f"Bản dựng thử: mã QR, lịch, bản tin dẫn tới {config.site_url or '(trống)'}. "
+                "Bản để đăng: đặt NTM_PUBLISH=true và SITE_URL=https://<địa chỉ trang web>/."
+            )
         shallow = gitdates.shallow_clone_problem(self.root)
         if shallow is not None and self.command != "serve":
             # Publishing wrong dates is worse than not publishing: stop now.
@@ -122,7 +132,9 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         if offline.is_offline_build():
             offline.configure(config)
         if self.command == "build":
-            self._stage(config)
+            # Build into a sibling folder; see on_build_error and on_shutdown.
+            self.site = StagedSite(Path(config.site_dir))
+            config.site_dir = str(self.site.begin())
         return config
 
     def _check_text(self) -> list:
@@ -158,39 +170,12 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
 
     # --- atomic output -------------------------------------------------
 
-    def _stage(self, config) -> None:
-        """Build into a sibling folder; on success it replaces site_dir at once."""
-        self.final_site = Path(config.site_dir).resolve()
-        self.final_site.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.final_site.name}.building-", dir=self.final_site.parent))
-        config.site_dir = str(self.staging)
-        self.warnings.count = 0
-        if config.strict:
-            logging.getLogger("mkdocs").addHandler(self.warnings)
-
-    @event_priority(-100)  # after every other plugin has written its files
+    @event_priority(-100)  # after every other plugin (search: the index) has written its files
     def on_post_build(self, *, config) -> None:
-        if not self.warnings.count:
-            self._offline_copy(config)
-        if self.staging is None:
-            return
-        logging.getLogger("mkdocs").removeHandler(self.warnings)
-        if self.warnings.count:
-            # MkDocs aborts right after this event in strict mode: keep the old site.
-            self._discard()
-            return
-        old = None
-        if self.final_site.exists():
-            old = self.final_site.with_name(self.staging.name.replace(".building-", ".old-"))
-            self.final_site.rename(old)
-        self.staging.rename(self.final_site)
-        config.site_dir = str(self.final_site)
-        self.staging = None
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        """The zip of the offline copy, converted from the pages just written (offline.py).
 
-    def _offline_copy(self, config) -> None:
-        """The zip of the offline copy, converted from the pages just written (offline.py)."""
+        A build with warnings still gets here in strict mode, and MkDocs
+        stops it right after (on_build_error): its copy is never published."""
         try:
             done = offline.write_copy(config, self.files, self.command, self.root)
         except RuntimeError as exc:
@@ -202,13 +187,16 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             )
 
     def on_build_error(self, *, error) -> None:
-        self._discard()
+        # Also called for "warnings in strict mode": the previous site stays.
+        if self.site is not None:
+            self.site.discard()
+            self.site = None
 
-    def _discard(self) -> None:
-        logging.getLogger("mkdocs").removeHandler(self.warnings)
-        if self.staging is not None:
-            shutil.rmtree(self.staging, ignore_errors=True)
-            self.staging = None
+    def on_shutdown(self) -> None:
+        # The engine is done and on_build_error was not called: publish.
+        if self.site is not None:
+            self.site.commit()
+            self.site = None
 
     # --- pages ---------------------------------------------------------
 

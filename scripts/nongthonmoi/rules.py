@@ -210,6 +210,13 @@ RULES: dict[str, Rule] = {
              "vào bước actions/checkout. GitLab CI: đặt biến «GIT_DEPTH: 0».",
              "Ngày cập nhật của mỗi trang, ngày in trên tài liệu in, lịch và bản tin lấy từ lịch sử git; thiếu lịch sử thì "
              "mọi ngày đều sai, nên bản dựng chính thức dừng lại. Bản xem trước chỉ cảnh báo."),
+        Rule("B003", "Bản để đăng chưa có địa chỉ thật",
+             "Đây là bản dựng để đăng nhưng địa chỉ công khai của trang web là «{address}»: mã QR trên tài liệu in, lịch và "
+             "bản tin sẽ dẫn về máy dựng, không về trang web.",
+             "Đặt biến SITE_URL=https://<địa chỉ trang web>/ khi dựng. GitHub Pages và GitLab Pages tự đặt trong CI; "
+             "Gitea, Forgejo: đặt biến SITE_URL của kho. Dựng thử trên máy thì bỏ NTM_PUBLISH.",
+             "Bản đăng lên mạng phải biết địa chỉ của chính nó để in mã QR, lịch và bản tin. Bản dựng thử trên máy vẫn dùng "
+             "http://localhost:8000/."),
     ]
 }
 

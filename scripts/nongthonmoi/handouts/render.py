@@ -51,6 +51,9 @@ def make_print_environment(print_dir: Path) -> Environment:
     env.filters["css_string"] = css_string
     env.filters["size"] = human_size
     env.filters["keep_together"] = lambda value: Markup(keep_together(str(escape(value))))
+    # A title never ends on a line with one short word ("minh" alone): the
+    # last two words are joined by a no-break space.
+    env.filters["no_widow"] = lambda value: Markup("\u00a0".join(str(escape(value)).rsplit(" ", 1)))
     env.globals["qr_svg"] = qr_svg
     return env
 

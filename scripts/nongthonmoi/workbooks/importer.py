@@ -18,13 +18,13 @@ import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from .. import rules
 from ..errors import ContentError, ContentErrors
 from ..models.agencies import AgencyRegistry
-from ..models.base import validate
-from ..models.plans import SaturdayPlan
+from ..models.base import ViDate, validate
+from ..models.plans import SaturdayPlan, TimeWindow
 from ..models.results import SaturdayResult
 from ..models.units import UnitRegistry
 from ..saturday import data as saturday_data
@@ -175,25 +175,51 @@ _PYDANTIC_KEYS = {
 }
 
 
+def _detail(error: dict) -> str:
+    """What is wrong, in Vietnamese, for the rules without a message of their
+    own (W039); pydantic's own text is English."""
+    ctx, value = error.get("ctx") or {}, error.get("input")
+    if error["type"] == "ntm_time_order":
+        return f"phải sau giờ bắt đầu ({ctx['start']}), đang là {ctx['end']}"
+    if error["type"] in ("too_long", "string_too_long") and isinstance(value, str):
+        return f"dài {len(value)} ký tự, quá giới hạn {ctx.get('max_length')} ký tự"
+    if error["type"] == "too_long":
+        return f"có {ctx.get('actual_length')} mục, quá giới hạn {ctx.get('max_length')} mục"
+    return "giá trị không đúng mẫu"
+
+
+# The end of the hours: where «end before start» points (the error itself is the whole window's).
+_END = (TimeWindow.model_fields["end"].alias,)
+
+
 def _model_errors(exc: ValidationError, source: WorkbookSource, kind: str) -> list[ContentError]:
     """The model's own rules (required, not negative...), worded for a cell."""
     titles = _titles(kind)
     out = []
     for error in exc.errors():
-        loc = tuple(error["loc"])
+        loc = tuple(error["loc"]) + (_END if error["type"] == "ntm_time_order" else ())
         field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
         title = titles.get(field_name, field_name)
         value = error.get("input")
         shown = value if not isinstance(value, (dict, list)) else "..."
-        detail = str(error.get("ctx", {}).get("error", error["msg"]))
+        detail = _detail(error)
         key = _PYDANTIC_KEYS.get(error["type"], "invalid")
         if key == "missing" and field_name in {t.path[-1] for t in layout(kind).tables}:
             key = "missing-list"  # a table with no filled row
-        if error["type"] == "ntm_time_order":
-            detail = f"giờ kết thúc ({error['ctx']['end']}) phải sau giờ bắt đầu ({error['ctx']['start']})"
         cell = source.cell(loc)
         out.append(messages.error(key, source.display, cell.row, cell, title=title, value=shown, detail=detail))
     return out
+
+
+_DATE = TypeAdapter(ViDate)
+
+
+def _as_date(value):
+    """A date cell's value as a date, text such as «11/03/2023» too (as YAML reads it)."""
+    try:
+        return _DATE.validate_python(value)
+    except ValidationError:
+        return value
 
 
 def _target(kind: str, unit: str, saturday) -> str:
@@ -214,8 +240,10 @@ def check_workbook(repo: Repository, content: bytes, display: str, expect_unit: 
         raise ContentErrors([_refuse(display, "old-version", found=meta).error])
     if meta.kind == REPORT:
         raise ContentErrors([_refuse(display, "report").error])
+    if meta.kind not in (PLAN, RESULT):  # the hidden sheet was edited: no form of ours
+        raise ContentErrors([_refuse(display, "not-ours", sheet=META_SHEET).error])
     unit = repo.units.by_id().get(meta.unit)
-    if meta.kind not in (PLAN, RESULT) or unit is None:
+    if unit is None:
         raise ContentErrors([_refuse(display, "unknown-unit", value=meta.unit).error])
 
     plan = None
@@ -248,7 +276,7 @@ def check_workbook(repo: Repository, content: bytes, display: str, expect_unit: 
     data["xa"] = unit.id
     if meta.kind == RESULT:
         shown_date = data.get("ngay")
-        if shown_date is not None and shown_date != meta.saturday:
+        if shown_date is not None and _as_date(shown_date) != meta.saturday:
             date_cell = source.cell(("ngay",))
             shown = f"{shown_date:%d/%m/%Y}" if hasattr(shown_date, "strftime") else str(shown_date)
             errors.append(
@@ -260,7 +288,10 @@ def check_workbook(repo: Repository, content: bytes, display: str, expect_unit: 
     try:
         record = model.model_validate(data)
     except ValidationError as exc:
-        raise ContentErrors(errors + _model_errors(exc, source, meta.kind)) from None
+        # A cell the reader refused (text in a number cell, a formula, a deleted
+        # row...) reaches the model empty: «đang để trống» there would be wrong.
+        refused = {e.cell for e in errors}
+        raise ContentErrors(errors + [e for e in _model_errors(exc, source, meta.kind) if e.cell not in refused]) from None
     key = (unit.id, record.date)
     target = _target(meta.kind, unit.id, record.date)
     if meta.kind == PLAN:
@@ -307,8 +338,13 @@ def import_workbook(repo: Repository, path: Path, expect_unit: str | None = None
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)  # all or nothing: never half a file
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)  # all or nothing: never half a file
+    except BaseException:
+        # A disk full or a folder in the way: no stray file that `ntm check` would refuse (S004).
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def import_all(root: Path, paths: list[Path], expect_unit: str | None = None, write: bool = True) -> list[Imported]:

@@ -46,7 +46,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kiểm tra đường dẫn và quyền đọc tệp.",
     ),
     "not-ours": (
-        "Bảng tính này không phải mẫu của trang Nông thôn mới Di Linh (không có trang ẩn «{sheet}»).",
+        "Bảng tính này không phải mẫu của trang Nông thôn mới Di Linh (không có trang ẩn «{sheet}», hoặc trang đó đã bị sửa).",
         "Tải mẫu kế hoạch hoặc kết quả của xã trên trang web, điền vào mẫu đó rồi gửi lại.",
     ),
     "old-version": (

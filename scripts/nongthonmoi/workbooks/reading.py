@@ -29,7 +29,11 @@ from .choices import normalise
 from .forms import AUTO_ID, Column, FormSheet, TableSheet
 from .layout import Group, Leaf
 
-_DIGITS = re.compile(r"^\s*\d+\s*$")
+# A number typed as text (a cell formatted as text, or another locale's
+# Excel): a whole number, or a decimal comma as Vietnamese write it (1,5), as
+# the model reads YAML. A minus sign is kept so the model says «không được âm».
+_DIGITS = re.compile(r"^\s*-?\d+\s*$")
+_DECIMAL = re.compile(r"^\s*-?\d+,\d+\s*$")
 _EXCEL_EPOCHS = {date(1899, 12, 30), date(1899, 12, 31), date(1900, 1, 1)}
 
 
@@ -379,6 +383,8 @@ class _Reader:
                 return value
             if isinstance(value, str) and _DIGITS.match(value):
                 return int(value)
+            if isinstance(value, str) and _DECIMAL.match(value):
+                return float(value.replace(",", "."))
             self.error(cell, "not-a-number", title=title, value=_shown(value))
             return None
         if leaf.kind == "date":
