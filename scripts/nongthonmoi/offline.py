@@ -13,12 +13,16 @@ of its own with ``use_directory_urls: false``; ``NTM_OFFLINE=true mkdocs
 build`` still makes that build, and a test compares the two copies file by
 file.
 
-Strict like the site: the copy is made only from a build without warnings (the
-plugin stops before, in strict mode), and a page address that would lead to a
-file the copy does not hold stops the build with :data:`OFFLINE_FAILED` and
-the list of them. The zip is deterministic: sorted entries, one fixed
-timestamp. Compressed entries are kept in ``.cache/offline/`` by content, so a
-build after a small change compresses only the pages that changed.
+Strict like the site, and like the second build it replaces: every address
+of every page is resolved; one that leads to a file the copy leaves out, or
+to nothing at all, stops the build with :data:`OFFLINE_FAILED` and the list
+(a broken link between pages as rule P002, with its file and line). The
+engine's own strict mode misses such links under ``-q``, whose log level
+drops warnings before they are counted. The zip is deterministic: sorted
+entries, one fixed timestamp. Compressed entries are kept in
+``.cache/offline/`` by content, and converted pages by their bytes and the
+site's layout, so a build after a small change converts and compresses only
+the pages that changed.
 """
 
 from __future__ import annotations
@@ -141,9 +145,12 @@ _OUTSIDE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|#|$)")
 class Converter:
     """Rewrites the pages of one built site into the copy's pages."""
 
-    def __init__(self, site_files: set[str], moves: dict[str, str]):
+    def __init__(self, site_files: set[str], moves: dict[str, str], sources: dict[str, str] | None = None,
+                 docs_dir: Path | None = None):
         self.site_files = site_files  # every file of the site, as site paths
         self.moves = moves
+        self.sources = sources or {}  # site path of a page -> its Markdown file (docs/...), for messages
+        self.docs_dir = docs_dir
         self.copy_files = {moves.get(f, f) for f in site_files if _wanted(f)} | {INDEX_JS}
         self.problems: list[str] = []
         self._outside: set[str] = set()
@@ -178,11 +185,11 @@ class Converter:
             site_path = posixpath.normpath(posixpath.join(old_dir, plain)) if old_dir else posixpath.normpath(plain or ".")
             if path.endswith("/") and site_path != ".":
                 site_path += "/"
-            target = self.target(site_path)
-            target = self._targets[key] = self.moves.get(target, target)
+            on_site = self.target(site_path)
+            target = self._targets[key] = self.moves.get(on_site, on_site)
+            # The home page links the zip itself; the copy says instead that it is the copy.
             if target not in self.copy_files and target != ZIP_PATH:
-                # The home page links the zip itself; the copy says instead that it is the copy.
-                self.problems.append(f"{page}: «{url}» dẫn tới «{target}», tệp không có trong bản dùng không cần mạng.")
+                self._problem(page, url, target, on_site in self.site_files)
         key = (target, new_dir)
         new = self._relative.get(key)
         if new is None:
@@ -191,12 +198,32 @@ class Converter:
                 new = self._relative[key] = quote(new)
         return new + qsep + query + sep + fragment
 
+    def _problem(self, page: str, url: str, target: str, on_site: bool) -> None:
+        copy_page = self.moves.get(page, page)
+        if on_site:
+            # A file of the site that the copy leaves out.
+            self.problems.append(f"{copy_page}: «{url}» dẫn tới «{target}», tệp không có trong bản dùng không cần mạng.")
+            return
+        # Nowhere on the site either. The engine warns about such a link in
+        # strict mode, but not under -q (its log level then drops warnings
+        # before they are counted): the copy stops the build in any case,
+        # as the second build it replaces did.
+        source = self.sources.get(page)
+        if source is not None and url.partition("#")[0].endswith(".md"):
+            from . import rules
+            from .buildlog import _line_of
+
+            line = _line_of(self.docs_dir, source, url) if self.docs_dir is not None else 0
+            self.problems.append(str(rules.error("P002", f"docs/{source}", line, target=url)))
+        else:
+            self.problems.append(f"{copy_page}: «{url}» dẫn tới «{target}», trang web cũng không có tệp này.")
+
     def page(self, old: str, new: str, html: str) -> str:
         old_dir, new_dir = posixpath.dirname(old), posixpath.dirname(new)
         base = "/".join([".."] * len(new_dir.split("/"))) if new_dir else "."
 
         def address(m: re.Match) -> str:
-            return m.group(1) + self.url(m.group(2), old_dir, new_dir, new) + m.group(3)
+            return m.group(1) + self.url(m.group(2), old_dir, new_dir, old) + m.group(3)
 
         html = _ATTRIBUTE.sub(address, html)
         # Material's head (the shim, __md_scope) and the blocks at the end of
@@ -355,7 +382,10 @@ def write_zip(entries: dict[str, Entry | bytes], deflated: _Deflated) -> bytes:
 PAGES_INDEX = "pages.json"
 
 
-def offline_copy(site: Path, moves: dict[str, str], cache: Path | None = None) -> dict[str, Entry]:
+def offline_copy(
+    site: Path, moves: dict[str, str], cache: Path | None = None, sources: dict[str, str] | None = None,
+    docs_dir: Path | None = None,
+) -> dict[str, Entry]:
     """The copy's files (path in the copy -> :class:`Entry`) from a built site folder.
 
     A page converted by an earlier build from the same bytes, at the same
@@ -363,7 +393,7 @@ def offline_copy(site: Path, moves: dict[str, str], cache: Path | None = None) -
     converted again. Raises ``RuntimeError`` (:data:`OFFLINE_FAILED` and the
     list) when a page of the copy would lead to a file the copy does not hold."""
     site_files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
-    converter = Converter(site_files, moves)
+    converter = Converter(site_files, moves, sources, docs_dir)
     deflated = _Deflated(cache) if cache is not None else None
     # What a page's addresses become depends on its bytes, its place and
     # the site's files and pages, nothing else.
@@ -427,7 +457,8 @@ def write_copy(config, files, command: str, root: Path) -> dict:
     site = Path(config.site_dir)
     start = time.perf_counter()
     deflated = _Deflated(root / CACHE_DIR)
-    entries = offline_copy(site, page_moves(files), root / CACHE_DIR)
+    sources = {file.dest_uri: file.src_uri for file in files.documentation_pages()}
+    entries = offline_copy(site, page_moves(files), root / CACHE_DIR, sources, Path(config.docs_dir))
     content = write_zip(entries, deflated)
     deflated.prune()
     target = site / ZIP_PATH
