@@ -95,11 +95,23 @@ def check_text(text: str, display: str, markdown: bool) -> list[ContentError]:
 _CHECKED: dict[tuple, list[ContentError]] = {}
 
 
-def check_tree(root: Path, docs_dir: Path | None = None) -> list[ContentError]:
+def check_tree(root: Path, docs_dir: Path | None = None, cache_dir: Path | None = None) -> list[ContentError]:
+    """Problems of every page and data file. ``cache_dir`` (the build's): the
+    result of an earlier build over the same bytes and code (inputcache.py)."""
     docs_dir = docs_dir or root / "docs"
-    errors: list[ContentError] = []
     targets = [(p, True) for p in sorted(docs_dir.rglob("*.md"))]
     targets += [(p, False) for p in sorted((root / "materials").rglob("*.yml"))]
+    if cache_dir is None:
+        return _check(root, targets)
+    from . import inputcache
+
+    step = inputcache.key([p for p, _ in targets], root, ("contentcheck.py", "rules.py", "errors.py", "ocr_residue.txt"),
+                          extra=repr([(p.relative_to(root).as_posix() if p.is_relative_to(root) else str(p), md) for p, md in targets]))
+    return inputcache.cached(cache_dir, step, lambda: _check(root, targets))
+
+
+def _check(root: Path, targets: list[tuple[Path, bool]]) -> list[ContentError]:
+    errors: list[ContentError] = []
     for path, markdown in targets:
         stat = path.stat()
         key = (str(path), stat.st_size, stat.st_mtime_ns, markdown)

@@ -24,14 +24,34 @@ class Materials:
     saturday: SaturdayData
 
 
-def load_materials(root: Path, docs_dir: Path | None = None, overlay: dict[str, str] | None = None) -> Materials:
+# The code that reads and checks the data (inputcache.py keys on it).
+CODE = ("materials.py", "yamlsource.py", "rules.py", "errors.py", "models/*.py", "saturday/data.py")
+
+
+def load_materials(
+    root: Path, docs_dir: Path | None = None, overlay: dict[str, str] | None = None, cache_dir: Path | None = None
+) -> Materials:
     """Load every data file; raise :class:`ContentErrors` listing all problems.
 
     ``overlay`` maps paths (``materials/...``) to text that replaces the file:
-    the web editor checks a file this way before saving it.
+    the web editor checks a file this way before saving it. ``cache_dir``
+    (the build's): the data loaded by an earlier build from the same bytes of
+    every file of ``materials/`` and the same code, if any (inputcache.py).
     """
-    materials_dir = root / "materials"
     docs_dir = docs_dir or root / "docs"
+    if cache_dir is None or overlay:
+        return _load_materials(root, docs_dir, overlay)
+    from . import inputcache
+
+    files = [p for p in (root / "materials").rglob("*") if p.is_file()]
+    # The documents' pages are checked to exist (V002): their names count, not their text.
+    pages = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md"))
+    step = inputcache.key(files, root, CODE, extra=repr(pages))
+    return inputcache.cached(cache_dir, step, lambda: _load_materials(root, docs_dir, None), beside=True)
+
+
+def _load_materials(root: Path, docs_dir: Path, overlay: dict[str, str] | None) -> Materials:
+    materials_dir = root / "materials"
     errors: list[ContentError] = []
 
     documents = None

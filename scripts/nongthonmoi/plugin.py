@@ -113,7 +113,7 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             # The text checks run on the other core while the data loads (background.py).
             checks = background.beside(self._check_text) if self.config.check_content else None
             try:
-                self.materials = load_materials(self.root, self.docs_dir)
+                self.materials = load_materials(self.root, self.docs_dir, cache_dir=self.root / ".cache" / "materials")
             finally:
                 problems = checks.result() if checks else []
             if problems:
@@ -138,7 +138,8 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         return config
 
     def _check_text(self) -> list:
-        return contentcheck.check_tree(self.root, self.docs_dir) + pagecheck.check_pages(self.root, self.docs_dir)
+        checks = self.root / ".cache" / "checks"
+        return contentcheck.check_tree(self.root, self.docs_dir, checks) + pagecheck.check_pages(self.root, self.docs_dir)
 
     def on_files(self, files, *, config):
         # Plan and result workbooks for communes, Monday reports as .xlsx
