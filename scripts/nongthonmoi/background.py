@@ -1,17 +1,24 @@
 """Work that runs beside the build, on the machine's other core.
 
-MkDocs renders pages on one core. The workbooks and the PDFs of a build are
-files MkDocs only copies, after every page has been read and converted
-(``on_env``, then ``copy_static_files``), and the pages need only their names,
-known beforehand. So ``mkdocs build`` makes them in a forked child process
-from the end of ``on_files`` on, and the plugin waits for it in ``on_env``.
-:func:`beside` runs a function on the other core and returns its value (the
-text checks while the data loads, half of the generated pages).
+MkDocs converts and renders pages on one core. Much of what the plugin makes
+is needed later than it is made, or not by the pages at all, so ``mkdocs
+build`` hands it to forked children (at lower priority, so that they never
+slow the pages when both want the same core):
 
-Not in ``mkdocs serve``: it runs a web server thread, and forking a process
-with threads is not safe, so there the work runs in place, as before.
-The child writes its files into the caches (atomically) and sends back
-nothing but an error message, if any.
+- :func:`beside`: a function whose value is needed soon (the text checks
+  while the data loads; the results and staff lists while the plans load);
+- :func:`stream`: files MkDocs reads one after the other (the Saturday pages
+  of a first build), made in that order; the plugin waits in
+  ``on_page_read_source`` for a page not written yet;
+- :func:`start`: files MkDocs only copies, after every page has been
+  converted (workbooks, PDFs, calendars and reports): started by
+  :func:`launch` at the end of ``on_files``, waited for by :func:`wait_all`
+  in ``on_env``, just before MkDocs copies files.
+
+Never where forking is not safe: in a process with other threads (``mkdocs
+serve``'s web server) or without fork, the work runs in place, as before. A
+child writes its files into the caches (atomically) and sends back its
+value or an error message.
 """
 
 from __future__ import annotations
@@ -231,8 +238,7 @@ def start(name: str, work: Callable[[], None]) -> None:
 
 
 def launch() -> None:
-    """Start the queued work (the plugin, once the pages are generated: until
-    then the other core renders half of them)."""
+    """Start the queued work (the plugin, at the end of ``on_files``)."""
     for job in _PENDING:
         job.start()
 

@@ -248,6 +248,8 @@ def generate(config, files: Files, data: SaturdayData, root: Path, workbooks=Non
     """
     from ..workbooks.site import WorkbookIndex
 
+    global _STREAM
+    _STREAM = None  # the pages of an earlier build (mkdocs serve) are written
     workbooks = workbooks or WorkbookIndex()
     history = {} if history is None else history
     # The offline copy is built at the same time with file links (page.html):
@@ -333,8 +335,6 @@ def generate(config, files: Files, data: SaturdayData, root: Path, workbooks=Non
             body = env.get_template(spec.template).render(link=link, page_title=spec.title, bang_tinh=workbooks, **spec.context())
             _write_if_changed(path, _front_matter(spec) + body)
 
-    global _STREAM
-    _STREAM = None
     if len(todo) >= STREAM_FROM:
         # A first build renders thousands of pages: on the other core, in the
         # order MkDocs reads them; MkDocs waits for a page only if it is not
