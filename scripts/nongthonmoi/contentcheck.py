@@ -8,6 +8,9 @@ by OCR ("néng thén méi" for "nông thôn mới"), digits inside words ("s6" f
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
 import unicodedata
 from importlib import resources
@@ -97,35 +100,60 @@ _CHECKED: dict[tuple, list[ContentError]] = {}
 
 def check_tree(root: Path, docs_dir: Path | None = None, cache_dir: Path | None = None) -> list[ContentError]:
     """Problems of every page and data file. ``cache_dir`` (the build's): the
-    result of an earlier build over the same bytes and code (inputcache.py)."""
+    problems an earlier build found in a file with the same bytes, under the
+    same code (inputcache.py), are not looked for again."""
     docs_dir = docs_dir or root / "docs"
     targets = [(p, True) for p in sorted(docs_dir.rglob("*.md"))]
     targets += [(p, False) for p in sorted((root / "materials").rglob("*.yml"))]
     if cache_dir is None:
-        return _check(root, targets)
+        return [error for path, markdown in targets for error in _checked(root, path, markdown)]
     from . import inputcache
 
-    step = inputcache.key([p for p, _ in targets], root, ("contentcheck.py", "rules.py", "errors.py", "ocr_residue.txt"),
-                          extra=repr([(p.relative_to(root).as_posix() if p.is_relative_to(root) else str(p), md) for p, md in targets]))
-    return inputcache.cached(cache_dir, step, lambda: _check(root, targets))
-
-
-def _check(root: Path, targets: list[tuple[Path, bool]]) -> list[ContentError]:
+    store = cache_dir / f"files-{inputcache.key([], cache_dir, CODE)[:32]}.pickle"
+    try:
+        known = pickle.loads(store.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        known = {}
+    used: dict = {}
     errors: list[ContentError] = []
     for path, markdown in targets:
-        stat = path.stat()
-        key = (str(path), stat.st_size, stat.st_mtime_ns, markdown)
-        if key in _CHECKED:
-            errors += _CHECKED[key]
-            continue
         display = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-        found: list[ContentError] = []
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            found.append(rules.error("Y002", display, 1))
-        else:
-            found = check_text(text, display, markdown)
-        _CHECKED[key] = found
+        key = (display, hashlib.sha256(path.read_bytes()).hexdigest(), markdown)
+        found = known.get(key)
+        if found is None:
+            found = _check_file(path, display, markdown)
+        used[key] = found
         errors += found
+    if used.keys() != known.keys():
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            tmp = store.with_name(f"{store.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, store)
+            for old in cache_dir.glob("files-*.pickle"):
+                if old != store:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass  # a cache that cannot be written is no cache, not an error
     return errors
+
+
+# The code that decides what a problem is (the key of the file cache).
+CODE = ("contentcheck.py", "rules.py", "errors.py", "ocr_residue.txt")
+
+
+def _checked(root: Path, path: Path, markdown: bool) -> list[ContentError]:
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns, markdown)
+    if key not in _CHECKED:
+        display = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        _CHECKED[key] = _check_file(path, display, markdown)
+    return _CHECKED[key]
+
+
+def _check_file(path: Path, display: str, markdown: bool) -> list[ContentError]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return [rules.error("Y002", display, 1)]
+    return check_text(text, display, markdown)

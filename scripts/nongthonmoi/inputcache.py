@@ -1,21 +1,20 @@
-"""Results of reading the sources, kept between builds by what they were made from.
+"""Keys for what a build keeps of reading its sources.
 
 Reading and checking the data (7,000 YAML files for three years of a
-district) is the largest part of a build that no other cache covers. The
-result of a step (the loaded data, the list of text problems) is kept in
-``.cache/<step>/`` under a key made of the bytes of every file it read and of
-the code that reads them, never of modification times, so a fresh clone or a
-CI checkout with restored caches reuses it, and any change to a file or to
-the code reads everything again. One entry per step: the newest.
+district) was the largest part of a build that no other cache covered. The
+data loader (saturday/data.py) and the text check (contentcheck.py) keep,
+for each file, what they made of it, in ``.cache/materials/`` and
+``.cache/checks/``, by the file's bytes (never its modification time, so a
+fresh clone or a CI checkout with restored caches reuses it), under a key of
+the code that reads files and of the libraries whose objects are kept
+(:func:`key`): any change to either reads everything again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 CACHE_VERSION = "1"
 PACKAGE = Path(__file__).resolve().parent
@@ -55,38 +54,3 @@ def key(files: Iterable[Path], root: Path, code: Iterable[str], extra: str = "")
             digest.update(b"\1missing")
         digest.update(b"\0")
     return digest.hexdigest()
-
-
-def cached(folder: Path | None, step_key: str, compute: Callable[[], object], beside: bool = False):
-    """The value stored under ``step_key`` in ``folder``, else ``compute()``
-    (stored when it returns; an exception stores nothing). ``beside``: store
-    it from a child process (background.py), off the build's critical path."""
-    if folder is None:
-        return compute()
-    path = folder / f"{step_key}.pickle"
-    try:
-        with open(path, "rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        pass
-    value = compute()
-    if beside:
-        from . import background
-
-        background.start("luu-du-lieu", lambda: _store(folder, path, value))
-    else:
-        _store(folder, path, value)
-    return value
-
-
-def _store(folder: Path, path: Path, value) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)  # a parallel build never reads half a file
-        for old in folder.glob("*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass  # a cache that cannot be written is no cache, not an error

@@ -24,10 +24,6 @@ class Materials:
     saturday: SaturdayData
 
 
-# The code that reads and checks the data (inputcache.py keys on it).
-CODE = ("materials.py", "yamlsource.py", "rules.py", "errors.py", "models/*.py", "saturday/data.py")
-
-
 def load_materials(
     root: Path, docs_dir: Path | None = None, overlay: dict[str, str] | None = None, cache_dir: Path | None = None
 ) -> Materials:
@@ -35,22 +31,10 @@ def load_materials(
 
     ``overlay`` maps paths (``materials/...``) to text that replaces the file:
     the web editor checks a file this way before saving it. ``cache_dir``
-    (the build's): the data loaded by an earlier build from the same bytes of
-    every file of ``materials/`` and the same code, if any (inputcache.py).
+    (the build's): files read by an earlier build from the same bytes are not
+    read again (saturday/data.py, inputcache.py).
     """
     docs_dir = docs_dir or root / "docs"
-    if cache_dir is None or overlay:
-        return _load_materials(root, docs_dir, overlay)
-    from . import inputcache
-
-    files = [p for p in (root / "materials").rglob("*") if p.is_file()]
-    # The documents' pages are checked to exist (V002): their names count, not their text.
-    pages = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md"))
-    step = inputcache.key(files, root, CODE, extra=repr(pages))
-    return inputcache.cached(cache_dir, step, lambda: _load_materials(root, docs_dir, None), beside=True)
-
-
-def _load_materials(root: Path, docs_dir: Path, overlay: dict[str, str] | None) -> Materials:
     materials_dir = root / "materials"
     errors: list[ContentError] = []
 
@@ -68,7 +52,7 @@ def _load_materials(root: Path, docs_dir: Path, overlay: dict[str, str] | None) 
 
     saturday = None
     try:
-        saturday = load_saturday_data(root, overlay)
+        saturday = load_saturday_data(root, overlay, cache_dir)
     except ContentErrors as exc:
         errors += exc.errors
 

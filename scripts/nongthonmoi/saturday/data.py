@@ -8,6 +8,9 @@ just saved, not the whole district.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -103,6 +106,68 @@ def staff_list_path(agency_id: str, saturday: date) -> str:
 _CACHE: dict[tuple, tuple[YamlSource, object]] = {}
 
 
+# The code that reads and checks a file (the key of the file cache below).
+CODE = ("yamlsource.py", "rules.py", "errors.py", "models/*.py", "saturday/data.py")
+
+
+class _FileCache:
+    """Files read and validated by an earlier build, by their bytes: a build
+    after one changed plan reads one file, not 7,000 (inputcache.py keys it
+    on the code and the libraries). Only the files of this build are kept."""
+
+    def __init__(self, folder: Path):
+        from .. import inputcache
+
+        self.folder = folder
+        self.path = folder / f"files-{inputcache.key([], folder, CODE)[:32]}.pickle"
+        self.known: dict = {}
+        try:
+            stat = self.path.stat()
+            seen = _KNOWN.get(str(self.path))
+            if seen is not None and seen[0] == (stat.st_size, stat.st_mtime_ns):
+                self.known = seen[1]  # mkdocs serve: read once per process
+            else:
+                self.known = pickle.loads(self.path.read_bytes())
+                _KNOWN.clear()
+                _KNOWN[str(self.path)] = ((stat.st_size, stat.st_mtime_ns), self.known)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            self.known = {}
+        self.used: dict = {}
+
+    def read(self, path: Path, display: str, model):
+        data = path.read_bytes()
+        key = (display, hashlib.sha256(data).hexdigest(), model.__name__)
+        hit = self.known.get(key)
+        if hit is None:
+            source = load_yaml(path, display)
+            hit = (source, validate(model, source))
+        self.used[key] = hit
+        return hit
+
+    def store(self) -> None:
+        """Keep this build's files, from a child process (background.py)."""
+        if self.used.keys() == self.known.keys():
+            return
+        from .. import background
+
+        used = self.used
+
+        def write() -> None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, self.path)
+            for old in self.folder.glob("files-*.pickle"):
+                if old != self.path:
+                    old.unlink(missing_ok=True)
+
+        background.start("luu-du-lieu", write)
+
+
+_FILES: _FileCache | None = None  # during load(cache_dir=...)
+_KNOWN: dict[str, tuple] = {}  # the file cache last read by this process
+
+
 def _load(path: Path, display: str, model, overlay: dict[str, str] | None = None):
     if overlay and display in overlay:
         # A file the web editor is about to save: checked before it exists.
@@ -110,6 +175,8 @@ def _load(path: Path, display: str, model, overlay: dict[str, str] | None = None
         return source, validate(model, source)
     if not path.is_file():
         raise ContentErrors([rules.error("Y009", display, 0)])
+    if _FILES is not None:
+        return _FILES.read(path, display, model)
     stat = path.stat()
     key = (display, stat.st_size, stat.st_mtime_ns, model)
     hit = _CACHE.get(key)
@@ -125,8 +192,23 @@ def load_units(root: Path) -> UnitRegistry:
     return _load(root / "materials" / UNITS_FILE, f"materials/{UNITS_FILE}", UnitRegistry)[1]
 
 
-def load(root: Path, overlay: dict[str, str] | None = None) -> SaturdayData:
-    """Load and cross-check; ``overlay`` maps file paths to text that replaces them."""
+def load(root: Path, overlay: dict[str, str] | None = None, cache_dir: Path | None = None) -> SaturdayData:
+    """Load and cross-check; ``overlay`` maps file paths to text that replaces
+    them. ``cache_dir`` (the build's): files read by an earlier build from the
+    same bytes are not read again (:class:`_FileCache`)."""
+    global _FILES
+    if cache_dir is None or overlay:
+        return _load_all(root, overlay)
+    _FILES = _FileCache(cache_dir)
+    try:
+        data = _load_all(root, None)
+    finally:
+        files, _FILES = _FILES, None
+        files.store()
+    return data
+
+
+def _load_all(root: Path, overlay: dict[str, str] | None) -> SaturdayData:
     materials = root / "materials"
     errors: list[ContentError] = []
 
@@ -150,15 +232,22 @@ def load(root: Path, overlay: dict[str, str] | None = None) -> SaturdayData:
     # message comes where it always came.
     from .. import background
 
-    others = background.beside(
-        lambda: (_read_all(root, RESULTS_DIR, SaturdayResult, overlay), _read_all(root, STAFF_DIR, StaffList, overlay))
-    )
+    def read_others():
+        items = (_read_all(root, RESULTS_DIR, SaturdayResult, overlay), _read_all(root, STAFF_DIR, StaffList, overlay))
+        return items, (_FILES.used if _FILES is not None else {})
+
+    if _FILES is not None and _FILES.known:
+        others = background._Done(read_others)  # nearly all known already: forking would cost more
+    else:
+        others = background.beside(read_others)
     plans: dict[Key, SaturdayPlan] = {}
     broken: set[Key] = set()  # plans already reported: their results are not checked against them
     for key, source, plan in _dated_records(root, PLANS_DIR, SaturdayPlan, errors, broken, overlay):
         errors += check_plan(plan, source, key, units, agencies)
         plans[key] = plan
-    result_items, staff_items = others.result()
+    (result_items, staff_items), read = others.result()
+    if _FILES is not None:
+        _FILES.used.update(read)  # what the other core read, to keep as well
 
     results: dict[Key, SaturdayResult] = {}
     for key, source, result in _replay(result_items, errors):
