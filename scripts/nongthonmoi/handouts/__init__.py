@@ -22,6 +22,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.utils import get_relative_url
 
 from ..errors import ContentErrors
@@ -31,6 +32,9 @@ from .source import page_url
 LIST_PAGE = "tai-lieu-in.md"
 
 __all__ = ["Handouts", "HandoutBuilder", "Settings", "Built", "LIST_PAGE", "ListedHandout"]
+
+
+log = get_plugin_logger("nongthonmoi.handouts")
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,10 @@ class Handouts:
                 self.built = self.builder.finish()
             except ContentErrors as exc:
                 raise PluginError(str(exc)) from None
+            # No seconds: the rendering may have run beside the build (background.py).
+            stats = self.builder.stats
+            log.info("Tài liệu in: %d tệp, dựng lại %d, dùng lại %d.",
+                     stats["handouts"], len(stats["rendered"]), len(stats["reused"]))
         return self.built
 
     def for_page(self, src_uri: str) -> list[Built]:

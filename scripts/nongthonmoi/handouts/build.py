@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import re
 import time
@@ -33,7 +32,6 @@ from .catalog import Handout, all_handouts
 from .render import clean, layout, make_print_environment, mark_tables, packet_pdf, render_pdf, write
 from .source import Converter, read_page, select
 
-log = logging.getLogger("mkdocs.plugins.nongthonmoi.handouts")
 
 CACHE_VERSION = "1"
 # Cache entries no build has used for this long are deleted (housekeeping
@@ -349,8 +347,6 @@ class HandoutBuilder:
             "seconds": round(elapsed, 3),
         }
         (self.cache_dir / "last-build.json").write_text(json.dumps(self.stats, ensure_ascii=False, indent=1) + "\n")
-        # No seconds: the rendering may have run beside the build (background.py).
-        log.info("Tài liệu in: %d tệp, dựng lại %d, dùng lại %d.", len(built), len(rendered), len(built) - len(rendered))
         return built
 
     def _tasks(self, misses, editions: dict[str, date], toolchain: str) -> list[tuple]:
