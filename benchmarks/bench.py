@@ -351,7 +351,7 @@ def main(argv=None) -> int:
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--small-years", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=3, help="site builds of each kind per size (best is kept)")
-    parser.add_argument("--release-rounds", type=int, default=2, help="release builds of each kind per size (best is kept)")
+    parser.add_argument("--release-rounds", type=int, default=3, help="release builds of each kind per size (best is kept)")
     parser.add_argument("--no-release", action="store_true", help="the site alone (no handouts, no offline zip)")
     parser.add_argument("--no-serve", action="store_true", help="leave out the mkdocs serve measurement")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")

@@ -65,3 +65,57 @@ def test_no_fork_where_other_threads_run(tmp_path):
     finally:
         stop.set()
         thread.join()
+
+
+# A build of the real sources with the Saturday pages streamed from the other
+# core (saturday/site.py), as in a district-size first build: the real site
+# has too few pages to stream them by itself (STREAM_FROM).
+_STREAMED_BUILD = r"""
+import sys, time
+from nongthonmoi import background
+from nongthonmoi.saturday import site as saturday_site
+
+saturday_site.STREAM_FROM = 1
+streamed = []
+original = background.stream
+
+
+def stream(name, work):
+    def late(done):
+        if sys.argv[3] == "late":
+            time.sleep(4)  # the build reaches the pages first and makes them itself
+        work(done)
+
+    streamed.append(name)
+    return original(name, late)
+
+
+background.stream = stream
+from mkdocs.config import load_config
+from mkdocs.commands.build import build
+
+config = load_config(sys.argv[1], site_dir=sys.argv[2], strict=True)
+config.plugins.on_startup(command="build", dirty=False)
+build(config)
+config.plugins.on_shutdown()
+assert streamed == ["trang-thu-bay"], streamed
+"""
+
+
+@pytest.mark.parametrize("child", ["early", "late"])
+def test_streamed_pages_give_the_same_site(tmp_path, site, child):
+    import subprocess
+    import sys
+
+    from conftest import copy_repo, tree_snapshot
+
+    root = copy_repo(tmp_path / "repo")  # no .cache/generated: every page is made
+    out = tmp_path / "site"
+    result = subprocess.run(
+        [sys.executable, "-c", _STREAMED_BUILD, str(root / "mkdocs.yml"), str(out), child],
+        cwd=root, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    expected, got = tree_snapshot(site), tree_snapshot(out)
+    assert expected.keys() == got.keys()
+    assert [str(k) for k in expected if expected[k] != got[k]] == []

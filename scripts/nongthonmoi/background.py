@@ -8,8 +8,8 @@ slow the pages when both want the same core):
 - :func:`beside`: a function whose value is needed soon (the text checks
   while the data loads; the results and staff lists while the plans load);
 - :func:`stream`: files MkDocs reads one after the other (the Saturday pages
-  of a first build), made in that order; the plugin waits in
-  ``on_page_read_source`` for a page not written yet;
+  of a first build), made in that order; in ``on_page_read_source`` the
+  build makes a page not written yet itself, and the child skips it;
 - :func:`start`: files MkDocs only copies, after every page has been
   converted (workbooks, PDFs, calendars and reports): started by
   :func:`launch` at the end of ``on_files``, waited for by :func:`wait_all`
@@ -133,9 +133,10 @@ def _can_fork() -> bool:
 
 class Stream:
     """``work(done)`` in a forked child, which calls ``done(i)`` as it
-    finishes item ``i`` of a list; :meth:`wait_for` blocks until it has.
-    For files MkDocs reads one after the other: made beside the build, in the
-    order they are read."""
+    finishes item ``i`` of a list; :meth:`catch_up` reads how far it is,
+    without waiting. For files MkDocs reads one after the other: made beside
+    the build, in the order they are read; the build makes an item itself
+    rather than wait for it (saturday/site.py wait_for_page)."""
 
     def __init__(self, name: str, work: Callable[[Callable[[int], None]], None]):
         self.name = name
@@ -164,10 +165,9 @@ class Stream:
             self._process.join()
             raise BackgroundError(value)
 
-    def wait_for(self, index: int) -> None:
-        while self.done < index:
-            if self.closed:
-                raise BackgroundError(f"{self.name}: thiếu mục {index}.")
+    def catch_up(self) -> None:
+        """Take in what the child has reported so far, without waiting."""
+        while not self.closed and self._receive.poll():
             self._read()
 
     def wait(self) -> None:

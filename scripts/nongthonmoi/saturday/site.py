@@ -337,8 +337,8 @@ def generate(config, files: Files, data: SaturdayData, root: Path, workbooks=Non
 
     if len(todo) >= STREAM_FROM:
         # A first build renders thousands of pages: on the other core, in the
-        # order MkDocs reads them; MkDocs waits for a page only if it is not
-        # written yet (on_page_read_source, see wait_for_page).
+        # order MkDocs reads them; a page not written yet when MkDocs reads
+        # it is made by the build itself (on_page_read_source, wait_for_page).
         from .. import background
 
         for _, path, _ in todo:
@@ -346,12 +346,14 @@ def generate(config, files: Files, data: SaturdayData, root: Path, workbooks=Non
 
         def render_in_order(done) -> None:
             for index, item in enumerate(todo):
-                render([item])
+                # A page the build has already rendered itself (wait_for_page) is skipped.
+                if not item[1].is_file():
+                    render([item])
                 done(index)
 
         stream = background.stream("trang-thu-bay", render_in_order)
         if stream is not None:
-            _STREAM = _Stream(stream, {spec.src_uri: index for index, (spec, _, _) in enumerate(todo)})
+            _STREAM = _Stream(stream, todo, render)
         else:
             render(todo)
     else:
@@ -374,9 +376,11 @@ def _remove_stale(out_dir: Path, wanted: set[str]) -> None:
 
 
 class _Stream:
-    def __init__(self, stream, order: dict[str, int]):
+    def __init__(self, stream, todo: list, render):
         self.stream = stream
-        self.order = order
+        self.todo = todo
+        self.render = render
+        self.order = {spec.src_uri: index for index, (spec, _, _) in enumerate(todo)}
 
 
 # The pages of this build being rendered beside it, if any.
@@ -384,9 +388,19 @@ _STREAM: _Stream | None = None
 
 
 def wait_for_page(src_uri: str) -> None:
-    """Before MkDocs reads a generated page: wait until it is written."""
-    if _STREAM is not None and src_uri in _STREAM.order:
-        _STREAM.stream.wait_for(_STREAM.order[src_uri])
+    """Before MkDocs reads a generated page: make sure it is written. A page
+    the other core has not reached yet is rendered here rather than waited
+    for (the build would only sit idle); the other core then skips it. Both
+    write the same bytes, each through its own temporary file."""
+    if _STREAM is None or src_uri not in _STREAM.order:
+        return
+    index = _STREAM.order[src_uri]
+    _STREAM.stream.catch_up()
+    if _STREAM.stream.done >= index:
+        return
+    item = _STREAM.todo[index]
+    if not item[1].is_file():
+        _STREAM.render([item])
 
 
 # One Jinja environment per repository and process (it reloads a template
