@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -394,22 +395,16 @@ def test_a_failure_beside_the_build_stops_it_and_keeps_the_site(scratch_site, tm
     when that fails, the build fails with its message and the site stays."""
     repo, _ = scratch_site
     site = repo / "site"
-    config = repo / "mkdocs.yml"
-    original = config.read_text(encoding="utf-8")
-    (repo / "hong_bang_tinh.py").write_text(
+    before = tree_hash(site)
+    hook = (
         "from nongthonmoi.workbooks import site\n\n\n"
         "def _fail(self, missing):\n"
         "    raise RuntimeError('Bảng tính thử hỏng')\n\n\n"
-        "site.WorkbookBuilder.make = _fail\n",
-        encoding="utf-8",
+        "site.WorkbookBuilder.make = _fail\n"
     )
-    before = tree_hash(site)
-    config.write_text(original + "\nhooks:\n  - hong_bang_tinh.py\n", encoding="utf-8")
-    try:
+    with planted_hook(repo, "hong_bang_tinh.py", hook):
         # An empty workbook cache: every workbook must be made.
         result = run_mkdocs(repo, site, env={"NTM_WORKBOOK_CACHE": str(tmp_path / "bang-tinh")})
-    finally:
-        config.write_text(original, encoding="utf-8")
     assert result.returncode != 0
     assert "Bảng tính thử hỏng" in result.stderr
     assert tree_hash(site) == before
@@ -480,6 +475,21 @@ NOTE = '=HYPERLINK("http://example.invalid/","bấm vào đây")'
 PAGE = "docs/bien-tap/thử-nghiệm.md"
 PAGE_DESCRIPTION = 'Trang "thử" & kiểm tra dấu nháy'
 PLAN_FILE = "materials/ke-hoach/gung-re/2023-03-04.yml"
+
+
+@contextlib.contextmanager
+def planted_hook(repo: Path, name: str, code: str):
+    """A MkDocs hook file ``name`` holding ``code``, listed in mkdocs.yml
+    inside the block only."""
+    config = repo / "mkdocs.yml"
+    original = config.read_text(encoding="utf-8")
+    (repo / name).write_text(code, encoding="utf-8")
+    config.write_text(original + f"\nhooks:\n  - {name}\n", encoding="utf-8")
+    try:
+        yield
+    finally:
+        config.write_text(original, encoding="utf-8")
+        (repo / name).unlink()
 
 
 def tree_hash(folder: Path) -> str:
@@ -637,21 +647,15 @@ def test_a_page_address_the_offline_copy_cannot_hold_stops_the_build(scratch_sit
 
     repo, _ = scratch_site
     site = repo / "site"
-    config = repo / "mkdocs.yml"
-    original = config.read_text(encoding="utf-8")
-    (repo / "lien_ket_thu.py").write_text(
+    before = tree_hash(site)
+    hook = (
         "def on_post_page(output, page, config):\n"
         "    if page.file.src_uri == 'thuat-ngu.md':\n"
         "        output = output.replace('</article>', '<a href=\"../quan-tri/\">Trang quản trị</a></article>', 1)\n"
-        "    return output\n",
-        encoding="utf-8",
+        "    return output\n"
     )
-    before = tree_hash(site)
-    config.write_text(original + "\nhooks:\n  - lien_ket_thu.py\n", encoding="utf-8")
-    try:
+    with planted_hook(repo, "lien_ket_thu.py", hook):
         result = run_mkdocs(repo, site)
-    finally:
-        config.write_text(original, encoding="utf-8")
     assert result.returncode != 0
     said = result.stderr.split(offline.OFFLINE_FAILED, 1)[1]
     assert "thuat-ngu.html: «../quan-tri/» dẫn tới «quan-tri/index.html»" in said
@@ -671,14 +675,11 @@ def test_a_late_warning_keeps_the_site_and_a_good_build_replaces_it(scratch_site
     (a test hook), fails the build and keeps site/; then a clean build swaps in."""
     repo, _ = scratch_site
     site = repo / "site"
-    config = repo / "mkdocs.yml"
-    original = config.read_text(encoding="utf-8")
-    (repo / "canh_bao_thu.py").write_text(
+    hook = (
         "import logging, os\n\n\n"
         "def on_post_build(config):\n"
         "    if not os.environ.get('NTM_OFFLINE'):\n"
-        "        logging.getLogger('mkdocs.hooks.canh_bao_thu').warning('Cảnh báo thử sau khi ghi trang')\n",
-        encoding="utf-8",
+        "        logging.getLogger('mkdocs.hooks.canh_bao_thu').warning('Cảnh báo thử sau khi ghi trang')\n"
     )
     before = tree_hash(site)
     glossary = repo / "docs/thuat-ngu.md"
@@ -686,11 +687,8 @@ def test_a_late_warning_keeps_the_site_and_a_good_build_replaces_it(scratch_site
     # The same sources would build the same bytes: change a page, so that a
     # site swapped in despite the warning would show.
     glossary.write_text(text + "\n\nCâu của bản dựng có cảnh báo.\n", encoding="utf-8")
-    config.write_text(original + "\nhooks:\n  - canh_bao_thu.py\n", encoding="utf-8")
-    try:
+    with planted_hook(repo, "canh_bao_thu.py", hook):
         warned = run_mkdocs(repo, site)
-    finally:
-        config.write_text(original, encoding="utf-8")
     assert warned.returncode != 0 and "Cảnh báo thử sau khi ghi trang" in warned.stderr
     assert tree_hash(site) == before
     assert sorted(repo.glob(".site.*")) == []
