@@ -336,6 +336,8 @@ def test_plan_pages_without_a_sheet_say_how_to_print(site):
         else:
             assert ".pdf" not in block.group(1)
             assert "bấm In trong trình duyệt" in block.group(1)
+            # After the plan, not before it: the reader came for the plan.
+            assert text.index('<h2 id="phan-viec-cu-the"') < block.start(), (unit, day)
             for href in re.findall(r'href="([^"]+)"', block.group(1)):
                 assert (site / page_url(plan_page(unit, day)) / href / "index.html").resolve().is_file(), href
 

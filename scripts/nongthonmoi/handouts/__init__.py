@@ -136,6 +136,10 @@ class Handouts:
             return html + "\n" + MARK
         if src not in self._by_page and src not in self.plan_pages:
             return html
+        if src not in self._by_page:
+            # A plan with no printed sheet: how to print it comes after the
+            # plan, which is what the reader opened the page for.
+            return html + "\n" + MARK
         head, sep, body = html.partition("</h1>")
         return head + sep + MARK + body if sep else MARK + html
 
