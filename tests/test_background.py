@@ -119,3 +119,17 @@ def test_streamed_pages_give_the_same_site(tmp_path, site, child):
     expected, got = tree_snapshot(site), tree_snapshot(out)
     assert expected.keys() == got.keys()
     assert [str(k) for k in expected if expected[k] != got[k]] == []
+
+
+def test_work_of_a_failed_build_is_stopped(single_threaded):
+    """on_build_error stops what runs beside the build instead of waiting for it."""
+    import time
+
+    background.start("thu", lambda: time.sleep(60))
+    background.launch()
+    job = background._PENDING[0]
+    started = time.monotonic()
+    background.cancel_all()
+    assert time.monotonic() - started < 10
+    assert background._PENDING == []
+    assert not job._process.is_alive()

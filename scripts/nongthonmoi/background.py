@@ -54,6 +54,10 @@ class Job:
         self._process.start()
         send.close()
 
+    def cancel(self) -> None:
+        if self._process is not None:
+            _stop(self._process, self._receive)
+
     def wait(self) -> None:
         self.start()
         message = None
@@ -72,10 +76,10 @@ class Job:
 class _Call:
     """``work()`` in a forked child; :meth:`result` returns what it returned."""
 
-    def __init__(self, work: Callable[[], object]):
+    def __init__(self, work: Callable[[], object], nice: int = 10):
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_returning, args=(work, send), name="ntm-beside")
+        self._process = context.Process(target=_returning, args=(work, send, nice), name="ntm-beside")
         self._process.start()
         send.close()
 
@@ -90,6 +94,15 @@ class _Call:
             raise BackgroundError(value)
         return value
 
+    def cancel(self) -> None:
+        _stop(self._process, self._receive)
+
+
+def _stop(process, receive) -> None:
+    process.terminate()
+    process.join()
+    receive.close()
+
 
 class _Done:
     def __init__(self, work: Callable[[], object]):
@@ -98,27 +111,32 @@ class _Done:
     def result(self):
         return self._value
 
+    def cancel(self) -> None:
+        pass
 
-def beside(work: Callable[[], object]):
+
+def beside(work: Callable[[], object], *, later: bool = False):
     """Start ``work`` on the other core; ``.result()`` waits for its value.
     In place where forking is not safe (see :func:`start`)."""
     if not _can_fork():
         return _Done(work)
-    return _Call(work)
+    # ``later``: a value needed later than the others (the text checks,
+    # waited for after the data): it gives them the core when both want it.
+    return _Call(work, nice=15 if later else 10)
 
 
-def _lower_priority() -> None:
+def _lower_priority(step: int = 10) -> None:
     """Work beside the build must not slow the build itself: when both want
     the same core, the build (the pages) goes first."""
     gc.enable()  # the plugin pauses collection in the build's own process
     try:
-        os.nice(10)
+        os.nice(step)
     except OSError:
         pass
 
 
-def _returning(work, send) -> None:
-    _lower_priority()
+def _returning(work, send, nice: int = 10) -> None:
+    _lower_priority(nice)
     try:
         value = (True, work())
     except Exception as exc:  # noqa: BLE001 - raised again in the parent
@@ -169,6 +187,9 @@ class Stream:
         """Take in what the child has reported so far, without waiting."""
         while not self.closed and self._receive.poll():
             self._read()
+
+    def cancel(self) -> None:
+        _stop(self._process, self._receive)
 
     def wait(self) -> None:
         """Wait for the end of the work (so that :func:`wait_all` covers it)."""
@@ -241,6 +262,16 @@ def launch() -> None:
     """Start the queued work (the plugin, at the end of ``on_files``)."""
     for job in _PENDING:
         job.start()
+
+
+def cancel_all() -> None:
+    """Stop the work started beside a build that has failed: its files and
+    values are of no use any more, and ``mkdocs build`` would otherwise wait
+    for it before exiting."""
+    jobs = list(_PENDING)
+    _PENDING.clear()
+    for job in jobs:
+        job.cancel()
 
 
 def wait_all() -> None:

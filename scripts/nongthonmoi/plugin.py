@@ -71,6 +71,7 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.site: StagedSite | None = None
+        self._text_checks = None
 
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
@@ -109,16 +110,14 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             # aside (gc.freeze in on_files) so that later collections do
             # not walk them again and again.
             gc.disable()
+        # The text checks run on the other core while the data loads and the
+        # generated files are added (background.py); their answer is waited
+        # for at the end of on_files, before any page is converted.
+        self._text_checks = background.beside(self._check_text, later=True) if self.config.check_content else None
         try:
-            # The text checks run on the other core while the data loads (background.py).
-            checks = background.beside(self._check_text) if self.config.check_content else None
-            try:
-                self.materials = load_materials(self.root, self.docs_dir, cache_dir=self.root / ".cache" / "materials")
-            finally:
-                problems = checks.result() if checks else []
-            if problems:
-                raise ContentErrors(problems)
+            self.materials = load_materials(self.root, self.docs_dir, cache_dir=self.root / ".cache" / "materials")
         except ContentErrors as exc:
+            self._text_problems()  # the data's own errors come first, as ntm check says them
             raise PluginError(str(exc)) from None
         # New pages join the menu section of their folder (navigation.py).
         config.nav = complete_nav(config.nav, self.docs_dir)
@@ -136,6 +135,10 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             self.site = StagedSite(Path(config.site_dir))
             config.site_dir = str(self.site.begin())
         return config
+
+    def _text_problems(self) -> list:
+        checks, self._text_checks = self._text_checks, None
+        return checks.result() if checks is not None else []
 
     def _check_text(self) -> list:
         checks = self.root / ".cache" / "checks"
@@ -163,6 +166,9 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         # itself is made from this build's pages in on_post_build.
         files.append(offline.site_file(config, self.command))
         self.files = files
+        problems = self._text_problems()
+        if problems:
+            raise PluginError(str(ContentErrors(problems)))
         if self.command == "build":
             gc.freeze()  # see on_config
             gc.enable()
@@ -189,6 +195,11 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
 
     def on_build_error(self, *, error) -> None:
         # Also called for "warnings in strict mode": the previous site stays.
+        # Work still running beside the build is of no use any more.
+        background.cancel_all()
+        if self._text_checks is not None:
+            self._text_checks.cancel()
+            self._text_checks = None
         if self.site is not None:
             self.site.discard()
             self.site = None
