@@ -39,6 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from .atomicfile import write_atomically
+
 ENV = "NTM_OFFLINE"
 ZIP_PATH = "tai-ve/nong-thon-moi-di-linh.zip"
 # Folder the zip unpacks into; the reader opens <FOLDER>/index.html.
@@ -328,9 +330,7 @@ class _Deflated:
         out = compressor.compress(entry.data) + compressor.flush()
         self.made += 1
         if path is not None:
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(out)
-            os.replace(tmp, path)  # a parallel build never reads half a file
+            write_atomically(path, out)  # a parallel build never reads half a file
         return out
 
     def prune(self) -> None:
@@ -433,9 +433,7 @@ def offline_copy(
             OFFLINE_FAILED + "\n" + "\n".join(shown) + (f"\n(và {more} chỗ nữa)" if more > 0 else "")
         )
     if index_file is not None:
-        tmp = index_file.with_name(f"{index_file.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(used, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, index_file)
+        write_atomically(index_file, json.dumps(used, sort_keys=True).encode("utf-8"))
     return entries
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from .. import gitdates
+from ..atomicfile import write_atomically
 from ..errors import ContentError, ContentErrors
 from .catalog import Handout, all_handouts
 from .render import clean, layout, make_print_environment, mark_tables, packet_pdf, render_pdf, write
@@ -411,10 +412,7 @@ class HandoutBuilder:
 
     def _store(self, key: str, pdf: bytes, meta: dict) -> None:
         for suffix, content in ((".pdf", pdf), (".json", json.dumps(meta).encode())):
-            target = self.cache_dir / f"{key}{suffix}"
-            tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(content)
-            os.replace(tmp, target)  # atomic: a parallel build never reads half a file
+            write_atomically(self.cache_dir / f"{key}{suffix}", content)  # a parallel build never reads half a file
 
 
 def _run(task: tuple) -> list[tuple[str, bytes, int, float]]:

@@ -11,7 +11,6 @@ same workbook twice changes nothing.
 from __future__ import annotations
 
 import io
-import os
 import re
 import warnings
 import zipfile
@@ -21,6 +20,7 @@ from pathlib import Path
 from pydantic import TypeAdapter, ValidationError
 
 from .. import rules
+from ..atomicfile import write_atomically
 from ..errors import ContentError, ContentErrors
 from ..models.agencies import AgencyRegistry
 from ..models.base import ViDate, validate
@@ -336,15 +336,7 @@ def import_workbook(repo: Repository, path: Path, expect_unit: str | None = None
 
 
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)  # all or nothing: never half a file
-    except BaseException:
-        # A disk full or a folder in the way: no stray file that `ntm check` would refuse (S004).
-        tmp.unlink(missing_ok=True)
-        raise
+    write_atomically(path, text.encode("utf-8"))  # all or nothing: never half a file
 
 
 def import_all(root: Path, paths: list[Path], expect_unit: str | None = None, write: bool = True) -> list[Imported]:

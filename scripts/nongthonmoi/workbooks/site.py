@@ -31,6 +31,7 @@ from typing import Callable
 from mkdocs.structure.files import File
 
 from ..saturday.data import SaturdayData
+from ..atomicfile import write_atomically
 from . import book, forms, report
 from .layout import PLAN, REPORT, RESULT
 
@@ -189,10 +190,7 @@ class WorkbookBuilder:
 
     def make(self, missing: list) -> None:
         for job, path in missing:
-            content = job.make()
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(content)
-            os.replace(tmp, path)  # a parallel build never reads half a file
+            write_atomically(path, job.make())  # a parallel build never reads half a file
         self._prune()
 
     def build(self, data: SaturdayData, today: date, coming: date) -> tuple[WorkbookIndex, dict[str, Path]]:
