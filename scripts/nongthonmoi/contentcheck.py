@@ -9,8 +9,6 @@ by OCR ("néng thén méi" for "nông thôn mới"), digits inside words ("s6" f
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 import re
 import unicodedata
 from importlib import resources
@@ -107,34 +105,20 @@ def check_tree(root: Path, docs_dir: Path | None = None, cache_dir: Path | None 
     targets += [(p, False) for p in sorted((root / "materials").rglob("*.yml"))]
     if cache_dir is None:
         return [error for path, markdown in targets for error in _checked(root, path, markdown)]
-    from . import inputcache
+    from .inputcache import FileResults
 
-    store = cache_dir / f"files-{inputcache.key([], cache_dir, CODE)[:32]}.pickle"
-    try:
-        known = pickle.loads(store.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        known = {}
-    used: dict = {}
+    results = FileResults(cache_dir, CODE)
     errors: list[ContentError] = []
     for path, markdown in targets:
         display = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         key = (display, hashlib.sha256(path.read_bytes()).hexdigest(), markdown)
-        found = known.get(key)
+        found = results.known.get(key)
         if found is None:
             found = _check_file(path, display, markdown)
-        used[key] = found
+        results.used[key] = found
         errors += found
-    if used.keys() != known.keys():
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            tmp = store.with_name(f"{store.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, store)
-            for old in cache_dir.glob("files-*.pickle"):
-                if old != store:
-                    old.unlink(missing_ok=True)
-        except OSError:
-            pass  # a cache that cannot be written is no cache, not an error
+    if results.changed():
+        results.save()
     return errors
 
 

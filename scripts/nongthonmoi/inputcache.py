@@ -13,8 +13,11 @@ the code that reads files and of the libraries whose objects are kept
 from __future__ import annotations
 
 import hashlib
+import pickle
 from pathlib import Path
 from typing import Iterable
+
+from .atomicfile import write_atomically
 
 CACHE_VERSION = "1"
 PACKAGE = Path(__file__).resolve().parent
@@ -54,3 +57,48 @@ def key(files: Iterable[Path], root: Path, code: Iterable[str], extra: str = "")
             digest.update(b"\1missing")
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+class FileResults:
+    """What a build made of each source file (its data, or its problems), in
+    ``folder`` under the key of ``code`` (:func:`key`): :attr:`known` holds
+    what the last build kept, :attr:`used` what this build puts in (by the
+    caller's key of a file's bytes); :meth:`save` keeps only those."""
+
+    def __init__(self, folder: Path, code: Iterable[str]):
+        self.folder = folder
+        self.path = folder / f"files-{key([], folder, code)[:32]}.pickle"
+        self.known: dict = _read(self.path)
+        self.used: dict = {}
+
+    def changed(self) -> bool:
+        return self.used.keys() != self.known.keys()
+
+    def save(self) -> None:
+        """Keep this build's entries; a cache that cannot be written is no cache, not an error."""
+        try:
+            write_atomically(self.path, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
+            for old in self.folder.glob("files-*.pickle"):
+                if old != self.path:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+# The store last read from each folder, with the size and time it had:
+# ``mkdocs serve`` reads it again only when a build has written it.
+_READ: dict[str, tuple[Path, tuple[int, int], dict]] = {}
+
+
+def _read(path: Path) -> dict:
+    try:
+        stat = path.stat()
+        seen = _READ.get(str(path.parent))
+        signature = (stat.st_size, stat.st_mtime_ns)
+        if seen is not None and seen[:2] == (path, signature):
+            return seen[2]
+        known = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return {}
+    _READ[str(path.parent)] = (path, signature, known)
+    return known

@@ -9,8 +9,6 @@ just saved, not the whole district.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -116,23 +114,11 @@ class _FileCache:
     on the code and the libraries). Only the files of this build are kept."""
 
     def __init__(self, folder: Path):
-        from .. import inputcache
+        from ..inputcache import FileResults
 
-        self.folder = folder
-        self.path = folder / f"files-{inputcache.key([], folder, CODE)[:32]}.pickle"
-        self.known: dict = {}
-        try:
-            stat = self.path.stat()
-            seen = _KNOWN.get(str(self.path))
-            if seen is not None and seen[0] == (stat.st_size, stat.st_mtime_ns):
-                self.known = seen[1]  # mkdocs serve: read once per process
-            else:
-                self.known = pickle.loads(self.path.read_bytes())
-                _KNOWN.clear()
-                _KNOWN[str(self.path)] = ((stat.st_size, stat.st_mtime_ns), self.known)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            self.known = {}
-        self.used: dict = {}
+        self.results = FileResults(folder, CODE)
+        self.known = self.results.known
+        self.used = self.results.used
 
     def read(self, path: Path, display: str, model):
         data = path.read_bytes()
@@ -146,26 +132,13 @@ class _FileCache:
 
     def store(self) -> None:
         """Keep this build's files, from a child process (background.py)."""
-        if self.used.keys() == self.known.keys():
-            return
-        from .. import background
+        if self.results.changed():
+            from .. import background
 
-        used = self.used
-
-        def write() -> None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, self.path)
-            for old in self.folder.glob("files-*.pickle"):
-                if old != self.path:
-                    old.unlink(missing_ok=True)
-
-        background.start("luu-du-lieu", write)
+            background.start("luu-du-lieu", self.results.save)
 
 
 _FILES: _FileCache | None = None  # during load(cache_dir=...)
-_KNOWN: dict[str, tuple] = {}  # the file cache last read by this process
 
 
 def _load(path: Path, display: str, model, overlay: dict[str, str] | None = None):
@@ -236,10 +209,8 @@ def _load_all(root: Path, overlay: dict[str, str] | None) -> SaturdayData:
         items = (_read_all(root, RESULTS_DIR, SaturdayResult, overlay), _read_all(root, STAFF_DIR, StaffList, overlay))
         return items, (_FILES.used if _FILES is not None else {})
 
-    if _FILES is not None and _FILES.known:
-        others = background._Done(read_others)  # nearly all known already: forking would cost more
-    else:
-        others = background.beside(read_others)
+    # Nearly all known already (a cache from an earlier build): done here.
+    others = background.beside(read_others, cheap=_FILES is not None and bool(_FILES.known))
     plans: dict[Key, SaturdayPlan] = {}
     broken: set[Key] = set()  # plans already reported: their results are not checked against them
     for key, source, plan in _dated_records(root, PLANS_DIR, SaturdayPlan, errors, broken, overlay):
