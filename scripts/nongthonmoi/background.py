@@ -47,12 +47,8 @@ class Job:
     def start(self) -> None:
         if self._process is not None:
             return
-        context = multiprocessing.get_context("fork")
-        self._receive, send = context.Pipe(duplex=False)
         # Not a daemon: the handouts' own worker processes are its children.
-        self._process = context.Process(target=_child, args=(self.work, send), name=f"ntm-{self.name}")
-        self._process.start()
-        send.close()
+        self._process, self._receive = _fork(_child, f"ntm-{self.name}", self.work)
 
     def cancel(self) -> None:
         if self._process is not None:
@@ -77,11 +73,7 @@ class _Call:
     """``work()`` in a forked child; :meth:`result` returns what it returned."""
 
     def __init__(self, work: Callable[[], object], nice: int = 10):
-        context = multiprocessing.get_context("fork")
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_returning, args=(work, send, nice), name="ntm-beside")
-        self._process.start()
-        send.close()
+        self._process, self._receive = _fork(_returning, "ntm-beside", work, nice)
 
     def result(self):
         try:
@@ -96,6 +88,25 @@ class _Call:
 
     def cancel(self) -> None:
         _stop(self._process, self._receive)
+
+
+def _fork(target, name: str, *args):
+    """Start ``target(send, *args)`` in a forked child; return the child and
+    the end of the pipe its messages come from."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=target, args=(send, *args), name=name)
+    process.start()
+    send.close()
+    return process, receive
+
+
+def _failure(exc: Exception) -> str:
+    """What the build says of a failure in a child: a content error's own
+    Vietnamese message; anything else is a fault in the code, with its trace."""
+    from .errors import ContentErrors
+
+    return str(exc) if isinstance(exc, ContentErrors) else "".join(traceback.format_exception(exc))
 
 
 def _stop(process, receive) -> None:
@@ -115,10 +126,11 @@ class _Done:
         pass
 
 
-def beside(work: Callable[[], object], *, later: bool = False):
+def beside(work: Callable[[], object], *, later: bool = False, cheap: bool = False):
     """Start ``work`` on the other core; ``.result()`` waits for its value.
-    In place where forking is not safe (see :func:`start`)."""
-    if not _can_fork():
+    In place where forking is not safe (see :func:`start`), or when the work
+    is ``cheap``: forking would cost more than it saves."""
+    if cheap or not _can_fork():
         return _Done(work)
     # ``later``: a value needed later than the others (the text checks,
     # waited for after the data): it gives them the core when both want it.
@@ -135,12 +147,12 @@ def _lower_priority(step: int = 10) -> None:
         pass
 
 
-def _returning(work, send, nice: int = 10) -> None:
+def _returning(send, work, nice: int = 10) -> None:
     _lower_priority(nice)
     try:
         value = (True, work())
     except Exception as exc:  # noqa: BLE001 - raised again in the parent
-        value = (False, "".join(traceback.format_exception(exc)))
+        value = (False, _failure(exc))
     send.send(value)
     send.close()
 
@@ -154,17 +166,13 @@ class Stream:
     finishes item ``i`` of a list; :meth:`catch_up` reads how far it is,
     without waiting. For files MkDocs reads one after the other: made beside
     the build, in the order they are read; the build makes an item itself
-    rather than wait for it (saturday/site.py wait_for_page)."""
+    rather than wait for it (saturday/site.py ensure_page)."""
 
     def __init__(self, name: str, work: Callable[[Callable[[int], None]], None]):
         self.name = name
         self.done = -1
         self.closed = False
-        context = multiprocessing.get_context("fork")
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_streaming, args=(work, send), name=f"ntm-{name}")
-        self._process.start()
-        send.close()
+        self._process, self._receive = _fork(_streaming, f"ntm-{name}", work)
 
     def start(self) -> None:
         """Started already (see :func:`launch`)."""
@@ -209,7 +217,7 @@ def stream(name: str, work: Callable[[Callable[[int], None]], None]) -> Stream |
     return job
 
 
-def _streaming(work, send) -> None:
+def _streaming(send, work) -> None:
     _lower_priority()
     last = [-1]
 
@@ -221,25 +229,17 @@ def _streaming(work, send) -> None:
         work(done)
         send.send(("end", last[0]))
     except Exception as exc:  # noqa: BLE001 - raised again in the parent
-        from .errors import ContentErrors
-
-        text = str(exc) if isinstance(exc, ContentErrors) else "".join(traceback.format_exception(exc))
-        send.send(("error", text))
+        send.send(("error", _failure(exc)))
     finally:
         send.close()
 
 
-def _child(work: Callable[[], None], send) -> None:
+def _child(send, work: Callable[[], None]) -> None:
     _lower_priority()
     try:
         work()
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops the build
-        from .errors import ContentErrors
-
-        if isinstance(exc, ContentErrors):
-            send.send(str(exc))
-        else:
-            send.send("".join(traceback.format_exception(exc)))
+        send.send(_failure(exc))
     else:
         send.send(None)
     finally:

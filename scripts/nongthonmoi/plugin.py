@@ -8,7 +8,8 @@ ProperDocs (a drop-in fork) run it the same way:
 - ``on_files``: add the generated pages and files (workbooks, Saturday
   pages, handouts, editor, offline copy); what MkDocs only copies later is
   made beside the build, on the other core (background.py);
-- ``on_page_read_source``: wait for a generated page still being written;
+- ``on_page_read_source``: make a generated page the other core has not
+  written yet;
 - ``on_page_content``: add the registry metadata block and data views;
 - ``on_env``: wait for the workbooks and PDFs (MkDocs copies files next);
 - ``on_page_context``: the "Tải bản in" boxes, the "Cập nhật lần cuối"
@@ -254,9 +255,9 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         return html
 
     def on_page_read_source(self, *, page, config):
-        # Generated pages may still be being written beside the build (saturday/site.py).
+        # A generated page the other core has not reached yet is made here (saturday/site.py).
         try:
-            saturday_site.wait_for_page(page.file.src_uri)
+            saturday_site.ensure_page(page.file.src_uri)
         except background.BackgroundError as exc:
             raise PluginError(str(exc)) from None
         return None

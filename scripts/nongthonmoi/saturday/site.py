@@ -35,6 +35,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from ..models.plans import clock, format_amount, report_deadline, staff_list_deadline
+from ..atomicfile import write_atomically
 from ..models.units import HAMLETS_ARE_EXAMPLE
 from ..views import make_environment
 from . import charts, feed, ics, report
@@ -231,11 +232,7 @@ def _write_if_changed(path: Path, text: str | bytes) -> bool:
             return False
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write then rename: a concurrent build never reads half a file.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    write_atomically(path, data)  # a concurrent build never reads half a file
     return True
 
 
@@ -338,7 +335,7 @@ def generate(config, files: Files, data: SaturdayData, root: Path, workbooks=Non
     if len(todo) >= STREAM_FROM:
         # A first build renders thousands of pages: on the other core, in the
         # order MkDocs reads them; a page not written yet when MkDocs reads
-        # it is made by the build itself (on_page_read_source, wait_for_page).
+        # it is made by the build itself (on_page_read_source, ensure_page).
         from .. import background
 
         for _, path, _ in todo:
@@ -346,7 +343,7 @@ def generate(config, files: Files, data: SaturdayData, root: Path, workbooks=Non
 
         def render_in_order(done) -> None:
             for index, item in enumerate(todo):
-                # A page the build has already rendered itself (wait_for_page) is skipped.
+                # A page the build has already rendered itself (ensure_page) is skipped.
                 if not item[1].is_file():
                     render([item])
                 done(index)
@@ -387,7 +384,7 @@ class _Stream:
 _STREAM: _Stream | None = None
 
 
-def wait_for_page(src_uri: str) -> None:
+def ensure_page(src_uri: str) -> None:
     """Before MkDocs reads a generated page: make sure it is written. A page
     the other core has not reached yet is rendered here rather than waited
     for (the build would only sit idle); the other core then skips it. Both
