@@ -132,16 +132,14 @@ class Handouts:
     def decorate(self, html: str, page) -> str:
         """Mark where the page's box goes (see :data:`MARK`)."""
         src = page.file.src_uri
-        if src == LIST_PAGE:
+        if src != LIST_PAGE and src in self._by_page:
+            head, sep, body = html.partition("</h1>")
+            return head + sep + MARK + body if sep else MARK + html
+        if src == LIST_PAGE or src in self.plan_pages:
+            # The list; or a plan with no printed sheet, where how to print it
+            # comes after the plan, which is what the reader opened the page for.
             return html + "\n" + MARK
-        if src not in self._by_page and src not in self.plan_pages:
-            return html
-        if src not in self._by_page:
-            # A plan with no printed sheet: how to print it comes after the
-            # plan, which is what the reader opened the page for.
-            return html + "\n" + MARK
-        head, sep, body = html.partition("</h1>")
-        return head + sep + MARK + body if sep else MARK + html
+        return html
 
     def finish(self, html: str, page) -> str:
         """The page's box in place of its mark, with the PDFs' pages and sizes."""
