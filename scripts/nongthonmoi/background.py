@@ -33,6 +33,13 @@ from typing import Callable
 
 _PENDING: list["Job"] = []
 
+# How nice each kind of work is, by how soon the build needs it (the build
+# itself, at 0, always goes first): the Saturday pages are read from the
+# first page on; a value beside the build is waited for within a second;
+# files are only copied at the end (on_env); the text checks give way even
+# to the data they run beside.
+NICE_STREAM, NICE_VALUE, NICE_FILES, NICE_LATER_VALUE = 5, 10, 15, 19
+
 
 class BackgroundError(Exception):
     """The work failed; the message is for the editor (Vietnamese)."""
@@ -48,7 +55,7 @@ class Job:
         if self._process is not None:
             return
         # Not a daemon: the handouts' own worker processes are its children.
-        self._process, self._receive = _fork(_child, f"ntm-{self.name}", self.work)
+        self._process, self._receive = _fork(_child, f"ntm-{self.name}", self.work, NICE_FILES)
 
     def cancel(self) -> None:
         if self._process is not None:
@@ -72,7 +79,7 @@ class Job:
 class _Call:
     """``work()`` in a forked child; :meth:`result` returns what it returned."""
 
-    def __init__(self, work: Callable[[], object], nice: int = 10):
+    def __init__(self, work: Callable[[], object], nice: int = NICE_VALUE):
         self._process, self._receive = _fork(_returning, "ntm-beside", work, nice)
 
     def result(self):
@@ -134,10 +141,10 @@ def beside(work: Callable[[], object], *, later: bool = False, cheap: bool = Fal
         return _Done(work)
     # ``later``: a value needed later than the others (the text checks,
     # waited for after the data): it gives them the core when both want it.
-    return _Call(work, nice=15 if later else 10)
+    return _Call(work, nice=NICE_LATER_VALUE if later else NICE_VALUE)
 
 
-def _lower_priority(step: int = 10) -> None:
+def _lower_priority(step: int) -> None:
     """Work beside the build must not slow the build itself: when both want
     the same core, the build (the pages) goes first."""
     gc.enable()  # the plugin pauses collection in the build's own process
@@ -147,7 +154,7 @@ def _lower_priority(step: int = 10) -> None:
         pass
 
 
-def _returning(send, work, nice: int = 10) -> None:
+def _returning(send, work, nice: int) -> None:
     _lower_priority(nice)
     try:
         value = (True, work())
@@ -172,7 +179,7 @@ class Stream:
         self.name = name
         self.done = -1
         self.closed = False
-        self._process, self._receive = _fork(_streaming, f"ntm-{name}", work)
+        self._process, self._receive = _fork(_streaming, f"ntm-{name}", work, NICE_STREAM)
 
     def start(self) -> None:
         """Started already (see :func:`launch`)."""
@@ -217,8 +224,8 @@ def stream(name: str, work: Callable[[Callable[[int], None]], None]) -> Stream |
     return job
 
 
-def _streaming(send, work) -> None:
-    _lower_priority()
+def _streaming(send, work, nice: int) -> None:
+    _lower_priority(nice)
     last = [-1]
 
     def done(index: int) -> None:
@@ -234,8 +241,8 @@ def _streaming(send, work) -> None:
         send.close()
 
 
-def _child(send, work: Callable[[], None]) -> None:
-    _lower_priority()
+def _child(send, work: Callable[[], None], nice: int) -> None:
+    _lower_priority(nice)
     try:
         work()
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops the build
