@@ -40,7 +40,7 @@ def test_the_data_of_an_earlier_build_is_reused_for_the_same_bytes(sources, tmp_
     assert len(list(cache.glob("files-*.pickle"))) == 1
     read = []
     real = data.load_yaml
-    monkeypatch.setattr(data, "load_yaml", lambda path, display: read.append(display) or real(path, display))
+    monkeypatch.setattr(data, "load_yaml", lambda path, display, data=None: read.append(display) or real(path, display, data))
     # New modification times, same bytes (a fresh clone, a CI checkout): nothing read again.
     for path in (sources / "materials").rglob("*.yml"):
         os.utime(path, (1, 1))

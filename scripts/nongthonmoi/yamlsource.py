@@ -103,12 +103,16 @@ class YamlSource:
         return ""
 
 
-def load_yaml(path: Path, display: str) -> YamlSource:
+def load_yaml(path: Path, display: str, data: bytes | None = None) -> YamlSource:
+    """Read and parse ``path``; ``data``: its bytes, when the caller has read
+    them already (thousands of plan files are opened once, not twice)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_DATA_BYTES:
-            raise ContentErrors([rules.error("Y008", display, 1, size=size // 1024, limit=MAX_DATA_BYTES // 1024)])
-        text = path.read_text(encoding="utf-8")
+        if data is None:
+            size = path.stat().st_size
+            if size > MAX_DATA_BYTES:
+                raise ContentErrors([rules.error("Y008", display, 1, size=size // 1024, limit=MAX_DATA_BYTES // 1024)])
+            data = path.read_bytes()
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ContentErrors([rules.error("Y002", display, 1)]) from exc
     return parse_yaml(text, path, display)

@@ -9,6 +9,7 @@ just saved, not the whole district.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -121,11 +122,11 @@ class _FileCache:
         self.used = self.results.used
 
     def read(self, path: Path, display: str, model):
-        data = path.read_bytes()
+        data = _read_bytes(path, display)
         key = (display, hashlib.sha256(data).hexdigest(), model.__name__)
         hit = self.known.get(key)
         if hit is None:
-            source = load_yaml(path, display)
+            source = load_yaml(path, display, data)
             hit = (source, validate(model, source))
         self.used[key] = hit
         return hit
@@ -141,15 +142,23 @@ class _FileCache:
 _FILES: _FileCache | None = None  # during load(cache_dir=...)
 
 
+def _read_bytes(path: Path, display: str) -> bytes:
+    """A data file's bytes, in one open (no separate check that it exists)."""
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        raise ContentErrors([rules.error("Y009", display, 0)]) from None
+
+
 def _load(path: Path, display: str, model, overlay: dict[str, str] | None = None):
     if overlay and display in overlay:
         # A file the web editor is about to save: checked before it exists.
         source = parse_yaml(overlay[display], path, display)
         return source, validate(model, source)
-    if not path.is_file():
-        raise ContentErrors([rules.error("Y009", display, 0)])
     if _FILES is not None:
         return _FILES.read(path, display, model)
+    if not path.is_file():
+        raise ContentErrors([rules.error("Y009", display, 0)])
     stat = path.stat()
     key = (display, stat.st_size, stat.st_mtime_ns, model)
     hit = _CACHE.get(key)
@@ -200,23 +209,24 @@ def _load_all(root: Path, overlay: dict[str, str] | None) -> SaturdayData:
     except ContentErrors as exc:
         errors += exc.errors
 
-    # Results and staff lists are read on the other core while the plans are
-    # (background.py); the checks below still run in file order, so every
-    # message comes where it always came.
+    # The results are read on the other core while the plans and then the
+    # staff lists are read here (background.py; the two sides take about as
+    # long); the checks below still run in file order, so every message
+    # comes where it always came.
     from .. import background
 
-    def read_others():
-        items = (_read_all(root, RESULTS_DIR, SaturdayResult, overlay), _read_all(root, STAFF_DIR, StaffList, overlay))
-        return items, (_FILES.used if _FILES is not None else {})
+    def read_results():
+        return _read_all(root, RESULTS_DIR, SaturdayResult, overlay), (_FILES.used if _FILES is not None else {})
 
     # Nearly all known already (a cache from an earlier build): done here.
-    others = background.beside(read_others, cheap=_FILES is not None and bool(_FILES.known))
+    others = background.beside(read_results, cheap=_FILES is not None and bool(_FILES.known))
     plans: dict[Key, SaturdayPlan] = {}
     broken: set[Key] = set()  # plans already reported: their results are not checked against them
     for key, source, plan in _dated_records(root, PLANS_DIR, SaturdayPlan, errors, broken, overlay):
         errors += check_plan(plan, source, key, units, agencies)
         plans[key] = plan
-    (result_items, staff_items), read = others.result()
+    staff_items = _read_all(root, STAFF_DIR, StaffList, overlay)
+    result_items, read = others.result()
     if _FILES is not None:
         _FILES.used.update(read)  # what the other core read, to keep as well
 
@@ -264,14 +274,17 @@ def _error(rule_id: str, source: YamlSource, loc, **params) -> ContentError:
 def _dated_files(root: Path, kind: str, errors: list[ContentError], overlay: dict[str, str] | None = None):
     """Yield (folder, date in the name, path, display) for materials/<kind>/<folder>/<yyyy-mm-dd>.yml."""
     base = root / "materials" / kind
-    paths = set(base.rglob("*")) if base.is_dir() else set()
     prefix = f"materials/{kind}/"
-    paths |= {root / name for name in overlay or () if name.startswith(prefix)}
-    for path in sorted(paths):
-        if path.is_dir():
-            continue
-        display = path.relative_to(root).as_posix()
-        parts = path.relative_to(base).parts
+    # Names under base as text, from the folder listings (os.walk knows which
+    # entries are folders): no pathlib work per file, for thousands of files.
+    names = set()
+    for folder, _, files in os.walk(base):
+        inside = os.path.relpath(folder, base).replace(os.sep, "/")
+        names.update(files if inside == "." else (f"{inside}/{name}" for name in files))
+    names |= {name[len(prefix):] for name in overlay or () if name.startswith(prefix)}
+    for name in sorted(names, key=lambda n: n.split("/")):  # the order of Path parts
+        parts = name.split("/")
+        display = prefix + name
         match = _DATE_NAME.match(parts[-1])
         saturday = None
         if match:
@@ -282,7 +295,7 @@ def _dated_files(root: Path, kind: str, errors: list[ContentError], overlay: dic
         if len(parts) != 2 or saturday is None:
             errors.append(rules.error("S004", display, 0, kind=kind))
             continue
-        yield parts[0], saturday, path, display
+        yield parts[0], saturday, base / name, display
 
 
 def _read_all(root: Path, kind: str, model, overlay: dict | None = None) -> list:
