@@ -19,7 +19,7 @@ from nongthonmoi.materials import load_materials
 from nongthonmoi.models.base import validate
 from nongthonmoi.models.plans import SaturdayPlan
 from nongthonmoi.models.results import SaturdayResult
-from nongthonmoi.workbooks import book, forms, importer, report
+from nongthonmoi.workbooks import book, forms, importer, prefill, report
 from nongthonmoi.workbooks.importer import Repository, import_all
 from nongthonmoi.workbooks.layout import PLAN, layout
 from nongthonmoi.workbooks.messages import RULE_IDS
@@ -517,7 +517,7 @@ def test_a_plan_that_drops_a_reported_task_is_refused(data, shared_repo, tmp_pat
     """The result already filed for that Saturday is checked against the new plan."""
     unit = data.units.by_id()["gung-re"]
     plan = data.plans[("gung-re", date(2023, 3, 11))]
-    values, rows = forms.record_values(layout(PLAN), forms.dump(plan))
+    values, rows = prefill.record_values(layout(PLAN), prefill.dump(plan))
     rows["phan_viec"] = rows["phan_viec"][1:]
     path = save(tmp_path, "kh.xlsx", forms.plan_workbook(unit, data.agencies, [], plan.date, values, rows))
     before = snapshot(shared_repo)
@@ -676,7 +676,7 @@ def _workbook_of(data, kind: str, key) -> bytes:
     unit = data.units.by_id()[key[0]]
     plan = data.plans[key]
     if kind == "ke-hoach":
-        values, rows = forms.record_values(layout(PLAN), forms.dump(plan))
+        values, rows = prefill.record_values(layout(PLAN), prefill.dump(plan))
         return forms.plan_workbook(unit, data.agencies, [], plan.date, values, rows)
     return forms.result_workbook(unit, plan, data.results[key], data.agencies)
 

@@ -18,7 +18,7 @@ from conftest import CSV_FILTER, ROOT, libreoffice, needs_libreoffice
 from nongthonmoi.materials import load_materials
 from nongthonmoi.models.plans import SaturdayPlan
 from nongthonmoi.models.results import SaturdayResult
-from nongthonmoi.workbooks import book, forms, report
+from nongthonmoi.workbooks import book, forms, prefill, report
 from nongthonmoi.workbooks.layout import PLAN, RESULT, layout, model_field_keys
 from nongthonmoi.workbooks.site import WorkbookBuilder
 
@@ -36,7 +36,7 @@ def _units_used(data):
 
 def plan_bytes(data, unit_id="gung-re", today=TODAY, unit=None):
     unit = unit or data.units.by_id()[unit_id]
-    form = forms.next_plan(unit, data.plans_of(unit.id), today)
+    form = prefill.next_plan(unit, data.plans_of(unit.id), today)
     return forms.plan_workbook(unit, data.agencies, _units_used(data), form.saturday, form.values, form.rows)
 
 
@@ -189,7 +189,7 @@ def test_text_that_looks_like_a_formula_stays_text(data):
     plan = data.plans[("gung-re", date(2023, 3, 18))]
     tricky = plan.model_copy(update={"content": "=HYPERLINK(\"http://x\")", "notes": "+1 hộ"})
     unit = data.units.by_id()["gung-re"]
-    values, rows = forms.record_values(layout(PLAN), forms.dump(tricky))
+    values, rows = prefill.record_values(layout(PLAN), prefill.dump(tricky))
     wb = load_workbook(io.BytesIO(forms.plan_workbook(unit, data.agencies, [], tricky.date, values, rows)))
     ws = wb[forms.PLAN_SHEET]
     cell = ws.cell(rows_by_label(ws)["Nội dung chính"], 2)

@@ -11,15 +11,16 @@ re-save a workbook.
 from __future__ import annotations
 
 import io
-import os
 import time
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, timezone
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.writer.excel import ExcelWriter
+
+from .prefill import source_date
 
 META_SHEET = "Thông tin tệp"
 LISTS_SHEET = "Danh mục"
@@ -116,12 +117,6 @@ def fit_height(ws, row: int, cells: list[tuple[object, float]]) -> None:
             lines = max(lines, sum(-(-max(1, len(part)) // per_line) for part in value.split("\n")))
     if lines > 1:
         ws.row_dimensions[row].height = 15 * lines + 2
-
-
-def source_date() -> datetime:
-    """The build's timestamp (SOURCE_DATE_EPOCH, else the 1980 zip epoch), never the clock."""
-    epoch = max(int(os.environ.get("SOURCE_DATE_EPOCH") or 315532800), 315532800)
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).replace(tzinfo=None)
 
 
 def new_workbook() -> Workbook:

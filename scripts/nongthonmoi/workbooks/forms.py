@@ -13,7 +13,7 @@ protection (Review > Unprotect Sheet) if it ever needs to.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date
 from typing import Any
 
 from openpyxl.styles import Alignment, Protection
@@ -25,9 +25,9 @@ from ..models.agencies import AgencyRegistry
 from ..models.plans import SaturdayPlan
 from ..models.results import SaturdayResult
 from ..models.units import Unit
-from ..saturday.scaffold import move_written_dates, plan_slot
 from . import book, choices
 from .book import Meta
+from .prefill import dump, record_values
 from .choices import Choice
 from .layout import PLAN, RESULT, Leaf, Group, Layout, Table, layout
 
@@ -41,7 +41,6 @@ BLANK_AGENCY_ROWS = 5
 # The task id: left blank for a new task, the import derives it from the description.
 AUTO_ID = "ma"
 # Times a new plan starts with when the commune has no earlier plan (as `ntm new-plan`).
-DEFAULT_HOURS = (time(7, 0), time(11, 0))
 
 _UNLOCKED = Protection(locked=False)
 _LOCKED = Protection(locked=True)
@@ -212,32 +211,6 @@ def result_sheet(unit: Unit, plan: SaturdayPlan, agencies: AgencyRegistry) -> Fo
         # Mostly numbers here; the tables' second columns are numbers too.
         value_width=24,
     )
-
-
-# --- the data a form is filled with --------------------------------------------
-
-
-def _get(record: dict, path: tuple[str, ...]):
-    for part in path:
-        if not isinstance(record, dict):
-            return None
-        record = record.get(part)
-    return record
-
-
-def record_values(lay: Layout, record: dict) -> tuple[dict[str, Any], dict[str, list[dict]]]:
-    """Form values and table rows of a record given as YAML data (aliases)."""
-    values = {leaf.key: _get(record, leaf.path) for leaf in lay.leaves}
-    tables = {}
-    for table in lay.tables:
-        items = _get(record, table.path) or []
-        tables[".".join(table.path)] = [{c.key: _get(item, c.path) for c in table.columns} for item in items]
-    return values, tables
-
-
-def dump(model) -> dict:
-    """A record as YAML data: aliases, Python dates and times, no unset optionals."""
-    return model.model_dump(by_alias=True, exclude_none=True)
 
 
 # --- writing ------------------------------------------------------------------
@@ -520,39 +493,6 @@ def _page_setup(ws) -> None:
 
 
 # --- the plan for next Saturday and the result forms ----------------------------
-
-
-@dataclass(frozen=True)
-class PlanForm:
-    unit: Unit
-    saturday: date
-    source: SaturdayPlan | None  # the plan it is pre-filled from
-    values: dict
-    rows: dict
-
-
-def next_plan(unit: Unit, plans: list[SaturdayPlan], today: date) -> PlanForm:
-    """Next Saturday's plan, pre-filled the way ``ntm new-plan`` does it."""
-    slot = plan_slot([p.date for p in plans], today)
-    source = next((p for p in plans if p.date == slot.source), None)
-    if source is None:
-        record = {"vi_du": False, "thoi_gian": {"bat_dau": DEFAULT_HOURS[0], "ket_thuc": DEFAULT_HOURS[1]}}
-    else:
-        record = _moved(dump(source), source.date, slot.saturday)
-        record["vi_du"] = False  # next Saturday's plan is real data, as with ntm new-plan
-    record.update({"xa": unit.id, "ngay": slot.saturday, "ngay_lap": slot.drafted})
-    values, rows = record_values(layout(PLAN), record)
-    return PlanForm(unit, slot.saturday, source, values, rows)
-
-
-def _moved(value, old: date, new: date):
-    if isinstance(value, str):
-        return move_written_dates(value, old, new)
-    if isinstance(value, dict):
-        return {k: _moved(v, old, new) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_moved(v, old, new) for v in value]
-    return value
 
 
 def plan_workbook(unit: Unit, agencies: AgencyRegistry, units_used: list[str], saturday: date, values: dict, rows: dict) -> bytes:

@@ -32,7 +32,7 @@ from mkdocs.structure.files import File
 
 from ..saturday.data import SaturdayData
 from ..atomicfile import write_atomically
-from . import book, forms, report
+from . import prefill
 from .layout import PLAN, REPORT, RESULT
 
 BOOK_DIR = "bang-tinh"
@@ -92,6 +92,20 @@ class WorkbookIndex:
         return sorted(w.file for w in self.all())
 
 
+# The modules that write workbooks import openpyxl (a tenth of a second): only
+# where a workbook is made, beside the build, not in every build.
+def _forms():
+    from . import forms
+
+    return forms
+
+
+def _report():
+    from . import report
+
+    return report
+
+
 def _toolchain() -> str:
     digest = hashlib.sha256(f"workbooks {CACHE_VERSION}\n".encode())
     try:
@@ -101,7 +115,7 @@ def _toolchain() -> str:
     package = Path(__file__).resolve().parent
     for path in sorted([*package.glob("*.py"), *package.parent.glob("models/*.py"), package.parent / "saturday" / "scaffold.py"]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    digest.update(book.source_date().isoformat().encode())
+    digest.update(prefill.source_date().isoformat().encode())
     return digest.hexdigest()
 
 
@@ -129,11 +143,11 @@ def jobs(data: SaturdayData, today: date, coming: date) -> list[_Job]:
     agencies = data.agencies
     for unit in data.units.units:
         plans = data.plans_of(unit.id)
-        form = forms.next_plan(unit, plans, today)
+        form = prefill.next_plan(unit, plans, today)
         out.append(_Job(
             Workbook(plan_file(unit.id, form.saturday), PLAN, unit.id, form.saturday),
             ("plan", unit, agencies, units_used, form.saturday, form.values, form.rows),
-            lambda unit=unit, form=form: forms.plan_workbook(unit, agencies, units_used, form.saturday, form.values, form.rows),
+            lambda unit=unit, form=form: _forms().plan_workbook(unit, agencies, units_used, form.saturday, form.values, form.rows),
         ))
         recent = [p for p in plans if p.date <= coming][-RESULT_WINDOW:]
         for plan in reversed(recent):
@@ -143,7 +157,7 @@ def jobs(data: SaturdayData, today: date, coming: date) -> list[_Job]:
             out.append(_Job(
                 Workbook(result_file(unit.id, plan.date), RESULT, unit.id, plan.date, reported=result is not None),
                 ("result", unit, agencies, plan, result, earlier.households_total if earlier else None),
-                lambda unit=unit, plan=plan, result=result, earlier=earlier: forms.result_workbook(unit, plan, result, agencies, earlier),
+                lambda unit=unit, plan=plan, result=result, earlier=earlier: _forms().result_workbook(unit, plan, result, agencies, earlier),
             ))
     for saturday in data.saturdays:
         day_plans = data.plans_on(saturday)
@@ -151,7 +165,7 @@ def jobs(data: SaturdayData, today: date, coming: date) -> list[_Job]:
         out.append(_Job(
             Workbook(report_file(saturday), REPORT, "", saturday),
             ("report", data.units, day_plans, day_results, saturday),
-            lambda saturday=saturday: report.report_workbook(data, saturday),
+            lambda saturday=saturday: _report().report_workbook(data, saturday),
         ))
     return out
 
