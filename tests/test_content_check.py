@@ -96,6 +96,23 @@ def test_build_fails_on_a_content_error_and_keeps_the_previous_site(built_repo, 
     assert not [p for p in built_repo.iterdir() if p.name.startswith(".site.")]
 
 
+def test_build_fails_on_a_text_error_in_a_data_file(built_repo):
+    # The data files' text is checked while the pages are converted (plugin
+    # on_env): the build still fails with the line, and site/ stays.
+    site = built_repo / "site"
+    plan = built_repo / "materials/ke-hoach/gung-re/2023-03-04.yml"
+    text = plan.read_text(encoding="utf-8")
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("noi_dung:"))
+    before = tree_snapshot(site)
+    with planted(plan, text.replace("noi_dung: Tổng vệ sinh", "noi_dung: Tổng vệ sinh néng thôn", 1)):
+        result = run_mkdocs(built_repo, site)
+    assert result.returncode != 0
+    assert f"materials/ke-hoach/gung-re/2023-03-04.yml:{line}: [T002] Chữ «néng»" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_snapshot(site) == before
+    assert not [p for p in built_repo.iterdir() if p.name.startswith(".site.")]
+
+
 def test_registry_errors_name_file_line_and_fix(scratch):
     path = scratch / "materials/van-ban.yml"
     text = path.read_text(encoding="utf-8")

@@ -96,13 +96,16 @@ def check_text(text: str, display: str, markdown: bool) -> list[ContentError]:
 _CHECKED: dict[tuple, list[ContentError]] = {}
 
 
-def check_tree(root: Path, docs_dir: Path | None = None, cache_dir: Path | None = None) -> list[ContentError]:
-    """Problems of every page and data file. ``cache_dir`` (the build's): the
-    problems an earlier build found in a file with the same bytes, under the
-    same code (inputcache.py), are not looked for again."""
+def check_tree(
+    root: Path, docs_dir: Path | None = None, cache_dir: Path | None = None, *, pages: bool = True, data: bool = True
+) -> list[ContentError]:
+    """Problems of every page (``pages``) and data file (``data``). ``cache_dir``
+    (the build's): the problems an earlier build found in a file with the same
+    bytes, under the same code (inputcache.py), are not looked for again."""
     docs_dir = docs_dir or root / "docs"
-    targets = [(p, True) for p in sorted(docs_dir.rglob("*.md"))]
-    targets += [(p, False) for p in sorted((root / "materials").rglob("*.yml"))]
+    targets = [(p, True) for p in sorted(docs_dir.rglob("*.md"))] if pages else []
+    if data:
+        targets += [(p, False) for p in sorted((root / "materials").rglob("*.yml"))]
     if cache_dir is None:
         return [error for path, markdown in targets for error in _checked(root, path, markdown)]
     from .inputcache import FileResults

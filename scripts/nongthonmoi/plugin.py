@@ -72,7 +72,7 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.site: StagedSite | None = None
-        self._text_checks = None
+        self._page_checks = self._data_checks = None
 
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
@@ -111,14 +111,15 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             # aside (gc.freeze in on_files) so that later collections do
             # not walk them again and again.
             gc.disable()
-        # The text checks run on the other core while the data loads and the
-        # generated files are added (background.py); their answer is waited
-        # for at the end of on_files, before any page is converted.
-        self._text_checks = background.beside(self._check_text, later=True) if self.config.check_content else None
+        # The checks of the pages run on the other core while the data loads
+        # and the generated files are added (background.py); their answer is
+        # waited for at the end of on_files, before MkDocs reads any page
+        # (it would stop on some of their problems, in English).
+        self._page_checks = background.beside(self._check_pages, later=True) if self.config.check_content else None
         try:
             self.materials = load_materials(self.root, self.docs_dir, cache_dir=self.root / ".cache" / "materials")
         except ContentErrors as exc:
-            self._text_problems()  # the data's own errors come first, as ntm check says them
+            self._checks_done()  # the data's own errors come first, as ntm check says them
             raise PluginError(str(exc)) from None
         # New pages join the menu section of their folder (navigation.py).
         config.nav = complete_nav(config.nav, self.docs_dir)
@@ -137,13 +138,29 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             config.site_dir = str(self.site.begin())
         return config
 
-    def _text_problems(self) -> list:
-        checks, self._text_checks = self._text_checks, None
-        return checks.result() if checks is not None else []
+    def _checks_done(self) -> list:
+        """Wait for the checks started so far; their problems, pages first."""
+        problems = []
+        for checks in self._take_checks():
+            problems += checks.result()
+        return problems
 
-    def _check_text(self) -> list:
-        checks = self.root / ".cache" / "checks"
-        return contentcheck.check_tree(self.root, self.docs_dir, checks) + pagecheck.check_pages(self.root, self.docs_dir)
+    def _take_checks(self) -> list:
+        checks = [c for c in (self._page_checks, self._data_checks) if c is not None]
+        self._page_checks = self._data_checks = None
+        return checks
+
+    def _check_pages(self) -> list:
+        checks = self.root / ".cache" / "checks" / "pages"
+        return contentcheck.check_tree(self.root, self.docs_dir, checks, data=False) + pagecheck.check_pages(
+            self.root, self.docs_dir
+        )
+
+    def _check_data_text(self) -> list:
+        # The text of 7,000 data files: nothing in it stops MkDocs, so it is
+        # checked while the pages are converted, and waited for in on_env.
+        checks = self.root / ".cache" / "checks" / "data"
+        return contentcheck.check_tree(self.root, self.docs_dir, checks, pages=False)
 
     def on_files(self, files, *, config):
         # Plan and result workbooks for communes, Monday reports as .xlsx
@@ -167,9 +184,12 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         # itself is made from this build's pages in on_post_build.
         files.append(offline.site_file(config, self.command))
         self.files = files
-        problems = self._text_problems()
+        if self.config.check_content:
+            self._data_checks = background.beside(self._check_data_text, later=True)
+        page_checks, self._page_checks = self._page_checks, None
+        problems = page_checks.result() if page_checks is not None else []
         if problems:
-            raise PluginError(str(ContentErrors(problems)))
+            raise PluginError(str(ContentErrors(problems + self._checks_done())))
         if self.command == "build":
             gc.freeze()  # see on_config
             gc.enable()
@@ -198,9 +218,8 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         # Also called for "warnings in strict mode": the previous site stays.
         # Work still running beside the build is of no use any more.
         background.cancel_all()
-        if self._text_checks is not None:
-            self._text_checks.cancel()
-            self._text_checks = None
+        for checks in self._take_checks():
+            checks.cancel()
         if self.site is not None:
             self.site.discard()
             self.site = None
@@ -265,16 +284,22 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
     def on_env(self, env, *, config, files):
         # Workbooks and PDFs are made beside the build (background.py); MkDocs copies them next.
         try:
+            problems = self._checks_done()
             background.wait_all()
         except background.BackgroundError as exc:
             raise PluginError(str(exc)) from None
+        if problems:
+            raise PluginError(str(ContentErrors(problems)))
         return env
 
     def on_page_context(self, context, *, page, config, nav):
         # "Tải bản in" boxes, now that the PDFs' pages and sizes are known.
         page.content = self.handouts.finish(page.content, page)
         sources = list(page.meta.get("sources") or [])
-        if page.file.abs_src_path:
+        # A generated page's own file is in .cache/ (never in git): its
+        # "sources" say what it shows. Resolving 3,000 such paths would cost
+        # a noticeable part of a build.
+        if page.file.abs_src_path and page.file.generated_by is None:
             src = Path(page.file.abs_src_path).resolve()
             if src.is_relative_to(self.root):
                 sources = [src.relative_to(self.root).as_posix(), *sources]
