@@ -5,8 +5,9 @@ is needed later than it is made, or not by the pages at all, so ``mkdocs
 build`` hands it to forked children (at lower priority, so that they never
 slow the pages when both want the same core):
 
-- :func:`beside`: a function whose value is needed soon (the text checks
-  while the data loads; the results and staff lists while the plans load);
+- :func:`beside`: a function whose value is needed soon (the results while
+  the plans load; the checks of the pages while the data loads, the text
+  check of the data files while the pages are converted);
 - :func:`stream`: files MkDocs reads one after the other (the Saturday pages
   of a first build), made in that order; in ``on_page_read_source`` the
   build makes a page not written yet itself, and the child skips it;
@@ -139,8 +140,8 @@ def beside(work: Callable[[], object], *, later: bool = False, cheap: bool = Fal
     is ``cheap``: forking would cost more than it saves."""
     if cheap or not _can_fork():
         return _Done(work)
-    # ``later``: a value needed later than the others (the text checks,
-    # waited for after the data): it gives them the core when both want it.
+    # ``later``: a value needed later than the others (the checks, waited
+    # for after the data): it gives them the core when both want it.
     return _Call(work, nice=NICE_LATER_VALUE if later else NICE_VALUE)
 
 
