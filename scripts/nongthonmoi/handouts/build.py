@@ -14,6 +14,7 @@ rendered in parallel worker processes, one per core.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -203,6 +204,11 @@ class HandoutBuilder:
         if found:
             return found
         # Inputs not committed yet: the last commit, as for every other date of the build.
+        return self._head_date
+
+    @functools.cached_property
+    def _head_date(self) -> date:
+        # Once per build, not once per handout: each asks git in a new process.
         stamp = gitdates.head_timestamp(self.root) or int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
         return datetime.fromtimestamp(stamp + 7 * 3600, tz=timezone.utc).date()
 

@@ -265,10 +265,12 @@ def generate(config, files: Files, data: SaturdayData, root: Path, workbooks=Non
     views = root / "overrides" / "views" / "saturday"
     stat_cache: dict[str, tuple] = {}
 
+    root_text = str(root)
+
     def stat(rel: str):
         if rel not in stat_cache:
             try:
-                st = (root / rel).stat()
+                st = os.stat(f"{root_text}/{rel}")  # 7,000 files: no Path object each
                 stat_cache[rel] = (st.st_size, st.st_mtime_ns)
             except FileNotFoundError:
                 stat_cache[rel] = None
@@ -365,11 +367,12 @@ def generate(config, files: Files, data: SaturdayData, root: Path, workbooks=Non
 
 
 def _remove_stale(out_dir: Path, wanted: set[str]) -> None:
-    if not out_dir.is_dir():
-        return
-    for path in out_dir.rglob("*.md"):
-        if path.relative_to(out_dir).as_posix() not in wanted:
-            path.unlink(missing_ok=True)
+    for folder, _, names in os.walk(out_dir):
+        inside = os.path.relpath(folder, out_dir).replace(os.sep, "/")
+        for name in names:
+            rel = name if inside == "." else f"{inside}/{name}"
+            if name.endswith(".md") and rel not in wanted:
+                Path(folder, name).unlink(missing_ok=True)
 
 
 class _Stream:
