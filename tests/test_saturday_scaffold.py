@@ -121,3 +121,46 @@ def test_generated_pages_are_rewritten_only_when_their_text_changes(materials_co
     rewritten = sorted(k for k in second if second[k] != 1)
     assert rewritten == ["xa/hoa-ninh/2023-03-11.md"]
     assert first.keys() == second.keys()
+
+
+def test_a_build_keeps_its_pages_in_one_file_and_renders_only_what_changed(materials_copy, monkeypatch):
+    """``mkdocs build``: pages from memory, kept in pages.pack for the next
+    build; a pack cut short is not trusted (every page is made again)."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    from nongthonmoi import background
+    from nongthonmoi.saturday import data as saturday_data
+    from nongthonmoi.saturday import site as saturday_site
+
+    root = materials_copy
+    shutil.copytree(ROOT / "overrides", root / "overrides")
+    shutil.copytree(ROOT / "docs", root / "docs")
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
+    config.plugins._current_plugin = None  # normally set by MkDocs while a plugin runs
+    rendered = []
+    front_matter = saturday_site._front_matter
+    monkeypatch.setattr(saturday_site, "_front_matter", lambda spec: rendered.append(spec.src_uri) or front_matter(spec))
+    out = root / ".cache/generated/pages"
+
+    def generate() -> list[str]:
+        rendered.clear()
+        saturday_site.generate(config, get_files(config), saturday_data.load(root), root, in_memory=True)
+        background.launch()
+        background.wait_all()  # the pack is written beside the build
+        return sorted(rendered)
+
+    everything = generate()
+    assert not list(out.rglob("*.md"))  # no file per page
+    kept = saturday_site.read_pack(out)
+    assert sorted(kept) == everything
+    assert saturday_site.ensure_page("xa/hoa-ninh/2023-03-11.md") == kept["xa/hoa-ninh/2023-03-11.md"][1]
+    assert generate() == []  # nothing changed
+    plan = root / "materials/ke-hoach/hoa-ninh/2023-03-11.yml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("chi_dao: Phó Chủ tịch", "chi_dao: Chủ tịch"), encoding="utf-8")
+    again = generate()
+    assert "xa/hoa-ninh/2023-03-11.md" in again and len(again) < 10
+    assert "Chủ tịch" in saturday_site.ensure_page("xa/hoa-ninh/2023-03-11.md")
+    pack = out / saturday_site.PACK
+    pack.write_bytes(pack.read_bytes()[:-5])
+    assert generate() == everything

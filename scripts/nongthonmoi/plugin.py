@@ -8,8 +8,8 @@ ProperDocs (a drop-in fork) run it the same way:
 - ``on_files``: add the generated pages and files (workbooks, Saturday
   pages, handouts, editor, offline copy); what MkDocs only copies later is
   made beside the build, on the other core (background.py);
-- ``on_page_read_source``: make a generated page the other core has not
-  written yet;
+- ``on_page_read_source``: a generated page's text, kept in memory (or
+  made here when the other core has not reached it yet);
 - ``on_page_content``: add the registry metadata block and data views;
 - ``on_env``: wait for the workbooks and PDFs (MkDocs copies files next);
 - ``on_page_context``: the "Tải bản in" boxes, the "Cập nhật lần cuối"
@@ -170,7 +170,10 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             files, config, self.root, self.materials.saturday, today, saturday_site.coming_saturday(today)
         )
         # Saturday programme pages, calendars, feed and CSV reports (issue 4).
-        saturday_site.generate(config, files, self.materials.saturday, self.root, self.workbooks, self.history)
+        saturday_site.generate(
+            config, files, self.materials.saturday, self.root, self.workbooks, self.history,
+            in_memory=self.command == "build",
+        )
         # Print handouts (PDF): rendered only when their inputs changed.
         files = self.handouts.add_files(files, config)
         # The web editor (quan-tri/): not in the offline copy, which has no git.
@@ -274,12 +277,11 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         return html
 
     def on_page_read_source(self, *, page, config):
-        # A generated page the other core has not reached yet is made here (saturday/site.py).
+        # A generated page's text, from memory (saturday/site.py); None: MkDocs reads the file.
         try:
-            saturday_site.ensure_page(page.file.src_uri)
+            return saturday_site.ensure_page(page.file.src_uri)
         except background.BackgroundError as exc:
             raise PluginError(str(exc)) from None
-        return None
 
     def on_env(self, env, *, config, files):
         # Workbooks and PDFs are made beside the build (background.py); MkDocs copies them next.

@@ -1,13 +1,18 @@
 """Generated pages and files for the Saturday programme.
 
 Called from the plugin's ``on_files``. Every page is rendered through a
-Jinja view in ``overrides/views/saturday/`` into a Markdown file under
-``.cache/generated/``; the file is rewritten only when its text changes, so
-``mkdocs serve --dirty`` (what ``ntm serve`` runs) rebuilds only the pages an
-edit really touched (MkDocs compares the source and output modification
-times). Inputs (data files' size and modification time, templates, code) are
-fingerprinted too, and the fingerprints kept in ``.fingerprints.json``, so
-unchanged pages are not even re-rendered.
+Jinja view in ``overrides/views/saturday/`` into Markdown. Each page's inputs
+(data files' size and modification time, templates, code) are
+fingerprinted, so an unchanged page is not rendered again:
+
+- ``mkdocs build``: the text goes to MkDocs from memory
+  (``on_page_read_source``) and is kept for the next build in one file,
+  ``.cache/generated/pages/pages.pack``;
+- ``mkdocs serve`` (what ``ntm serve`` runs): one Markdown file per page
+  under ``.cache/generated/pages/``, rewritten only when its text changes, so
+  ``--dirty`` rebuilds only the pages an edit really touched (MkDocs compares
+  the source and output modification times); the fingerprints are kept in
+  ``.fingerprints.json``.
 
 Addresses:
 
@@ -22,9 +27,12 @@ Addresses:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import struct
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -236,17 +244,30 @@ def _write_if_changed(path: Path, text: str | bytes) -> bool:
     return True
 
 
-def generate(config, files: Files, data: SaturdayData, root: Path, workbooks=None, history: dict | None = None) -> None:
+def generate(
+    config,
+    files: Files,
+    data: SaturdayData,
+    root: Path,
+    workbooks=None,
+    history: dict | None = None,
+    *,
+    in_memory: bool = False,
+) -> None:
     """Add the generated pages and files to ``files``.
 
     ``workbooks``: the plan, result and report workbooks already added to
     ``files`` (``workbooks.site.WorkbookIndex``), which the views link to.
     ``history`` (gitdates.file_history) dates the calendars' and feed's entries.
+    ``in_memory`` (``mkdocs build``): the pages' text is handed to MkDocs by
+    :func:`ensure_page` and kept in one file for the next build; otherwise
+    (``mkdocs serve``) each page is a file, for ``--dirty`` rebuilds.
     """
     from ..workbooks.site import WorkbookIndex
 
     global _STREAM
-    _STREAM = None  # the pages of an earlier build (mkdocs serve) are written
+    _STREAM = None
+    _TEXTS.clear()  # what an earlier build of this process (mkdocs serve) kept
     workbooks = workbooks or WorkbookIndex()
     history = {} if history is None else history
     # The offline copy is built at the same time with file links (page.html):
@@ -300,6 +321,35 @@ def generate(config, files: Files, data: SaturdayData, root: Path, workbooks=Non
         repr((templates, code, sorted(known), config.use_directory_urls, data.saturdays, workbooks.names())).encode()
     ).hexdigest()
     env = _environment(root)
+
+    def page_text(spec: PageSpec) -> str:
+        page_file = pages[spec.src_uri]
+
+        def link(target: str) -> Markup:
+            found = known.get(target) or files.get_file_from_path(target)
+            if found is None:
+                raise KeyError(f"no page or file {target!r}")
+            # Markup: an address the view built, not text from data (views.as_text).
+            return escape(get_relative_url(found.url, page_file.url))
+
+        body = env.get_template(spec.template).render(link=link, page_title=spec.title, bang_tinh=workbooks, **spec.context())
+        return _front_matter(spec) + body
+
+    fingerprints = [
+        (spec, hashlib.sha256(repr((structure, spec.extra_key, [(s, stat(s)) for s in spec.sources])).encode()).hexdigest())
+        for spec in specs
+    ]
+    if in_memory:
+        _pages_in_memory(out_dir, fingerprints, page_text)
+    else:
+        _pages_as_files(out_dir, fingerprints, page_text)
+    for file in known.values():
+        files.append(file)
+
+
+def _pages_as_files(out_dir: Path, fingerprints: list, page_text) -> None:
+    """One Markdown file per page, rewritten only when its text changes: what
+    ``mkdocs serve --dirty`` needs (it compares the files' dates)."""
     # Fingerprints of the last build, kept on disk so the next process (a new
     # build, or the first build of ``mkdocs serve``) skips unchanged pages too.
     state_file = out_dir / ".fingerprints.json"
@@ -307,63 +357,121 @@ def generate(config, files: Files, data: SaturdayData, root: Path, workbooks=Non
         saved = json.loads(state_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         saved = {}
-    state: dict[str, str] = {}
-
-    todo = []
-    for spec in specs:
-        fingerprint = hashlib.sha256(
-            repr((structure, spec.extra_key, [(s, stat(s)) for s in spec.sources])).encode()
-        ).hexdigest()
-        state[spec.src_uri] = fingerprint
+    for spec, fingerprint in fingerprints:
         path = out_dir / spec.src_uri
         if fingerprint in (_RENDERED.get(str(path)), saved.get(spec.src_uri)) and path.is_file():
             continue
-        todo.append((spec, path, fingerprint))
+        _write_if_changed(path, page_text(spec))
+        _RENDERED[str(path)] = fingerprint
+    state = {spec.src_uri: fingerprint for spec, fingerprint in fingerprints}
+    _write_if_changed(state_file, json.dumps(state, indent=0, sort_keys=True))
+    _remove_stale(out_dir, set(state))
 
-    def render(specs_to_render) -> None:
-        for spec, path, _ in specs_to_render:
-            page_file = pages[spec.src_uri]
 
-            def link(target: str, page_file=page_file) -> Markup:
-                found = known.get(target) or files.get_file_from_path(target)
-                if found is None:
-                    raise KeyError(f"no page or file {target!r}")
-                # Markup: an address the view built, not text from data (views.as_text).
-                return escape(get_relative_url(found.url, page_file.url))
+# --- pages kept in memory (mkdocs build) -------------------------------------
+#
+# A build gives MkDocs the generated pages' text in on_page_read_source, and
+# keeps them for the next build in one file (PACK): thousands of small cache
+# files cost a first build more in the file system than their text costs to
+# make. Records: three lengths (page, fingerprint, text), then the three.
 
-            body = env.get_template(spec.template).render(link=link, page_title=spec.title, bang_tinh=workbooks, **spec.context())
-            _write_if_changed(path, _front_matter(spec) + body)
+PACK = "pages.pack"
+_PACK_MAGIC = b"ntm-pages 1\n"
+_RECORD = struct.Struct("<III")
+# The text of each generated page of this build, by src_uri.
+_TEXTS: dict[str, str] = {}
 
+
+def _record(src_uri: str, fingerprint: str, text: str) -> bytes:
+    parts = [src_uri.encode(), fingerprint.encode(), text.encode("utf-8")]
+    return _RECORD.pack(*map(len, parts)) + b"".join(parts)
+
+
+def _records(data, pos: int) -> tuple[list[tuple[str, str, str]], int]:
+    """The whole records in ``data`` from ``pos``, and where the next one starts."""
+    found = []
+    while len(data) - pos >= _RECORD.size:
+        sizes = _RECORD.unpack_from(data, pos)
+        start = pos + _RECORD.size
+        end = start + sum(sizes)
+        if end > len(data):
+            break
+        cut = (start, start + sizes[0], start + sizes[0] + sizes[1], end)
+        found.append(tuple(bytes(data[cut[i] : cut[i + 1]]).decode("utf-8") for i in range(3)))
+        pos = end
+    return found, pos
+
+
+def read_pack(out_dir: Path) -> dict[str, tuple[str, str]]:
+    """src_uri -> (fingerprint, text) of the pages an earlier build kept."""
+    try:
+        data = (out_dir / PACK).read_bytes()
+    except OSError:
+        return {}
+    if not data.startswith(_PACK_MAGIC):
+        return {}
+    found, end = _records(data, len(_PACK_MAGIC))
+    return {uri: (fingerprint, text) for uri, fingerprint, text in found} if end == len(data) else {}
+
+
+def _pages_in_memory(out_dir: Path, fingerprints: list, page_text) -> None:
+    global _STREAM
+    from .. import background
+
+    kept = read_pack(out_dir)
+    _TEXTS.clear()
+    todo = []
+    for spec, fingerprint in fingerprints:
+        hit = kept.get(spec.src_uri)
+        if hit is not None and hit[0] == fingerprint:
+            _TEXTS[spec.src_uri] = hit[1]
+        else:
+            todo.append((spec, fingerprint))
+    wanted = [(spec.src_uri, fingerprint) for spec, fingerprint in fingerprints]
+    if not todo and set(kept) == {uri for uri, _ in wanted}:
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pack = out_dir / PACK
+    for stale in out_dir.glob(f".{PACK}.*.tmp"):  # spools of builds stopped half-way
+        with contextlib.suppress(OSError):
+            if stale.stat().st_mtime < time.time() - 3600:
+                stale.unlink()
     if len(todo) >= STREAM_FROM:
         # A first build renders thousands of pages: on the other core, in the
-        # order MkDocs reads them; a page not written yet when MkDocs reads
-        # it is made by the build itself (on_page_read_source, ensure_page).
-        from .. import background
-
-        for _, path, _ in todo:
-            path.unlink(missing_ok=True)  # a page not yet rendered is no page at all
+        # order MkDocs reads them, into a spool file that becomes the next
+        # build's pack; a page not there yet when MkDocs reads it is made by
+        # the build itself (on_page_read_source, ensure_page).
+        spool = out_dir / f".{PACK}.{os.getpid()}.tmp"
+        spool.write_bytes(_PACK_MAGIC)
+        reader = spool.open("rb")  # opened before the child can rename it
+        reader.read(len(_PACK_MAGIC))
+        reused = [(uri, fingerprint) for uri, fingerprint in wanted if uri in _TEXTS]
 
         def render_in_order(done) -> None:
-            for index, item in enumerate(todo):
-                # A page the build has already rendered itself (ensure_page) is skipped.
-                if not item[1].is_file():
-                    render([item])
-                done(index)
+            try:
+                with spool.open("ab", buffering=0) as out:
+                    for index, (spec, fingerprint) in enumerate(todo):
+                        out.write(_record(spec.src_uri, fingerprint, page_text(spec)))
+                        done(index)
+                    out.write(b"".join(_record(uri, fingerprint, _TEXTS[uri]) for uri, fingerprint in reused))
+                os.replace(spool, pack)
+            except BaseException:
+                spool.unlink(missing_ok=True)
+                raise
 
         stream = background.stream("trang-thu-bay", render_in_order)
         if stream is not None:
-            _STREAM = _Stream(stream, todo, render)
-        else:
-            render(todo)
-    else:
-        render(todo)
-    for _, path, fingerprint in todo:
-        _RENDERED[str(path)] = fingerprint
+            _STREAM = _Stream(stream, todo, page_text, reader)
+            return
+        reader.close()
+        spool.unlink(missing_ok=True)
+    for spec, _ in todo:
+        _TEXTS[spec.src_uri] = page_text(spec)
 
-    _write_if_changed(state_file, json.dumps(state, indent=0, sort_keys=True))
-    _remove_stale(out_dir, set(pages))
-    for file in known.values():
-        files.append(file)
+    def write() -> None:
+        write_atomically(pack, _PACK_MAGIC + b"".join(_record(uri, f, _TEXTS[uri]) for uri, f in wanted))
+
+    background.start("trang-thu-bay", write)  # beside the build; MkDocs reads the pages from memory
 
 
 def _remove_stale(out_dir: Path, wanted: set[str]) -> None:
@@ -376,31 +484,44 @@ def _remove_stale(out_dir: Path, wanted: set[str]) -> None:
 
 
 class _Stream:
-    def __init__(self, stream, todo: list, render):
+    def __init__(self, stream, todo: list, page_text, reader):
         self.stream = stream
         self.todo = todo
-        self.render = render
-        self.order = {spec.src_uri: index for index, (spec, _, _) in enumerate(todo)}
+        self.page_text = page_text
+        self.reader = reader
+        self.unread = bytearray()
+        self.order = {spec.src_uri: index for index, (spec, _) in enumerate(todo)}
+
+    def take_records(self) -> None:
+        """The pages the other core has written to the spool so far."""
+        self.unread += self.reader.read()
+        found, end = _records(self.unread, 0)
+        del self.unread[:end]
+        for uri, _, text in found:
+            _TEXTS[uri] = text
 
 
 # The pages of this build being rendered beside it, if any.
 _STREAM: _Stream | None = None
 
 
-def ensure_page(src_uri: str) -> None:
-    """Before MkDocs reads a generated page: make sure it is written. A page
-    the other core has not reached yet is rendered here rather than waited
-    for (the build would only sit idle); the other core then skips it. Both
-    write the same bytes, each through its own temporary file."""
-    if _STREAM is None or src_uri not in _STREAM.order:
-        return
+def ensure_page(src_uri: str) -> str | None:
+    """The text of a generated page for MkDocs (on_page_read_source), or
+    None: a page MkDocs reads from its file. A page the other core has not
+    reached yet is rendered here rather than waited for (the build would
+    only sit idle); the other core renders it too, to keep it."""
+    text = _TEXTS.get(src_uri)
+    if text is not None or _STREAM is None or src_uri not in _STREAM.order:
+        return text
     index = _STREAM.order[src_uri]
     _STREAM.stream.catch_up()
     if _STREAM.stream.done >= index:
-        return
-    item = _STREAM.todo[index]
-    if not item[1].is_file():
-        _STREAM.render([item])
+        _STREAM.take_records()
+        text = _TEXTS.get(src_uri)
+        if text is not None:
+            return text
+    text = _TEXTS[src_uri] = _STREAM.page_text(_STREAM.todo[index][0])
+    return text
 
 
 # One Jinja environment per repository and process (it reloads a template
