@@ -225,7 +225,15 @@ def plain_project(root: Path, site: Path) -> str:
     docs = root / "docs-plain"
     shutil.rmtree(docs, ignore_errors=True)
     shutil.copytree(root / "docs", docs)
-    shutil.copytree(root / ".cache/generated/pages", docs, dirs_exist_ok=True)
+    # Every generated page as a Markdown file, from the pack the build kept.
+    from nongthonmoi.saturday.site import read_pack
+
+    pages = read_pack(root / ".cache/generated/pages")
+    if not pages:
+        raise SystemExit("no generated pages kept by the build (.cache/generated/pages/pages.pack)")
+    for src_uri, (_, text) in pages.items():
+        (docs / src_uri).parent.mkdir(parents=True, exist_ok=True)
+        (docs / src_uri).write_text(text, encoding="utf-8")
     for folder in ("bao-cao", "lich", "bang-tinh"):  # generated files, as static files
         shutil.copytree(site / folder, docs / folder, dirs_exist_ok=True)
     shutil.copy(site / "feed.xml", docs / "feed.xml")
