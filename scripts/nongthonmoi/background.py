@@ -37,8 +37,8 @@ _PENDING: list["Job"] = []
 # How nice each kind of work is, by how soon the build needs it (the build
 # itself, at 0, always goes first): the Saturday pages are read from the
 # first page on; a value beside the build is waited for within a second;
-# files are only copied at the end (on_env); the text checks give way even
-# to the data they run beside.
+# files are only copied at the end (on_env); the checks give way even to
+# the data they run beside.
 NICE_STREAM, NICE_VALUE, NICE_FILES, NICE_LATER_VALUE = 5, 10, 15, 19
 
 

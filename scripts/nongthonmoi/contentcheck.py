@@ -114,10 +114,11 @@ def check_tree(
     errors: list[ContentError] = []
     for path, markdown in targets:
         display = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-        key = (display, hashlib.sha256(path.read_bytes()).hexdigest(), markdown)
+        data = path.read_bytes()
+        key = (display, hashlib.sha256(data).hexdigest(), markdown)
         found = results.known.get(key)
         if found is None:
-            found = _check_file(path, display, markdown)
+            found = _check_bytes(data, display, markdown)
         results.used[key] = found
         errors += found
     if results.changed():
@@ -139,8 +140,13 @@ def _checked(root: Path, path: Path, markdown: bool) -> list[ContentError]:
 
 
 def _check_file(path: Path, display: str, markdown: bool) -> list[ContentError]:
+    return _check_bytes(path.read_bytes(), display, markdown)
+
+
+def _check_bytes(data: bytes, display: str, markdown: bool) -> list[ContentError]:
+    """The problems of a file's bytes (read once: they are its cache key too)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         return [rules.error("Y002", display, 1)]
     return check_text(text, display, markdown)

@@ -419,7 +419,6 @@ def _pages_in_memory(out_dir: Path, fingerprints: list, page_text) -> None:
     from .. import background
 
     kept = read_pack(out_dir)
-    _TEXTS.clear()
     todo = []
     for spec, fingerprint in fingerprints:
         hit = kept.get(spec.src_uri)
