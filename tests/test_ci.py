@@ -21,6 +21,7 @@ DEFAULT_BRANCH = "github.ref == format('refs/heads/{0}', github.event.repository
     "schema, path",
     [("vendor.github-workflows", WORKFLOW), ("vendor.gitlab-ci", GITLAB), ("vendor.renovate", ROOT / "renovate.json")],
 )
+@pytest.mark.slow
 def test_ci_files_are_valid(schema, path):
     result = subprocess.run(
         [str(BIN / "check-jsonschema"), "--builtin-schema", schema, str(path)], capture_output=True, text=True

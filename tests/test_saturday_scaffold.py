@@ -21,6 +21,7 @@ def materials_copy(tmp_path) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_new_plan_copies_the_previous_week_with_dates_moved(materials_copy):
     root = materials_copy
     result = run_ntm(root, "new-plan", "gung-re", "--date", "2023-03-25")
@@ -57,6 +58,7 @@ def test_new_plan_refuses_to_overwrite(materials_copy):
     assert path.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_new_plan_twice_says_each_time_what_it_made(materials_copy):
     first = run_ntm(materials_copy, "new-plan", "hoa-ninh", "--date", "2023-03-25")
     again = run_ntm(materials_copy, "new-plan", "hoa-ninh", "--date", "2023-03-25")
@@ -64,6 +66,7 @@ def test_new_plan_twice_says_each_time_what_it_made(materials_copy):
     assert again.returncode != 0 and "Đã có kế hoạch thứ Bảy 25/03/2023 của Xã Hòa Ninh" in again.stderr
 
 
+@pytest.mark.slow
 def test_blank_plan_gets_a_vietnamese_message_and_fix_for_every_field(materials_copy):
     """A commune with no earlier plan: every blank says what to fill, in Vietnamese."""
     result = run_ntm(materials_copy, "new-plan", "tan-lam", "--date", "2023-03-25")
@@ -77,6 +80,7 @@ def test_blank_plan_gets_a_vietnamese_message_and_fix_for_every_field(materials_
     assert not any(word in check.stderr for word in ("Value should", "validation", "Input should", "Field required"))
 
 
+@pytest.mark.slow
 def test_new_plan_rejects_unknown_commune_and_non_saturday(materials_copy):
     assert "Không có xã, thị trấn mã «khong-co»" in run_ntm(materials_copy, "new-plan", "khong-co").stderr
     result = run_ntm(materials_copy, "new-plan", "gung-re", "--date", "2023-03-26")
@@ -123,6 +127,7 @@ def test_generated_pages_are_rewritten_only_when_their_text_changes(materials_co
     assert first.keys() == second.keys()
 
 
+@pytest.mark.slow
 def test_a_build_keeps_its_pages_in_one_file_and_renders_only_what_changed(materials_copy, monkeypatch):
     """``mkdocs build``: pages from memory, kept in pages.pack for the next
     build; a pack cut short is not trusted (every page is made again)."""

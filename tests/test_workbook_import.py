@@ -147,6 +147,7 @@ ghi_chu: Mang theo nước uống
 """
 
 
+@pytest.mark.slow
 def test_filled_plan_becomes_yaml_that_passes_the_check(data, repo, tmp_path):
     # Received through Zalo: renamed, and the import does not care.
     path = save(tmp_path / "zalo", "ke-hoach-gung-re (1).xlsx", edit(plan_bytes(data), fill_plan))
@@ -162,6 +163,7 @@ def test_filled_plan_becomes_yaml_that_passes_the_check(data, repo, tmp_path):
     assert (repo / NEW_PLAN).stat().st_mtime_ns == before
 
 
+@pytest.mark.slow
 def test_filled_result_updates_the_file_and_keeps_its_comments(data, repo, tmp_path):
     def fill(wb):
         ws = wb[forms.RESULT_SHEET]
@@ -180,6 +182,7 @@ def test_filled_result_updates_the_file_and_keeps_its_comments(data, repo, tmp_p
     assert run_ntm(repo, "check").returncode == 0
 
 
+@pytest.mark.slow
 def test_blank_result_form_filled_for_a_saturday_without_result(data, repo, tmp_path):
     def fill(wb):
         ws = wb[forms.RESULT_SHEET]
@@ -494,6 +497,7 @@ def test_bad_workbook_names_its_cell_and_writes_nothing(blank_books, shared_repo
     assert snapshot(shared_repo) == before
 
 
+@pytest.mark.slow
 def test_workbook_of_another_commune_is_refused_when_the_commune_is_named(blank_books, shared_repo, tmp_path):
     path = save(tmp_path, "ke-hoach.xlsx", blank_books["plan"])
     before = snapshot(shared_repo)
@@ -504,6 +508,7 @@ def test_workbook_of_another_commune_is_refused_when_the_commune_is_named(blank_
     assert snapshot(shared_repo) == before
 
 
+@pytest.mark.slow
 def test_a_good_workbook_is_imported_beside_a_bad_one(blank_books, repo, tmp_path):
     good = save(tmp_path, "tot.xlsx", edit(blank_books["plan"], fill_plan))
     bad = save(tmp_path, "loi.xlsx", edit(blank_books["result"], case_households_over_total))
@@ -685,6 +690,7 @@ def _records(data):
     return [("ke-hoach", k) for k in sorted(data.plans)] + [("ket-qua", k) for k in sorted(data.results)]
 
 
+@pytest.mark.slow
 def test_round_trip_of_every_plan_and_result(data, repo, tmp_path):
     records = _records(data)
     assert len(records) == 15
@@ -706,6 +712,7 @@ def test_round_trip_of_every_plan_and_result(data, repo, tmp_path):
     assert run_ntm(repo, "check").returncode == 0
 
 
+@pytest.mark.slow
 @needs_libreoffice
 def test_workbooks_resaved_by_libreoffice_import_the_same(data, repo, tmp_path):
     filled = save(tmp_path / "in", "ke-hoach-gung-re.xlsx", edit(plan_bytes(data), fill_plan))

@@ -244,6 +244,7 @@ def test_workbooks_are_byte_identical_and_dated_from_the_sources(data, monkeypat
     assert plan_bytes(data) != first  # the date is the build's, not a constant
 
 
+@pytest.mark.slow
 def test_unchanged_workbooks_come_from_the_cache(data, tmp_path):
     builder = WorkbookBuilder(ROOT, cache_dir=tmp_path / "cache")
     coming = date(2023, 3, 25)
@@ -314,6 +315,7 @@ def test_site_publishes_and_links_the_workbooks(site):
         assert f"nong-thon-moi-di-linh/bang-tinh/{plan.name}" in archive.namelist()
 
 
+@pytest.mark.slow
 def test_new_plan_command_follows_the_same_example_rule(tmp_path):
     """`ntm new-plan` and the workbook agree: a plan copied from an example is
     a real plan, without the example flag and the comment that described it."""
