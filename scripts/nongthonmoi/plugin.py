@@ -179,13 +179,13 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         return contentcheck.check_tree(self.root, self.docs_dir, checks, pages=False)
 
     def on_files(self, files, *, config):
-        # Plan and result workbooks for communes, Monday reports as .xlsx
-        # (issue 10); first, so the Saturday pages can link them.
+        # Plan and result workbooks for communes, Monday reports as .xlsx;
+        # first, so the Saturday pages can link them.
         today = saturday_site.reference_date()
         self.workbooks = workbook_site.add_files(
             files, config, self.root, self.materials.saturday, today, saturday_site.coming_saturday(today)
         )
-        # Saturday programme pages, calendars, feed and CSV reports (issue 4).
+        # Saturday programme pages, calendars, feed and CSV reports.
         saturday_site.generate(
             config, files, self.materials.saturday, self.root, self.workbooks, self.history,
             in_memory=self.command == "build",
