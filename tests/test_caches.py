@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -64,7 +63,7 @@ def _key(label: str) -> str:
 
 
 def cache_files(root: Path) -> set[str]:
-    """Every file under .cache/ but the caches' own bookkeeping (.keep/)."""
+    """Every file under .cache/ but the caches' bookkeeping (.keep/, beside each folder)."""
     cache = root / ".cache"
     return {p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file() and ".keep" not in p.parts}
 
@@ -114,9 +113,7 @@ def build(root: Path, clock_shift: float, tmp_path: Path) -> subprocess.Complete
 def repo(tmp_path_factory) -> Path:
     """A scratch copy with a good build done: its caches hold what a build of it uses."""
     root = copy_repo(tmp_path_factory.mktemp("caches") / "repo")
-    # What the repository's own builds recorded about the copied caches is theirs.
-    for keep in list((root / ".cache").rglob(".keep")):
-        shutil.rmtree(keep)
+    assert not list((root / ".cache").rglob(".keep"))  # bookkeeping is not copied with a cache folder
     result = run_mkdocs(root, root / "site")
     assert result.returncode == 0, result.stderr
     return root
@@ -246,7 +243,7 @@ def test_a_failed_build_only_drops_its_claim(keep, tmp_path):
     _build(keep, "build", folder, used + other)
     _build(keep, "build", folder, used, succeeded=False)
     assert _present(folder) == {*used, *other}
-    assert not list((folder / ".keep" / "claims").iterdir())
+    assert not list((folder.parent / ".keep" / folder.name / "claims").iterdir())
     _build(keep, "build", folder, used)
     assert _present(folder) == set(used)
 
@@ -283,7 +280,7 @@ def test_entries_a_running_build_claimed_stay_until_it_is_gone(keep, tmp_path):
         other.wait()
     _build(keep, "build", folder, ours)  # the other build was killed before it settled
     assert _present(folder) == set(ours)
-    assert not list((folder / ".keep" / "claims").iterdir())
+    assert not list((folder.parent / ".keep" / folder.name / "claims").iterdir())
 
 
 def test_temporary_files_of_processes_that_are_gone_are_removed(keep, tmp_path):
@@ -314,16 +311,17 @@ def test_serve_pages_no_longer_generated_go_after_the_build(keep, tmp_path):
     a build has succeeded (only .md pages; other files there are not pages)."""
     from nongthonmoi.saturday import site as saturday_site
 
+    pages = tmp_path / "pages"
     for name in ("xa/gung-re/2023-03-04.md", "xa/gung-re/2023-03-11.md", "xa/index.md", ".fingerprints.json"):
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text("x", encoding="utf-8")
+        (pages / name).parent.mkdir(parents=True, exist_ok=True)
+        (pages / name).write_text("x", encoding="utf-8")
     keep.begin("serve")
-    keep.claim(tmp_path, ["xa/gung-re/2023-03-04.md", "xa/index.md"], saturday_site.PAGE_ENTRIES)
-    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file() and ".keep" not in p.parts)
+    keep.claim(pages, ["xa/gung-re/2023-03-04.md", "xa/index.md"], saturday_site.PAGE_ENTRIES)
+    left = sorted(p.relative_to(pages).as_posix() for p in pages.rglob("*") if p.is_file())
     assert "xa/gung-re/2023-03-11.md" in left  # not during the build
     keep.finished()
     keep.end()
-    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file() and ".keep" not in p.parts)
+    left = sorted(p.relative_to(pages).as_posix() for p in pages.rglob("*") if p.is_file())
     assert left == [".fingerprints.json", "xa/gung-re/2023-03-04.md", "xa/index.md"]
 
 

@@ -4,7 +4,7 @@
 
     on_config        begin(kind)                 a build of this process starts
     on_files ...     claim(folder, names, ...)   before an entry is looked up:
-                                                 .keep/claims/<build>.json
+                                                 <parent>/.keep/<folder>/claims/<build>.json
     on_post_build    finished()                  the build got to its end
     on_shutdown      end()        succeeded  ->  record what it used, prune the rest
     on_build_error   end(False)   failed     ->  drop its claims, prune nothing
@@ -17,13 +17,14 @@ the build that was using them, so a clock a month ahead of the files' dates
 made a build delete the workbooks it had just listed.
 
 - A build *claims* the entries it is going to use before it looks for them,
-  in a file of the folder's ``.keep/claims/`` that names the build's process
+  in a file of ``.keep/<folder>/claims/`` beside the folder (a copy of the
+  folder copies entries only) that names the build's process
   (boot id, process id and its start time, so a reused process id is not
   taken for the same process), written under the folder's lock. A build
   that prunes at the same time either sees the claim or has already pruned,
   and then the claiming build finds no entry and makes it again.
 - After a build that succeeded, the folder keeps what the last build of each
-  of the last :data:`KEEP_KINDS` kinds of build used (``.keep/kept.json``;
+  of the last :data:`KEEP_KINDS` kinds of build used (``kept.json`` there;
   a kind: the command, the public address, the URL style, so that a
   preview, a local build, a release build and the offline build do not
   evict each other), and what the builds still running claim. Every other
@@ -188,9 +189,15 @@ def claim(folder: Path, names: Iterable[str], entries: str) -> None:
         build.folders[str(folder)] = _Folder(re.compile(r"(?!)"))  # unclaimed: never prune it
 
 
+def _keep_dir(folder: Path) -> Path:
+    """The cache's bookkeeping (claims, kept.json, lock): beside the folder, not
+    in it, so that copying a cache folder copies its entries only."""
+    return folder.parent / KEEP_DIR / folder.name
+
+
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[Path]:
-    keep = folder / KEEP_DIR
+    keep = _keep_dir(folder)
     (keep / "claims").mkdir(parents=True, exist_ok=True)
     with open(keep / "lock", "a+b") as lock:
         try:
@@ -221,7 +228,7 @@ def _release(build: Build) -> None:
         return
     for folder in build.folders:
         with contextlib.suppress(OSError):
-            (Path(folder) / KEEP_DIR / "claims" / f"{build.name}.json").unlink()
+            (_keep_dir(Path(folder)) / "claims" / f"{build.name}.json").unlink()
 
 
 def _settle(folder: Path, build: Build, spec: _Folder, succeeded: bool) -> None:
@@ -255,8 +262,8 @@ def _prune(folder: Path, entries: re.Pattern, protected: set[str]) -> set[str]:
     present = set()
     base = str(folder)
     for current, dirs, names in os.walk(base):
-        if current == base and KEEP_DIR in dirs:
-            dirs.remove(KEEP_DIR)
+        if KEEP_DIR in dirs:
+            dirs.remove(KEEP_DIR)  # the bookkeeping of caches inside this one
         inside = os.path.relpath(current, base).replace(os.sep, "/")
         for name in names:
             rel = name if inside == "." else f"{inside}/{name}"
