@@ -101,7 +101,7 @@ def copy_repo(target: Path) -> Path:
     # The npm packages (the web editor) are read, never changed: share them.
     if (ROOT / "node_modules").is_dir():
         (target / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
-    for cache in ("handouts", "workbooks"):
+    for cache in ("handouts", "bang-tinh"):
         if (ROOT / ".cache" / cache).is_dir():
             shutil.copytree(ROOT / ".cache" / cache, target / ".cache" / cache)
     return target
