@@ -306,6 +306,7 @@ def test_claims_outside_a_build_protect_and_never_prune(keep, tmp_path):
     assert other[0] not in _present(folder)
 
 
+@pytest.mark.slow
 def test_serve_pages_no_longer_generated_go_after_the_build(keep, tmp_path):
     """A plan deleted or renamed: its page leaves .cache/generated/pages/ once
     a build has succeeded (only .md pages; other files there are not pages)."""
@@ -325,6 +326,7 @@ def test_serve_pages_no_longer_generated_go_after_the_build(keep, tmp_path):
     assert left == [".fingerprints.json", "xa/gung-re/2023-03-04.md", "xa/index.md"]
 
 
+@pytest.mark.slow
 def test_an_interrupted_build_keeps_the_previous_site(tmp_path):
     """Ctrl+C is no error for the engine (on_build_error is not called), but
     on_shutdown must not publish a build that did not get to its end."""
