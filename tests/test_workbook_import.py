@@ -20,7 +20,8 @@ from nongthonmoi.models.base import validate
 from nongthonmoi.models.plans import SaturdayPlan
 from nongthonmoi.models.results import SaturdayResult
 from nongthonmoi.workbooks import book, forms, importer, prefill, report
-from nongthonmoi.workbooks.importer import Repository, import_all
+from nongthonmoi.workbooks.batch import Upload, import_batch
+from nongthonmoi.workbooks.importer import Repository
 from nongthonmoi.workbooks.layout import PLAN, layout
 from nongthonmoi.workbooks.messages import RULE_IDS
 from nongthonmoi.yamlsource import load_yaml
@@ -28,6 +29,12 @@ from nongthonmoi.yamlsource import load_yaml
 from test_workbooks import header_row, plan_bytes, result_bytes, rows_by_label
 
 NEW_PLAN = "materials/ke-hoach/gung-re/2023-03-25.yml"
+
+
+def import_all(root: Path, paths: list[Path], write: bool = True, overwrite: bool = False, expect_unit=None):
+    """The batch import of files on disk, as `ntm nhap-excel` runs it: the report of each file."""
+    uploads = [Upload(p.name, p.read_bytes()) for p in paths]
+    return import_batch(root, uploads, write=write, overwrite=overwrite, expect_unit=expect_unit).workbooks
 
 
 @pytest.fixture(scope="module")
@@ -172,8 +179,9 @@ def test_filled_result_updates_the_file_and_keeps_its_comments(data, repo, tmp_p
     rel = "materials/ket-qua/gung-re/2023-03-11.yml"
     old = (repo / rel).read_text(encoding="utf-8")
     path = save(tmp_path, "kq.xlsx", edit(result_bytes(data), fill))
-    [done] = import_all(repo, [path])
+    [done] = import_all(repo, [path], overwrite=True)
     assert done.status == "updated", done.errors
+    assert [str(c) for c in done.changes] == ["Dữ liệu ví dụ: Có → Không", "Số hộ tham gia: 180 → 190"]
     text = (repo / rel).read_text(encoding="utf-8")
     assert text.startswith(old[: old.index("vi_du:")])  # the leading comment block stays
     assert "so_ho_tham_gia: 190\n" in text and "vi_du: false\n" in text
@@ -509,7 +517,8 @@ def test_a_good_workbook_is_imported_beside_a_bad_one(blank_books, repo, tmp_pat
     bad = save(tmp_path, "loi.xlsx", edit(blank_books["result"], case_households_over_total))
     result = run_ntm(repo, "nhap-excel", str(bad), str(good))
     assert result.returncode == 1
-    assert "tot.xlsx: đã tạo" in result.stdout and "loi.xlsx: KHÔNG NHẬP" in result.stderr
+    assert f"tot.xlsx: Kế hoạch của Xã Gung Ré, thứ Bảy 25/03/2023: đã tạo {NEW_PLAN}" in result.stdout
+    assert "loi.xlsx: Kết quả của Xã Gung Ré, thứ Bảy 11/03/2023: KHÔNG NHẬP" in result.stderr
     assert (repo / NEW_PLAN).is_file()
 
 
@@ -519,7 +528,7 @@ def test_a_plan_that_drops_a_reported_task_is_refused(data, shared_repo, tmp_pat
     plan = data.plans[("gung-re", date(2023, 3, 11))]
     values, rows = prefill.record_values(layout(PLAN), prefill.dump(plan))
     rows["phan_viec"] = rows["phan_viec"][1:]
-    path = save(tmp_path, "kh.xlsx", forms.plan_workbook(unit, data.agencies, [], plan.date, values, rows))
+    path = save(tmp_path, "kh.xlsx", forms.plan_workbook(unit, data.agencies, [], plan.date, values, rows, blank=False))
     before = snapshot(shared_repo)
     [done] = import_all(shared_repo, [path])
     assert done.status == "error"
@@ -547,7 +556,7 @@ def test_an_unexpected_failure_is_reported_not_raised(blank_books, shared_repo, 
     assert code == 1
     assert "  loi-la.xlsx: [W008] Lỗi không lường trước khi đọc tệp (KeyError: 'phan_viec')." in err
     assert "Gửi tệp này cho nhóm kỹ thuật" in err and "Traceback" not in out + err
-    assert f"tot.xlsx: hợp lệ, sẽ ghi vào {NEW_PLAN}" in out
+    assert f"tot.xlsx: Kế hoạch của Xã Gung Ré, thứ Bảy 25/03/2023: sẽ tạo {NEW_PLAN} (chưa ghi: chỉ kiểm tra)" in out
     assert snapshot(shared_repo) == before
 
 
@@ -630,7 +639,7 @@ def test_files_that_are_not_workbooks_write_nothing(not_workbooks_run, shared_re
     result, before, after = not_workbooks_run
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
-    assert f"{len(NOT_WORKBOOKS)}/{len(NOT_WORKBOOKS)} tệp có lỗi" in result.stderr
+    assert f"{len(NOT_WORKBOOKS)}/{len(NOT_WORKBOOKS)} tệp có lỗi hoặc cần ghi đè" in result.stderr
     assert after == before and not list((shared_repo / "materials").rglob("*.tmp"))
 
 
@@ -677,7 +686,7 @@ def _workbook_of(data, kind: str, key) -> bytes:
     plan = data.plans[key]
     if kind == "ke-hoach":
         values, rows = prefill.record_values(layout(PLAN), prefill.dump(plan))
-        return forms.plan_workbook(unit, data.agencies, [], plan.date, values, rows)
+        return forms.plan_workbook(unit, data.agencies, [], plan.date, values, rows, blank=False)
     return forms.result_workbook(unit, plan, data.results[key], data.agencies)
 
 
@@ -755,7 +764,7 @@ def test_numbers_typed_as_text_are_read_as_the_model_reads_yaml(data, shared_rep
         ws[_form_cell(ws, "Rác đã thu gom")] = "1,5"
         ws.cell(header_row(ws, "Khối lượng đã làm") + 1, 4).value = " 2 "
 
-    _, _, record, _ = importer.check_workbook(Repository.load(shared_repo), edit(result_bytes(data), typed), "kq.xlsx")
+    record = importer.check_workbook(Repository.load(shared_repo), edit(result_bytes(data), typed), "kq.xlsx").record
     assert record.waste_collected == 1.5 and record.work_done[0].amount == 2
 
     def negative(wb):

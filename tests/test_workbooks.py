@@ -125,7 +125,7 @@ def test_plan_cells_are_typed(books):
     start = ws.cell(rows["Giờ bắt đầu"], 2)
     assert start.value == time(7, 0) and start.number_format == 'h"h"mm'
     assert ws.cell(rows["Nội dung chính"], 2).data_type == "s"
-    assert ws.cell(rows["Dữ liệu ví dụ"], 2).value == "Không"  # next Saturday's plan is real, even copied from an example
+    assert ws.cell(rows["Dữ liệu ví dụ"], 2).value == "Có"  # the commune's hamlets are still examples
     head = header_row(ws, "Việc cần làm")
     amounts = [ws.cell(r, 3).value for r in range(head + 1, head + 6) if ws.cell(r, 3).value is not None]
     assert amounts == [1, 1.5] and all(isinstance(a, (int, float)) for a in amounts)
@@ -196,10 +196,15 @@ def test_text_that_looks_like_a_formula_stays_text(data):
     assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://x\")"
 
 
-def test_new_plan_is_real_data_even_with_example_hamlets(data):
+def test_example_flag_of_a_new_plan_follows_the_hamlet_list(data):
+    """While a commune's hamlets are placeholders, any plan naming them is an
+    example: the form says «Có»; once the list is real, «Không»."""
     unit = data.units.by_id()["gung-re"]
     assert unit.hamlets_are_example
     ws = load_workbook(io.BytesIO(plan_bytes(data, unit=unit)))[forms.PLAN_SHEET]
+    assert ws.cell(rows_by_label(ws)["Dữ liệu ví dụ"], 2).value == "Có"
+    real = unit.model_copy(update={"hamlets_are_example": False})
+    ws = load_workbook(io.BytesIO(plan_bytes(data, unit=real)))[forms.PLAN_SHEET]
     assert ws.cell(rows_by_label(ws)["Dữ liệu ví dụ"], 2).value == "Không"
 
 
@@ -315,8 +320,9 @@ def test_site_publishes_and_links_the_workbooks(site):
 
 
 def test_new_plan_command_follows_the_same_example_rule(tmp_path):
-    """`ntm new-plan` and the workbook agree: a plan copied from an example is
-    a real plan, without the example flag and the comment that described it."""
+    """`ntm new-plan` and the workbook agree: with example hamlets the new plan
+    stays an example; with real hamlets a plan copied from an example is a real
+    plan, without the example flag and the comment that described it."""
     from conftest import run_ntm
 
     root = tmp_path / "repo"
@@ -324,6 +330,15 @@ def test_new_plan_command_follows_the_same_example_rule(tmp_path):
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(ROOT / "materials", root / "materials")
     shutil.copytree(ROOT / "docs", root / "docs")
+    plan = run_new_plan(root, run_ntm)
+    assert "vi_du: true" in plan and "vi_du: false" not in plan
+    assert run_ntm(root, "check").returncode == 0
+    (root / "materials/ke-hoach/gung-re/2023-03-25.yml").unlink()
+    units = root / "materials/don-vi.yml"
+    text = units.read_text(encoding="utf-8")
+    at = text.index("  - ma: gung-re")
+    flag = text.index("thon_vi_du: true", at)
+    units.write_text(text[:flag] + "thon_vi_du: false" + text[flag + len("thon_vi_du: true"):], encoding="utf-8")
     plan = run_new_plan(root, run_ntm)
     assert "vi_du: false" in plan and "vi_du: true" not in plan and "DỮ LIỆU VÍ DỤ" not in plan
     assert plan.startswith("# yaml-language-server: $schema=../../schema/ke-hoach.schema.json\nvi_du: false\n")

@@ -12,7 +12,7 @@ protection (Review > Unprotect Sheet) if it ever needs to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -330,7 +330,10 @@ def _put(ws, row: int, col: int, leaf: Leaf, value, sheet: FormSheet, locked: bo
     return cell
 
 
-def write_form(sheet: FormSheet, meta: Meta, values: dict[str, Any], rows: dict[str, list[dict]]) -> bytes:
+def write_form(sheet: FormSheet, meta: Meta, values: dict[str, Any], rows: dict[str, list[dict]], blank: bool = False) -> bytes:
+    """The workbook's bytes. ``blank``: the form is to be filled in (not a
+    record already filed): its fingerprint goes into the hidden sheet, so a
+    copy sent back untouched is refused as «chưa điền»."""
     wb = book.new_workbook()
     ws = wb.active
     ws.title = sheet.name
@@ -392,6 +395,8 @@ def write_form(sheet: FormSheet, meta: Meta, values: dict[str, Any], rows: dict[
     for index, width in widths.items():
         ws.column_dimensions[get_column_letter(index)].width = width
     _lists_sheet(wb, sheet)
+    if blank:
+        meta = replace(meta, blank=book.sheet_fingerprint(ws))
     book.write_meta(wb, meta)
     _protect(ws)
     _page_setup(ws)
@@ -495,9 +500,11 @@ def _page_setup(ws) -> None:
 # --- the plan for next Saturday and the result forms ----------------------------
 
 
-def plan_workbook(unit: Unit, agencies: AgencyRegistry, units_used: list[str], saturday: date, values: dict, rows: dict) -> bytes:
+def plan_workbook(unit: Unit, agencies: AgencyRegistry, units_used: list[str], saturday: date, values: dict, rows: dict,
+                  blank: bool = True) -> bytes:
+    """A plan form; ``blank=False`` for a plan already filed (sent back as it is, it is «unchanged»)."""
     sheet = plan_sheet(unit, agencies, units_used)
-    return write_form(sheet, Meta(PLAN, unit.id, saturday), values, rows)
+    return write_form(sheet, Meta(PLAN, unit.id, saturday), values, rows, blank=blank)
 
 
 def result_record(unit: Unit, plan: SaturdayPlan, result: SaturdayResult | None, agencies: AgencyRegistry,
@@ -534,4 +541,4 @@ def result_record(unit: Unit, plan: SaturdayPlan, result: SaturdayResult | None,
 def result_workbook(unit: Unit, plan: SaturdayPlan, result: SaturdayResult | None, agencies: AgencyRegistry,
                     earlier: SaturdayResult | None = None) -> bytes:
     values, rows = result_record(unit, plan, result, agencies, earlier)
-    return write_form(result_sheet(unit, plan, agencies), Meta(RESULT, unit.id, plan.date), values, rows)
+    return write_form(result_sheet(unit, plan, agencies), Meta(RESULT, unit.id, plan.date), values, rows, blank=result is None)

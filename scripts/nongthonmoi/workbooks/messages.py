@@ -138,6 +138,129 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "markup": ("Ô «{title}» có mã HTML («<...>»); trang web chỉ hiện chữ.", "Xóa các thẻ «<...>», chỉ viết chữ."),
     "invalid": ("Ô «{title}»: {detail}.", "Sửa lại cho đúng."),
+    # --- limits: checked before the file is opened
+    "zip-bomb": (
+        "Phần «{part}» của tệp nén giải nén ra {size} từ {packed} (gấp {ratio} lần): dấu hiệu tệp «bom nén», không phải bảng tính thật.",
+        "Không mở tệp này. Nhờ xã gửi lại đúng bảng tính tải từ trang web, đã điền.",
+    ),
+    "too-many-parts": (
+        "Tệp có quá nhiều thành phần ({detail}); bảng tính của mẫu chỉ có vài chục.",
+        "Xóa ảnh, trang tính thêm vào rồi lưu lại; hoặc tải mẫu mới trên trang web và điền lại.",
+    ),
+    "xml-dtd": (
+        "Phần «{part}» của tệp có khai báo DTD hoặc thực thể XML; Excel, LibreOffice và WPS không bao giờ ghi như vậy.",
+        "Không mở tệp này. Nhờ xã gửi lại đúng bảng tính tải từ trang web, đã điền.",
+    ),
+    "too-many-rows": (
+        "Trang «{sheet}» có dữ liệu hoặc định dạng tới dòng {row}, quá giới hạn {limit} dòng của mẫu.",
+        "Xóa các dòng thừa phía dưới (chọn các dòng đó, bấm chuột phải > Xóa), lưu rồi gửi lại. Một kế hoạch chỉ cần vài trăm dòng.",
+    ),
+    "too-many-cells": (
+        "Trang «{sheet}» có hơn {limit} ô có dữ liệu hoặc định dạng; mẫu chỉ cần vài nghìn ô.",
+        "Xóa các dòng, cột thừa ngoài mẫu rồi lưu lại; hoặc tải mẫu mới trên trang web và điền lại.",
+    ),
+    "big-range": (
+        "Trang «{sheet}» có vùng {what} {range} trải {count} ô, quá giới hạn {limit} ô.",
+        "Bỏ vùng {what} đó (Excel: chọn vùng, Trang đầu > Gộp và Căn giữa > Bỏ gộp Ô; liên kết: chuột phải > Loại bỏ Siêu kết nối), lưu rồi gửi lại.",
+    ),
+    "dimension": (
+        "Trang «{sheet}» khai báo vùng dữ liệu {range}, vượt quá {limit} dòng của mẫu.",
+        "Mở tệp bằng Excel hoặc LibreOffice, xóa các dòng thừa phía dưới, lưu lại dạng .xlsx rồi gửi.",
+    ),
+    # --- what the clerk meant is not clear: refused, never guessed
+    "extra-sheet": (
+        "Bảng tính có thêm trang «{sheet}» có nội dung, ngoài trang «{form}» của mẫu; chỉ trang «{form}» được nhập, nội dung trang kia sẽ mất.",
+        "Nếu trang «{sheet}» là bản chép đã điền: chép nội dung sang trang «{form}» rồi xóa trang «{sheet}». Nếu không cần: xóa trang «{sheet}».",
+    ),
+    "hidden-row": (
+        "Dòng {row} đang bị ẩn (ẩn dòng, nhóm thu gọn hoặc bộ lọc) nhưng có nội dung «{value}»: không rõ xã muốn giữ hay bỏ.",
+        "Bỏ ẩn dòng (chọn các dòng quanh đó, chuột phải > Bỏ ẩn; hoặc tắt bộ lọc). Nội dung cần bỏ thì xóa hẳn; cần giữ thì để hiện.",
+    ),
+    "hidden-column": (
+        "Cột {col} đang bị ẩn nhưng có nội dung «{value}»: không rõ xã muốn giữ hay bỏ.",
+        "Bỏ ẩn cột (chọn các cột hai bên, chuột phải > Bỏ ẩn). Nội dung cần bỏ thì xóa hẳn; cần giữ thì để hiện.",
+    ),
+    "hidden-value": (
+        "Ô này có nội dung «{value}» nhưng định dạng ô làm nó không hiện ra.",
+        "Đổi định dạng ô về «Chung» (General). Nội dung cần bỏ thì xóa hẳn.",
+    ),
+    "strikethrough": (
+        "Ô này có chữ gạch ngang «{value}»: không rõ là bỏ hay giữ.",
+        "Nếu bỏ: xóa hẳn nội dung ô. Nếu giữ: bỏ gạch ngang (Ctrl+5).",
+    ),
+    "error-cell": (
+        "Ô này đang báo lỗi «{value}» (lỗi của một công thức đã dán vào).",
+        "Gõ thẳng giá trị đúng vào ô.",
+    ),
+    "percent-number": (
+        "Ô «{title}» đang định dạng phần trăm: hiện {shown} nhưng giá trị là {value}; không rõ xã muốn số nào.",
+        "Đổi định dạng ô về «Chung» (General) rồi gõ lại đúng con số.",
+    ),
+    "ambiguous-number": (
+        "Ô «{title}» ghi «{value}»: có thể hiểu là {one} hoặc {other}.",
+        "Gõ số không có dấu phân cách hàng nghìn (1500); số lẻ dùng dấu phẩy (1,5).",
+    ),
+    "hidden-characters": (
+        "Ô «{title}» có ký tự ẩn ({chars}) lẫn trong «{value}».",
+        "Xóa nội dung ô rồi gõ lại bằng tay (không dán từ Zalo hay trang web).",
+    ),
+    "task-leftover": (
+        "Dòng {row} còn «{value}» nhưng không có «{first}»; nó không nằm liền các dòng của phần việc nào, nên có thể là phần sót lại của một phần việc đã xóa.",
+        "Phần việc đã bỏ: xóa hết chữ ở dòng này. Là mục của phần việc ở dòng {task_row}: chuyển lên liền các dòng của phần việc đó, không để dòng trống xen giữa.",
+    ),
+    "deleted-task-leftover": (
+        "Phần việc mã «{task}» ở dòng {task_row} đã xóa «{first}» nhưng dòng {row} còn «{value}».",
+        "Bỏ phần việc: xóa hết chữ ở các dòng của nó (giữ hay xóa mã đều được). Giữ phần việc: điền lại «{first}».",
+    ),
+    "list-gap": (
+        "Cột «{title}» của phần việc ở dòng {task_row} bỏ trống ở dòng {gap} rồi lại có «{value}» ở dòng này: không rõ mục này thuộc phần việc nào.",
+        "Ghi các mục của một phần việc liền nhau, từ dòng đầu của phần việc. Nếu dòng này là phần sót của phần việc đã xóa: xóa hết chữ ở dòng này.",
+    ),
+    "duplicate-item": (
+        "«{value}» ghi hai lần trong cột «{title}» của phần việc ở dòng {task_row} (lần đầu ở dòng {first}).",
+        "Xóa một lần ghi. Nếu dòng này là phần sót lại của một phần việc đã xóa: xóa hết chữ ở dòng đó.",
+    ),
+    "far-row": (
+        "Ô này nằm cách bảng «{table}» {gap} dòng trống: không rõ có thuộc bảng không.",
+        "Chuyển nội dung lên ngay dưới các dòng của bảng, hoặc xóa nếu gõ nhầm.",
+    ),
+    "untouched": (
+        "Bảng tính chưa điền: nội dung giống hệt mẫu tải từ trang web ({what}).",
+        "Điền số liệu, nội dung thật của xã vào mẫu rồi gửi lại.",
+    ),
+    "date-before-form": (
+        "Ngày thứ Bảy {value} trước ngày thứ Bảy của mẫu ({form}); mẫu này dùng cho ngày {form} hoặc sau đó.",
+        "Sửa lại ngày (có thể gõ nhầm năm). Kế hoạch cho một ngày đã qua: gửi Ban Tuyên giáo nhập riêng.",
+    ),
+    "date-far": (
+        "Ngày thứ Bảy {value} cách ngày của mẫu ({form}) {weeks} tuần: có thể gõ nhầm năm hoặc tháng.",
+        "Kiểm tra lại ngày. Mẫu kế hoạch dùng cho thứ Bảy sắp tới, xa nhất {limit} tuần sau ngày của mẫu.",
+    ),
+    "drafted-far": (
+        "Ngày lập kế hoạch {drafted} cách ngày thứ Bảy {date} tới {days} ngày: có thể gõ nhầm năm hoặc tháng.",
+        "Ngày lập là ngày xã lập kế hoạch, trong vòng {limit} ngày trước ngày thứ Bảy.",
+    ),
+    # --- the batch and the repository
+    "batch-duplicate": (
+        "Tệp này và tệp «{other}» cùng là {what} của {unit} ngày {date} nhưng nội dung khác nhau: không biết tệp nào đúng.",
+        "Chỉ nhập một tệp (thường là tệp xã gửi sau cùng); bỏ tệp kia ra khỏi lần nhập.",
+    ),
+    "batch-plan-error": (
+        "Kế hoạch của {unit} ngày {date} trong cùng lần nhập (tệp «{other}») có lỗi, nên kết quả này chưa nhập được.",
+        "Sửa tệp kế hoạch trước, rồi nhập lại cả hai tệp.",
+    ),
+    "needs-overwrite": (
+        "Đã có {what} của {unit} ngày {date} ({target}) với nội dung khác; nhập tệp này sẽ thay nội dung đó (các thay đổi liệt kê bên dưới).",
+        "Đúng là bản sửa xã gửi: nhập lại với tùy chọn ghi đè («--ghi-de», hoặc ô «Ghi đè» trên trang nhập). Không phải: bỏ tệp này.",
+    ),
+    "changed-meanwhile": (
+        "Tệp {target} đã thay đổi từ lúc xem trước; chưa ghi gì.",
+        "Xem trước lại rồi mới ghi.",
+    ),
+    "too-many-files": (
+        "Một lần nhập nhận tối đa {limit} tệp (đang có {count}).",
+        "Chia thành nhiều lần nhập.",
+    ),
 }
 
 
@@ -182,6 +305,36 @@ RULE_IDS: dict[str, tuple[str, str]] = {
     "bad-id": ("W037", "Mã không hợp lệ"),
     "markup": ("W038", "Có mã HTML"),
     "invalid": ("W039", "Ô không hợp lệ"),
+    "zip-bomb": ("W040", "Tệp bom nén"),
+    "too-many-parts": ("W041", "Tệp quá nhiều thành phần"),
+    "xml-dtd": ("W042", "XML có khai báo DTD"),
+    "too-many-rows": ("W043", "Quá nhiều dòng"),
+    "too-many-cells": ("W044", "Quá nhiều ô"),
+    "big-range": ("W045", "Vùng gộp ô, liên kết quá lớn"),
+    "dimension": ("W046", "Vùng dữ liệu khai báo quá lớn"),
+    "extra-sheet": ("W047", "Thêm trang tính có nội dung"),
+    "hidden-row": ("W048", "Dòng ẩn có nội dung"),
+    "hidden-column": ("W049", "Cột ẩn có nội dung"),
+    "hidden-value": ("W050", "Nội dung bị định dạng che"),
+    "strikethrough": ("W051", "Chữ gạch ngang"),
+    "error-cell": ("W052", "Ô báo lỗi"),
+    "percent-number": ("W053", "Số định dạng phần trăm"),
+    "ambiguous-number": ("W054", "Số hiểu được hai cách"),
+    "hidden-characters": ("W055", "Ký tự ẩn trong số"),
+    "task-leftover": ("W056", "Dòng sót không thuộc phần việc nào"),
+    "deleted-task-leftover": ("W057", "Phần việc xóa dở"),
+    "list-gap": ("W058", "Mục ghi cách quãng"),
+    "duplicate-item": ("W059", "Mục ghi hai lần"),
+    "far-row": ("W060", "Ô nằm xa bảng"),
+    "untouched": ("W061", "Bảng tính chưa điền"),
+    "date-before-form": ("W062", "Ngày trước ngày của mẫu"),
+    "date-far": ("W063", "Ngày xa ngày của mẫu"),
+    "drafted-far": ("W064", "Ngày lập xa ngày thứ Bảy"),
+    "batch-duplicate": ("W065", "Hai tệp cùng xã, cùng ngày"),
+    "batch-plan-error": ("W066", "Kế hoạch cùng lần nhập có lỗi"),
+    "needs-overwrite": ("W067", "Sẽ ghi đè nội dung đã có"),
+    "changed-meanwhile": ("W068", "Tệp đã đổi sau khi xem trước"),
+    "too-many-files": ("W069", "Quá nhiều tệp một lần"),
 }
 
 
