@@ -130,7 +130,7 @@ def plan_sheet(unit: Unit, agencies: AgencyRegistry, units_used: list[str]) -> F
             "Bấm vào một ô để xem gợi ý. Ô có danh sách (Có/Không, thôn, cơ quan, đơn vị tính): chọn ở mũi tên bên phải ô.",
             "Ngày gõ dạng 25/03/2023; giờ gõ dạng 7:00 (hiện là 7h00); số chỉ gõ số, không kèm chữ.",
             "Mỗi phần việc một dòng. Có nhiều thôn, công cụ, thành phần: ghi mỗi mục một ô, thêm ở các dòng ngay dưới, để trống cột «Việc cần làm».",
-            "Thêm phần việc: điền vào dòng trống (để trống «Mã phần việc», mã tự đặt). Bỏ phần việc: xóa hết chữ trong các dòng của nó.",
+            "Thêm phần việc: điền vào dòng trống (để trống «Mã phần việc», mã tự đặt). Bỏ phần việc: xóa hết chữ trong các dòng của nó (mã đã khóa, để nguyên).",
             "«Dữ liệu ví dụ»: chọn «Không» khi đây là kế hoạch thật của xã; «Có» nếu chỉ là bản điền thử.",
             *_COMMON_END,
         ),
@@ -446,8 +446,11 @@ def _write_table(ws, row: int, table: TableSheet, records: list[dict], sheet: Fo
                         cell = book.put_text(ws, row, col, value) if isinstance(value, str) else ws.cell(row=row, column=col, value=value)
                     cell.font, cell.border, cell.alignment = book.BODY, book.BOX, book.WRAP
                 else:
-                    cell = _put(ws, row, col, leaf, value, sheet, column.locked)
-                    if not column.locked:
+                    # A listed task keeps its id (locked): clearing the rest of its
+                    # rows deletes it, and what is left of it can be told apart.
+                    locked = column.locked or (leaf.key == AUTO_ID and index < len(records) and bool(value))
+                    cell = _put(ws, row, col, leaf, value, sheet, locked)
+                    if not locked:
                         validations.add((".".join(table.table.path), leaf.key), leaf, cell.coordinate)
                 if offset == 0 and index < len(records) and many:
                     cell.border = book.BOX_TOP  # a heavier line where each task starts

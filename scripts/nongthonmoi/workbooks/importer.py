@@ -128,11 +128,15 @@ _END = (TimeWindow.model_fields["end"].alias,)
 def _model_errors(exc: ValidationError, source: WorkbookSource, kind: str) -> list[ContentError]:
     """The model's own rules (required, not negative...), worded for a cell."""
     titles = _titles(kind)
+    lay = layout(kind)
+    columns = {t.path[-1]: {c.path: c.title for c in t.columns} for t in lay.tables}
     out = []
     for error in exc.errors():
         loc = tuple(error["loc"]) + (_END if error["type"] == "ntm_time_order" else ())
         field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
         title = titles.get(field_name, field_name)
+        if len(loc) > 2 and loc[0] in columns:  # a table's column: «Việc cần làm», not the plan's «Nội dung chính»
+            title = columns[loc[0]].get(tuple(p for p in loc[2:] if isinstance(p, str)), title)
         value = error.get("input")
         shown = value if not isinstance(value, (dict, list)) else "..."
         detail = _detail(error)
