@@ -39,7 +39,7 @@ from . import messages
 from .changes import Change, record_changes, summary
 from .importer import Candidate, Repository, counterpart_errors, identify, names_in, no_plan_error, read_form
 from .layout import PLAN, RESULT
-from .package import Refused, open_workbook, refuse
+from .package import LIMITS, Limits, Refused, open_workbook, refuse
 from .yamlfile import leading_comments, record_text, schema_line
 
 MAX_FILES = 50  # one batch; each file is at most package.LIMITS.max_bytes
@@ -208,9 +208,9 @@ def _fail(entry: _Entry, errors: list[ContentError]) -> None:
     entry.candidate = None
 
 
-def _open(entry: _Entry):
+def _open(entry: _Entry, limits: Limits):
     try:
-        return open_workbook(entry.upload.content, entry.report.file)
+        return open_workbook(entry.upload.content, entry.report.file, limits)
     except Refused as exc:
         raise ContentErrors([exc.error]) from None
 
@@ -317,7 +317,7 @@ def _token(entries: list[_Entry]) -> str:
 
 def import_batch(root: Path, uploads: list[Upload], *, write: bool = False, overwrite: bool = False,
                  expect_unit: str | None = None, confirm: str | None = None,
-                 progress: Callable[[str], None] | None = None) -> BatchReport:
+                 progress: Callable[[str], None] | None = None, limits: Limits = LIMITS) -> BatchReport:
     """Check a batch of received workbooks against the repository at ``root``;
     with ``write``, write what is valid. Never raises for a bad file."""
     entries = [_Entry(u, WorkbookReport(display_name(u.name))) for u in uploads]
@@ -338,7 +338,7 @@ def import_batch(root: Path, uploads: list[Upload], *, write: bool = False, over
     # 1. Plans first (a result needs its plan); results are only identified.
     def first_pass(entry: _Entry, number: int) -> None:
         step(f"Đang đọc tệp {number}/{total}: {entry.report.file}")
-        wb = _open(entry)
+        wb = _open(entry, limits)
         entry.meta, entry.unit = identify(repo, wb, entry.report.file)
         # Who and when, from the hidden sheet: shown even if the file is refused.
         entry.report.kind, entry.report.unit_id = entry.meta.kind, entry.unit.id
@@ -368,7 +368,7 @@ def import_batch(root: Path, uploads: list[Upload], *, write: bool = False, over
             plan = found[1] if found else None
             if plan is None:
                 raise ContentErrors([no_plan_error(entry.report.file, entry.unit, entry.meta.saturday)])
-        wb = _open(entry)
+        wb = _open(entry, limits)
         entry.candidate = read_form(repo, wb, entry.meta, entry.unit, entry.report.file, expect_unit, plan)
 
     for number, entry in enumerate(entries, start=1):

@@ -57,13 +57,13 @@ class Limits:
 
     max_bytes: int = 10 * 2**20  # the file as received (a pasted photo is the usual excess)
     max_parts: int = 300  # zip members
-    max_unpacked: int = 30 * 2**20  # all parts, unpacked
-    max_xml: int = 15 * 2**20  # XML parts, unpacked
+    max_unpacked: int = 20 * 2**20  # all parts, unpacked
+    max_xml: int = 8 * 2**20  # XML parts, unpacked (a filled form: under 1 MB, re-saved by LibreOffice too)
     max_ratio: int = 100  # unpacked / packed, for a part over ratio_floor
     ratio_floor: int = 2**20
-    max_elements: int = 600_000  # XML elements in all parts
+    max_elements: int = 400_000  # XML elements in all parts
     max_row: int = 5_000  # last row a sheet may use
-    max_cells: int = 150_000  # <c> elements in one sheet (formatted empty cells count)
+    max_cells: int = 60_000  # <c> elements in one sheet (formatted empty cells count)
     max_range_cells: int = 10_000  # cells covered by merges, and by hyperlinks, in one sheet
 
 
