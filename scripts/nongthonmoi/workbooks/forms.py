@@ -19,6 +19,7 @@ from typing import Any
 from openpyxl.styles import Alignment, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..models.agencies import AgencyRegistry
@@ -384,13 +385,17 @@ def write_form(sheet: FormSheet, meta: Meta, values: dict[str, Any], rows: dict[
             book.put_text(ws, row, 3, note).font = book.BODY
         row += 1
 
+    sections: list[tuple[int, int]] = []  # (heading row, last row that must print with it)
     for table in sheet.tables:
         row += 1
         book.put_text(ws, row, 1, table.section).font = book.BOLD
+        heading = row
         row += 1
         book.put_text(ws, row, 1, table.note).font = book.NOTE
         row += 1
         row = _write_table(ws, row, table, rows.get(".".join(table.table.path), []), sheet, validations, widths)
+        # The heading, its note, the column headers and the first records stay on one page.
+        sections.append((heading, min(row - 1, heading + 3 + (1 if table.has_groups else 0) + KEEP_WITH_HEADING)))
 
     for index, width in widths.items():
         ws.column_dimensions[get_column_letter(index)].width = width
@@ -400,6 +405,9 @@ def write_form(sheet: FormSheet, meta: Meta, values: dict[str, Any], rows: dict[
     book.write_meta(wb, meta)
     _protect(ws)
     _page_setup(ws)
+    _keep_sections_together(ws, sections, [widths[c] for c in sorted(widths)], last_row=row)
+    # The form's title and commune stay in sight while the clerk scrolls down the tasks.
+    ws.freeze_panes = "A3"
     if first_input:
         ws.sheet_view.selection[0].activeCell = first_input
         ws.sheet_view.selection[0].sqref = first_input
@@ -498,6 +506,44 @@ def _page_setup(ws) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
     ws.print_options.gridLines = False
+
+
+# What a printed A4 landscape page holds (points), inside the margins of _page_setup.
+_PAGE_WIDTH = 841.9 - 2 * 0.4 * 72
+_PAGE_HEIGHT = 595.3 - 2 * 0.5 * 72
+KEEP_WITH_HEADING = 3  # records printed with their table's heading, at least
+
+
+def _keep_sections_together(ws, sections: list[tuple[int, int]], widths: list[float], last_row: int) -> None:
+    """A page break before a section heading that would print at the foot of a
+    page without its table. Excel and LibreOffice fit the sheet to the page
+    width, so the page height in sheet rows follows from the column widths;
+    the estimate is within a few per cent (LibreOffice → PDF, checked by
+    eye and by tests/test_workbooks.py), so a heading that ends up near a page
+    boundary either way gets its break."""
+    sheet_width = sum(w * 8 + 5 for w in widths) * 0.75  # characters of Arial 11 -> pixels -> points
+    page = _PAGE_HEIGHT / min(1.0, _PAGE_WIDTH / sheet_width)
+    slack = 0.08 * page
+
+    def height(row: int) -> float:
+        dim = ws.row_dimensions.get(row)
+        return (dim.height if dim is not None and dim.height else 15.0) + 0.75  # the grid line
+
+    used, wrapped = 0.0, False
+    starts = dict(sections)
+    for row in range(1, last_row + 1):
+        if row in starts:
+            block = sum(height(r) for r in range(row, starts[row] + 1))
+            near_end = used + block > page - slack
+            just_wrapped = wrapped and used < slack  # the estimate's page break may come a little later
+            if used and (near_end or just_wrapped):
+                ws.row_breaks.append(Break(id=row - 1))
+                used, wrapped = 0.0, False
+        step = height(row)
+        if used + step > page:
+            used, wrapped = step, True
+        else:
+            used += step
 
 
 # --- the plan for next Saturday and the result forms ----------------------------
