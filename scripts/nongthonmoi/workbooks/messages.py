@@ -338,6 +338,51 @@ RULE_IDS: dict[str, tuple[str, str]] = {
 }
 
 
+# Why a rule exists, for «ntm check --giai-thich» and the guide's list of rules
+# (the others share rules.py's general explanation of workbook rules).
+_LIMIT = ("Bảng tính nhận qua Zalo, thư điện tử có thể đến từ bất kỳ ai. Tệp được kiểm tra trước khi mở: một tệp nhỏ "
+          "cố ý làm hỏng có thể bắt máy tạo hàng tỉ ô hoặc giải nén ra hàng GB, làm treo máy của Ban. ")
+_GUESS = ("Số liệu của xã phải được nhập đúng như xã muốn, hoặc bị trả lại kèm ô cần sửa; trang không bao giờ tự đoán. ")
+EXPLANATIONS: dict[str, str] = {
+    "zip-bomb": _LIMIT + "Phần nào giải nén ra hơn 1 MB mà gấp hơn 100 lần cỡ nén là dấu hiệu «bom nén».",
+    "too-many-parts": _LIMIT + "Mẫu của trang có khoảng mười thành phần; giới hạn 300 thành phần, 400.000 phần tử XML.",
+    "xml-dtd": _LIMIT + "Khai báo DTD, thực thể XML là cách dựng «bom XML» hoặc đọc tệp trên máy; tệp Excel thật không có.",
+    "too-many-rows": _LIMIT + "Một kế hoạch tối đa 30 phần việc, mỗi danh sách tối đa 100 mục: không quá 5.000 dòng.",
+    "too-many-cells": _LIMIT + "Mỗi trang tính tối đa 60.000 ô có dữ liệu hoặc định dạng.",
+    "big-range": _LIMIT + "Mỗi ô trong vùng gộp hoặc vùng liên kết được tạo ra khi mở tệp; tối đa 10.000 ô.",
+    "dimension": _LIMIT + "Trang tính ghi sẵn vùng dữ liệu của nó; vùng quá 5.000 dòng bị từ chối.",
+    "extra-sheet": _GUESS + "Xã hay chép trang «Kế hoạch» ra trang mới rồi điền vào bản chép: chỉ trang của mẫu được nhập, "
+                   "nên số liệu ở trang kia sẽ mất nếu không báo.",
+    "hidden-row": _GUESS + "Xã hay ẩn dòng để «bỏ» một phần việc, hoặc quên tắt bộ lọc: dòng ẩn vẫn có số liệu, không rõ giữ hay bỏ.",
+    "hidden-column": _GUESS + "Cột ẩn vẫn có số liệu: không rõ xã muốn giữ hay bỏ.",
+    "hidden-value": _GUESS + "Định dạng «;;;» làm ô trông như trống mà vẫn có nội dung.",
+    "strikethrough": _GUESS + "Gạch ngang thường có nghĩa là «bỏ», nhưng nội dung vẫn còn trong ô.",
+    "error-cell": _GUESS + "Ô báo lỗi (#N/A, #DIV/0!, #REF!) là kết quả của một công thức đã dán, không phải số liệu.",
+    "percent-number": _GUESS + "Gõ «60%» vào ô số hộ thì Excel lưu 0,6: không rõ xã muốn 60 hay 0,6.",
+    "ambiguous-number": _GUESS + "«1.500» là một nghìn năm trăm theo cách viết Việt Nam nhưng là một phẩy năm theo máy cài tiếng Anh; "
+                        "«1,5» và «1.5» chỉ có một nghĩa nên được nhận.",
+    "hidden-characters": _GUESS + "Ký tự ẩn (dán từ Zalo, trang web) làm một con số không còn là số mà nhìn không thấy.",
+    "task-leftover": _GUESS + "Các dòng ghi tiếp (thôn, công cụ...) phải nằm liền dưới phần việc của chúng; dòng cách quãng "
+                     "thường là phần sót của một phần việc đã xóa dở.",
+    "deleted-task-leftover": _GUESS + "Mã phần việc đã khóa: xóa hết chữ ở các dòng của phần việc là bỏ phần việc. Còn sót thôn, "
+                             "công cụ... thì không rõ là bỏ hay giữ.",
+    "list-gap": _GUESS + "Thôn, công cụ... của một phần việc ghi liền nhau từ dòng đầu; một ô trống xen giữa thường do xóa dở "
+                "phần việc bên dưới.",
+    "duplicate-item": _GUESS + "Một thôn ghi hai lần trong một phần việc thường là phần sót của phần việc đã xóa dở.",
+    "far-row": _GUESS + "Ô gõ xa bên dưới bảng (sau hơn 20 dòng trống) thường là gõ nhầm.",
+    "untouched": _GUESS + "Mẫu kế hoạch chép sẵn kế hoạch tuần trước; gửi lại nguyên như vậy tức là xã chưa điền.",
+    "date-before-form": _GUESS + "Mẫu kế hoạch làm cho một ngày thứ Bảy; ngày sớm hơn thường là gõ nhầm năm.",
+    "date-far": _GUESS + "Kế hoạch cách ngày của mẫu hơn 8 tuần thường là gõ nhầm năm hoặc tháng.",
+    "drafted-far": _GUESS + "Ngày lập cách ngày thứ Bảy hơn 56 ngày thường là gõ nhầm năm.",
+    "batch-duplicate": _GUESS + "Hai tệp của cùng một xã, cùng một ngày, khác nội dung: không biết tệp nào là bản xã muốn gửi.",
+    "batch-plan-error": _GUESS + "Kết quả được kiểm tra theo kế hoạch cùng lần nhập; kế hoạch đó chưa ghi được thì kết quả cũng chưa.",
+    "needs-overwrite": "Nhập đè lên kế hoạch, kết quả đã có phải là việc cố ý: lệnh in các thay đổi cũ → mới và chỉ ghi khi "
+                       "có tùy chọn ghi đè. Trên bản nháp (CI), người duyệt xem các thay đổi trước khi lãnh đạo đăng.",
+    "changed-meanwhile": "Chỉ ghi đúng những gì đã xem trước: tệp trong materials/ thay đổi sau lúc xem trước thì phải xem lại.",
+    "too-many-files": "Giới hạn số tệp một lần nhập để việc nhập luôn nhanh và có hạn.",
+}
+
+
 def text(key: str, **fill) -> tuple[str, str]:
     """(message, fix) of a rule, filled in."""
     message, hint = MESSAGES[key]
