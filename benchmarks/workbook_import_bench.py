@@ -111,7 +111,7 @@ def worst_files() -> dict[str, bytes]:
                                        % (c.encode(), r, text.encode(), r) for c in columns) + b"</row>"
         for r in range(100, 100 + rows))
     one_style = 100  # bytes of one <xf> below, at most
-    styles_count = min((LIMITS.max_elements - 20_000) // 2, (LIMITS.max_xml - 400_000) // one_style)
+    styles_count = min((LIMITS.max_part_elements - 2_000) // 2, (LIMITS.max_xml - 400_000) // one_style)
     import random
 
     pick = random.Random(1).randrange  # varied, so that the part does not compress like a bomb

@@ -62,6 +62,8 @@ class Limits:
     max_ratio: int = 100  # unpacked / packed, for a part over ratio_floor
     ratio_floor: int = 2**20
     max_elements: int = 400_000  # XML elements in all parts
+    max_part_elements: int = 20_000  # in a part that is no sheet (styles, drawings...; a form's have hundreds)
+    max_strings: int = 180_000  # elements of the shared strings (three a cell at most)
     max_row: int = 5_000  # last row a sheet may use
     max_cells: int = 60_000  # <c> elements in one sheet (formatted empty cells count)
     max_range_cells: int = 10_000  # cells covered by merges, and by hyperlinks, in one sheet
@@ -126,9 +128,11 @@ class _Budget:
 class _PartScan(ContentHandler):
     """Counts one part's elements; in a worksheet also rows, cells, ranges."""
 
-    def __init__(self, display: str, sheet: str | None, limits: Limits, budget: _Budget):
+    def __init__(self, display: str, sheet: str | None, limits: Limits, budget: _Budget, part: str = "",
+                 cap: int | None = None):
         super().__init__()
         self.display, self.sheet, self.limits, self.budget = display, sheet, limits, budget
+        self.part, self.cap, self.elements = part, cap, 0
         self.row = 0
         self.cells = 0
         self.merged = 0
@@ -141,8 +145,11 @@ class _PartScan(ContentHandler):
 
     def startElementNS(self, name, qname, attrs):  # noqa: N802 (SAX's name)
         self.budget.elements += 1
+        self.elements += 1
         if self.budget.elements > self.limits.max_elements:
             self._stop("too-many-parts", detail=f"hơn {self.limits.max_elements:,} phần tử XML".replace(",", "."))
+        if self.cap is not None and self.elements > self.cap:
+            self._stop("too-many-parts", detail=f"phần «{self.part}» có hơn {self.cap:,} phần tử XML".replace(",", "."))
         uri, local = name
         if uri == _PKG_REL and local == "Relationship":
             self.targets[attrs.get((None, "Id"), "")] = attrs.get((None, "Target"), "")
@@ -196,7 +203,10 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, display: str, sh
                limits: Limits, budget: _Budget) -> _PartScan | None:
     """The part's counts; None for a part that is not XML (a picture, printer
     settings: openpyxl does not parse it as XML either)."""
-    handler = _PartScan(display, sheet, limits, budget)
+    name = info.filename
+    cap = None if sheet is not None or name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels") else \
+        limits.max_strings if name.lower().endswith("sharedstrings.xml") else limits.max_part_elements
+    handler = _PartScan(display, sheet, limits, budget, name, cap)
     with archive.open(info) as stream:
         if not _looks_like_xml(stream.read(16)):
             return None
