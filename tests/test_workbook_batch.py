@@ -302,3 +302,33 @@ def test_listed_task_ids_are_locked(data):
     blank = next(r for r in range(first, ws.max_row + 1) if ws.cell(r, 2).value is None and ws.cell(r, 5).value is None
                  and ws.cell(r - 1, 5).value is None)
     assert not ws.cell(blank, 1).protection.locked  # a new task's id may be typed or left blank
+
+
+def test_a_task_table_sorted_by_description_is_refused(data, repo):
+    """Sorted (the sheet unprotected): the rows that carried a task's hamlets
+    and tools sink below the other tasks and would join the last one."""
+    def sort(wb):
+        fill_plan(wb)
+        ws = wb[forms.PLAN_SHEET]
+        first = header_row(ws, "Việc cần làm") + 1
+        rows = [[ws.cell(r, c).value for c in range(1, 11)] for r in range(first, first + 5)]
+        rows.sort(key=lambda cells: (cells[1] is None, cells[1] or ""))  # Excel: blanks last, stable
+        for offset, cells in enumerate(rows):
+            for col, value in enumerate(cells, start=1):
+                ws.cell(first + offset, col).value = value
+
+    before = snapshot(repo)
+    [book] = import_batch(repo, uploads(("kh.xlsx", edit(plan_bytes(data), sort))), write=True).workbooks
+    assert book.status == "error" and {"W056", "W058", "W059"} & set(rules_of(book)), [str(e) for e in book.errors]
+    assert snapshot(repo) == before
+
+
+def test_a_filter_left_on_that_hides_nothing_is_harmless(data, repo):
+    def filtered(wb):
+        fill_plan(wb)
+        ws = wb[forms.PLAN_SHEET]
+        head = header_row(ws, "Việc cần làm")
+        ws.auto_filter.ref = f"A{head}:J{head + 20}"
+
+    [book] = import_batch(repo, uploads(("kh.xlsx", edit(plan_bytes(data), filtered))), write=True).workbooks
+    assert book.status == "new", [str(e) for e in book.errors]
