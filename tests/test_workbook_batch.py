@@ -136,7 +136,7 @@ def test_overwrite_needs_the_option_and_shows_its_changes(data, repo, tmp_path):
     assert snapshot(repo) == before
     preview = run_ntm(repo, "nhap-excel", "--chi-kiem-tra", "--ghi-de", str(path))
     assert preview.returncode == 0
-    assert f"sẽ cập nhật {RESULT_0311} (chưa ghi: chỉ kiểm tra) (190/300 hộ tham gia, 2 phần việc báo cáo)" in preview.stdout
+    assert f"sẽ cập nhật {RESULT_0311} (190/300 hộ tham gia, 2 phần việc báo cáo) — chưa ghi: chỉ kiểm tra" in preview.stdout
     assert "    Số hộ tham gia: 180 → 190" in preview.stdout
     assert snapshot(repo) == before
     done = run_ntm(repo, "nhap-excel", "--ghi-de", str(path))

@@ -697,7 +697,7 @@ def test_an_unexpected_failure_is_reported_not_raised(blank_books, shared_repo, 
     assert code == 1
     assert "  loi-la.xlsx: [W008] Lỗi không lường trước khi đọc tệp (KeyError: 'phan_viec')." in err
     assert "Gửi tệp này cho nhóm kỹ thuật" in err and "Traceback" not in out + err
-    assert f"tot.xlsx: Kế hoạch của Xã Gung Ré, thứ Bảy 25/03/2023: sẽ tạo {NEW_PLAN} (chưa ghi: chỉ kiểm tra)" in out
+    assert f"tot.xlsx: Kế hoạch của Xã Gung Ré, thứ Bảy 25/03/2023: sẽ tạo {NEW_PLAN} (3 phần việc) — chưa ghi: chỉ kiểm tra" in out
     assert snapshot(shared_repo) == before
 
 

@@ -83,10 +83,10 @@ class WorkbookReport:
         if self.kind and self.unit_name and self.saturday:
             what = f"{KIND_TEXT[self.kind]} của {self.unit_name}, thứ Bảy {self.saturday:%d/%m/%Y}"
         detail = f" ({self.summary})" if self.summary else ""
-        later = "" if write else " (chưa ghi: chỉ kiểm tra)"
+        later = "" if write else " — chưa ghi: chỉ kiểm tra"
         status = {
-            NEW: (f"đã tạo {self.target}" if self.written else f"sẽ tạo {self.target}{later}") + detail,
-            UPDATED: (f"đã cập nhật {self.target}" if self.written else f"sẽ cập nhật {self.target}{later}") + detail,
+            NEW: f"đã tạo {self.target}{detail}" if self.written else f"sẽ tạo {self.target}{detail}{later}",
+            UPDATED: f"đã cập nhật {self.target}{detail}" if self.written else f"sẽ cập nhật {self.target}{detail}{later}",
             UNCHANGED: f"không thay đổi ({self.target} đã có đúng nội dung này)",
             DUPLICATE: f"trùng với tệp «{self.duplicate_of}» (cùng nội dung): chỉ ghi một lần",
             NEEDS_OVERWRITE: f"KHÔNG GHI: {self.target} đã có nội dung khác; cần ghi đè (--ghi-de)",
@@ -134,9 +134,9 @@ class BatchReport:
         out = []
         for book in self.workbooks:
             out.append(book.headline(self.write))
-            out += [f"    {c}" for c in book.changes]
             for error in book.errors:
                 out += ["  " + line for line in str(error).split("\n")]
+            out += [f"    {c}" for c in book.changes]
         out.append(self.conclusion())
         return out
 
@@ -162,10 +162,10 @@ class BatchReport:
             if not (book.changes or book.errors):
                 continue
             out += [f"### {_cell(book.file)}", ""]
-            out += [f"- {_cell(str(c))}" for c in book.changes]
             for error in book.errors:
                 where = error.cell or error.path
                 out.append(f"- **{error.rule}** {_cell(where)}: {_cell(error.message)}  \n  Cách sửa: {_cell(error.hint)}")
+            out += [f"- {_cell(str(c))}" for c in book.changes]
             out.append("")
         out.append(self.conclusion())
         return "\n".join(out) + "\n"

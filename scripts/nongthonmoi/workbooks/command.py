@@ -69,10 +69,10 @@ def run(root: Path, files: list[Path], folder: Path | None, expect_unit: str | N
     for book in report.workbooks:
         stream = sys.stdout if book.ok else sys.stderr
         print(book.headline(report.write), file=stream)
-        for change in book.changes:
-            print(f"    {change}", file=stream)
         for error in book.errors:
             print(f"  {error}".replace("\n", "\n  "), file=stream)
+        for change in book.changes:
+            print(f"    {change}", file=stream)
     print(report.conclusion(), file=sys.stderr if report.failed else sys.stdout)
     if report_path is not None:
         report_path.write_text(report.markdown(), encoding="utf-8")
