@@ -31,6 +31,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +67,7 @@ def filled_form(rows: int) -> bytes:
 
     data = load_materials(ROOT).saturday
     unit = data.units.by_id()["gung-re"]
-    form = prefill.next_plan(unit, data.plans_of(unit.id), __import__("datetime").date(2023, 3, 20))
+    form = prefill.next_plan(unit, data.plans_of(unit.id), date(2023, 3, 20))
     content = forms.plan_workbook(unit, data.agencies, [], form.saturday, form.values, form.rows)
     wb = load_workbook(io.BytesIO(content))
     ws = wb[forms.PLAN_SHEET]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import date
 import subprocess
 from pathlib import Path
 
@@ -52,8 +53,8 @@ def draft(tmp_path) -> tuple[Path, Path]:
     inbox = work / "materials/nhap-excel"
     (inbox / "ke-hoach-gung-re (1).xlsx").write_bytes(edit(plan_bytes(data), fill_plan))
     (inbox / "ket-qua-gung-re.xlsx").write_bytes(_corrected_result(data))
-    (inbox / "ket-qua-hoa-ninh.xlsx").write_bytes(result_bytes(data, unit_id="hoa-ninh", saturday=__import__("datetime").date(2023, 3, 18),
-                                                                with_result=False))  # sent back blank
+    blank = result_bytes(data, unit_id="hoa-ninh", saturday=date(2023, 3, 18), with_result=False)
+    (inbox / "ket-qua-hoa-ninh.xlsx").write_bytes(blank)  # sent back blank
     git(work, "add", "-A")
     git(work, "commit", "-q", "-m", "Tải lên bảng tính")
     git(work, "push", "-q", "origin", BRANCH)

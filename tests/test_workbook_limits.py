@@ -10,6 +10,7 @@ file is refused with its own rule while the child stays small."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from test_workbook_import import hostile_files, in_sheet, make_repo, rewrite  # noqa: F401
+from test_workbook_import import hostile_files, make_repo
 from test_workbooks import plan_bytes
 from nongthonmoi.materials import load_materials
 
@@ -58,7 +59,7 @@ def import_in_a_small_process(repo: Path, path: Path) -> dict:
 def _gigabyte_part(good: bytes, path: Path) -> None:
     """The issue's file: xl/_rels/workbook.xml.rels grown to 1 GB of spaces,
     about 1 MB packed. Written part by part (the test never holds the gigabyte)."""
-    with zipfile.ZipFile(__import__("io").BytesIO(good)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename != "xl/_rels/workbook.xml.rels":

@@ -40,7 +40,7 @@ from .book import fingerprint
 from .choices import normalise
 from .forms import AUTO_ID, Column, FormSheet, TableSheet
 from .layout import Group, Leaf
-from .typed import Unreadable, date_from_text, invisible_in, number_from_text, tidy_float
+from .typed import Unreadable, date_from_text, number_from_text, tidy_float
 
 _EXCEL_EPOCHS = {date(1899, 12, 30), date(1899, 12, 31), date(1900, 1, 1)}
 # Rows of nothing between a table's last record and a value below it, past

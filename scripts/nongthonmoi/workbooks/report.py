@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from ..models.plans import report_deadline
 from ..saturday.data import SaturdayData
 from ..saturday.report import COLUMNS as REPORT_COLUMNS
-from ..saturday.report import NO_PLAN, NOT_REPORTED, REPORTED, report_rows  # noqa: F401 (the statuses, for callers)
+from ..saturday.report import NOT_REPORTED, REPORTED, report_rows
 from . import book
 from .book import Meta
 from .layout import REPORT
