@@ -331,3 +331,18 @@ def test_a_filter_left_on_that_hides_nothing_is_harmless(data, repo):
 
     [book] = import_batch(repo, uploads(("kh.xlsx", edit(plan_bytes(data), filtered))), write=True).workbooks
     assert book.status == "new", [str(e) for e in book.errors]
+
+
+def test_hiding_the_forms_own_rows_and_an_empty_column_is_harmless(data, repo):
+    """A clerk hides the instructions and the unused «Địa điểm» column: nothing of hers is hidden."""
+    def tidy(wb):
+        fill_plan(wb)
+        ws = wb[forms.PLAN_SHEET]
+        for row in range(3, 11):  # the instructions
+            ws.row_dimensions[row].hidden = True
+        ws.column_dimensions["F"].hidden = True
+        for row in range(header_row(ws, "Việc cần làm") + 1, ws.max_row + 1):
+            ws.cell(row, 6).value = None
+
+    [book] = import_batch(repo, uploads(("kh.xlsx", edit(plan_bytes(data), tidy))), write=True).workbooks
+    assert book.status == "new", [str(e) for e in book.errors]

@@ -465,7 +465,7 @@ def case_hidden_column(wb):
     ws = wb[forms.PLAN_SHEET]
     ws.column_dimensions["F"].hidden = True  # «Địa điểm», with a place typed in it
     ws.cell(_first_task(ws), 6).value = "Sân nhà văn hóa thôn 1"
-    return f"Kế hoạch!F{_first_task(ws) - 1}", "Cột F đang bị ẩn nhưng có nội dung «Địa điểm»"
+    return f"Kế hoạch!F{_first_task(ws)}", "Cột F đang bị ẩn nhưng có nội dung «Sân nhà văn hóa thôn 1»"
 
 
 def case_hidden_value(wb):

@@ -50,6 +50,10 @@ def inbox_files(folder: Path) -> list[Path]:
 
 def run(root: Path, files: list[Path], folder: Path | None, expect_unit: str | None, check_only: bool,
         overwrite: bool, report_path: Path | None, remove_imported: bool) -> int:
+    if folder is None and not files:
+        print("Chưa chọn bảng tính nào: ghi tên tệp sau lệnh, ví dụ «ntm nhap-excel ke-hoach-gung-re.xlsx», "
+              "hoặc một thư mục bằng --thu-muc.", file=sys.stderr)
+        return 2
     if folder is not None:
         files = [*files, *inbox_files(folder)]
     if not files:

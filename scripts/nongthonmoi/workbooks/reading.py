@@ -156,6 +156,7 @@ class _Reader:
         """Non-empty cells, indexed by row; what would be lost or guessed is reported."""
         hidden_rows = self._hidden_rows()
         hidden_col = self._hidden_columns()
+        own_texts = self._own_texts()
         reported_rows: set[int] = set()
         reported_cols: set[int] = set()
         # ws._cells holds only the cells present in the file (package.py bounds them).
@@ -171,10 +172,12 @@ class _Reader:
             if cell.data_type == "e":
                 self.error(where, "error-cell", value=_shown(value))
                 continue
-            if row in hidden_rows and row not in reported_rows:
+            # Hiding the form's own texts (the instructions, an unused column) loses nothing.
+            ours = isinstance(value, str) and self._text(value) in own_texts
+            if row in hidden_rows and row not in reported_rows and not ours:
                 reported_rows.add(row)
                 self.error(where, "hidden-row", row=row, value=_shown(value))
-            if hidden_col(col) and col not in reported_cols:
+            if hidden_col(col) and col not in reported_cols and not ours:
                 reported_cols.add(col)
                 self.error(where, "hidden-column", col=get_column_letter(col), value=_shown(value))
             fmt = cell.number_format or ""
@@ -186,6 +189,15 @@ class _Reader:
             self.by_row.setdefault(row, {})[col] = value
         self.row_list = sorted(self.by_row)
         self.out.fingerprint = fingerprint(self.values)
+
+    def _own_texts(self) -> set[str]:
+        """Titles, labels, headers and instructions the form writes itself."""
+        sheet = self.sheet
+        texts = set(sheet.static_texts()) | {sheet.unit_name}
+        texts |= {item.title for item in sheet.layout.rows}
+        for table in sheet.tables:
+            texts |= {c.title for c in table.columns} | {c.group for c in table.columns if c.group}
+        return {self._text(t) for t in texts}
 
     def _hidden_rows(self) -> set[int]:
         hidden = set()
