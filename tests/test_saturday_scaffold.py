@@ -41,6 +41,7 @@ def test_new_plan_copies_the_previous_week_with_dates_moved(materials_copy):
     assert text.startswith("# yaml-language-server:")
     assert "Đã tạo kế hoạch thứ Bảy 25/03/2023 của Xã Gung Ré" in result.stdout
     assert "chép từ kế hoạch thứ Bảy 18/03/2023" in result.stdout
+    assert "danh sách thôn của xã còn là ví dụ, nên kế hoạch mới vẫn là dữ liệu ví dụ" in result.stdout
     # Results are not copied.
     assert not (root / "materials/ket-qua/gung-re/2023-03-25.yml").exists()
     # The new file passes the check as it is.

@@ -186,6 +186,9 @@ def cmd_new_plan(args) -> int:
         print(f"Nội dung chép từ kế hoạch thứ Bảy {slot.source:%d/%m/%Y}: sửa cho đúng tuần mới, rồi chạy «ntm check».")
     if made.from_example:
         print("Lưu ý: kế hoạch chép từ là dữ liệu ví dụ. Kế hoạch mới là kế hoạch thật (vi_du: false): sửa hết nội dung.")
+    elif made.example:
+        print("Lưu ý: danh sách thôn của xã còn là ví dụ, nên kế hoạch mới vẫn là dữ liệu ví dụ (vi_du: true) "
+              "cho đến khi xã gửi danh sách thôn thật.")
     return 0
 
 

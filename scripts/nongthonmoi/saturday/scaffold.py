@@ -118,7 +118,8 @@ class NewPlan:
     path: Path
     unit_name: str
     slot: PlanSlot
-    from_example: bool  # copied from a plan that was example data
+    from_example: bool  # copied from a plan that was example data (and made a real plan)
+    example: bool = False  # left as example data: the commune's hamlets are placeholders
 
 
 def new_plan(root: Path, unit_id: str, day: date | None = None, today: date | None = None) -> NewPlan:
@@ -169,4 +170,4 @@ def new_plan(root: Path, unit_id: str, day: date | None = None, today: date | No
     # "x": fail rather than overwrite if the file appeared meanwhile.
     with open(target, "x", encoding="utf-8") as handle:
         handle.write(text)
-    return NewPlan(target, unit.full_name, slot, from_example)
+    return NewPlan(target, unit.full_name, slot, from_example, example)
