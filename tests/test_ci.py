@@ -56,7 +56,7 @@ def test_github_publishes_from_the_default_branch_only():
 
 # Majors on the Node 24 runtime (Node 20 actions are deprecated); Renovate moves them.
 CURRENT = {"actions/checkout": 7, "actions/cache": 6, "actions/configure-pages": 6, "actions/upload-pages-artifact": 5,
-           "actions/deploy-pages": 5}
+           "actions/deploy-pages": 5, "actions/upload-artifact": 6}
 
 
 def test_github_actions_are_current():

@@ -31,17 +31,18 @@ def test_new_plan_copies_the_previous_week_with_dates_moved(materials_copy):
     text = new.read_text(encoding="utf-8")
     assert "ngay: 2023-03-25\n" in text
     assert "ngay: 2023-03-18" not in text
-    # Same work and quantities as last week; only the dates changed, and the
-    # copy of an example is a real plan: no example flag, no example comment.
+    # Same work and quantities as last week; only the dates changed. The
+    # commune's hamlets are still examples, so the plan stays an example
+    # (test_workbooks.py: with real hamlets it becomes a real plan).
     import yaml
 
     before, after = yaml.safe_load(old), yaml.safe_load(text)
     changed = sorted(k for k in before if before[k] != after[k])
-    assert changed == ["ngay", "ngay_lap", "vi_du"] and after["vi_du"] is False
-    assert "DỮ LIỆU VÍ DỤ" not in text and text.startswith("# yaml-language-server:")
+    assert changed == ["ngay", "ngay_lap"] and after["vi_du"] is True
+    assert text.startswith("# yaml-language-server:")
     assert "Đã tạo kế hoạch thứ Bảy 25/03/2023 của Xã Gung Ré" in result.stdout
     assert "chép từ kế hoạch thứ Bảy 18/03/2023" in result.stdout
-    assert "kế hoạch chép từ là dữ liệu ví dụ" in result.stdout
+    assert "danh sách thôn của xã còn là ví dụ, nên kế hoạch mới vẫn là dữ liệu ví dụ" in result.stdout
     # Results are not copied.
     assert not (root / "materials/ket-qua/gung-re/2023-03-25.yml").exists()
     # The new file passes the check as it is.
