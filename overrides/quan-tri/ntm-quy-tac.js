@@ -380,6 +380,8 @@
         }
         return;
       }
+      var required = field.required !== false || optionalBlock;
+      var fieldCopy = required === (field.required !== false) ? field : Object.assign({}, field, { required: required });
       if (value === undefined && (widget === "list" || widget === "ntm-nhieu" || widget === "ntm-thon")) {
         if (field.required !== false || optionalBlock) found.push(place(here, here_labels, problem("M001", { field: field.label })));
         return;
@@ -404,14 +406,19 @@
         });
         return;
       }
-      var required = field.required !== false || optionalBlock;
-      var fieldCopy = required === (field.required !== false) ? field : Object.assign({}, field, { required: required });
       if (widget === "list" || widget === "ntm-nhieu" || widget === "ntm-thon") {
         var chosen = Array.isArray(value) ? value : [];
         listProblems(field, chosen).forEach(function (p) {
           found.push(place(here, here_labels, p));
         });
         if (!chosen.length) return;
+        // Each chosen item on its own (a hamlet of another commune, S006).
+        chosen.forEach(function (item, index) {
+          fieldProblems(fieldCopy, [item], ctx).forEach(function (p) {
+            found.push(place(here.concat([index]), here_labels, p));
+          });
+        });
+        return;
       }
       fieldProblems(fieldCopy, value, ctx).forEach(function (p) {
         found.push(place(here, here_labels, p));
@@ -441,11 +448,15 @@
     ctx = Object.assign({ entry: data, collection: collection.name }, ctx || {});
     var found = [];
     walk(collection.fields, data, [], [], ctx, found, false);
+    // As in `ntm check`: rules between fields and files only for an entry
+    // whose fields are each valid; the file's place is checked always.
+    var valid = found.length === 0;
     crossFieldProblems(collection, data).forEach(function (d) {
-      found.push(place(d.path, [labelPath(collection, d.path)], d.problem));
+      // M019 is the model's own rule (pydantic), said with the others.
+      if (valid || d.problem.rule.charAt(0) === "M") found.push(place(d.path, [labelPath(collection, d.path)], d.problem));
     });
     fileProblems(collection, data, ctx).forEach(function (d) {
-      found.push(place(d.path, [labelPath(collection, d.path)], d.problem));
+      if (valid || d.problem.rule !== "S011") found.push(place(d.path, [labelPath(collection, d.path)], d.problem));
     });
     return found;
   }
