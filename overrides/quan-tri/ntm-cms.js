@@ -276,10 +276,19 @@
       var self = this;
       listeners.push(self);
       self._seen = self.dependsOn();
+      // The commune and Saturday name the file: look up at once whether that
+      // file exists (or has a plan), so the answer is there when «Lưu» is clicked.
+      var warm = option(self.props.field, "names_file", false)
+        ? function () {
+            self.problems();
+          }
+        : function () {};
+      warm();
       self._timer = window.setInterval(function () {
         var now = self.dependsOn();
         if (now !== self._seen) {
           self._seen = now;
+          warm();
           self.forceUpdate();
         }
       }, 400);

@@ -287,7 +287,7 @@
       editor: {
         editorToolbar: {
           publish: "Lưu",
-          publishNow: "Lưu",
+          publishNow: "Lưu vào lịch sử",
           publishAndCreateNew: "Lưu và thêm mục mới",
           publishAndDuplicate: "Lưu và sao chép",
           publishing: "Đang lưu…",
