@@ -34,6 +34,7 @@ def published_copy(site: Path, target: Path, publish_mode: str = "simple") -> Pa
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     index = target / "quan-tri" / "index.html"
     text = re.sub(r'data-ntm-backend="[^"]*"', 'data-ntm-backend="test-repo"', index.read_text(encoding="utf-8"))
+    text = re.sub(r'data-ntm-publish="[^"]*"', f'data-ntm-publish="{publish_mode}"', text)
     index.write_text(text.replace(' data-local-only="true"', ""), encoding="utf-8")
     return target
 

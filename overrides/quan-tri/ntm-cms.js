@@ -194,8 +194,7 @@
   function lookUp(loadEntry, collection, slug) {
     var key = collection + "/" + slug;
     if (key in known || pending[key] || !loadEntry) return;
-    pending[key] = true;
-    Promise.resolve()
+    pending[key] = Promise.resolve()
       .then(function () {
         return loadEntry(collection, slug);
       })
@@ -737,7 +736,21 @@
     return problem;
   }
 
+  function settled() {
+    // Look-ups still on their way (a Saturday chosen just before «Lưu»).
+    var waiting = Object.keys(pending).map(function (key) {
+      return pending[key];
+    });
+    return Promise.all(waiting);
+  }
+
   function preSave(args) {
+    return settled().then(function () {
+      return checked(args);
+    });
+  }
+
+  function checked(args) {
     var entry = args.entry;
     var name = entry.get("collection");
     var data = withCodes(cleaned(entry.get("data"), true));

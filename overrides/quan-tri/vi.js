@@ -312,6 +312,16 @@
         },
       },
     });
+  } else if (document.body.getAttribute("data-ntm-publish") === "simple") {
+    merge(patch, {
+      editor: { editorToolbar: { publish: "Đăng", publishNow: "Đăng ngay", published: "Đã đăng" } },
+      ui: {
+        toast: {
+          entrySaved: "Đã lưu vào kho. Trang web cập nhật sau vài phút.",
+          entryPublished: "Đã lưu vào kho. Trang web cập nhật sau vài phút.",
+        },
+      },
+    });
   } else {
     merge(patch, {
       ui: {

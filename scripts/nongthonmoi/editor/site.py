@@ -74,6 +74,7 @@ def render_index(root: Path, site_name: str, settings: EditorSettings) -> str:
         site_name=site_name,
         local_only=not settings.remote,
         backend=settings.backend or "local",
+        publish_mode=settings.publish_mode,
         csp=policy(settings),
     )
 
