@@ -320,3 +320,30 @@ def test_push_goes_to_the_remote_after_each_save(repo, backend, tmp_path):
         time.sleep(0.1)
     assert backend.history.push_state.state == "done", backend.history.push_state
     assert git(remote, "log", "-1", "--format=%s", "main").strip() == "Gửi lên kho chung"
+
+
+def test_the_launcher_opens_the_editor_without_a_terminal(tmp_path):
+    """`ntm cai-bieu-tuong`: a desktop entry that runs `ntm edit --mo-trinh-duyet` for this copy."""
+    import configparser
+    import shlex
+
+    from conftest import BIN, ROOT
+    from nongthonmoi.editor.launcher import install
+
+    home = tmp_path / "home dir"
+    (home / "Desktop").mkdir(parents=True)
+    written = install(ROOT, BIN / "ntm", home=home)
+    assert [p.parent.name for p in written] == ["applications", "Desktop"]
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.read_string(written[0].read_text(encoding="utf-8"))
+    section = entry["Desktop Entry"]
+    assert section["Terminal"] == "false" and section["Name"] == "Sửa nội dung Nông thôn mới"
+    command = shlex.split(section["Exec"].replace("%%", "%"))
+    assert command == [str(BIN / "ntm"), "--root", str(ROOT), "edit", "--mo-trinh-duyet"]
+    assert os.access(written[0], os.X_OK)
+    import subprocess
+
+    desktop_file_validate = subprocess.run(["which", "desktop-file-validate"], capture_output=True, text=True).stdout.strip()
+    if desktop_file_validate:
+        result = subprocess.run([desktop_file_validate, str(written[0])], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
