@@ -12,6 +12,7 @@ guide's pictures are exactly these files; run this after changing the editor.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -48,7 +49,15 @@ def take(out: Path) -> None:
 
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ntm-hinh-") as folder:
-        root = own_history(copy_repo(Path(folder) / "repo"))
+        root = copy_repo(Path(folder) / "repo")
+        # The guide must build before its pictures exist (a first run, a new picture).
+        guide = root / "docs" / "bien-tap" / "trang-quan-tri.md"
+        for name in re.findall(r"\(hinh/([^)]+\.jpg)\)", guide.read_text(encoding="utf-8")):
+            picture = guide.parent / "hinh" / name
+            if not picture.exists():
+                picture.parent.mkdir(parents=True, exist_ok=True)
+                picture.write_bytes(b"")
+        root = own_history(root)
         run = start_edit(root)
         try:
             with sync_playwright() as pw:
