@@ -207,3 +207,29 @@ def test_opened_as_index_html_the_address_is_the_folder(site, tmp_path, chromium
         page.close()
         server.shutdown()
         server.server_close()
+
+
+def test_without_the_local_backend_one_page_says_what_to_do(site, tmp_path, chromium):
+    """The editor page on this computer with nothing answering behind it
+    (`ntm serve`, a closed editor): one Vietnamese page, no error toasts."""
+    import shutil
+
+    from editor_published import serve
+
+    shutil.copytree(site / "quan-tri", tmp_path / "quan-tri")
+    shutil.copytree(site / "assets" / "images", tmp_path / "assets" / "images")
+    server, base = serve(tmp_path)
+    page = chromium.new_page()
+    try:
+        page.goto(base + "quan-tri/")
+        page.get_by_role("button", name="Đăng nhập").click()
+        alert = page.get_by_role("alert").filter(has_text="chưa chạy")
+        alert.wait_for()
+        assert "biểu tượng «Sửa nội dung Nông thôn mới»" in alert.inner_text()
+        page.wait_for_timeout(1500)
+        assert page.locator(".Toastify__toast").count() == 0
+        assert "Failed to fetch" not in page.inner_text("body")
+    finally:
+        page.close()
+        server.shutdown()
+        server.server_close()

@@ -116,7 +116,8 @@
     if (!local) return request;
     return request.then(
       function (response) {
-        if (response.status === 404 && url.indexOf("/__ntm/api/khong-chay") >= 0) backendDown();
+        // Not our backend answering (the preview without the editor, another server on the port).
+        if (response.status === 404 || response.status === 501 || response.status === 502 || response.status === 503) backendDown();
         if (response.status === 403) {
           response
             .clone()
