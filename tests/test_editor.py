@@ -310,7 +310,7 @@ def test_new_weekly_plan_through_the_form(chromium, editing):
     assert task["khoi_luong"] == {"so": 2.5, "don_vi_tinh": "km"}
     assert "khoi_luong" not in plan["thu_gom_rac"]  # the optional block left empty is not written
     # Saved means in history: one commit, named in Vietnamese.
-    assert _git(root, "log", "-1", "--format=%s").startswith("Thêm Kế hoạch ngày thứ Bảy «gung-re/2023-03-25»")
+    assert _git(root, "log", "-1", "--format=%s").strip() == "Thêm kế hoạch «gung-re/2023-03-25» (trang quản trị)"
     check = run_ntm(root, "check")
     assert check.returncode == 0, check.stderr
     page = _wait_for_page(base + "xa/gung-re/", "25/03/2023")
@@ -345,7 +345,7 @@ def test_result_form_lists_the_plans_tasks_and_shows_the_rules(chromium, editing
         browse.field("ngay").fill("18/03/2023")
         browse.field("so_ho_tham_gia").fill("150")
         select = browse.field("phan_viec")
-        browse.page.wait_for_function("() => document.querySelector('[id^=\"phan_viec-field-\"]').options.length > 1")
+        browse.page.wait_for_function("() => { const e = document.querySelector('[id^=\"phan_viec-field-\"]'); return !!(e && e.options && e.options.length > 1); }")
         options = select.locator("option").all_inner_texts()
         assert any("Quét dọn đường, ngõ xóm" in o for o in options), options
         select.select_option(label=next(o for o in options if "Quét dọn đường" in o))

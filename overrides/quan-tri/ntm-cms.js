@@ -552,7 +552,7 @@
               self.changed(next);
             },
           }),
-          " " + item.label
+          item.label
         );
       })
     );

@@ -481,11 +481,11 @@ def _paths(items) -> list[str]:
 # Commit messages of the editor's saves, in Vietnamese (git history is read
 # by the Board too). Decap fills the {{...}} parts.
 COMMIT_MESSAGES = {
-    "create": "Thêm {{collection}} «{{slug}}» (trang quản trị, {{author-name}})",
-    "update": "Sửa {{collection}} «{{slug}}» (trang quản trị, {{author-name}})",
-    "delete": "Xóa {{collection}} «{{slug}}» (trang quản trị, {{author-name}})",
-    "uploadMedia": "Thêm tệp «{{path}}» (trang quản trị, {{author-name}})",
-    "deleteMedia": "Xóa tệp «{{path}}» (trang quản trị, {{author-name}})",
+    "create": "Thêm {{collection}} «{{slug}}» (trang quản trị)",
+    "update": "Sửa {{collection}} «{{slug}}» (trang quản trị)",
+    "delete": "Xóa {{collection}} «{{slug}}» (trang quản trị)",
+    "uploadMedia": "Thêm tệp «{{path}}» (trang quản trị)",
+    "deleteMedia": "Xóa tệp «{{path}}» (trang quản trị)",
     "openAuthoring": "{{message}}",
 }
 
