@@ -73,8 +73,13 @@ def take(out: Path) -> None:
                     page.wait_for_selector("text=Loại nội dung")
                     _open(page, "collections/ke-hoach")
                     _shoot(page, out, f"02-danh-sach-ke-hoach-{size}")
+                    # A page of the site.
+                    _open(page, "collections/trang-huong-dan/entries/ai-lam-gi")
+                    _shoot(page, out, f"06-sua-trang-{size}")
                     # Copy last week's plan: the date must change first.
+                    _open(page, "collections/ke-hoach")
                     _open(page, "collections/ke-hoach/entries/gung-re/2023-03-18")
+                    _field(page, "xa").wait_for()
                     page.get_by_role("button", name="Đã lưu", exact=True).click()
                     page.get_by_text("Sao chép", exact=True).click()
                     page.wait_for_url("**/new")
@@ -106,9 +111,6 @@ def take(out: Path) -> None:
                         raise
                     _scroll_to(page, "phan_viec")
                     _shoot(page, out, f"05-ket-qua-chua-co-ke-hoach-{size}")
-                    # A page of the site.
-                    _open(page, "collections/trang-huong-dan/entries/ai-lam-gi")
-                    _shoot(page, out, f"06-sua-trang-{size}")
                     context.close()
                 browser.close()
         finally:

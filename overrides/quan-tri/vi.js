@@ -293,6 +293,7 @@
           publishing: "Đang lưu…",
           published: "Đã lưu",
           deployPreviewButtonLabel: "Xem thử",
+          deployButtonLabel: "Xem thử",
         },
       },
       ui: {
