@@ -1,19 +1,25 @@
 /*
- * The web editor (Decap CMS) of Nông thôn mới Di Linh: form fields that the
- * data needs and Decap does not have, and a check before each save.
+ * The web editor (Decap CMS) of Nông thôn mới Di Linh: our form fields, the
+ * rules before each save, and the pieces a Board editor needs around them.
  *
- * - ntm-ngay: a date (dd/mm/yyyy in the browser, yyyy-mm-dd in the file);
- *   Saturday dates offer Saturdays only; "not after" another date field.
- * - ntm-so: a number that accepts a decimal comma (1,5), with a minimum and
- *   "not above" another number field (households taking part <= total).
- * - ntm-thon: hamlets of the commune chosen in the same form.
- * - ntm-phan-viec: a task of the plan for the same commune and Saturday.
- * - preSave: empty optional fields are dropped (an empty text is an error in
- *   the data), and on one computer (ntm edit) the preview server checks the
- *   file with the same rules as `ntm check` before it is written.
+ * Fields (every field that holds a value is one of ours, so every rule shows
+ * at its field, in words that name its label; ntm-quy-tac.js has the rules):
+ * - ntm-chu: a text (one line or a box); NFC as it is typed or pasted;
+ * - ntm-so: a number that accepts a decimal comma (1,5);
+ * - ntm-ngay: a date written dd/mm/yyyy (stored yyyy-mm-dd); Saturday dates
+ *   with a list of Saturdays to pick from;
+ * - ntm-chon, ntm-nhieu: one or several of a list (communes, agencies...);
+ * - ntm-thon: hamlets of the commune chosen in the same form;
+ * - ntm-phan-viec: a task of the plan for the same commune and Saturday;
+ * - ntm-markdown: a page's Markdown in a plain text box.
  *
- * Options and Vietnamese messages come from config.yml, which the build
- * generates from the data models (scripts/nongthonmoi/editor/config.py).
+ * Before saving (preSave): empty optional fields dropped, text in NFC, task
+ * codes made from task names, every rule checked (checkEntry); in local mode
+ * the local backend checks again with the Python rules of `ntm check`.
+ *
+ * Around the form: one Vietnamese page instead of connection errors when the
+ * local backend is not running; a status line and «Lưu vào lịch sử» in local
+ * mode; list rows with commune names; the Board's name on the login page.
  */
 (function () {
   "use strict";
@@ -21,477 +27,937 @@
   var CMS = window.CMS;
   var h = window.h;
   var createClass = window.createClass;
-  var WEEKDAYS = ["Chủ nhật", "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy"];
+  var RULES = window.NTM.rules;
+  var DATA = window.NTM_DU_LIEU || { units: {}, agencies: {} };
+  var MODE = document.body.getAttribute("data-ntm-backend") || "local";
+  var LOCAL = MODE === "local";
   var LOCAL_HOSTS = ["127.0.0.1", "localhost"];
+  var PKCE = ["gitlab", "gitea", "forgejo"];
+  var DATED = { "ke-hoach": ["xa", "ngay"], "ket-qua": ["xa", "ngay"], "danh-sach": ["co_quan", "ngay_thu_bay"] };
+
+  function plain(value) {
+    return value && value.toJS ? value.toJS() : value;
+  }
 
   function option(field, key, fallback) {
     var value = field.get(key);
     if (value === undefined || value === null) return fallback;
-    return value && value.toJS ? value.toJS() : value;
-  }
-
-  function label(field) {
-    return field.get("label") || field.get("name");
-  }
-
-  // The value of another top-level field of the entry being edited.
-  function entryValue(props, name) {
-    var entry = props.getEntry ? props.getEntry() : props.entry;
-    var data = entry && entry.get("data");
-    var value = data && data.get(name);
-    return value && value.toJS ? value.toJS() : value;
-  }
-
-  function plain(value) {
-    if (value === undefined || value === null) return [];
-    if (value.toJS) return value.toJS();
-    return Array.isArray(value) ? value : [value];
-  }
-
-  // Today in Vietnam (UTC+7), whatever the computer's time zone.
-  function todayInVietnam() {
-    return new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10);
-  }
-
-  function weekday(iso) {
-    var parts = iso.split("-").map(Number);
-    return new Date(Date.UTC(parts[0], parts[1] - 1, parts[2])).getUTCDay();
-  }
-
-  function nextSaturday(iso) {
-    var parts = iso.split("-").map(Number);
-    var day = new Date(Date.UTC(parts[0], parts[1] - 1, parts[2]));
-    day.setUTCDate(day.getUTCDate() + ((6 - day.getUTCDay() + 7) % 7));
-    return day.toISOString().slice(0, 10);
-  }
-
-  function viDate(iso) {
-    var parts = iso.split("-");
-    return parts[2] + "/" + parts[1] + "/" + parts[0];
-  }
-
-  function isValidIso(iso) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return false;
-    var parts = iso.split("-").map(Number);
-    var day = new Date(Date.UTC(parts[0], parts[1] - 1, parts[2]));
-    return day.getUTCMonth() === parts[1] - 1 && day.getUTCDate() === parts[2];
+    return plain(value);
   }
 
   function error(message) {
     return { error: { type: "CUSTOM", message: message } };
   }
 
-  // Re-render when fields this one depends on change: Decap re-renders a
-  // field only when its own value changes, and fields inside a list not at all.
-  var watchOtherFields = {
+  function said(p) {
+    return p.message + (p.fix ? " " + p.fix : "");
+  }
+
+  // --- a whole page instead of the editor ------------------------------------
+
+  var pageShown = false;
+
+  function showPage(title, paragraphs, button) {
+    if (pageShown) return;
+    pageShown = true;
+    var root = document.getElementById("nc-root");
+    if (root) root.style.display = "none";
+    var page = document.createElement("main");
+    page.className = "ntm-trang-bao";
+    page.setAttribute("role", "alert");
+    var heading = document.createElement("h1");
+    heading.textContent = title;
+    page.appendChild(heading);
+    paragraphs.forEach(function (text) {
+      var p = document.createElement("p");
+      p.textContent = text;
+      page.appendChild(p);
+    });
+    if (button) {
+      var action = document.createElement("button");
+      action.type = "button";
+      action.textContent = button;
+      action.addEventListener("click", function () {
+        window.location.reload();
+      });
+      page.appendChild(action);
+    }
+    document.body.appendChild(page);
+    document.body.classList.add("ntm-co-trang-bao");
+  }
+
+  function backendDown() {
+    showPage(
+      "Trang quản trị trên máy này chưa chạy",
+      [
+        "Phần lưu nội dung trên máy này đang tắt, nên chưa mở hay lưu được gì. Nội dung đã lưu trước đó không mất.",
+        "Mở lại bằng biểu tượng «Sửa nội dung Nông thôn mới» trên màn hình (hoặc trong danh sách ứng dụng), rồi bấm «Thử lại».",
+        "Nếu vẫn thấy trang này, báo người quản trị kỹ thuật.",
+      ],
+      "Thử lại"
+    );
+  }
+
+  function staleRun() {
+    showPage(
+      "Trang quản trị đã được mở lại",
+      ["Trang này thuộc lần mở trước. Bấm «Tải lại» để tiếp tục; những gì đã lưu vẫn còn."],
+      "Tải lại"
+    );
+  }
+
+  // Every request to the local backend: a refused connection or a stale
+  // secret becomes one page, not a toast per request.
+  var realFetch = window.fetch.bind(window);
+  window.fetch = function (input, init) {
+    var url = typeof input === "string" ? input : input && input.url;
+    var local = LOCAL && url && url.indexOf("/__ntm/api/") >= 0;
+    var request = realFetch(input, init);
+    if (!local) return request;
+    return request.then(
+      function (response) {
+        // Not our backend answering (the preview without the editor, another server on the port).
+        if (response.status === 404 || response.status === 501 || response.status === 502 || response.status === 503) backendDown();
+        if (response.status === 403) {
+          response
+            .clone()
+            .json()
+            .then(function (body) {
+              if (body && /mã bí mật/.test(body.error || "")) staleRun();
+            })
+            .catch(function () {});
+        }
+        return response;
+      },
+      function (problem) {
+        backendDown();
+        throw problem;
+      }
+    );
+  };
+
+  // --- local backend: our own actions ----------------------------------------
+
+  var proxyUrl = null;
+
+  function loadProxyUrl() {
+    var link = document.querySelector('link[rel="cms-config-url"]');
+    return realFetch(link ? link.getAttribute("href") : "config.yml", { cache: "no-store" })
+      .then(function (response) {
+        return response.text();
+      })
+      .then(function (text) {
+        var match = /proxy_url:\s*['"]?([^\s'"]+)/.exec(text);
+        proxyUrl = match ? match[1] : null;
+        return proxyUrl;
+      });
+  }
+
+  function api(action, params) {
+    return window
+      .fetch(proxyUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json; charset=utf-8" },
+        body: JSON.stringify({ action: action, params: params || {} }),
+      })
+      .then(function (response) {
+        return response.json().then(function (body) {
+          if (!response.ok) {
+            var problem = new Error(body.error || "Không rõ lỗi");
+            problem.problems = body.problems || [];
+            throw problem;
+          }
+          return body;
+        });
+      });
+  }
+
+  // --- what the rules know about other entries --------------------------------
+
+  var collections = {}; // name -> plain configuration, from the widgets' props
+  var known = {}; // "collection/slug" -> true (exists) / false
+  var tasksOf = {}; // "unit/date" -> [task ids] / null (no plan)
+  var pending = {};
+  var listeners = [];
+
+  function notify() {
+    listeners.slice().forEach(function (component) {
+      component.forceUpdate();
+    });
+  }
+
+  function hasData(entry) {
+    var data = entry && (entry.data || (entry.get && entry.get("data")));
+    data = plain(data);
+    return data && typeof data === "object" && Object.keys(data).length > 0 ? data : null;
+  }
+
+  function lookUp(loadEntry, collection, slug) {
+    var key = collection + "/" + slug;
+    if (key in known || pending[key] || !loadEntry) return;
+    pending[key] = Promise.resolve()
+      .then(function () {
+        return loadEntry(collection, slug);
+      })
+      .then(
+        function (entry) {
+          var data = hasData(entry);
+          known[key] = !!data;
+          if (collection === "ke-hoach") {
+            tasksOf[slug] = data
+              ? (data.phan_viec || []).map(function (task) {
+                  return task.ma;
+                })
+              : null;
+            tasksOf[slug + "#full"] = data ? data.phan_viec || [] : null;
+          }
+        },
+        function () {
+          known[key] = false;
+          if (collection === "ke-hoach") tasksOf[slug] = tasksOf[slug + "#full"] = null;
+        }
+      )
+      .then(function () {
+        delete pending[key];
+        notify();
+      });
+  }
+
+  function forget() {
+    known = {};
+    tasksOf = {};
+  }
+
+  function entryOf(props) {
+    return props.getEntry ? props.getEntry() : props.entry;
+  }
+
+  function collectionOf(props) {
+    var collection = props.collection;
+    var name = collection && collection.get("name");
+    if (name && !collections[name]) collections[name] = collection.toJS();
+    return name;
+  }
+
+  function savedOf(entry, name) {
+    if (!entry || entry.get("newRecord") || !DATED[name]) return null;
+    var slug = String(entry.get("slug") || "");
+    var parts = slug.split("/");
+    return parts.length === 2 ? { owner: parts[0], date: parts[1] } : null;
+  }
+
+  function contextFor(entry, name, loadEntry) {
+    var data = plain(entry && entry.get("data")) || {};
+    return {
+      entry: data,
+      collection: name,
+      local: LOCAL,
+      saved: savedOf(entry, name),
+      exists: function (collection, slug) {
+        var key = collection + "/" + slug;
+        if (!(key in known)) lookUp(loadEntry, collection, slug);
+        return known[key];
+      },
+      planTasks: function (unit, date) {
+        var slug = unit + "/" + date;
+        if (!(slug in tasksOf)) lookUp(loadEntry, "ke-hoach", slug);
+        return tasksOf[slug];
+      },
+    };
+  }
+
+  // Problems the local backend found at a top-level field, shown there too.
+  var serverProblems = {};
+
+  // Every one of our fields: its rules, and re-rendering when what they
+  // depend on changes (Decap re-renders a field only for its own value).
+  var ruled = {
     componentDidMount: function () {
       var self = this;
+      listeners.push(self);
       self._seen = self.dependsOn();
+      // The commune and Saturday name the file: look up at once whether that
+      // file exists (or has a plan), so the answer is there when «Lưu» is clicked.
+      var warm = option(self.props.field, "names_file", false)
+        ? function () {
+            self.problems();
+          }
+        : function () {};
+      warm();
       self._timer = window.setInterval(function () {
         var now = self.dependsOn();
         if (now !== self._seen) {
           self._seen = now;
+          warm();
           self.forceUpdate();
         }
       }, 400);
     },
     componentWillUnmount: function () {
+      listeners.splice(listeners.indexOf(this), 1);
       window.clearInterval(this._timer);
+    },
+    dependsOn: function () {
+      var entry = entryOf(this.props);
+      var data = entry && entry.get("data");
+      return data ? JSON.stringify(plain(data)).length + ":" + (data.hashCode ? data.hashCode() : "") : "";
+    },
+    problems: function () {
+      var props = this.props;
+      var field = props.field;
+      var name = collectionOf(props);
+      var entry = entryOf(props);
+      var ctx = contextFor(entry, name, props.loadEntry);
+      var found = RULES.fieldProblems(field, props.value, ctx);
+      var own = field.get("name");
+      var config = collections[name];
+      var top = config && (config.fields || []).some(function (f) {
+        return f.name === own;
+      });
+      if (top && config) {
+        // Rules across fields and files, placed at this field.
+        RULES.checkEntry(config, ctx.entry, ctx).forEach(function (p) {
+          if (p.path.length === 1 && p.path[0] === own && !found.some(function (f) { return f.rule === p.rule; })) {
+            found.push(p);
+          }
+        });
+        if (serverProblems[own]) found.push(serverProblems[own]);
+      }
+      var list = option(field, "unique_in", null);
+      if (list && props.value && ctx.entry[list]) {
+        var same = (ctx.entry[list] || []).filter(function (item) {
+          return item && item[own] === props.value;
+        });
+        if (same.length > 1) {
+          found.push(RULES.problem("S008", { what: field.get("label"), value: props.value, first_index: 1, first_line: 0 }));
+        }
+      }
+      return found;
+    },
+    isValid: function () {
+      var found = this.problems();
+      return found.length ? error(said(found[0])) : true;
+    },
+    changed: function (value) {
+      var own = this.props.field.get("name");
+      delete serverProblems[own];
+      this.props.onChange(value);
     },
   };
 
-  var DateControl = createClass({
-    componentDidMount: function () {
-      var field = this.props.field;
-      if (!this.props.value && field.get("required") !== false) {
-        var today = todayInVietnam();
-        this.props.onChange(option(field, "saturday", false) ? nextSaturday(today) : today);
-      }
-    },
-    isValid: function () {
-      var field = this.props.field;
-      var value = this.props.value;
-      if (!value) return true;
-      if (!isValidIso(value)) return error(label(field) + ": ngày không hợp lệ. Chọn ngày trong lịch.");
-      if (option(field, "saturday", false) && weekday(value) !== 6) {
-        return error(
-          "Ngày " + viDate(value) + " là " + WEEKDAYS[weekday(value)] +
-            ", không phải thứ Bảy. Chọn một ngày thứ Bảy."
-        );
-      }
-      var other = option(field, "not_after", null);
-      var otherValue = other && entryValue(this.props, other);
-      if (otherValue && isValidIso(otherValue) && value > otherValue) {
-        return error(option(field, "message", label(field) + " không được sau " + viDate(otherValue) + "."));
-      }
-      return true;
-    },
-    render: function () {
-      var props = this.props;
-      var saturday = option(props.field, "saturday", false);
-      return h("input", {
-        type: "date",
+  function widget(spec) {
+    return createClass(Object.assign({}, ruled, spec));
+  }
+
+  function inputProps(props, extra) {
+    return Object.assign(
+      {
         id: props.forID,
         className: props.classNameWrapper,
-        value: props.value || "",
-        // 1 January 2000 was a Saturday: with a 7-day step the browser's
-        // calendar offers Saturdays only.
-        min: saturday ? "2000-01-01" : undefined,
-        step: saturday ? 7 : undefined,
-        lang: "vi",
-        onChange: function (event) {
-          props.onChange(event.target.value || "");
-        },
         onFocus: props.setActiveStyle,
         onBlur: props.setInactiveStyle,
-      });
+      },
+      extra
+    );
+  }
+
+  // --- fields -----------------------------------------------------------------
+
+  var TextControl = widget({
+    render: function () {
+      var self = this;
+      var props = this.props;
+      var multiline = option(props.field, "multiline", false);
+      return h(
+        multiline ? "textarea" : "input",
+        inputProps(props, {
+          type: multiline ? undefined : "text",
+          rows: multiline ? 3 : undefined,
+          lang: "vi",
+          value: props.value || "",
+          onChange: function (event) {
+            // Text pasted from Word or PDF arrives decomposed: stored composed.
+            self.changed(String(event.target.value).normalize("NFC"));
+          },
+        })
+      );
     },
   });
 
   function parseNumber(text) {
     var cleaned = String(text).trim().replace(/\s/g, "").replace(",", ".");
     if (cleaned === "") return undefined;
-    return /^-?\d+(\.\d+)?$/.test(cleaned) ? Number(cleaned) : text;
+    return /^-?\d+(\.\d+)?$/.test(cleaned) ? Number(cleaned) : String(text).trim();
   }
 
-  var NumberControl = createClass({
+  var NumberControl = widget({
     getInitialState: function () {
       var value = this.props.value;
       return { text: value === undefined || value === null ? "" : String(value).replace(".", ",") };
     },
-    isValid: function () {
-      var field = this.props.field;
+    render: function () {
+      var self = this;
+      var props = this.props;
+      return h(
+        "input",
+        inputProps(props, {
+          type: "text",
+          inputMode: option(props.field, "value_type", "float") === "int" ? "numeric" : "decimal",
+          value: self.state.text,
+          onChange: function (event) {
+            self.setState({ text: event.target.value });
+            self.changed(parseNumber(event.target.value));
+          },
+        })
+      );
+    },
+  });
+
+  // Today in Vietnam (UTC+7), whatever the computer's time zone.
+  function todayInVietnam() {
+    return new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10);
+  }
+
+  function addDays(iso, days) {
+    var parts = iso.split("-").map(Number);
+    var day = new Date(Date.UTC(parts[0], parts[1] - 1, parts[2] + days));
+    return day.toISOString().slice(0, 10);
+  }
+
+  function nextSaturday(iso) {
+    return addDays(iso, (6 - RULES.weekday(iso) + 7) % 7);
+  }
+
+  function parseViDate(text) {
+    var match = /^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$/.exec(text);
+    if (!match) return null;
+    var iso = match[3] + "-" + ("0" + match[2]).slice(-2) + "-" + ("0" + match[1]).slice(-2);
+    return RULES.isIsoDate(iso) ? iso : null;
+  }
+
+  var DateControl = widget({
+    getInitialState: function () {
       var value = this.props.value;
-      if (value === undefined || value === null || value === "") return true;
-      if (typeof value !== "number") return error(label(field) + " phải là một số, ví dụ 120 hoặc 1,5.");
-      if (option(field, "value_type", "float") === "int" && Math.floor(value) !== value) {
-        return error(label(field) + " phải là số nguyên (không có phần thập phân).");
+      return { text: value && RULES.isIsoDate(String(value)) ? RULES.viDate(value) : value || "" };
+    },
+    componentDidMount: function () {
+      ruled.componentDidMount.call(this);
+      var field = this.props.field;
+      if (!this.props.value && field.get("required") !== false) {
+        var today = todayInVietnam();
+        this.set(option(field, "saturday", false) ? nextSaturday(today) : today);
       }
-      var min = option(field, "min", null);
-      if (min !== null && (value < min || (option(field, "min_exclusive", false) && value === min))) {
-        return error(label(field) + (min === 0 ? " không được âm." : " phải từ " + min + " trở lên."));
+    },
+    componentDidUpdate: function (before) {
+      // Decap changed the value (a copy, a reload): show it.
+      if (before.value !== this.props.value && this.props.value && RULES.isIsoDate(String(this.props.value))) {
+        var shown = RULES.viDate(this.props.value);
+        if (parseViDate(this.state.text) !== this.props.value && this.state.text !== shown) this.setState({ text: shown });
       }
-      var other = option(field, "not_above", null);
-      var otherValue = other && entryValue(this.props, other);
-      if (typeof otherValue === "number" && value > otherValue) {
-        return error(option(field, "message", label(field) + " không được lớn hơn " + otherValue + "."));
-      }
-      return true;
+    },
+    set: function (iso) {
+      this.setState({ text: RULES.viDate(iso) });
+      this.changed(iso);
     },
     render: function () {
       var self = this;
       var props = this.props;
-      return h("input", {
-        type: "text",
-        inputMode: option(props.field, "value_type", "float") === "int" ? "numeric" : "decimal",
-        id: props.forID,
-        className: props.classNameWrapper,
-        value: self.state.text,
-        onChange: function (event) {
-          self.setState({ text: event.target.value });
-          props.onChange(parseNumber(event.target.value));
-        },
-        onFocus: props.setActiveStyle,
-        onBlur: props.setInactiveStyle,
-      });
+      var saturday = option(props.field, "saturday", false);
+      var input = h(
+        "input",
+        inputProps(props, {
+          type: "text",
+          inputMode: "numeric",
+          placeholder: "ngày/tháng/năm",
+          autoComplete: "off",
+          value: self.state.text,
+          onChange: function (event) {
+            var text = event.target.value;
+            self.setState({ text: text });
+            self.changed(parseViDate(text) || text.trim());
+          },
+        })
+      );
+      if (!saturday) return input;
+      var around = RULES.isIsoDate(String(props.value || "")) ? props.value : nextSaturday(todayInVietnam());
+      var start = addDays(nextSaturday(around), -7 * 8);
+      var choices = [h("option", { key: "", value: "" }, "Chọn nhanh một ngày thứ Bảy…")];
+      for (var i = 0; i < 17; i++) {
+        var day = addDays(start, 7 * i);
+        choices.push(h("option", { key: day, value: day }, "Thứ Bảy " + RULES.viDate(day)));
+      }
+      return h("div", { className: "ntm-ngay" }, [
+        input,
+        h(
+          "select",
+          {
+            key: "nhanh",
+            className: "ntm-ngay__nhanh",
+            "aria-label": "Chọn nhanh một ngày thứ Bảy",
+            value: "",
+            onChange: function (event) {
+              if (event.target.value) self.set(event.target.value);
+            },
+          },
+          choices
+        ),
+      ]);
     },
   });
 
-  var HamletControl = createClass(
-    Object.assign({}, watchOtherFields, {
-      dependsOn: function () {
-        return entryValue(this.props, option(this.props.field, "unit_field", "xa")) || "";
-      },
-      hamlets: function () {
-        var all = option(this.props.field, "hamlets", {});
-        return all[this.dependsOn()] || [];
-      },
-      isValid: function () {
-        var known = this.hamlets().map(function (item) {
-          return item.value;
-        });
-        var unknown = plain(this.props.value).filter(function (id) {
-          return known.indexOf(id) < 0;
-        });
-        if (unknown.length) {
-          return error("Thôn «" + unknown.join(", ") + "» không thuộc xã, thị trấn đã chọn. Bỏ chọn thôn đó.");
-        }
-        return true;
-      },
-      render: function () {
-        var props = this.props;
-        var chosen = plain(props.value);
-        var hamlets = this.hamlets();
-        if (!this.dependsOn()) {
-          return h("p", { id: props.forID, className: props.classNameWrapper }, "Chọn xã, thị trấn ở trên trước.");
-        }
-        var known = hamlets.map(function (item) {
-          return item.value;
-        });
-        var items = hamlets.concat(
-          chosen
-            .filter(function (id) {
-              return known.indexOf(id) < 0;
-            })
-            .map(function (id) {
-              return { value: id, label: id + " (không thuộc xã này)" };
-            })
-        );
-        return h(
-          "fieldset",
-          { id: props.forID, className: props.classNameWrapper, style: { border: "none" } },
-          items.map(function (item) {
-            var checked = chosen.indexOf(item.value) >= 0;
-            return h(
-              "label",
-              { key: item.value, style: { display: "block", padding: "6px 0", fontSize: "15px" } },
-              h("input", {
-                type: "checkbox",
-                value: item.value,
-                checked: checked,
-                style: { marginRight: "8px", width: "18px", height: "18px" },
-                onChange: function () {
-                  var next = checked
-                    ? chosen.filter(function (id) {
-                        return id !== item.value;
-                      })
-                    : known.filter(function (id) {
-                        return id === item.value || chosen.indexOf(id) >= 0;
-                      });
-                  props.onChange(next);
-                },
-              }),
-              item.label
-            );
-          })
-        );
-      },
-    })
-  );
-
-  // Plans read once per editor session; a plan saved meanwhile is read again.
-  var plans = {};
-
-  var TaskControl = createClass(
-    Object.assign({}, watchOtherFields, {
-      getInitialState: function () {
-        return { tasks: null, missing: false };
-      },
-      dependsOn: function () {
-        var field = this.props.field;
-        var unit = entryValue(this.props, option(field, "unit_field", "xa"));
-        var day = entryValue(this.props, option(field, "date_field", "ngay"));
-        return unit && day ? unit + "/" + day : "";
-      },
-      componentDidUpdate: function () {
-        this.load();
-      },
-      load: function () {
-        var self = this;
-        var slug = self.dependsOn();
-        if (!slug || self._loaded === slug) return;
-        self._loaded = slug;
-        if (!plans[slug]) {
-          plans[slug] = self.props.loadEntry(option(self.props.field, "plans", "ke-hoach"), slug).then(
-            function (entry) {
-              var data = entry && (entry.data || (entry.get && entry.get("data")));
-              data = data && data.toJS ? data.toJS() : data;
-              return (data && data.phan_viec) || [];
-            },
-            function () {
-              delete plans[slug];
-              return null;
-            }
-          );
-        }
-        plans[slug].then(function (tasks) {
-          if (self._loaded === slug) self.setState({ tasks: tasks, missing: tasks === null });
-        });
-      },
-      isValid: function () {
-        var value = this.props.value;
-        if (!value) return true;
-        if (this.state.missing) {
-          return error("Chưa có kế hoạch của xã này cho ngày thứ Bảy đã chọn. Nhập kế hoạch trước, rồi nhập kết quả.");
-        }
-        var tasks = this.state.tasks;
-        if (tasks && !tasks.some(function (task) { return task.ma === value; })) {
-          return error("Kế hoạch ngày này không có phần việc mã «" + value + "». Chọn lại phần việc.");
-        }
-        return true;
-      },
-      render: function () {
-        var props = this.props;
-        var self = this;
-        if (!self.dependsOn()) {
-          return h("p", { id: props.forID, className: props.classNameWrapper }, "Chọn xã và ngày thứ Bảy ở trên trước.");
-        }
-        if (self._loaded !== self.dependsOn()) window.setTimeout(function () { self.load(); }, 0);
-        if (self.state.missing) {
-          return h(
-            "p",
-            { id: props.forID, className: props.classNameWrapper },
-            "Chưa có kế hoạch của xã này cho ngày thứ Bảy đã chọn: nhập kế hoạch trước."
-          );
-        }
-        var tasks = self.state.tasks || [];
-        var options = [h("option", { key: "", value: "" }, tasks.length ? "Chọn phần việc…" : "Đang tải kế hoạch…")];
-        tasks.forEach(function (task) {
-          var amount = task.khoi_luong ? " (" + task.khoi_luong.so + " " + task.khoi_luong.don_vi_tinh + ")" : "";
-          options.push(h("option", { key: task.ma, value: task.ma }, task.noi_dung + amount));
-        });
-        if (props.value && !tasks.some(function (task) { return task.ma === props.value; })) {
-          options.push(h("option", { key: props.value, value: props.value }, props.value + " (không có trong kế hoạch)"));
-        }
-        return h(
-          "select",
-          {
-            id: props.forID,
-            className: props.classNameWrapper,
-            value: props.value || "",
-            onChange: function (event) {
-              props.onChange(event.target.value || "");
-            },
-            onFocus: props.setActiveStyle,
-            onBlur: props.setInactiveStyle,
+  var ChoiceControl = widget({
+    render: function () {
+      var self = this;
+      var props = this.props;
+      var options = option(props.field, "options", []);
+      var items = [h("option", { key: "", value: "" }, "Chọn…")].concat(
+        options.map(function (item) {
+          return h("option", { key: item.value, value: item.value }, item.label);
+        })
+      );
+      return h(
+        "select",
+        inputProps(props, {
+          value: props.value || "",
+          onChange: function (event) {
+            self.changed(event.target.value || "");
           },
-          options
+        }),
+        items
+      );
+    },
+  });
+
+  function ticks(self, props, items, chosen, allowed) {
+    return h(
+      "fieldset",
+      { id: props.forID, className: props.classNameWrapper + " ntm-danh-dau" },
+      items.map(function (item) {
+        var checked = chosen.indexOf(item.value) >= 0;
+        return h(
+          "label",
+          { key: item.value, className: "ntm-danh-dau__muc" },
+          h("input", {
+            type: "checkbox",
+            value: item.value,
+            checked: checked,
+            onChange: function () {
+              var next = checked
+                ? chosen.filter(function (id) {
+                    return id !== item.value;
+                  })
+                : allowed.filter(function (id) {
+                    return id === item.value || chosen.indexOf(id) >= 0;
+                  });
+              self.changed(next);
+            },
+          }),
+          item.label
         );
-      },
-    })
-  );
+      })
+    );
+  }
+
+  var ManyControl = widget({
+    render: function () {
+      var props = this.props;
+      var options = option(props.field, "options", []);
+      var values = options.map(function (item) {
+        return item.value;
+      });
+      return ticks(this, props, options, plain(props.value) || [], values);
+    },
+  });
+
+  var HamletControl = widget({
+    render: function () {
+      var props = this.props;
+      var unit = (plain(entryOf(props).get("data")) || {})[option(props.field, "unit_field", "xa")];
+      if (!unit) {
+        return h("p", { id: props.forID, className: props.classNameWrapper }, "Chọn xã, thị trấn ở trên trước.");
+      }
+      var hamlets = (option(props.field, "hamlets", {}) || {})[unit] || [];
+      var chosen = plain(props.value) || [];
+      var allowed = hamlets.map(function (item) {
+        return item.value;
+      });
+      var items = hamlets.concat(
+        chosen
+          .filter(function (id) {
+            return allowed.indexOf(id) < 0;
+          })
+          .map(function (id) {
+            return { value: id, label: id + " (không thuộc xã này)" };
+          })
+      );
+      return ticks(this, props, items, chosen, allowed);
+    },
+  });
+
+  var TaskControl = widget({
+    render: function () {
+      var self = this;
+      var props = this.props;
+      var data = plain(entryOf(props).get("data")) || {};
+      var unit = data[option(props.field, "unit_field", "xa")];
+      var day = data[option(props.field, "date_field", "ngay")];
+      if (!unit || !day) {
+        return h("p", { id: props.forID, className: props.classNameWrapper }, "Chọn xã và ngày thứ Bảy ở trên trước.");
+      }
+      var slug = unit + "/" + day;
+      if (!(slug in tasksOf)) lookUp(props.loadEntry, option(props.field, "plans", "ke-hoach"), slug);
+      var tasks = tasksOf[slug + "#full"];
+      if (tasks === null) {
+        return h(
+          "p",
+          { id: props.forID, className: props.classNameWrapper + " ntm-chua-co" },
+          "Chưa có kế hoạch cho thứ Bảy này. Nhập kế hoạch của xã cho ngày này trước, rồi nhập kết quả."
+        );
+      }
+      tasks = tasks || [];
+      var options = [h("option", { key: "", value: "" }, tasks.length ? "Chọn phần việc…" : "Đang tải kế hoạch…")];
+      tasks.forEach(function (task) {
+        var amount = task.khoi_luong ? " (" + task.khoi_luong.so + " " + task.khoi_luong.don_vi_tinh + ")" : "";
+        options.push(h("option", { key: task.ma, value: task.ma }, task.noi_dung + amount));
+      });
+      if (props.value && !tasks.some(function (task) { return task.ma === props.value; })) {
+        options.push(h("option", { key: props.value, value: props.value }, props.value + " (không có trong kế hoạch)"));
+      }
+      return h(
+        "select",
+        inputProps(props, {
+          value: props.value || "",
+          onChange: function (event) {
+            self.changed(event.target.value || "");
+          },
+        }),
+        options
+      );
+    },
+  });
 
   // Markdown of a page in a plain text box: Decap's own editor (Slate) keeps
   // only the first piece of text of each line when a line was split while
-  // typing, and loses what was typed; a text box keeps every character.
-  // The preview pane still draws the Markdown with Decap's own renderer.
-  var MarkdownTextControl = createClass({
+  // typing; a text box keeps every character. The preview pane still draws
+  // the Markdown with Decap's own renderer.
+  var MarkdownTextControl = widget({
     render: function () {
+      var self = this;
       var props = this.props;
       var lines = String(props.value || "").split("\n").length;
-      return h("textarea", {
-        id: props.forID,
-        className: props.classNameWrapper,
-        value: props.value || "",
-        rows: Math.min(Math.max(lines + 2, 12), 40),
-        spellCheck: false,
-        lang: "vi",
-        style: { fontFamily: "monospace", fontSize: "14px", lineHeight: "1.6", whiteSpace: "pre-wrap" },
-        onChange: function (event) {
-          props.onChange(event.target.value);
-        },
-        onFocus: props.setActiveStyle,
-        onBlur: props.setInactiveStyle,
-      });
+      return h(
+        "textarea",
+        inputProps(props, {
+          value: props.value || "",
+          rows: Math.min(Math.max(lines + 2, 12), 40),
+          spellCheck: false,
+          lang: "vi",
+          className: props.classNameWrapper + " ntm-markdown",
+          onChange: function (event) {
+            self.changed(String(event.target.value).normalize("NFC"));
+          },
+        })
+      );
     },
   });
 
-  // --- before saving ---------------------------------------------------------
+  // --- before saving ------------------------------------------------------------
 
-  function isImmutableMap(value) {
+  function isMap(value) {
     return !!(value && value["@@__IMMUTABLE_MAP__@@"]);
   }
 
-  function isImmutableList(value) {
+  function isList(value) {
     return !!(value && value["@@__IMMUTABLE_LIST__@@"]);
   }
 
-  // Optional fields left empty are dropped: an empty text or a blank number
-  // in the file would fail the check, a missing optional field does not.
-  function withoutEmpty(value, top) {
-    if (isImmutableMap(value)) {
-      return value
+  function isEmpty(item) {
+    return item === "" || item === null || item === undefined;
+  }
+
+  // Optional fields left empty are dropped (an empty text or a blank number
+  // in the file is an error; a missing optional field is not); an optional
+  // block left wholly empty goes too. Texts in NFC.
+  function cleaned(value, top) {
+    if (isMap(value)) {
+      var out = value
         .filterNot(function (item, key) {
-          return (item === "" || item === null || item === undefined) && !(top && key === "body");
+          return isEmpty(item) && !(top && key === "body");
         })
         .map(function (item) {
-          return withoutEmpty(item, false);
+          return cleaned(item, false);
         });
-    }
-    if (isImmutableList(value)) {
-      return value
-        .filterNot(function (item) {
-          return item === "" || item === null || item === undefined;
-        })
-        .map(function (item) {
-          return withoutEmpty(item, false);
-        });
-    }
-    return value;
-  }
-
-  function isLocal() {
-    return LOCAL_HOSTS.indexOf(window.location.hostname) >= 0;
-  }
-
-  // On one computer the preview server (ntm edit) checks the file with the
-  // same rules as `ntm check`; on the published site there is no server, and
-  // the preview build of the pull request shows the same messages.
-  function checkWithPreview(collection, slug, data) {
-    return window
-      .fetch("/__ntm/kiem-tra", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ collection: collection, slug: slug, data: data }),
-      })
-      .then(
-        function (response) {
-          if (response.status !== 200) return null;
-          return response.json();
-        },
-        function () {
-          return null;
-        }
-      )
-      .then(function (answer) {
-        if (answer && answer.errors && answer.errors.length) {
-          // Decap prints the error as text: without the "Error:" prefix.
-          var message = answer.errors.join(" ");
-          var problem = new Error(message);
-          problem.toString = function () {
-            return message;
-          };
-          throw problem;
-        }
+      return out.filterNot(function (item) {
+        return isMap(item) && item.size === 0;
       });
+    }
+    if (isList(value)) {
+      return value
+        .filterNot(isEmpty)
+        .map(function (item) {
+          return cleaned(item, false);
+        });
+    }
+    return typeof value === "string" ? value.normalize("NFC") : value;
   }
 
-  // Without a git host the editor saves through `ntm edit` on this computer
-  // only; on the published site say so instead of a connection error.
-  if (document.body.getAttribute("data-local-only") === "true" && !isLocal()) {
-    var note = document.createElement("main");
-    note.setAttribute("style", "max-width:36rem;margin:3rem auto;padding:0 1rem;font:16px/1.6 sans-serif");
-    note.innerHTML =
-      "<h1>Trang quản trị chưa dùng được ở đây</h1>" +
-      "<p>Trang web này chưa được nối với kho git của Ban Tuyên giáo, nên chỉ sửa nội dung được trên máy biên tập, " +
-      "bằng lệnh <code>ntm edit</code>.</p><p>Xem trang «Hướng dẫn biên tập» của trang web.</p>";
-    document.body.appendChild(note);
+  // Task codes left empty are made from the task's name (unique in the plan).
+  function withCodes(data) {
+    var tasks = data.get("phan_viec");
+    if (!isList(tasks)) return data;
+    var used = {};
+    tasks.forEach(function (task) {
+      if (isMap(task) && task.get("ma")) used[task.get("ma")] = true;
+    });
+    return data.set(
+      "phan_viec",
+      tasks.map(function (task) {
+        if (!isMap(task) || task.get("ma") || !task.get("noi_dung")) return task;
+        var base = RULES.codeFrom(task.get("noi_dung")) || "phan-viec";
+        var code = base;
+        for (var n = 2; used[code]; n++) code = base + "-" + n;
+        used[code] = true;
+        return task.set("ma", code);
+      })
+    );
+  }
+
+  function refusal(problems) {
+    var text = problems
+      .slice(0, 4)
+      .map(function (p) {
+        return (p.field ? p.field + ": " : "") + said(p);
+      })
+      .join(" ");
+    var problem = new Error(text);
+    // Decap prints the error as text: without the "Error:" prefix.
+    problem.toString = function () {
+      return text;
+    };
+    return problem;
+  }
+
+  function settled() {
+    // Look-ups still on their way (a Saturday chosen just before «Lưu»).
+    var waiting = Object.keys(pending).map(function (key) {
+      return pending[key];
+    });
+    return Promise.all(waiting);
+  }
+
+  function preSave(args) {
+    return settled().then(function () {
+      return checked(args);
+    });
+  }
+
+  function checked(args) {
+    var entry = args.entry;
+    var name = entry.get("collection");
+    var data = withCodes(cleaned(entry.get("data"), true));
+    var config = collections[name];
+    if (config) {
+      var ctx = contextFor(entry.set("data", data), name, null);
+      var found = RULES.checkEntry(config, plain(data), ctx);
+      if (found.length) throw refusal(found);
+    }
+    if (!LOCAL || !DATED[name]) return data;
+    var saved = savedOf(entry, name);
+    return api("ntmCheck", {
+      collection: name,
+      data: plain(data),
+      newEntry: !saved,
+      path: saved ? entry.get("path") : null,
+    }).then(function (answer) {
+      if (answer.problems && answer.problems.length) {
+        answer.problems.forEach(function (p) {
+          if (p.path && p.path.length === 1) serverProblems[p.path[0]] = p;
+        });
+        notify();
+        throw refusal(answer.problems);
+      }
+      return data;
+    });
+  }
+
+  function postSave(args) {
+    var entry = args.entry;
+    var name = entry.get("collection");
+    forget();
+    if (LOCAL) refreshStatus();
+    var keys = DATED[name];
+    if (!keys || !LOCAL) return;
+    // A saved entry whose commune or Saturday changed was moved: follow it.
+    var data = plain(entry.get("data")) || {};
+    var slug = data[keys[0]] + "/" + data[keys[1]];
+    var saved = savedOf(entry, name);
+    if (saved && saved.owner + "/" + saved.date !== slug) {
+      window.setTimeout(function () {
+        window.location.hash = "#/collections/" + name + "/entries/" + slug;
+      }, 300);
+    }
+  }
+
+  // --- status line and «Lưu vào lịch sử» (local mode) ---------------------------
+
+  var statusBox = null;
+
+  function refreshStatus() {
+    if (!proxyUrl || pageShown) return;
+    api("ntmStatus", {}).then(showStatus, function () {});
+  }
+
+  function showStatus(status) {
+    if (!statusBox) {
+      statusBox = document.createElement("div");
+      statusBox.className = "ntm-lich-su";
+      statusBox.setAttribute("role", "status");
+      document.body.appendChild(statusBox);
+    }
+    var count = (status.pending || []).length;
+    var push = status.push || {};
+    var text = "";
+    if (count) text = count + " thay đổi chưa lưu vào lịch sử (sửa ngoài trang quản trị).";
+    else if (push.state === "failed") text = push.message;
+    else if (push.state === "running" || push.state === "pending") text = "Đang gửi lên kho chung…";
+    statusBox.textContent = "";
+    statusBox.hidden = !text;
+    if (!text) return;
+    var words = document.createElement("span");
+    words.textContent = text + " ";
+    statusBox.appendChild(words);
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = count ? "Lưu vào lịch sử…" : "Gửi lại";
+    button.addEventListener("click", function () {
+      openSaveDialog(status.pending || []);
+    });
+    statusBox.appendChild(button);
+  }
+
+  function openSaveDialog(pendingFiles) {
+    var dialog = document.createElement("dialog");
+    dialog.className = "ntm-hop-thoai";
+    var heading = document.createElement("h2");
+    heading.textContent = "Lưu vào lịch sử";
+    dialog.appendChild(heading);
+    var list = document.createElement("ul");
+    pendingFiles.slice(0, 10).forEach(function (item) {
+      var li = document.createElement("li");
+      li.textContent = item.label;
+      list.appendChild(li);
+    });
+    dialog.appendChild(list);
+    var labelText = document.createElement("label");
+    labelText.textContent = "Ghi chú cho lần lưu này (ai sửa gì, vì sao)";
+    var message = document.createElement("textarea");
+    message.rows = 3;
+    message.value = "Cập nhật nội dung";
+    labelText.appendChild(message);
+    dialog.appendChild(labelText);
+    var result = document.createElement("p");
+    result.setAttribute("role", "status");
+    dialog.appendChild(result);
+    var save = document.createElement("button");
+    save.type = "button";
+    save.textContent = "Lưu và gửi";
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Đóng";
+    close.addEventListener("click", function () {
+      dialog.close();
+      dialog.remove();
+    });
+    save.addEventListener("click", function () {
+      save.disabled = true;
+      result.textContent = "Đang kiểm tra và lưu…";
+      api("ntmCommit", { message: message.value }).then(
+        function (answer) {
+          result.textContent = answer.count ? "Đã lưu " + answer.count + " thay đổi vào lịch sử." : "Không còn gì chưa lưu.";
+          refreshStatus();
+        },
+        function (problem) {
+          save.disabled = false;
+          result.textContent = problem.message;
+        }
+      );
+    });
+    dialog.appendChild(save);
+    dialog.appendChild(close);
+    document.body.appendChild(dialog);
+    dialog.showModal();
+  }
+
+  // --- around the form ------------------------------------------------------------
+
+  // List rows "18/03/2023 · gung-re" read "18/03/2023 · Xã Gung Ré".
+  var ROW = /^(\d{2}\/\d{2}\/\d{4}) · ([a-z0-9-]+)$/;
+
+  function polish() {
+    var cards = document.querySelectorAll("h2, [class*='ListCardTitle'], [class*='CardHeading']");
+    for (var i = 0; i < cards.length; i++) {
+      var match = ROW.exec(cards[i].textContent.trim());
+      if (match) {
+        var owner = DATA.units[match[2]] || (DATA.agencies[match[2]] || {}).name;
+        if (owner) cards[i].textContent = match[1] + " · " + owner;
+      }
+    }
+    // The Board's name above the login button, nowhere else.
+    var login = !!document.querySelector("[class*='AuthenticationPage'], section button[class*='LoginButton']");
+    document.body.classList.toggle("ntm-dang-nhap", login || !!document.querySelector("img[src*='chia-se']"));
+  }
+
+  var scheduled = false;
+  new MutationObserver(function () {
+    if (scheduled) return;
+    scheduled = true;
+    window.requestAnimationFrame(function () {
+      scheduled = false;
+      polish();
+    });
+  }).observe(document.body, { childList: true, subtree: true, characterData: true });
+
+  // --- start ------------------------------------------------------------------------
+
+  var onLocalHost = LOCAL_HOSTS.indexOf(window.location.hostname) >= 0;
+  if (document.body.getAttribute("data-local-only") === "true" && !onLocalHost) {
+    showPage("Trang quản trị chưa dùng được ở đây", [
+      "Trang web này chưa được nối với kho git của Ban Tuyên giáo, nên chỉ sửa nội dung được trên máy biên tập của Ban.",
+      "Trên máy biên tập: mở biểu tượng «Sửa nội dung Nông thôn mới». Xem trang «Sửa nội dung trên trang quản trị» của phần «Hướng dẫn biên tập».",
+    ]);
+    return;
+  }
+  if (PKCE.indexOf(MODE) >= 0 && !window.isSecureContext) {
+    showPage("Trang quản trị cần địa chỉ https://", [
+      "Đăng nhập vào kho git chỉ chạy khi trang web mở bằng địa chỉ an toàn (bắt đầu bằng https://). Trang này đang mở bằng http://, nên trình duyệt không cho đăng nhập.",
+      "Báo người quản trị kỹ thuật: cần cài chứng chỉ HTTPS cho máy chủ trang web trong mạng nội bộ (xem design/editor.md, mục «HTTP trong mạng nội bộ»).",
+    ]);
     return;
   }
 
-  CMS.registerWidget("ntm-ngay", DateControl);
+  CMS.registerWidget("ntm-chu", TextControl);
   CMS.registerWidget("ntm-so", NumberControl);
+  CMS.registerWidget("ntm-ngay", DateControl);
+  CMS.registerWidget("ntm-chon", ChoiceControl);
+  CMS.registerWidget("ntm-nhieu", ManyControl);
   CMS.registerWidget("ntm-thon", HamletControl);
   CMS.registerWidget("ntm-phan-viec", TaskControl);
   CMS.registerWidget("ntm-markdown", MarkdownTextControl, CMS.getWidget("markdown").preview);
-  CMS.registerEventListener({
-    name: "preSave",
-    handler: function (args) {
-      var entry = args.entry;
-      var data = withoutEmpty(entry.get("data"), true);
-      if (!isLocal()) return data;
-      return checkWithPreview(entry.get("collection"), entry.get("slug") || "", data.toJS()).then(function () {
-        return data;
-      });
-    },
-  });
-  CMS.registerEventListener({
-    name: "postSave",
-    handler: function (args) {
-      // A plan saved now may be the plan a result form is waiting for.
-      var entry = args.entry;
-      if (entry.get("collection") === "ke-hoach") plans = {};
-    },
-  });
-  CMS.init();
+  CMS.registerEventListener({ name: "preSave", handler: preSave });
+  CMS.registerEventListener({ name: "postSave", handler: postSave });
+
+  if (LOCAL) {
+    loadProxyUrl().then(
+      function () {
+        CMS.init();
+        refreshStatus();
+        window.setInterval(refreshStatus, 15000);
+      },
+      function () {
+        backendDown();
+      }
+    );
+  } else {
+    CMS.init();
+  }
 })();

@@ -278,24 +278,57 @@
     },
   };
 
-  // On one computer (ntm edit) "publish" writes the file on this computer:
-  // say "save", not "publish on the website".
-  if (["127.0.0.1", "localhost"].indexOf(window.location.hostname) >= 0) {
+  // What "saved" means depends on where the save goes (body data-ntm-backend,
+  // "local" when the preview server of this computer serves the editor):
+  // never "Đã lưu" for something that is not on its way to the site.
+  var backend = document.body.getAttribute("data-ntm-backend") || "";
+  if (backend === "local") {
     merge(patch, {
       editor: {
         editorToolbar: {
           publish: "Lưu",
-          publishNow: "Lưu vào máy",
+          publishNow: "Lưu vào lịch sử",
           publishAndCreateNew: "Lưu và thêm mục mới",
           publishAndDuplicate: "Lưu và sao chép",
           publishing: "Đang lưu…",
           published: "Đã lưu",
+          deployPreviewButtonLabel: "Xem thử",
+          deployButtonLabel: "Xem thử",
         },
       },
       ui: {
         toast: {
-          entrySaved: "Đã lưu vào máy. Bản xem trước đang cập nhật.",
-          entryPublished: "Đã lưu vào máy. Bản xem trước đang cập nhật.",
+          entrySaved: "Đã lưu vào lịch sử. Bản xem trước cập nhật sau vài giây.",
+          entryPublished: "Đã lưu vào lịch sử. Bản xem trước cập nhật sau vài giây.",
+        },
+      },
+    });
+  } else if (backend === "gitea") {
+    merge(patch, {
+      editor: { editorToolbar: { publish: "Lưu", publishNow: "Lưu vào nhánh duyệt", published: "Đã lưu" } },
+      ui: {
+        toast: {
+          entrySaved: "Đã lưu vào nhánh duyệt. Lãnh đạo gộp nhánh duyệt thì trang web cập nhật.",
+          entryPublished: "Đã lưu vào nhánh duyệt. Lãnh đạo gộp nhánh duyệt thì trang web cập nhật.",
+        },
+      },
+    });
+  } else if (document.body.getAttribute("data-ntm-publish") === "simple") {
+    merge(patch, {
+      editor: { editorToolbar: { publish: "Đăng", publishNow: "Đăng ngay", published: "Đã đăng" } },
+      ui: {
+        toast: {
+          entrySaved: "Đã lưu vào kho. Trang web cập nhật sau vài phút.",
+          entryPublished: "Đã lưu vào kho. Trang web cập nhật sau vài phút.",
+        },
+      },
+    });
+  } else {
+    merge(patch, {
+      ui: {
+        toast: {
+          entrySaved: "Đã lưu bản nháp. Khi viết xong, chuyển trạng thái sang «Chờ lãnh đạo duyệt».",
+          entryPublished: "Đã đăng: trang web cập nhật sau vài phút.",
         },
       },
     });

@@ -121,7 +121,18 @@ def cmd_serve(args) -> int:
 def cmd_edit(args) -> int:
     from .editor.local import run
 
-    return run(find_root(args.root), args.addr)
+    return run(find_root(args.root), args.addr, open_browser=args.mo_trinh_duyet)
+
+
+def cmd_install_launcher(args) -> int:
+    """Once, by the technical administrator: the icon that opens the editor."""
+    from .editor.launcher import install
+
+    root = find_root(args.root)
+    ntm = Path(sys.argv[0]).resolve() if Path(sys.argv[0]).name == "ntm" else root / ".venv" / "bin" / "ntm"
+    for target in install(root, ntm):
+        print(f"Đã tạo biểu tượng «Sửa nội dung Nông thôn mới»: {target}")
+    return 0
 
 
 def cmd_save(args) -> int:
@@ -222,7 +233,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.set_defaults(func=cmd_serve)
     edit = sub.add_parser("edit", help="mở trang quản trị trên máy này (không cần kho git trên mạng)")
     edit.add_argument("-a", "--addr", default="127.0.0.1:8000", help="địa chỉ xem trước (chỉ 127.0.0.1)")
+    edit.add_argument("--mo-trinh-duyet", action="store_true", help="mở trình duyệt vào trang quản trị (biểu tượng trên màn hình dùng)")
     edit.set_defaults(func=cmd_edit)
+    sub.add_parser(
+        "cai-bieu-tuong", help="tạo biểu tượng «Sửa nội dung Nông thôn mới» mở trang quản trị (Linux, làm một lần)"
+    ).set_defaults(func=cmd_install_launcher)
     save = sub.add_parser("luu", help="kiểm tra rồi lưu các trang, dữ liệu đã sửa vào lịch sử git")
     save.add_argument("-m", "--message", help="lời ghi chú cho lần lưu (mặc định: danh sách tệp)")
     save.set_defaults(func=cmd_save)

@@ -5,10 +5,14 @@ build is broken, and prints the reason in English in a terminal the editor
 may not be looking at. This server builds the same way (MkDocs' live-reload
 server, dirty rebuilds) but when a build fails it shows the Vietnamese
 problems in the browser, over the last good page, and reloads the page by
-itself once the file is fixed. Under ``ntm edit`` it also answers the web
-editor's question "may I save this?" (``/__ntm/kiem-tra``) and serves the
-editor without the live-reload script, so a rebuild after a save never
-reloads a form in the middle of an edit.
+itself once the file is fixed. Under ``ntm edit`` it is also the web
+editor's local backend (editor/backend.py, at ``/__ntm/api/<secret>``), and
+serves the editor without the live-reload script, so a rebuild after a save
+never reloads a form in the middle of an edit.
+
+Every request must name this server as ``127.0.0.1:<port>`` or
+``localhost:<port>`` (or the address it was started on): a page of another
+site whose name was pointed at this computer (DNS rebinding) gets nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import re
 import shutil
 import tempfile
 import time
@@ -25,9 +30,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import _SCRIPT_TEMPLATE, LiveReloadServer
 
-CHECK_PATH = "/__ntm/kiem-tra"
 EDITOR_PREFIX = "quan-tri/"
-MAX_CHECK_BYTES = 2_000_000
+RUNNING_PATH = "/__ntm/dang-chay"  # the launcher asks whether an editing run is already there
 
 
 class _Problems(logging.Handler):
@@ -67,12 +71,21 @@ def _overlay(errors: list[str], warnings: list[str]) -> bytes:
 
 
 class PreviewServer(LiveReloadServer):
-    def __init__(self, *args, root: Path, editor: bool = False, **kwargs):
+    def __init__(self, *args, root: Path, backend=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.repo_root = root
-        self.editor = editor
+        self.backend = backend  # editor/backend.py LocalBackend under `ntm edit`
         self.errors: list[str] = []
         self.warnings: list[str] = []
+        host, port = args[1], args[2]
+        self.hosts = {f"{host}:{port}"}
+        if host in ("127.0.0.1", "localhost"):
+            self.hosts |= {f"127.0.0.1:{port}", f"localhost:{port}"}
+        self._config_cache: tuple[float, bytes] | None = None
+
+    @property
+    def editor(self) -> bool:
+        return self.backend is not None
 
     # --- what the browser gets ---------------------------------------------
 
@@ -92,49 +105,62 @@ class PreviewServer(LiveReloadServer):
         return content
 
     def _serve_request(self, environ, start_response):
+        if environ.get("HTTP_HOST", "") not in self.hosts:
+            # DNS rebinding: another site's name pointed at this computer.
+            start_response("403 Forbidden", [("Content-Type", "text/plain; charset=utf-8")])
+            return ["Địa chỉ không hợp lệ: mở bằng http://127.0.0.1 hoặc http://localhost.".encode()]
         path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
-        if path == CHECK_PATH:
-            return self._check(environ, start_response)
+        from .editor.backend import API_PREFIX
+
+        if path.startswith(API_PREFIX) or path == API_PREFIX.rstrip("/"):
+            if self.backend is None:
+                return self._json(start_response, "404 Not Found", {"error": "Trang quản trị trên máy này chưa chạy."})
+            return self.backend(environ, start_response, path)
+        if path == RUNNING_PATH:
+            return self._json(start_response, "200 OK", {"ntm_edit": self.editor})
         if (path + "/").startswith(self.mount_path + EDITOR_PREFIX):
             return self._serve_editor(path, start_response)
         return super()._serve_request(environ, start_response)
 
+    @staticmethod
+    def _json(start_response, status: str, payload: dict):
+        data = json.dumps(payload, ensure_ascii=False).encode()
+        start_response(status, [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(data))),
+                                ("Cache-Control", "no-store")])
+        return [data]
+
     def _serve_editor(self, path: str, start_response):
         # The editor is a single-page app: no live-reload script in it.
+        from .editor.csp import editor_headers
+
         rel = path[len(self.mount_path) :]
         if rel.endswith("/") or rel == EDITOR_PREFIX.rstrip("/"):
             rel = EDITOR_PREFIX + "index.html"
         target = (Path(self.root) / rel).resolve()
         if not target.is_relative_to(Path(self.root).resolve()) or not target.is_file():
             return None
-        data = target.read_bytes()
-        start_response("200 OK", [("Content-Type", self._guess_type(str(target))), ("Content-Length", str(len(data)))])
+        if rel == EDITOR_PREFIX + "config.yml":
+            data = self._editor_config(target)
+        else:
+            data = target.read_bytes()
+        if rel.endswith(".html") and self.backend is not None:
+            # Whatever git host the build was made for, here the editor saves on this computer.
+            data = re.sub(rb'data-ntm-backend="[^"]*"', b'data-ntm-backend="local"', data)
+        headers = [("Content-Type", self._guess_type(str(target))), ("Content-Length", str(len(data))),
+                   ("Cache-Control", "no-store")]
+        if rel.endswith(".html"):
+            headers += editor_headers()
+        start_response("200 OK", headers)
         return [data]
 
-    def _check(self, environ, start_response):
-        from .editor.check import check_entry
+    def _editor_config(self, built: Path) -> bytes:
+        """The built configuration, pointed at this run's local backend (with its secret)."""
+        from .editor.config import local_config
 
-        def answer(status: str, payload: dict):
-            data = json.dumps(payload, ensure_ascii=False).encode()
-            start_response(status, [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(data)))])
-            return [data]
-
-        if not self.editor or environ.get("REQUEST_METHOD") != "POST":
-            return answer("404 Not Found", {"errors": []})
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length <= 0 or length > MAX_CHECK_BYTES:
-            return answer("400 Bad Request", {"errors": ["Dữ liệu gửi lên quá lớn hoặc rỗng."]})
-        try:
-            request = json.loads(environ["wsgi.input"].read(length))
-            errors = check_entry(
-                self.repo_root, str(request.get("collection", "")), dict(request.get("data") or {}), str(request.get("slug", ""))
-            )
-        except (ValueError, TypeError, AttributeError):
-            return answer("400 Bad Request", {"errors": ["Không đọc được dữ liệu của biểu mẫu."]})
-        return answer("200 OK", {"errors": errors})
+        stamp = built.stat().st_mtime
+        if self._config_cache is None or self._config_cache[0] != stamp:
+            self._config_cache = (stamp, built.read_bytes())
+        return local_config(self._config_cache[1], self.backend.api_path if self.backend else None)
 
     def error_page(self, code: int) -> bytes | None:
         """A page of its own when there is no good page to show yet."""
@@ -150,7 +176,7 @@ class PreviewServer(LiveReloadServer):
         return (head + _overlay(self.errors, self.warnings).decode() + f"<script>{script}</script></body></html>").encode()
 
 
-def serve(root: Path, addr: str = "127.0.0.1:8000", *, editor: bool = False, on_ready=None) -> int:
+def serve(root: Path, addr: str = "127.0.0.1:8000", *, backend=None, on_ready=None, open_browser: str | None = None) -> int:
     """Build, serve and rebuild on change until Ctrl+C. Returns an exit code."""
     host, _, port_text = addr.rpartition(":")
     host, port = host or "127.0.0.1", int(port_text)
@@ -179,7 +205,7 @@ def serve(root: Path, addr: str = "127.0.0.1:8000", *, editor: bool = False, on_
     config = get_config()
     config.plugins.on_startup(command="serve", dirty=True)
     config.site_url = serve_url
-    server = PreviewServer(lambda: None, host, port, site_dir, root=root, editor=editor)
+    server = PreviewServer(lambda: None, host, port, site_dir, root=root, backend=backend)
 
     def builder(current=None):
         problems = _Problems()
@@ -208,6 +234,12 @@ def serve(root: Path, addr: str = "127.0.0.1:8000", *, editor: bool = False, on_
             server.watch(item)
         if on_ready:
             on_ready(serve_url)
+        if open_browser:
+            import threading
+            import webbrowser
+
+            # Once the server listens (serve() binds first, then builds in a loop).
+            threading.Timer(1.0, webbrowser.open, args=(serve_url + open_browser,)).start()
         try:
             server.serve()
         except KeyboardInterrupt:

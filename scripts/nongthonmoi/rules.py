@@ -9,7 +9,8 @@ and the page "Các quy tắc kiểm tra" of the editing guide lists them all
 
 Ids: ``Y`` a YAML file, ``M`` a field's value, ``S`` the Saturday data taken
 together, ``V`` the document registry, ``T`` text anywhere, ``P`` pages and
-the menu, ``B`` the build itself, ``W`` a workbook filled by a commune.
+the menu, ``B`` the build itself, ``W`` a workbook filled by a commune, ``E``
+saving through the web editor.
 """
 
 from __future__ import annotations
@@ -238,6 +239,17 @@ def _workbook_rules() -> None:
 
 
 _workbook_rules()
+
+
+def _editor_rules() -> None:
+    """The web editor's own rules (editor/messages.py), ``E`` ids."""
+    from .editor.messages import EDITOR_RULES
+
+    for rule_id, title, message, fix, explanation in EDITOR_RULES:
+        RULES[rule_id] = Rule(rule_id, title, message, fix, explanation)
+
+
+_editor_rules()
 
 
 def rule(rule_id: str) -> Rule:

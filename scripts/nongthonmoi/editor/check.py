@@ -1,43 +1,162 @@
 """Check what the web editor is about to save, with the rules of ``ntm check``.
 
-Under ``ntm edit`` the editor sends the form's data before writing a file;
-the preview server answers with the Vietnamese problems the file would
-cause. The file is checked in place of the one on disk (an overlay), against
-all the other data, so a plan for a hamlet of another commune, a result
-without a plan or households over the total are refused before they are
-written. Problems that already existed elsewhere do not block the save.
+The local backend (backend.py) calls :func:`check_save` before it writes
+anything: the new text is checked in place of the file on disk (an overlay;
+a file about to be moved or removed is taken away), against all the other
+data, so a plan for a hamlet of another commune, a result without a plan or
+households over the total are refused before they are written. Problems
+that already existed elsewhere do not block the save.
+
+Each problem comes back as :class:`Problem`: the rule id of ``ntm check``,
+where in the entry (``("phan_viec", 1, "khoi_luong", "so")``), the field's
+label path, the message with labels instead of YAML keys and the fix in the
+words of the form (messages.py).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .. import contentcheck
+from .. import rules as registry
 from ..errors import ContentError, ContentErrors
 from ..materials import load_materials
-from .config import DATA_COLLECTIONS
+from ..yamlsource import parse_yaml
+from .config import DATA_COLLECTIONS, DataCollection
+from .messages import FORM_FIXES
 
 # Problems of the files on disk, keyed by repository: only new problems block a save.
 _BASELINE: dict[str, tuple[tuple, set[ContentError]]] = {}
+_KEY = re.compile(r"«([a-z][a-z0-9_]*)»")
+_LINE_NOTE = re.compile(r",? dòng \d+")
+_DATED = re.compile(r"^materials/(ke-hoach|ket-qua|danh-sach)/([a-z0-9-]+)/(\d{4})-(\d{2})-(\d{2})\.yml$")
+_KINDS = {"ke-hoach": "Kế hoạch", "ket-qua": "Kết quả", "danh-sach": "Danh sách cán bộ"}
 
 
-def target_path(collection_name: str, data: dict) -> str | None:
-    """Where the entry will be written (``materials/...``), or None for pages."""
+@dataclass(frozen=True)
+class Problem:
+    rule: str
+    path: tuple  # where in the entry; () when the problem is elsewhere
+    field: str  # the field's label path, "" when not in this entry
+    message: str
+    fix: str
+
+    def text(self) -> str:
+        where = f"{self.field}: " if self.field else ""
+        return f"{where}{self.message} Cách sửa: {self.fix}"
+
+    def as_dict(self) -> dict:
+        return {"rule": self.rule, "path": list(self.path), "field": self.field, "message": self.message, "fix": self.fix}
+
+
+def collection_named(name: str) -> DataCollection | None:
+    return next((c for c in DATA_COLLECTIONS if c.name == name), None)
+
+
+def collection_of_path(path: str) -> DataCollection | None:
     for collection in DATA_COLLECTIONS:
-        if collection.name != collection_name:
-            continue
-        if collection.file:
-            return collection.file
-        owner = str(data.get(collection.owner_field) or "")
-        day = str(data.get(collection.date_field) or "")
-        return f"{collection.folder}/{owner}/{day}.yml"
+        if collection.file == path or (collection.folder and path.startswith(collection.folder + "/")):
+            return collection
     return None
 
 
-def _problems(root: Path, overlay: dict[str, str] | None = None) -> set[ContentError]:
+def target_path(collection: DataCollection, data: dict) -> str:
+    """Where an entry lives: its commune (or agency) and its Saturday give the path."""
+    if collection.file:
+        return collection.file
+    owner = str(data.get(collection.owner_field) or "")
+    day = str(data.get(collection.date_field) or "")
+    return f"{collection.folder}/{owner}/{day}.yml"
+
+
+# --- labels instead of keys -------------------------------------------------
+
+
+class Labels:
+    """Field labels of one model (its JSON Schema titles), by location."""
+
+    def __init__(self, collection: DataCollection):
+        self.schema = collection.model.model_json_schema(by_alias=True, mode="validation")
+        self.defs = self.schema.get("$defs", {})
+        self.titles: dict[str, str] = {}
+        self._collect(self.schema)
+
+    def _resolve(self, prop: dict) -> dict:
+        for option in prop.get("anyOf", []):
+            if option.get("type") != "null":
+                prop = {**option, **{k: v for k, v in prop.items() if k != "anyOf"}}
+        if "$ref" in prop:
+            prop = {**self.defs[prop["$ref"].rsplit("/", 1)[-1]], **{k: v for k, v in prop.items() if k != "$ref"}}
+        return prop
+
+    def _collect(self, schema: dict) -> None:
+        for name, prop in schema.get("properties", {}).items():
+            prop = self._resolve(prop)
+            self.titles.setdefault(name, prop.get("title", name))
+            if prop.get("type") == "object":
+                self._collect(prop)
+            items = self._resolve(prop.get("items", {})) if prop.get("type") == "array" else {}
+            if items.get("type") == "object":
+                self._collect(items)
+
+    def path(self, loc: tuple) -> str:
+        """("phan_viec", 1, "khoi_luong", "so") -> "Các phần việc › Phần việc 2 › Khối lượng công việc › Số lượng"."""
+        words, schema = [], self.schema
+        for part in loc:
+            if isinstance(part, int):
+                item = self._resolve(schema.get("items", {}))
+                words.append(f"{item.get('title', 'Mục')} {part + 1}")
+                schema = item
+                continue
+            prop = self._resolve(schema.get("properties", {}).get(part, {}))
+            if not prop:
+                break
+            words.append(prop.get("title", part))
+            schema = prop
+        return " › ".join(words)
+
+    def words(self, text: str, loc: tuple = ()) -> str:
+        """«so_ho_tham_gia» -> «Số hộ tham gia» (the field's own key by its own label)."""
+        own = next((p for p in reversed(loc) if isinstance(p, str)), None)
+
+        def label(match: re.Match) -> str:
+            key = match.group(1)
+            if key == own and loc:
+                return f"«{self.path(loc).rsplit(' › ', 1)[-1]}»"
+            return f"«{self.titles[key]}»" if key in self.titles else match.group(0)
+
+        return _KEY.sub(label, text)
+
+
+def describe_file(path: str, unit_names: dict[str, str]) -> str:
+    """materials/ket-qua/gung-re/2023-03-18.yml -> "Kết quả 18/03/2023 · Xã Gung Ré"."""
+    match = _DATED.match(path)
+    if not match:
+        return path
+    kind, owner, year, month, day = match.groups()
+    return f"{_KINDS[kind]} {day}/{month}/{year} · {unit_names.get(owner, owner)}"
+
+
+def _unit_names(root: Path) -> dict[str, str]:
+    from ..saturday.data import load_units
+
+    try:
+        return {u.id: u.full_name for u in load_units(root).units}
+    except ContentErrors:
+        return {}
+
+
+def _with_names(text: str, names: dict[str, str]) -> str:
+    return re.sub(r"«([a-z0-9-]+)»", lambda m: f"«{names[m.group(1)]}»" if m.group(1) in names else m.group(0), text)
+
+
+# --- the check --------------------------------------------------------------
+
+
+def _problems(root: Path, overlay: dict[str, str | None] | None = None) -> set[ContentError]:
     try:
         load_materials(root, overlay=overlay)
     except ContentErrors as exc:
@@ -54,35 +173,119 @@ def _baseline(root: Path) -> set[ContentError]:
     return cached[1]
 
 
-# Line numbers refer to the text checked here, not to the file the editor
-# will write: in the form, say which item, not which line.
-_LINE_NOTE = re.compile(r",? dòng \d+")
+def _locations(text: str, display: str) -> dict[int, tuple]:
+    """Line -> the deepest location written on it (the text as it will be saved)."""
+    try:
+        source = parse_yaml(text, Path(display), display)
+    except ContentErrors:
+        return {}
+    found: dict[int, tuple] = {}
+    for loc, line in source.lines.items():
+        if len(loc) >= len(found.get(line, ())):
+            found[line] = loc
+    return found
 
 
-def _describe(error: ContentError, target: str | None) -> str:
-    where = "" if error.path == target else f"{error.path}: "
-    text = where + _LINE_NOTE.sub("", error.message)
-    if error.hint:
-        text += f" Cách sửa: {error.hint}"
-    return text
+def _to_problem(error: ContentError, target: str, labels: Labels | None, lines: dict[int, tuple], names: dict) -> Problem:
+    fix = FORM_FIXES.get(error.rule) or error.hint
+    message = _LINE_NOTE.sub("", error.message)
+    if error.path != target:
+        # Another file would break (a result whose plan moves away): name it in words.
+        message = f"{describe_file(error.path, names)}: {message}"
+        return Problem(error.rule, (), "", _with_names(message, names), fix)
+    loc = lines.get(error.line, ())
+    if labels is None:
+        return Problem(error.rule, loc, "", message, fix)
+    return Problem(error.rule, loc, labels.path(loc), _with_names(labels.words(message, loc), names), _with_names(labels.words(fix), names))
 
 
-def check_entry(root: Path, collection: str, data: dict, slug: str = "") -> list[str]:
-    """Vietnamese problems that saving ``data`` in ``collection`` would cause."""
-    target = target_path(collection, data)
-    if target is None:
-        return _check_page(collection, data, slug)
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    errors = [ContentError(target, e.line, e.message, e.hint) for e in contentcheck.check_text(text, target, False)]
-    after = _problems(root, {target: text})
+def exists_problem(root: Path, collection: DataCollection, data: dict) -> Problem:
+    """E001: the commune (agency) already has an entry of this kind for that Saturday."""
+    names = _unit_names(root)
+    labels = Labels(collection)
+    owner = str(data.get(collection.owner_field) or "")
+    day = str(data.get(collection.date_field) or "")
+    kind = collection.label_singular
+    try:
+        shown = "/".join(reversed(day.split("-")))
+    except AttributeError:  # pragma: no cover - day is a str
+        shown = day
+    params = {"kind": kind, "unit": names.get(owner, owner), "date": shown}
+    rule = registry.rule("E001")
+    loc = (collection.date_field,)
+    return Problem("E001", loc, labels.path(loc), rule.message.format(**params), rule.fix.format(**params))
+
+
+def _model_problems(collection: DataCollection, text: str, target: str, labels: Labels, names: dict) -> tuple[list[Problem], bool]:
+    """The model's own rules, each at the place pydantic names (not a line)."""
+    from pydantic import ValidationError
+
+    from ..models.base import translate
+
+    try:
+        source = parse_yaml(text, Path(target), target)
+    except ContentErrors as exc:
+        return [Problem(e.rule, (), "", _LINE_NOTE.sub("", e.message), FORM_FIXES.get(e.rule) or e.hint) for e in exc.errors], True
+    if not isinstance(source.data, dict):
+        return [], False
+    try:
+        collection.model.model_validate(source.data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(p for p in error["loc"] if isinstance(p, int) or p in labels.titles)
+            found = translate(error, source)
+            message = _with_names(labels.words(_LINE_NOTE.sub("", found.message), loc), names)
+            problems.append(Problem(found.rule, loc, labels.path(loc), message, FORM_FIXES.get(found.rule) or found.hint))
+        return problems, True
+    return [], False
+
+
+def check_save(
+    root: Path, collection: DataCollection, text: str, *, target: str, old_path: str | None = None
+) -> list[Problem]:
+    """Problems that writing ``text`` to ``target`` (and removing ``old_path``) would cause."""
+    labels = Labels(collection)
+    names = _unit_names(root)
+    problems, invalid = _model_problems(collection, text, target, labels, names)
+    errors = list(contentcheck.check_text(text, target, False))
+    overlay: dict[str, str | None] = {target: text}
+    if old_path and old_path != target:
+        overlay[old_path] = None
+    after = _problems(root, overlay)
     before = _baseline(root)
-    errors += [e for e in after if e.path == target or e not in before]
-    return [_describe(e, target) for e in sorted(set(errors))]
+    # The model's problems are placed above; the loader repeats them by line.
+    errors += [e for e in after if (e.path == target and not (invalid and e.rule[:1] in "MY")) or (e.path != target and e not in before)]
+    lines = _locations(text, target)
+    problems += [_to_problem(e, target, labels, lines, names) for e in sorted(set(errors))]
+    return problems
 
 
-def _check_page(collection: str, data: dict, slug: str) -> list[str]:
-    """Text checks of a Markdown page (Unicode, OCR residue, image descriptions)."""
-    meta = {k: v for k, v in data.items() if k != "body"}
-    text = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + str(data.get("body") or "")
-    display = f"{collection}/{slug or 'trang-moi'}.md"
-    return [_describe(e, display) for e in contentcheck.check_text(text, display, True)]
+def check_delete(root: Path, paths: list[str]) -> list[Problem]:
+    """E003 when removing ``paths`` would break other data (a result left without its plan)."""
+    data_paths = [p for p in paths if p.startswith("materials/")]
+    if not data_paths:
+        return []
+    names = _unit_names(root)
+    after = _problems(root, {p: None for p in data_paths})
+    before = _baseline(root)
+    new = sorted(e for e in after if e not in before)
+    problems = []
+    rule = registry.rule("E003")
+    for error in new:
+        reason = f"{describe_file(error.path, names)} sẽ lỗi: {_with_names(_LINE_NOTE.sub('', error.message), names)}"
+        problems.append(Problem("E003", (), "", rule.message.format(reason=reason), rule.fix))
+    return problems
+
+
+def check_page(text: str, display: str) -> list[Problem]:
+    """Text checks of a Markdown page (OCR residue, image descriptions)."""
+    return [
+        Problem(e.rule, (), "Nội dung", _LINE_NOTE.sub("", e.message) + f" (dòng {e.line})", FORM_FIXES.get(e.rule) or e.hint)
+        for e in contentcheck.check_text(text, display, True)
+    ]
+
+
+def nfc(text: str) -> str:
+    """Text pasted from Word or PDF in decomposed form, normalised silently."""
+    return unicodedata.normalize("NFC", text)

@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel
 
 from ..models.agencies import AgencyRegistry
 from ..models.documents import DocumentRegistry
-from ..models.plans import SaturdayPlan
+from ..models.plans import SaturdayPlan, Task
 from ..models.results import SaturdayResult, StaffList
 from ..models.units import UnitRegistry
 from .settings import EditorSettings
@@ -113,33 +114,25 @@ DATA_COLLECTIONS: tuple[DataCollection, ...] = (
     ),
 )
 
-# Checks between two fields that the form can make while the editor types.
-# The same rules are checked by `ntm check` (saturday/data.py); the form only
-# says it earlier. Keys: (model, field) -> rule options for the widget.
+# Checks between two fields, made by the form while the editor types. The
+# same rules are checked by `ntm check` (saturday/data.py, models/); the form
+# says them earlier, with the rule's id. Keys: (model, field) -> options.
 CROSS_FIELD_RULES: dict[tuple[type[BaseModel], str], dict[str, Any]] = {
-    (SaturdayPlan, "ngay_lap"): {
-        "not_after": "ngay",
-        "message": "Ngày lập kế hoạch không được sau ngày thứ Bảy thực hiện.",
-    },
-    (SaturdayResult, "so_ho_tham_gia"): {
-        "not_above": "tong_so_ho",
-        "message": "Số hộ tham gia không được lớn hơn tổng số hộ.",
-    },
-    (StaffList, "ngay_gui"): {
-        "not_after": "ngay_thu_bay",
-        "message": "Ngày gửi danh sách không được sau ngày thứ Bảy.",
-    },
+    (SaturdayPlan, "ngay_lap"): {"not_after": "ngay", "rule": "S009"},
+    (SaturdayResult, "so_ho_tham_gia"): {"not_above": "tong_so_ho", "rule": "S010"},
+    (StaffList, "ngay_gui"): {"not_after": "ngay_thu_bay", "rule": "S014"},
 }
 
 # Text fields where editors write a sentence or more get a larger box.
 LONG_TEXT = {"ghi_chu", "trich_yeu", "nguon", "thu_gom", "xu_ly"}
 
-# What a pattern in the schema means, said in Vietnamese (Decap prints it
-# under the field when the text does not match).
-PATTERN_MESSAGES = {
-    r"^[a-z0-9]+(-[a-z0-9]+)*$": "Chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ «don-duong».",
-}
-CLOCK_MESSAGE = "Viết giờ dạng 7h00 hoặc 13h30."
+# Patterns of the schema, and the rule a text that does not match breaks.
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# Items of these lists differ by this field (S008, saturday/data.py check_unique).
+UNIQUE_IN = {"ma": "phan_viec", "co_quan": "co_quan_tham_gia", "phan_viec": "khoi_luong_da_lam", "xa": "phan_bo"}
+# Task codes: made from the task's name when the editor leaves them empty.
+AUTO_CODES = {(Task, "ma"): "noi_dung"}
 
 
 class UnsupportedField(Exception):
@@ -167,13 +160,18 @@ class Choices:
 
 
 class _Fields:
-    """Turns one model's JSON Schema into Decap fields."""
+    """Turns one model's JSON Schema into Decap fields (our widgets, overrides/quan-tri/ntm-cms.js).
 
-    def __init__(self, model: type[BaseModel], choices: Choices):
+    Each field carries what the form's rules need (overrides/quan-tri/ntm-quy-tac.js):
+    limits, patterns and the rule ids they stand for, all read from the schema.
+    """
+
+    def __init__(self, model: type[BaseModel], choices: Choices, collection: DataCollection | None = None):
         self.model = model
         self.schema = model.model_json_schema(by_alias=True, mode="validation")
         self.defs = self.schema.get("$defs", {})
         self.choices = choices
+        self.collection = collection
 
     def fields(self) -> list[dict]:
         return self._object_fields(self.schema, top=True)
@@ -188,13 +186,19 @@ class _Fields:
         required = set(schema.get("required", []))
         # Inside an optional block (the expected amount of rubbish), the form
         # cannot require anything: Decap would then require the whole block.
-        # The check before saving still asks for a missing unit when an amount is given.
+        # The form's rules still ask for a missing unit when an amount is given.
         return [
-            self._field(name, prop, name in required and not optional_parent, top)
+            self._field(name, prop, name in required and not optional_parent, top, schema.get("title"))
             for name, prop in schema["properties"].items()
         ]
 
-    def _field(self, name: str, prop: dict, required: bool, top: bool) -> dict:
+    def _field(self, name: str, prop: dict, required: bool, top: bool, parent_title: str | None) -> dict:
+        field = self._plain_field(name, prop, required, top, parent_title)
+        if not top and name in UNIQUE_IN and field.get("widget") != "list":
+            field["unique_in"] = UNIQUE_IN[name]  # the widget flags a repeated value (S008)
+        return field
+
+    def _plain_field(self, name: str, prop: dict, required: bool, top: bool, parent_title: str | None) -> dict:
         nullable = False
         if "anyOf" in prop:
             options = [p for p in prop["anyOf"] if p.get("type") != "null"]
@@ -205,14 +209,26 @@ class _Fields:
         prop = self._resolve(prop)
         field: dict[str, Any] = {"name": name, "label": prop.get("title", name)}
         if prop.get("description"):
-            field["hint"] = prop["description"]
+            # Dates in the form are day/month/year, hints included.
+            field["hint"] = _ISO_DATE.sub(lambda m: f"{m[3]}/{m[2]}/{m[1]}", prop["description"])
         field["required"] = required and not nullable
         field.update(self._widget(name, prop, field["required"]))
         if field.get("widget") == "object" and not field["required"]:
             field["fields"] = self._object_fields(prop, optional_parent=True)
+            field["optional_block"] = True  # given in part: every part then needed
         rule = CROSS_FIELD_RULES.get((self.model, name)) if top else None
         if rule:
             field.update(rule)
+        auto = next((source for (model, key), source in AUTO_CODES.items() if key == name and model.model_config.get("title") == parent_title), None)
+        if auto:
+            # Left empty, the code is made from the task's name when saving.
+            field.update(required=False, auto_from=auto)
+            field["hint"] = field.get("hint", "") + " Để trống thì tự đặt theo «Việc cần làm»."
+        if top and self.collection is not None and self.collection.folder and name in (self.collection.owner_field, self.collection.date_field):
+            # The file is named after these two: a new entry may not take a
+            # commune and Saturday that already have one (E001), and a saved
+            # entry moves with them (or, on the published site, E002).
+            field["names_file"] = True
         return field
 
     def _widget(self, name: str, prop: dict, required: bool) -> dict:
@@ -238,12 +254,12 @@ class _Fields:
                 }
             ref = item.get("x-ntm-ref")
             if ref:
-                return {**self._choice(ref, name), "multiple": True, **limits}
+                return {**self._choice(ref, name, multiple=True), **limits}
             if item.get("type") == "string":
                 return {
                     "widget": "list",
                     "label_singular": "dòng",
-                    "field": {"name": "muc", "label": prop.get("title", name), "widget": "string"},
+                    "field": {"name": "muc", "label": prop.get("title", name), **self._text("muc", item)},
                     "collapsed": False,
                     **limits,
                 }
@@ -255,8 +271,8 @@ class _Fields:
             if "minimum" in prop:
                 widget["min"] = prop["minimum"]
             elif "exclusiveMinimum" in prop:
-                widget["min"] = prop["exclusiveMinimum"] + (1 if kind == "integer" else 0)
-                widget["min_exclusive"] = kind != "integer"
+                widget["min"] = prop["exclusiveMinimum"]
+                widget["min_exclusive"] = True
             return widget
         if kind == "string":
             if prop.get("x-ntm-ref"):
@@ -265,38 +281,47 @@ class _Fields:
                 return {"widget": "ntm-ngay", "saturday": prop.get("x-ntm-kind") == "saturday"}
             if "enum" in prop or "const" in prop:
                 values = prop.get("enum") or [prop["const"]]
-                return {"widget": "select", "options": [{"label": v, "value": v} for v in values]}
-            widget = {"widget": "text" if name in LONG_TEXT else "string"}
-            if "pattern" in prop:
-                message = PATTERN_MESSAGES.get(prop["pattern"], CLOCK_MESSAGE)
-                widget["pattern"] = [prop["pattern"], message]
-            return widget
+                return {"widget": "ntm-chon", "options": [{"label": v, "value": v} for v in values]}
+            return self._text(name, prop)
         raise UnsupportedField(f"{self.model.__name__}.{name}: type {kind}")
 
-    def _choice(self, ref: str, name: str) -> dict:
-        if ref == "unit":
-            return {"widget": "select", "options": self.choices.units}
-        if ref == "agency":
-            return {"widget": "select", "options": self.choices.agencies}
-        if ref == "document":
-            return {"widget": "select", "options": self.choices.documents}
+    @staticmethod
+    def _text(name: str, prop: dict) -> dict:
+        widget: dict[str, Any] = {"widget": "ntm-chu", "multiline": name in LONG_TEXT}
+        for key, option in (("minLength", "min_length"), ("maxLength", "max_length")):
+            if key in prop:
+                widget[option] = prop[key]
+        pattern = prop.get("pattern")
+        if pattern == SLUG_PATTERN:
+            widget["kind"] = "code"  # M006
+        elif pattern:
+            widget["kind"] = "clock"  # M018; end after start: M019
+        else:
+            widget["kind"] = "text"  # no markup (M020), no OCR residue (T002, T003)
+        return widget
+
+    def _choice(self, ref: str, name: str, multiple: bool = False) -> dict:
+        options = {"unit": self.choices.units, "agency": self.choices.agencies, "document": self.choices.documents}
+        if ref in options:
+            widget = "ntm-nhieu" if multiple else "ntm-chon"
+            return {"widget": widget, "options": options[ref], "ref": ref}
         if ref == "hamlet":
             # Which hamlets depends on the commune chosen in the same form.
-            return {"widget": "ntm-thon", "unit_field": "xa", "hamlets": self.choices.hamlets}
+            return {"widget": "ntm-thon", "unit_field": "xa", "hamlets": self.choices.hamlets, "ref": ref}
         if ref == "task":
             # Tasks of the plan for the same commune and Saturday.
-            return {"widget": "ntm-phan-viec", "unit_field": "xa", "date_field": "ngay", "plans": "ke-hoach"}
+            return {"widget": "ntm-phan-viec", "unit_field": "xa", "date_field": "ngay", "plans": "ke-hoach", "ref": ref}
         raise UnsupportedField(f"{self.model.__name__}.{name}: x-ntm-ref {ref}")
 
 
 def _summary(fields: list[dict]) -> str:
     """List item summary: the first two plain text fields."""
-    names = [f["name"] for f in fields if f.get("widget") in ("string", "text", "select")][:2]
+    names = [f["name"] for f in fields if f.get("widget") in ("ntm-chu", "ntm-chon")][:2]
     return " · ".join("{{fields.%s}}" % n for n in names)
 
 
-def data_fields(model: type[BaseModel], choices: Choices) -> list[dict]:
-    return _Fields(model, choices).fields()
+def data_fields(model: type[BaseModel], choices: Choices, collection: DataCollection | None = None) -> list[dict]:
+    return _Fields(model, choices, collection).fields()
 
 
 def _schema_comment(collection: DataCollection) -> str:
@@ -310,7 +335,7 @@ def _schema_comment(collection: DataCollection) -> str:
 
 
 def data_collection(collection: DataCollection, choices: Choices) -> dict:
-    fields = data_fields(collection.model, choices)
+    fields = data_fields(collection.model, choices, collection)
     fields[0] = {**fields[0], "comment": _schema_comment(collection)}
     entry: dict[str, Any] = {
         "name": collection.name,
@@ -342,7 +367,8 @@ def data_collection(collection: DataCollection, choices: Choices) -> dict:
             "path": "{{%s}}/{{slug}}" % owner,
             "slug": "{{%s}}" % day,
             "identifier_field": day,
-            "summary": "{{%s}} · {{%s}}" % (day, owner),
+            # dd/mm/yyyy · the commune's id, which ntm-cms.js shows as its name.
+            "summary": "{{%s | date('DD/MM/YYYY')}} · {{%s}}" % (day, owner),
             "sortable_fields": [{"field": day, "default_sort": "desc"}, owner],
             "view_groups": [{"label": "Theo " + _title_of(fields, owner).lower(), "field": owner}],
             "fields": fields,
@@ -361,13 +387,17 @@ PAGE_FIELDS = [
     {
         "name": "title",
         "label": "Tiêu đề trang",
-        "widget": "string",
+        "widget": "ntm-chu",
+        "kind": "text",
+        "multiline": False,
         "hint": "Hiện trên thẻ trình duyệt, trong menu và kết quả tìm kiếm. Ngắn, rõ việc, ví dụ «Ai làm gì trong ngày thứ Bảy».",
     },
     {
         "name": "description",
         "label": "Mô tả ngắn",
-        "widget": "text",
+        "widget": "ntm-chu",
+        "kind": "text",
+        "multiline": True,
         "required": False,
         "hint": "Một hai câu nói trang này giúp người đọc việc gì; hiện khi chia sẻ đường dẫn qua Zalo, Facebook.",
     },
@@ -390,7 +420,7 @@ def page_collections(docs_dir: Path, nav: list | None) -> list[dict]:
     collections = []
     for folder in folders:
         label = labels.get(folder) or ("Trang chung" if folder == "." else folder)
-        name = "trang" if folder == "." else "trang-" + re.sub(r"[^a-z0-9]+", "-", folder)
+        name = page_collection_name(folder)
         collections.append(
             {
                 "name": name,
@@ -414,6 +444,11 @@ def page_collections(docs_dir: Path, nav: list | None) -> list[dict]:
             }
         )
     return collections
+
+
+def page_collection_name(folder: str) -> str:
+    """docs/<folder> -> the collection's name in the editor's addresses."""
+    return "trang" if folder == "." else "trang-" + re.sub(r"[^a-z0-9]+", "-", folder)
 
 
 def _section_labels(nav: list) -> dict[str, str]:
@@ -443,21 +478,38 @@ def _paths(items) -> list[str]:
 # --- the whole file --------------------------------------------------------
 
 
+# Commit messages of the editor's saves, in Vietnamese (git history is read
+# by the Board too). Decap fills the {{...}} parts.
+COMMIT_MESSAGES = {
+    "create": "Thêm {{collection}} «{{slug}}» (trang quản trị)",
+    "update": "Sửa {{collection}} «{{slug}}» (trang quản trị)",
+    "delete": "Xóa {{collection}} «{{slug}}» (trang quản trị)",
+    "uploadMedia": "Thêm tệp «{{path}}» (trang quản trị)",
+    "deleteMedia": "Xóa tệp «{{path}}» (trang quản trị)",
+    "openAuthoring": "{{message}}",
+}
+
+# The site's own name card stands for the Board on the login page: the
+# document set has no emblem of the Board, and none is made up here.
+LOGO = "../assets/images/chia-se.png"
+
+
 def editor_config(materials, docs_dir: Path, nav: list | None, settings: EditorSettings) -> dict:
     choices = Choices.from_materials(materials)
     config: dict[str, Any] = {
         "locale": "vi",
-        "backend": settings.backend_config(),
-        "local_backend": {"url": settings.local_proxy_url, "allowed_hosts": ["127.0.0.1", "localhost"]},
+        "backend": {**settings.backend_config(), "commit_messages": COMMIT_MESSAGES},
         # An edit becomes a draft (a branch and a pull/merge request) that a
-        # leader reviews and publishes. The local backend only saves files.
+        # leader reviews and publishes; Gitea and the local backend save directly.
         "publish_mode": settings.publish_mode,
         "media_folder": "docs/hinh-anh",
         "public_folder": "hinh-anh",
         # File names from Vietnamese titles: no accents, đ -> d.
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
+        # «Xem thử» only where there is a preview to show (the local preview server).
         "show_preview_links": False,
         "search": True,
+        "logo": {"src": LOGO, "show_in_header": False},
         "collections": [data_collection(c, choices) for c in DATA_COLLECTIONS]
         + page_collections(docs_dir, nav),
     }
@@ -465,3 +517,22 @@ def editor_config(materials, docs_dir: Path, nav: list | None, settings: EditorS
         config["site_url"] = settings.site_url
         config["display_url"] = settings.site_url
     return config
+
+
+def local_config(built: bytes, api_path: str | None) -> bytes:
+    """The built configuration as ``ntm edit`` serves it: Decap's proxy backend
+    pointed at this run's local backend, whose address holds the run's secret
+    (only pages of this origin can read it). Without a local backend (``ntm
+    serve``) the address answers nothing and the editor says so in words."""
+    config = yaml.safe_load(built)
+    commit_messages = (config.get("backend") or {}).get("commit_messages", COMMIT_MESSAGES)
+    config["backend"] = {
+        "name": "proxy",
+        "proxy_url": api_path or "/__ntm/api/khong-chay",
+        "branch": "main",
+        "commit_messages": commit_messages,
+    }
+    config["publish_mode"] = "simple"
+    config["show_preview_links"] = True
+    config.pop("local_backend", None)
+    return yaml.dump(config, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True, sort_keys=False, width=100).encode()

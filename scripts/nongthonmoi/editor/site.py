@@ -5,8 +5,12 @@
 - ``decap-cms.js`` and its lazily loaded parts: from the npm package pinned
   in package-lock.json (``node_modules/decap-cms/dist``), served by the site
   itself, so the editor loads nothing from other hosts but the git host's API;
-- ``ntm-cms.js`` and ``vi.js``: our widgets and Vietnamese words, copied by
-  MkDocs as theme files from overrides/quan-tri/.
+- ``ntm-du-lieu.js``: what the form's rules need from the Python side (the
+  rules' messages and fixes, the OCR word list, names of communes and
+  agencies), generated here so the browser and ``ntm check`` say the same;
+- ``ntm-dau.js``, ``ntm-quy-tac.js``, ``ntm-cms.js``, ``ntm-cms.css`` and
+  ``vi.js``: our start-up, rules, widgets, phone layer and Vietnamese words,
+  copied by MkDocs as theme files from overrides/quan-tri/.
 
 The editor is not a page: it is in no menu, no search index and no sitemap,
 and the offline copy leaves it out (offline.py).
@@ -60,11 +64,54 @@ class _PlainDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
 
 
 def render_index(root: Path, site_name: str, settings: EditorSettings) -> str:
+    from .csp import policy
+
     env = Environment(
         loader=FileSystemLoader(root / "overrides" / EDITOR_DIR),
         autoescape=select_autoescape(default=True, default_for_string=True),
     )
-    return env.get_template("index.html").render(site_name=site_name, local_only=not settings.remote)
+    return env.get_template("index.html").render(
+        site_name=site_name,
+        local_only=not settings.remote,
+        backend=settings.backend or "local",
+        publish_mode=settings.publish_mode,
+        csp=policy(settings),
+    )
+
+
+# The rules the form applies, by id (models/base.py, saturday/data.py,
+# contentcheck.py): their messages come from the registry, their fixes from
+# editor/messages.py.
+FORM_RULE_IDS = (
+    "M001 M004 M005 M006 M007 M008 M009 M010 M012 M016 M017 M018 M019 M020 "
+    "S001 S006 S008 S009 S010 S011 S012 S013 S014 T002 T003 E001 E002"
+).split()
+
+
+def render_rules_data(materials) -> str:
+    """``ntm-du-lieu.js``: the Python side of the form's rules, as data."""
+    import json
+
+    from .. import rules
+    from ..contentcheck import OCR_RESIDUE
+    from .messages import FORM_FIXES
+
+    data = materials.saturday
+    payload = {
+        "rules": {
+            rule_id: {"message": rules.rule(rule_id).message, "fix": FORM_FIXES.get(rule_id, rules.rule(rule_id).fix)}
+            for rule_id in FORM_RULE_IDS
+        },
+        "ocr": sorted(OCR_RESIDUE),
+        "units": {u.id: u.full_name for u in data.units.units},
+        "agencies": {a.id: {"name": a.name, "supports": list(a.supports)} for a in data.agencies.agencies},
+        "maxText": 2000,
+    }
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (
+        "/* Tạo tự động khi dựng trang (scripts/nongthonmoi/editor/site.py). Đừng sửa tay. */\n"
+        f"window.NTM_DU_LIEU = {text};\n"
+    )
 
 
 def editor_files(config, materials, root: Path) -> list:
@@ -78,6 +125,7 @@ def editor_files(config, materials, root: Path) -> list:
         File.generated(
             config, f"{EDITOR_DIR}/config.yml", content=render_config(materials, docs_dir, config.nav, settings)
         ),
+        File.generated(config, f"{EDITOR_DIR}/ntm-du-lieu.js", content=render_rules_data(materials)),
     ]
     for path in decap_files(root):
         files.append(File.generated(config, f"{EDITOR_DIR}/{path.name}", abs_src_path=str(path)))

@@ -153,6 +153,8 @@ def _read_bytes(path: Path, display: str) -> bytes:
 def _load(path: Path, display: str, model, overlay: dict[str, str] | None = None):
     if overlay and display in overlay:
         # A file the web editor is about to save: checked before it exists.
+        if overlay[display] is None:
+            raise ContentErrors([rules.error("Y009", display, 0)])
         source = parse_yaml(overlay[display], path, display)
         return source, validate(model, source)
     if _FILES is not None:
@@ -281,7 +283,11 @@ def _dated_files(root: Path, kind: str, errors: list[ContentError], overlay: dic
     for folder, _, files in os.walk(base):
         inside = os.path.relpath(folder, base).replace(os.sep, "/")
         names.update(files if inside == "." else (f"{inside}/{name}" for name in files))
-    names |= {name[len(prefix):] for name in overlay or () if name.startswith(prefix)}
+    # The overlay adds the files the web editor is about to write, and takes
+    # away (text None) the ones it is about to remove or move.
+    for name, text in (overlay or {}).items():
+        if name.startswith(prefix):
+            (names.add if text is not None else names.discard)(name[len(prefix):])
     for name in sorted(names, key=lambda n: n.split("/")):  # the order of Path parts
         parts = name.split("/")
         display = prefix + name

@@ -1,0 +1,103 @@
+"""What the web editor says, in the words of its form.
+
+The rules are those of ``ntm check`` (rules.py), with the same ids; only the
+way to fix them is said differently in a form: "chọn", "điền ô «…»", never
+a YAML key, a file name or a command. ``FORM_FIXES`` gives that text per
+rule; the messages themselves are the registry's, with each field's key
+replaced by its label (check.py in Python, ntm-quy-tac.js in the browser,
+both from this one table, which the build writes into the editor's rules
+file).
+
+The editor's own rules (E001-E006) are about saving through the editor
+(a second plan for the same Saturday, a date that cannot change on the
+published site, what the local backend refuses); they are listed with every
+other rule on the guide's page «Các quy tắc kiểm tra».
+"""
+
+from __future__ import annotations
+
+FORM_FIXES: dict[str, str] = {
+    "M001": "Điền ô này.",
+    "M003": "Gõ lại nội dung ô này bằng chữ.",
+    "M004": "Điền nội dung cho ô này, hoặc để trống hẳn nếu ô không bắt buộc.",
+    "M005": "Viết ngắn lại; chi tiết dài đưa vào một trang hướng dẫn.",
+    "M006": "Chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ «don-duong».",
+    "M007": "Gõ một số nguyên, không kèm chữ, ví dụ 120.",
+    "M008": "Gõ một số, ví dụ 2 hoặc 1,5; đơn vị tính ghi ở ô riêng.",
+    "M009": "Sửa thành số từ 0 trở lên.",
+    "M010": "Sửa thành số lớn hơn 0.",
+    "M012": "Gõ ngày dạng ngày/tháng/năm, ví dụ 04/03/2023.",
+    "M015": "Chọn một giá trị trong danh sách.",
+    "M016": "Thêm ít nhất một mục.",
+    "M017": "Bớt mục, hoặc tách ra nhiều kế hoạch.",
+    "M018": "Viết giờ dạng 7h00 hoặc 13h30.",
+    "M019": "Sửa lại giờ bắt đầu hoặc giờ kết thúc.",
+    "M020": "Xóa các thẻ «<...>», chỉ viết chữ thường.",
+    "M021": "Xem lại nội dung ô này.",
+    "M022": "Gõ một số, ví dụ 2 hoặc 1,5.",
+    "S001": "Chọn một ngày thứ Bảy.",
+    "S005": "Chọn xã, thị trấn trong danh sách.",
+    "S006": "Bỏ chọn thôn đó; chỉ đánh dấu các thôn của xã đã chọn.",
+    "S007": "Chọn cơ quan trong danh sách.",
+    "S008": "Xóa mục trùng, hoặc sửa lại cho khác.",
+    "S009": "Sửa ngày lập kế hoạch: không sau ngày thứ Bảy thực hiện.",
+    "S010": "Kiểm tra lại số hộ tham gia và tổng số hộ.",
+    "S011": "Nhập kế hoạch của xã cho ngày này trước, rồi nhập kết quả.",
+    "S012": "Chọn lại phần việc trong danh sách.",
+    "S013": "Chọn xã mà cơ quan được phân công hỗ trợ.",
+    "S014": "Sửa ngày gửi: không sau ngày thứ Bảy.",
+    "T002": "Đối chiếu với văn bản gốc và gõ lại chữ này với đủ dấu.",
+    "T003": "Đối chiếu với văn bản gốc và gõ lại chữ này.",
+    "T004": "Viết mô tả ngắn trong ngoặc vuông: ![Mô tả hình](duong-dan.png).",
+}
+
+# The editor's own rules: (id, title, message, fix, explanation).
+EDITOR_RULES: list[tuple[str, str, str, str, str]] = [
+    (
+        "E001",
+        "Đã có mục cho xã và ngày này",
+        "Đã có {kind} của {unit} cho thứ Bảy {date}.",
+        "Chọn một ngày thứ Bảy khác; hoặc đóng biểu mẫu này và mở {kind} đã có để sửa.",
+        "Mỗi xã có một kế hoạch (một kết quả) cho mỗi ngày thứ Bảy, lưu trong một tệp đặt tên theo xã và ngày. "
+        "Bản sao của kế hoạch tuần trước phải được chọn ngày mới trước khi lưu; trang quản trị không bao giờ lưu "
+        "thành tệp thứ hai kiểu «2023-03-18-1».",
+    ),
+    (
+        "E002",
+        "Không đổi ngày, xã của mục đã đăng",
+        "{kind} này đã lưu cho {unit}, thứ Bảy {date}; trên trang web đã đăng không đổi được «{label}» của mục đã lưu.",
+        "Bấm «Sao chép» để làm bản mới, chọn «{label}» mới rồi lưu; sau đó mở bản cũ và bấm «Xóa».",
+        "Tên tệp theo xã và ngày. Trên máy biên tập, đổi ngày thì tệp được chuyển theo; kho git trên mạng không cho "
+        "trang quản trị chuyển tệp, nên làm bản mới rồi xóa bản cũ.",
+    ),
+    (
+        "E003",
+        "Xóa làm hỏng dữ liệu khác",
+        "Không xóa được: {reason}",
+        "Xóa (hoặc sửa) mục dựa vào nó trước, rồi mới xóa mục này.",
+        "Kết quả một ngày thứ Bảy dựa vào kế hoạch cùng ngày; xóa kế hoạch khi còn kết quả thì trang web không dựng được.",
+    ),
+    (
+        "E004",
+        "Tệp ngoài phần được sửa",
+        "{reason}",
+        "Chỉ sửa nội dung bằng các biểu mẫu của trang quản trị.",
+        "Trang quản trị trên máy biên tập chỉ đọc, ghi các trang trong docs/ và dữ liệu trong materials/; không bao giờ "
+        "chạm vào mkdocs.yml, .git, chương trình hay tệp ngoài kho, kể cả qua liên kết (symlink).",
+    ),
+    (
+        "E005",
+        "Yêu cầu không từ trang quản trị",
+        "Yêu cầu này không đến từ trang quản trị đang mở trên máy này ({reason}).",
+        "Mở lại trang quản trị bằng biểu tượng «Sửa nội dung» rồi tải lại trang.",
+        "Chỉ trang quản trị do chính máy biên tập mở (cùng địa chỉ, cùng mã bí mật của lần mở này) được ghi tệp. Trang "
+        "web khác, kể cả trang trên cùng máy, hay địa chỉ giả mạo (DNS rebinding) đều bị từ chối.",
+    ),
+    (
+        "E006",
+        "Dữ liệu gửi lên quá lớn",
+        "Dữ liệu gửi lên lớn {size} kB, quá giới hạn {limit} kB.",
+        "Kiểm tra lại nội dung: có thể đã dán nhầm một nội dung rất dài, hoặc hình quá lớn.",
+        "Giới hạn đủ rộng cho mọi nội dung thật; một yêu cầu quá lớn bị từ chối trước khi đọc.",
+    ),
+]

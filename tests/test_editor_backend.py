@@ -1,0 +1,349 @@
+"""The editor's local backend (editor/backend.py), called as the browser and as
+an attacker would call it, in a scratch copy with its own git history.
+
+- Only the editor page of this run may call it: another origin or port, a
+  foreign Host (DNS rebinding), a missing or wrong secret are refused.
+- It reads and writes only docs/ and materials/: mkdocs.yml, .git, links and
+  anything outside the repository are refused, for reads too.
+- Limits come before any work: length, type, method.
+- A save is checked with the rules of `ntm check` before anything is written,
+  lands at the path its commune and Saturday give it (a changed Saturday
+  moves the file, never a "-1" copy), in NFC, as one commit.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import copy_repo, run_ntm
+from editor_support import SECRET, call, environ, git, own_history
+from nongthonmoi.editor import backend as backend_module
+from nongthonmoi.editor.backend import LocalBackend
+
+PORT = 8123
+PLAN = "materials/ke-hoach/gung-re/2023-03-18.yml"  # a plan with no result
+PLAN_WITH_RESULT = "materials/ke-hoach/gung-re/2023-03-04.yml"
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    return own_history(copy_repo(tmp_path / "repo"))
+
+
+@pytest.fixture
+def backend(repo) -> LocalBackend:
+    return LocalBackend(repo, SECRET, PORT)
+
+
+def persist(path: str, raw: str, *, new: bool = False, message: str = "Sửa thử") -> dict:
+    return {
+        "action": "persistEntry",
+        "params": {
+            "dataFiles": [{"path": path, "slug": "x", "raw": raw}],
+            "assets": [],
+            "options": {"newEntry": new, "commitMessage": message},
+        },
+    }
+
+
+def snapshot(root: Path) -> dict:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and ".git/" not in p.relative_to(root).as_posix() + "/" and "node_modules" not in p.parts
+    }
+
+
+# --- who may call ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "origin, site",
+    [
+        ("http://127.0.0.1:9999", None),  # another port of this computer
+        ("http://localhost:8123", None),  # the same server under its other name is another origin
+        ("http://evil.example", None),
+        ("null", None),  # a sandboxed frame or a file:// page
+        (None, None),  # no Origin at all (not a browser's fetch)
+        ("same", "cross-site"),
+    ],
+)
+def test_write_from_another_origin_is_refused(repo, backend, origin, site):
+    before = (repo / PLAN).read_bytes()
+    raw = before.decode().replace("noi_dung: ", "noi_dung: Đổi ", 1)
+    status, answer = call(lambda e, s: backend(e, s, e["PATH_INFO"]), environ(persist(PLAN, raw), port=PORT, origin=origin, site=site))
+    assert status == 403, answer
+    assert "[E005]" not in answer["error"] and "không đến từ trang quản trị" in answer["error"]
+    assert (repo / PLAN).read_bytes() == before
+
+
+@pytest.mark.parametrize("host", ["evil.example:8123", "127.0.0.1.nip.io:8123", "127.0.0.1:9999", "127.0.0.1", ""])
+def test_foreign_host_is_refused_everywhere(repo, backend, host):
+    """DNS rebinding: a name of another site pointed at 127.0.0.1 reaches nothing,
+    not the backend, and not the configuration that holds the secret."""
+    from nongthonmoi.preview import PreviewServer
+
+    status, answer = call(lambda e, s: backend(e, s, e["PATH_INFO"]), environ({"action": "info"}, port=PORT, host=host, origin=f"http://{host}"))
+    assert status == 403, answer
+    server = PreviewServer(lambda: None, "127.0.0.1", PORT, str(repo / "site-vide"), root=repo, backend=backend)
+    try:
+        for path in ("/quan-tri/config.yml", "/quan-tri/", "/", f"/__ntm/api/{SECRET}"):
+            env = environ({"action": "info"}, port=PORT, host=host, method="GET", path=path)
+            status, answer = call(server._serve_request, env)
+            assert status == 403, (path, answer)
+            assert SECRET not in str(answer)
+    finally:
+        server.server_close()
+
+
+@pytest.mark.parametrize("path", ["/__ntm/api/", "/__ntm/api/wrong-secret", f"/__ntm/api/{SECRET}x", f"/__ntm/api/{SECRET[:-1]}"])
+def test_request_without_the_secret_is_refused(repo, backend, path):
+    before = (repo / PLAN).read_bytes()
+    env = environ(persist(PLAN, before.decode() + "ghi_chu: x\n"), port=PORT, path=path)
+    status, answer = call(lambda e, s: backend(e, s, e["PATH_INFO"]), env)
+    assert status == 403 and "mã bí mật" in answer["error"]
+    assert (repo / PLAN).read_bytes() == before
+
+
+def _api(backend, body, **kwargs):
+    return call(lambda e, s: backend(e, s, e["PATH_INFO"]), environ(body, port=PORT, **kwargs))
+
+
+OUTSIDE_WRITES = [
+    "mkdocs.yml",
+    ".git/config",
+    ".git/hooks/pre-commit",
+    "docs/../mkdocs.yml",
+    "../outside.md",
+    "/etc/passwd",
+    "docs//x.md",
+    "docs/./x.md",
+    "docs\\..\\mkdocs.yml",
+    "overrides/main.html",
+    "scripts/nongthonmoi/plugin.py",
+    "materials/schema/ke-hoach.schema.json",
+    "materials/schema/x.yml",
+    "docs/trang.html",
+    "docs/hinh.svg",
+    ".github/workflows/site.yml",
+    "docs/.an.md",
+    "docs/x.md\x00.yml",
+    "docs/" + "a/" * 10 + "x.md",
+]
+
+
+@pytest.mark.parametrize("path", OUTSIDE_WRITES)
+def test_writes_outside_the_content_are_refused(repo, backend, path):
+    before = snapshot(repo)
+    outside = repo.parent / "outside.md"
+    for body in (
+        persist(path, "---\ntitle: x\n---\n\nhooks: [x]\n", new=True),
+        {"action": "persistMedia", "params": {"asset": {"path": path, "content": "eA==", "encoding": "base64"}, "options": {}}},
+        {"action": "deleteFile", "params": {"path": path, "options": {}}},
+        {"action": "deleteFiles", "params": {"paths": [path], "options": {}}},
+    ):
+        status, answer = _api(backend, body)
+        assert status in (400, 403), (body["action"], answer)
+    assert snapshot(repo) == before
+    assert not outside.exists()
+
+
+@pytest.mark.parametrize("path", [".git/config", "mkdocs.yml", "../outside.md", "/etc/passwd", "pyproject.toml", "docs/../.git/config"])
+def test_reads_outside_the_content_are_refused(repo, backend, path):
+    (repo.parent / "outside.md").write_text("bí mật ngoài kho", encoding="utf-8")
+    for body in (
+        {"action": "getEntry", "params": {"path": path}},
+        {"action": "entriesByFiles", "params": {"files": [{"path": path}]}},
+        {"action": "getMediaFile", "params": {"path": path}},
+    ):
+        status, answer = _api(backend, body)
+        assert status == 403, (body, answer)
+        assert "[remote" not in str(answer) and "bí mật ngoài kho" not in str(answer) and "site_name" not in str(answer)
+    for folder in (".git", "scripts", "docs/..", "/etc", "..", "overrides"):
+        status, answer = _api(backend, {"action": "entriesByFolder", "params": {"folder": folder, "extension": "", "depth": 3}})
+        assert status == 403 or answer == [], (folder, answer)
+
+
+def test_links_are_not_followed(repo, backend):
+    secret_file = repo.parent / "ngoai-kho.md"
+    secret_file.write_text("---\ntitle: Bí mật\n---\n", encoding="utf-8")
+    os.symlink(secret_file, repo / "docs" / "lien-ket.md")
+    os.symlink(repo.parent, repo / "docs" / "thu-muc-ngoai")
+    status, answer = _api(backend, {"action": "getEntry", "params": {"path": "docs/lien-ket.md"}})
+    assert status == 403 and "liên kết" in answer["error"]
+    status, answer = _api(backend, {"action": "getEntry", "params": {"path": "docs/thu-muc-ngoai/ngoai-kho.md"}})
+    assert status == 403
+    status, answer = _api(backend, {"action": "entriesByFolder", "params": {"folder": "docs", "extension": "md", "depth": 3}})
+    assert status == 200 and not [e for e in answer if "lien-ket" in e["file"]["path"] or "ngoai" in e["file"]["path"]]
+    status, _ = _api(backend, persist("docs/thu-muc-ngoai/moi.md", "---\ntitle: x\n---\n", new=True))
+    assert status == 403 and not (repo.parent / "moi.md").exists()
+    status, _ = _api(backend, persist("docs/lien-ket.md", "---\ntitle: x\n---\n"))
+    assert status == 403 and secret_file.read_text(encoding="utf-8").startswith("---\ntitle: Bí mật")
+
+
+def test_limits_come_before_any_work(repo, backend, monkeypatch):
+    class Unread:
+        def read(self, *args):
+            raise AssertionError("the body was read")
+
+    env = environ({"action": "info"}, port=PORT, length=backend_module.MAX_REQUEST + 1)
+    env["wsgi.input"] = Unread()
+    status, answer = call(lambda e, s: backend(e, s, e["PATH_INFO"]), env)
+    assert status == 413 and "quá giới hạn" in answer["error"]
+    env = environ({"action": "info"}, port=PORT)
+    del env["CONTENT_LENGTH"]
+    env["wsgi.input"] = Unread()
+    assert call(lambda e, s: backend(e, s, e["PATH_INFO"]), env)[0] == 411
+    assert _api(backend, {"action": "info"}, content_type="text/plain")[0] == 415  # a form post from another page
+    assert _api(backend, {"action": "info"}, method="GET")[0] == 405
+    assert _api(backend, b"not json")[0] == 400
+    assert _api(backend, {"action": "rmrf", "params": {}})[0] == 422
+    too_many = {"action": "entriesByFiles", "params": {"files": [{"path": PLAN}] * 51}}
+    assert _api(backend, too_many)[0] == 413
+    big = persist(PLAN, "ghi_chu: " + "x" * (backend_module.MAX_TEXT_FILE + 10) + "\n")
+    assert _api(backend, big)[0] in (413, 422)
+
+
+# --- saving ------------------------------------------------------------------------
+
+
+def test_a_save_is_checked_written_in_nfc_and_committed(repo, backend):
+    text = (repo / PLAN).read_text(encoding="utf-8")
+    decomposed = unicodedata.normalize("NFD", "Dọn vệ sinh đường làng")
+    raw = text.replace("noi_dung: ", f"noi_dung: {decomposed} ", 1)
+    status, answer = _api(backend, persist(PLAN, raw, message="Sửa kế hoạch 18/03/2023 · Xã Gung Ré"))
+    assert status == 200, answer
+    saved = (repo / PLAN).read_text(encoding="utf-8")
+    assert unicodedata.is_normalized("NFC", saved) and "Dọn vệ sinh đường làng" in saved
+    assert git(repo, "log", "-1", "--format=%s").strip() == "Sửa kế hoạch 18/03/2023 · Xã Gung Ré"
+    assert git(repo, "status", "--porcelain").strip() == ""
+    assert run_ntm(repo, "check").returncode == 0
+
+
+def test_a_negative_quantity_is_refused_at_its_field(repo, backend):
+    before = (repo / PLAN).read_bytes()
+    data = yaml.safe_load(before)
+    data["phan_viec"][0]["khoi_luong"]["so"] = -3
+    status, answer = _api(backend, persist(PLAN, yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
+    assert status == 422
+    problem = answer["problems"][0]
+    assert problem["rule"] == "M009" and problem["path"] == ["phan_viec", 0, "khoi_luong", "so"]
+    assert problem["field"] == "Các phần việc › Phần việc 1 › Khối lượng công việc › Số lượng"
+    assert "«Số lượng» không được âm" in problem["message"] and "«so»" not in answer["error"]
+    assert (repo / PLAN).read_bytes() == before
+    assert git(repo, "status", "--porcelain").strip() == ""
+
+
+def test_a_copy_never_becomes_a_dash_one_file(repo, backend):
+    """Decap names a copy 2023-03-18-1.yml when the date was not changed: refused (E001)."""
+    raw = (repo / PLAN).read_text(encoding="utf-8")
+    status, answer = _api(backend, persist(PLAN.replace(".yml", "-1.yml"), raw, new=True))
+    assert status == 409 and answer["problems"][0]["rule"] == "E001"
+    assert answer["problems"][0]["path"] == ["ngay"]
+    assert "Đã có kế hoạch của Xã Gung Ré cho thứ Bảy 18/03/2023" in answer["error"]
+    assert not list((repo / "materials/ke-hoach/gung-re").glob("*-1.yml"))
+
+
+def test_a_second_result_for_the_same_saturday_is_refused(repo, backend):
+    result = "materials/ket-qua/gung-re/2023-03-04.yml"
+    raw = (repo / result).read_text(encoding="utf-8")
+    status, answer = _api(backend, persist("materials/ket-qua/gung-re/2023-03-04-1.yml", raw, new=True))
+    assert status == 409 and answer["problems"][0]["rule"] == "E001"
+    assert "Đã có kết quả của Xã Gung Ré" in answer["error"]
+
+
+def test_a_changed_saturday_moves_the_file(repo, backend):
+    raw = (repo / PLAN).read_text(encoding="utf-8").replace("ngay: 2023-03-18", "ngay: 2023-03-25")
+    status, answer = _api(backend, persist(PLAN, raw, message="Dời kế hoạch sang 25/03/2023"))
+    assert status == 200, answer
+    moved = repo / "materials/ke-hoach/gung-re/2023-03-25.yml"
+    assert answer["path"] == moved.relative_to(repo).as_posix() and answer["movedFrom"] == PLAN
+    assert moved.is_file() and not (repo / PLAN).exists()
+    # One commit holds both sides of the move (git sees a rename).
+    changed = git(repo, "show", "--name-status", "--format=", "HEAD").split()
+    assert changed[0].startswith("R") and changed[1:] == [PLAN, "materials/ke-hoach/gung-re/2023-03-25.yml"], changed
+    assert run_ntm(repo, "check").returncode == 0
+
+
+def test_a_plan_with_a_result_neither_moves_nor_goes_away(repo, backend):
+    raw = (repo / PLAN_WITH_RESULT).read_text(encoding="utf-8").replace("ngay: 2023-03-04", "ngay: 2023-04-01")
+    status, answer = _api(backend, persist(PLAN_WITH_RESULT, raw))
+    assert status == 422 and any(p["rule"] == "S011" for p in answer["problems"]), answer
+    assert "Kết quả 04/03/2023 · Xã Gung Ré" in answer["error"] and "ntm " not in answer["error"]
+    status, answer = _api(backend, {"action": "deleteFile", "params": {"path": PLAN_WITH_RESULT, "options": {}}})
+    assert status == 409 and answer["problems"][0]["rule"] == "E003"
+    assert (repo / PLAN_WITH_RESULT).is_file()
+
+
+def test_reading_lists_only_content(repo, backend):
+    status, answer = _api(backend, {"action": "entriesByFolder", "params": {"folder": "materials/ke-hoach", "extension": "yml", "depth": 2}})
+    assert status == 200 and PLAN in [e["file"]["path"] for e in answer]
+    status, answer = _api(backend, {"action": "getEntry", "params": {"path": "materials/ke-hoach/gung-re/2099-01-03.yml"}})
+    assert status == 200 and answer["data"] is None  # Decap asks whether a file exists this way
+    status, answer = _api(backend, {"action": "getDeployPreview", "params": {"collection": "ke-hoach", "slug": "gung-re/2023-03-18"}})
+    assert answer == {"url": f"http://127.0.0.1:{PORT}/xa/gung-re/2023-03-18/", "status": "SUCCESS"}
+    status, answer = _api(backend, {"action": "getDeployPreview", "params": {"collection": "trang-huong-dan", "slug": "ai-lam-gi"}})
+    assert answer["url"].endswith("/huong-dan/ai-lam-gi/")
+
+
+def test_save_to_history_checks_commits_with_the_message_and_reports(repo, backend):
+    page = repo / "docs/thuat-ngu.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nThêm một dòng.\n", encoding="utf-8")
+    status, answer = _api(backend, {"action": "ntmStatus", "params": {}})
+    assert [p["path"] for p in answer["pending"]] == ["docs/thuat-ngu.md"] and answer["remote"] is None
+    status, answer = _api(backend, {"action": "ntmCommit", "params": {"message": "Bổ sung thuật ngữ"}})
+    assert status == 200 and answer["count"] == 1
+    assert git(repo, "log", "-1", "--format=%s").strip() == "Bổ sung thuật ngữ"
+    # A mistake anywhere stops it, with the check's words.
+    plan = repo / PLAN
+    plan.write_text(plan.read_text(encoding="utf-8").replace("ngay: 2023-03-18", "ngay: 2023-03-17"), encoding="utf-8")
+    status, answer = _api(backend, {"action": "ntmCommit", "params": {"message": "x"}})
+    assert status == 422 and "[S001]" in answer["error"]
+
+
+def test_push_goes_to_the_remote_after_each_save(repo, backend, tmp_path):
+    remote = tmp_path / "kho-chung.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(repo, "remote", "add", "origin", str(remote))
+    git(repo, "push", "-q", "-u", "origin", "main")
+    raw = (repo / PLAN).read_text(encoding="utf-8").replace("noi_dung: ", "noi_dung: Đã gửi ", 1)
+    assert _api(backend, persist(PLAN, raw, message="Gửi lên kho chung"))[0] == 200
+    import time
+
+    deadline = time.monotonic() + 30
+    while backend.history.push_state.state in ("pending", "running") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert backend.history.push_state.state == "done", backend.history.push_state
+    assert git(remote, "log", "-1", "--format=%s", "main").strip() == "Gửi lên kho chung"
+
+
+def test_the_launcher_opens_the_editor_without_a_terminal(tmp_path):
+    """`ntm cai-bieu-tuong`: a desktop entry that runs `ntm edit --mo-trinh-duyet` for this copy."""
+    import configparser
+    import shlex
+
+    from conftest import BIN, ROOT
+    from nongthonmoi.editor.launcher import install
+
+    home = tmp_path / "home dir"
+    (home / "Desktop").mkdir(parents=True)
+    written = install(ROOT, BIN / "ntm", home=home)
+    assert [p.parent.name for p in written] == ["applications", "Desktop"]
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.read_string(written[0].read_text(encoding="utf-8"))
+    section = entry["Desktop Entry"]
+    assert section["Terminal"] == "false" and section["Name"] == "Sửa nội dung Nông thôn mới"
+    command = shlex.split(section["Exec"].replace("%%", "%"))
+    assert command == [str(BIN / "ntm"), "--root", str(ROOT), "edit", "--mo-trinh-duyet"]
+    assert os.access(written[0], os.X_OK)
+    import subprocess
+
+    desktop_file_validate = subprocess.run(["which", "desktop-file-validate"], capture_output=True, text=True).stdout.strip()
+    if desktop_file_validate:
+        result = subprocess.run([desktop_file_validate, str(written[0])], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr

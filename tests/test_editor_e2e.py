@@ -1,0 +1,266 @@
+"""The web editor end to end, in Chromium, the way a Board editor uses it:
+on one computer (`ntm edit`, the local backend) and on the published site
+(Decap's test-repo backend, run offline), at desktop width and on a
+360 × 740 phone.
+
+Each flow ends with the message shown at the field it is about and with
+`ntm check` passing on the working copy (for the published mode: the files
+and drafts the page holds, written into a scratch copy). Every page load is
+watched for Content-Security-Policy violations.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import copy_repo, run_ntm
+from editor_published import init_script, published_copy, serve, write_back
+from editor_support import git, own_history, start_edit
+
+pytestmark = pytest.mark.slow
+
+PLAN = "materials/ke-hoach/gung-re/2023-03-18.yml"
+SIZES = {"desktop": (1280, 900), "phone": (360, 740)}
+
+
+@pytest.fixture(scope="module")
+def local_run(tmp_path_factory):
+    root = own_history(copy_repo(tmp_path_factory.mktemp("e2e-local") / "repo"))
+    run = start_edit(root)
+    yield run
+    run.stop()
+
+
+@pytest.fixture(scope="module")
+def published_site(site, tmp_path_factory):
+    folder = published_copy(site, tmp_path_factory.mktemp("e2e-published"))
+    server, base = serve(folder)
+    yield base
+    server.shutdown()
+    server.server_close()
+
+
+class Editor:
+    """One browser page on the editor, in one mode and one size."""
+
+    def __init__(self, chromium, base: str, mode: str, size: str, root: Path):
+        width, height = SIZES[size]
+        self.context = chromium.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+        self.mode, self.size, self.base, self.root = mode, size, base, root
+        if mode == "published":
+            self.context.add_init_script(init_script(root))
+        else:
+            self.context.add_init_script(
+                "window.__csp = []; document.addEventListener('securitypolicyviolation', "
+                "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+            )
+        self.page = self.context.new_page()
+        self.page.goto(base + "quan-tri/")
+        self.page.get_by_role("button", name="Đăng nhập").click()
+        self.page.wait_for_selector("text=Loại nội dung")
+
+    # --- moving around
+    def open(self, route: str) -> None:
+        self.page.evaluate("route => { location.hash = '#/' + route; }", route)
+        self.page.wait_for_timeout(300)
+
+    def open_entry(self, collection: str, slug: str) -> None:
+        self.open(f"collections/{collection}/entries/{slug}")
+        self.field("xa").wait_for()
+
+    def field(self, name: str, nth: int = 0):
+        return self.page.locator(f'[id^="{name}-field-"]').nth(nth)
+
+    def error_at(self, name: str):
+        """The errors Decap shows above a field (its control's error list)."""
+        control = self.page.locator("[class*='-ControlContainer']").filter(has=self.page.locator(f'[id^="{name}-field-"]')).first
+        return control.locator("[class*='-ControlErrorsList']")
+
+    def set_date(self, name: str, text: str) -> None:
+        self.field(name).fill(text)
+
+    # --- the toolbar
+    @property
+    def saved_label(self) -> str:
+        return "Đã lưu" if self.mode == "local" else "Đã đăng"
+
+    def save(self) -> None:
+        page = self.page
+        # A person takes a moment between choosing a date and «Lưu»; the form
+        # looks up the chosen Saturday's file meanwhile.
+        page.wait_for_timeout(700)
+        page.get_by_role("button", name="Lưu" if self.mode == "local" else "Đăng", exact=True).click()
+        page.get_by_text("Lưu vào lịch sử" if self.mode == "local" else "Đăng ngay", exact=True).click()
+
+    def saved(self) -> None:
+        words = "Đã lưu vào lịch sử" if self.mode == "local" else "Đã lưu vào kho"
+        self.page.get_by_text(words).first.wait_for(timeout=20000)
+
+    def duplicate(self) -> None:
+        self.page.get_by_role("button", name=self.saved_label, exact=True).click()
+        self.page.get_by_text("Sao chép", exact=True).click()
+        self.page.wait_for_url("**/new")
+        self.field("xa").wait_for()
+
+    def assert_fits(self) -> None:
+        """No sideways scrolling; «Lưu» (or its menu) on screen."""
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= SIZES[self.size][0], f"page is {width} px wide"
+        toolbar = self.page.locator("[class*='-ToolbarSectionMain'] [class*='-StyledDropdownButton'], [class*='-ToolbarSectionMain'] button").first
+        box = toolbar.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= SIZES[self.size][0], box
+
+    def csp_violations(self) -> list:
+        return self.page.evaluate("window.__csp || []")
+
+    def files(self) -> tuple[dict, dict]:
+        return self.page.evaluate("[window.repoFiles, window.repoFilesUnpublished]")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def working_copy(editor: Editor, tmp_path: Path) -> Path:
+    """The working copy after the flow: the repository itself (local mode), or
+    a scratch copy with what the page holds written back (published mode)."""
+    if editor.mode == "local":
+        return editor.root
+    root = copy_repo(tmp_path / "published-copy")
+    files, drafts = editor.files()
+    write_back(root, files, drafts if isinstance(drafts, dict) else {})
+    return root
+
+
+def check_passes(root: Path) -> None:
+    result = run_ntm(root, "check")
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+@pytest.fixture(params=[("local", "desktop"), ("local", "phone"), ("published", "desktop"), ("published", "phone")], ids="-".join)
+def editor(request, chromium):
+    mode, size = request.param
+    if mode == "local":
+        run = request.getfixturevalue("local_run")
+        page = Editor(chromium, run.base, mode, size, run.root)
+    else:
+        base = request.getfixturevalue("published_site")
+        from conftest import ROOT
+
+        page = Editor(chromium, base, mode, size, ROOT)
+    yield page
+    violations = page.csp_violations()
+    page.close()
+    assert violations == [], violations
+
+
+def _free_saturday(editor: Editor, start: str = "2023-04-01") -> str:
+    """A Saturday with no plan of Xã Gung Ré yet (each flow takes its own)."""
+    from datetime import date, timedelta
+
+    day = date.fromisoformat(start)
+    taken = {p.stem for p in (editor.root / "materials/ke-hoach/gung-re").glob("*.yml")}
+    while day.isoformat() in taken or day.isoformat() in _free_saturday.used:
+        day += timedelta(days=7)
+    _free_saturday.used.add(day.isoformat())
+    return day.isoformat()
+
+
+_free_saturday.used = set()
+
+
+def _vi(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{d}/{m}/{y}"
+
+
+def test_copy_then_save_without_changing_the_date(editor, tmp_path):
+    editor.open_entry("ke-hoach", "gung-re/2023-03-18")
+    editor.duplicate()
+    editor.assert_fits()
+    editor.save()
+    error = editor.error_at("ngay")
+    error.wait_for()
+    assert "Đã có kế hoạch của Xã Gung Ré cho thứ Bảy 18/03/2023" in error.inner_text()
+    assert not list((editor.root / "materials/ke-hoach/gung-re").glob("*-1.yml"))
+    new_day = _free_saturday(editor)
+    editor.set_date("ngay", _vi(new_day))
+    editor.save()
+    editor.saved()
+    root = working_copy(editor, tmp_path)
+    assert (root / f"materials/ke-hoach/gung-re/{new_day}.yml").is_file()
+    assert not list((root / "materials/ke-hoach/gung-re").glob("*-1.yml"))
+    check_passes(root)
+
+
+def test_changing_a_saved_plans_saturday(editor, tmp_path):
+    # A plan of its own, made by copying, then moved to another Saturday.
+    editor.open_entry("ke-hoach", "gung-re/2023-03-18")
+    editor.duplicate()
+    first = _free_saturday(editor)
+    editor.set_date("ngay", _vi(first))
+    editor.save()
+    editor.saved()
+    editor.open_entry("ke-hoach", f"gung-re/{first}")
+    second = _free_saturday(editor)
+    editor.set_date("ngay", _vi(second))
+    editor.assert_fits()
+    editor.save()
+    if editor.mode == "local":
+        editor.saved()
+        root = editor.root
+        editor.page.wait_for_url(f"**/entries/gung-re/{second}")
+        assert (root / f"materials/ke-hoach/gung-re/{second}.yml").is_file()
+        assert not (root / f"materials/ke-hoach/gung-re/{first}.yml").exists()
+        assert git(root, "status", "--porcelain", "--", "materials").strip() == ""
+    else:
+        error = editor.error_at("ngay")
+        error.wait_for()
+        assert "không đổi được «Ngày thứ Bảy»" in error.inner_text() and "Sao chép" in error.inner_text()
+        root = working_copy(editor, tmp_path)
+    check_passes(root)
+
+
+def test_a_second_result_for_the_same_saturday(editor, tmp_path):
+    editor.open("collections/ket-qua/new")
+    editor.field("xa").select_option("gung-re")
+    editor.set_date("ngay", "04/03/2023")
+    editor.field("so_ho_tham_gia").fill("100")
+    editor.field("tong_so_ho").fill("300")
+    editor.field("can_bo_xa").fill("5")
+    editor.assert_fits()
+    editor.save()
+    error = editor.error_at("ngay")
+    error.wait_for()
+    assert "Đã có kết quả của Xã Gung Ré cho thứ Bảy 04/03/2023" in error.inner_text()
+    check_passes(working_copy(editor, tmp_path))
+
+
+def test_a_negative_quantity(editor, tmp_path):
+    before = (editor.root / PLAN).read_bytes()
+    editor.open_entry("ke-hoach", "gung-re/2023-03-18")
+    editor.field("so").fill("-3")
+    editor.save()
+    error = editor.error_at("so")
+    error.wait_for()
+    assert "«Số lượng» không được âm" in error.inner_text() and "«so»" not in error.inner_text()
+    editor.assert_fits()
+    assert (editor.root / PLAN).read_bytes() == before
+    check_passes(working_copy(editor, tmp_path))
+
+
+def test_text_pasted_in_nfd(editor, tmp_path):
+    words = f"Tổng vệ sinh đường làng, ngõ xóm ({'máy tính' if editor.size == 'desktop' else 'điện thoại'})"
+    decomposed = unicodedata.normalize("NFD", words)
+    assert decomposed != unicodedata.normalize("NFC", decomposed)
+    editor.open_entry("ke-hoach", "gung-re/2023-03-11")
+    editor.field("noi_dung").fill(decomposed)
+    editor.save()
+    editor.saved()
+    root = working_copy(editor, tmp_path)
+    text = (root / "materials/ke-hoach/gung-re/2023-03-11.yml").read_text(encoding="utf-8")
+    assert words in text and unicodedata.is_normalized("NFC", text)
+    check_passes(root)
