@@ -31,6 +31,7 @@ from nongthonmoi.handouts.sheets import PAST_SATURDAYS, RESULT_FORM_FIELDS, chec
 from nongthonmoi.handouts.source import DOCUMENT_PAGES, Converter, page_url, read_page, resolve, select
 from nongthonmoi.materials import load_materials
 from nongthonmoi.saturday.context import WEEKS_AHEAD
+from nongthonmoi.buildday import build_day
 from nongthonmoi.saturday.site import coming_saturday, plan_page
 
 pytestmark = pytest.mark.skipif(
@@ -38,13 +39,10 @@ pytestmark = pytest.mark.skipif(
     reason="poppler-utils and zbar-tools are needed (bash scripts/run test installs them)",
 )
 
-# The build's "today": SOURCE_DATE_EPOCH, else the last commit (the plugin sets one from the other).
-COMING_EPOCH = int(
-    os.environ.get("SOURCE_DATE_EPOCH")
-    or subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"], capture_output=True, text=True, check=True).stdout
-)
+# The build's "today": the build day (NTM_TODAY, else the day in Vietnam), as the site fixture's build saw it.
+TODAY = build_day()
 MATERIALS = load_materials(ROOT)
-COMING = coming_saturday((datetime.fromtimestamp(COMING_EPOCH, tz=timezone.utc) + timedelta(hours=7)).date())
+COMING = coming_saturday(TODAY)
 # Handouts cut from pages (their text is compared with the Markdown) ...
 PAGE_HANDOUTS = {h.slug: h for h in static_handouts()}
 # ... and every handout of the build, the data sheets included.
@@ -483,7 +481,7 @@ def test_cache_keys_are_the_same_in_every_process(tmp_path):
     for _ in range(2):
         other = subprocess.run(
             [sys.executable, "-c", script, str(Path(__file__).parent), str(tmp_path / "cache")],
-            capture_output=True, text=True, check=True, env={**os.environ, "SOURCE_DATE_EPOCH": str(COMING_EPOCH)},
+            capture_output=True, text=True, check=True, env={**os.environ, "NTM_TODAY": TODAY.isoformat()},
         )
         assert json.loads(other.stdout.strip().splitlines()[-1]) == keys
 

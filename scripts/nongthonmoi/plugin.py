@@ -34,7 +34,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.utils import get_relative_url
 
-from . import a11y, background, buildlog, contentcheck, gitdates, offline, pagecheck, publishing, rules
+from . import a11y, background, buildday, buildlog, contentcheck, gitdates, offline, pagecheck, publishing, rules
 from .navigation import complete_nav
 from .editor.settings import EditorSettingsError
 from .editor.site import EditorMissing, editor_files
@@ -87,6 +87,11 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         head = gitdates.head_timestamp(self.root)
         if head is not None:
             os.environ.setdefault("SOURCE_DATE_EPOCH", str(head))
+        # The build day ("today" of the Saturday pages): checked before any work.
+        try:
+            self.today = buildday.build_day()
+        except ContentErrors as exc:
+            raise PluginError(str(exc)) from None
         if publishing.is_publishing():
             line = next((n for n, t in enumerate(Path(config.config_file_path).read_text(encoding="utf-8").splitlines(), 1)
                          if t.startswith("site_url:")), 0)
@@ -165,9 +170,9 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
     def on_files(self, files, *, config):
         # Plan and result workbooks for communes, Monday reports as .xlsx
         # (issue 10); first, so the Saturday pages can link them.
-        today = saturday_site.reference_date()
+        today = self.today
         self.workbooks = workbook_site.add_files(
-            files, config, self.root, self.materials.saturday, today, saturday_site.coming_saturday(today)
+            files, config, self.root, self.materials.saturday, today, buildday.coming_saturday(today)
         )
         # Saturday programme pages, calendars, feed and CSV reports (issue 4).
         saturday_site.generate(

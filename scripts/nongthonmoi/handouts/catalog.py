@@ -118,7 +118,7 @@ def all_handouts(materials, coming=None) -> list[Handout]:
     """Every handout of the build: the fixed ones, then those made from data.
 
     ``coming``: the coming Saturday, which decides the plan sheets made
-    (``sheets.sheet_saturdays``); by default the build's (SOURCE_DATE_EPOCH).
+    (``sheets.sheet_saturdays``); by default the build day's (buildday.py).
     """
     handouts = static_handouts()
     from .sheets import data_handouts  # weekly plan sheets and the result form (issue 4 data)
