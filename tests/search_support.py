@@ -62,13 +62,14 @@ def rank_of(found: list[str], answers: list[str]) -> int | None:
 
 def figures(entries: list[dict], answers: dict[str, list[str]]) -> dict:
     answerable = [e for e in entries if "answers" in e]
-    ranks = {e["query"]: rank_of(answers[e["query"]], e["answers"]) for e in answerable}
+    # One rank per question (two writers may type the same words).
+    ranks = [(e["query"], rank_of(answers[e["query"]], e["answers"])) for e in answerable]
     editors = [e["query"] for e in entries if any(p.startswith(EDITOR_PAGES) for p in answers[e["query"]][:3])]
     return {
         "questions": len(entries),
         "answerable": len(answerable),
-        "first": sum(r == 1 for r in ranks.values()),
-        "top3": sum(r is not None and r <= 3 for r in ranks.values()),
+        "first": sum(r == 1 for _, r in ranks),
+        "top3": sum(r is not None and r <= 3 for _, r in ranks),
         "editor_in_top3": len(editors),
         "ranks": ranks,
         "editor_queries": editors,
