@@ -32,6 +32,7 @@ from nongthonmoi.handouts.source import DOCUMENT_PAGES, Converter, page_url, rea
 from nongthonmoi.materials import load_materials
 from nongthonmoi.saturday.context import WEEKS_AHEAD
 from nongthonmoi.buildday import build_day
+from nongthonmoi.publishing import address_problem
 from nongthonmoi.saturday.site import coming_saturday, plan_page
 
 pytestmark = pytest.mark.skipif(
@@ -52,6 +53,7 @@ PLANS = {h.slug: h for h in HANDOUTS.values() if h.template == "plan.html"}
 PACKETS = {h.slug: h for h in HANDOUTS.values() if h.members}
 PAPER_PTS = {"A4": (595.28, 841.89), "A5": (419.53, 595.28)}
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000/")
+PUBLIC = address_problem(SITE_URL) is None  # else handouts print no address (a trial print)
 
 
 class _NoAliases(yaml.SafeDumper):
@@ -185,6 +187,12 @@ def test_a4_leaflet_is_one_sheet_two_sides_and_small(pdfs):
     assert pdf.stat().st_size <= 60 * 1024
 
 
+def test_household_a4_checklist_is_one_sheet(pdfs):
+    """Each household gets one: one side of one A4 sheet, for printers that
+    do not print both sides (the second page was 60 % blank)."""
+    assert len(page_sizes(pdfs["ho-gia-dinh"])) == 1
+
+
 def test_a5_leaflet_is_one_folded_a4_sheet(pdfs):
     assert len(page_sizes(pdfs["ngay-thu-bay-a5"])) == 4
 
@@ -257,6 +265,11 @@ def test_qr_code_leads_to_the_page(pdfs, slug, tmp_path):
         decoded |= set(result.stdout.split())
     # A packet holds the sheets of every commune: their codes, one per plan page.
     homes = [HANDOUTS[m].home for m in HANDOUTS[slug].members] or [HANDOUTS[slug].home]
+    if not PUBLIC:
+        # A trial build (no public address): no code, no address, and it says so.
+        text = run("pdftotext", "-enc", "UTF-8", str(pdf), "-")
+        assert decoded == set() and "Bản in thử" in text and "localhost" not in text
+        return
     assert decoded == {SITE_URL + page_url(home) for home in homes}
     # ... and those pages exist on the site.
     for home in homes:
@@ -507,6 +520,32 @@ def test_qr_follows_site_url(tmp_path):
     (png,) = tmp_path.glob("p*.png")
     decoded = run("zbarimg", "-q", "--raw", str(png)).strip()
     assert decoded == url + "khang-trang-xanh-sach-dep/ho-gia-dinh/"
+
+
+@pytest.mark.slow
+def test_without_a_public_address_no_handout_prints_an_address_or_a_qr_code(tmp_path):
+    """A local build (SITE_URL unset or localhost): every handout, data sheets
+    included, prints no address and draws no QR code, and says «Bản in thử»."""
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    for local in ("http://localhost:8000/", "http://127.0.0.1:8000/", ""):
+        config["site_url"] = local
+        assert Settings.from_config(config).site_url == ""
+    builder = builder_for(ROOT, tmp_path / "cache", site_url="")
+    built = builder.build()
+    assert len(built) == len(HANDOUTS)
+    for item in built:
+        assert item.url == ""
+        text = run("pdftotext", "-enc", "UTF-8", str(item.path), "-")
+        assert "localhost" not in text and "127.0.0.1" not in text and "http" not in text, item.handout.slug
+        assert "Bản in thử" in text, item.handout.slug
+        # Nor in the links of the PDF (annotations) or its metadata.
+        raw = item.path.read_bytes()
+        assert b"localhost" not in raw and b"127.0.0.1" not in raw, item.handout.slug
+        out = tmp_path / item.handout.slug
+        run("pdftoppm", "-r", "150", "-png", str(item.path), str(out))
+        for png in sorted(tmp_path.glob(f"{item.handout.slug}-*.png")):
+            found = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True)
+            assert found.stdout.strip() == "", (item.handout.slug, found.stdout)
 
 
 # --- links on paper ----------------------------------------------------------

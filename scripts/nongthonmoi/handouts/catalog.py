@@ -79,7 +79,9 @@ def static_handouts() -> list[Handout]:
         paper="A4",
         template="checklist.html",
         home="khang-trang-xanh-sach-dep/ho-gia-dinh.md",
-        parts=(Part("khang-trang-xanh-sach-dep/ho-gia-dinh.md", title=False),),
+        # The sheet is read on paper: the web page's line about itself stays on the web.
+        parts=(Part("khang-trang-xanh-sach-dep/ho-gia-dinh.md", title=False,
+                    drop_lines=("Xem thêm:", "Trang này hướng dẫn")),),
         document="422-tb-hu",
         fields=("Hộ gia đình", "Thôn, tổ dân phố"),
     )
