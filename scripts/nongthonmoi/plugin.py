@@ -34,7 +34,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.utils import get_relative_url
 
-from . import a11y, background, buildday, buildlog, contentcheck, gitdates, offline, pagecheck, publishing, rules
+from . import a11y, background, buildday, buildlog, precompress, contentcheck, gitdates, offline, pagecheck, publishing, rules
 from .navigation import complete_nav
 from .editor.settings import EditorSettingsError
 from .editor.site import EditorMissing, editor_files
@@ -221,6 +221,16 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
                 "Bản dùng không cần mạng: %d tệp, nén còn %.1f MB (nén mới %d tệp, %.2f giây).",
                 done["files"], done["size"] / 1e6, done["compressed"], done["seconds"],
             )
+        if self.command == "build":
+            # After the zip, which leaves them out: for servers that send
+            # precompressed files (design/hosting.md), not for the preview.
+            packed = precompress.precompress(Path(config.site_dir), self.root / precompress.CACHE_DIR)
+            precompress.prune(self.root / precompress.CACHE_DIR)
+            if packed["files"]:
+                log.info(
+                    "Bản nén sẵn cho máy chủ web: %d tệp, %.0f KB còn %.0f KB (gzip), %.0f KB (brotli).",
+                    packed["files"], packed["raw"] / 1024, packed["gzip"] / 1024, packed["brotli"] / 1024,
+                )
 
     def on_build_error(self, *, error) -> None:
         # Also called for "warnings in strict mode": the previous site stays.
