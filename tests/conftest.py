@@ -1,9 +1,18 @@
-"""Shared fixtures: the real site built once per test session, and a scratch
-copy of the repository for tests that plant bad content."""
+"""Shared fixtures: the real site built once per test run, and a scratch
+copy of the repository for tests that plant bad content.
+
+The suite runs on several processes (pytest-xdist, ``-n`` in pyproject.toml).
+What is safe to share is shared between them: the real site is built once for
+the whole run (the first worker builds it, the others wait and read it);
+builds of the working tree itself take turns (``ROOT_BUILD_LOCK``), since
+they write the same caches. Everything a test changes lives in its own
+temporary folder.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
@@ -16,27 +25,66 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
+@contextlib.contextmanager
+def exclusive(lock_file: Path):
+    """Held by one test process at a time (an advisory lock on ``lock_file``)."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_file, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# Builds of the working tree write its .cache/: one at a time across workers.
+ROOT_BUILD_LOCK = ROOT / ".cache" / "tests-build.lock"
+
+
 def run_mkdocs(root: Path, site_dir: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(BIN / "mkdocs"), "build", "--strict", "-d", str(site_dir), *extra],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-    )
+    turn = exclusive(ROOT_BUILD_LOCK) if Path(root).resolve() == ROOT else contextlib.nullcontext()
+    with turn:
+        return subprocess.run(
+            [str(BIN / "mkdocs"), "build", "--strict", "-d", str(site_dir), *extra],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **(env or {})},
+        )
 
 
 def run_ntm(root: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(BIN / "ntm"), *args], cwd=root, capture_output=True, text=True)
 
 
+def run_wide_folder(tmp_path_factory) -> Path:
+    """A folder shared by every worker of this test run (its own, without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The real site, built from the working tree with `mkdocs build --strict`."""
-    out = tmp_path_factory.mktemp("site") / "site"
-    result = run_mkdocs(ROOT, out)
-    assert result.returncode == 0, result.stderr
+    """The real site, built from the working tree with `mkdocs build --strict`,
+    once for the whole run. Tests only read it."""
+    shared = run_wide_folder(tmp_path_factory) / "real-site"
+    out, done = shared / "site", shared / "built"
+    with exclusive(shared / "lock"):
+        if not done.exists():
+            result = run_mkdocs(ROOT, out)
+            assert result.returncode == 0, result.stderr
+            done.touch()
     return out
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_beside_the_build():
+    """Work a test queued beside an in-process build (background.py) but never
+    launched must not run in the next test of the same process."""
+    yield
+    background = sys.modules.get("nongthonmoi.background")
+    if background is not None:
+        background.cancel_all()
 
 
 def copy_repo(target: Path) -> Path:
@@ -53,7 +101,7 @@ def copy_repo(target: Path) -> Path:
     # The npm packages (the web editor) are read, never changed: share them.
     if (ROOT / "node_modules").is_dir():
         (target / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
-    for cache in ("handouts", "workbooks"):
+    for cache in ("handouts", "bang-tinh"):
         if (ROOT / ".cache" / cache).is_dir():
             shutil.copytree(ROOT / ".cache" / cache, target / ".cache" / cache)
     return target
@@ -174,3 +222,57 @@ def libreoffice(files: list[Path], out_dir: Path, target: str, locale: str = "en
     )
     assert result.returncode == 0, result.stderr
     return sorted(p for p in out_dir.iterdir() if p.is_file())
+
+
+def pytest_xdist_auto_num_workers(config):
+    """Two workers per core: most of a test's time is spent waiting for a
+    build, Chromium or LibreOffice in another process."""
+    return 2 * (os.cpu_count() or 1)
+
+
+# Fixtures that are costly to make and made once per worker: a test that uses
+# one runs on the worker that holds it (the others would make it again).
+# Module- and class-scoped fixtures are taken as costly (a build, a Chromium
+# run, a set of rendered handouts) unless listed as cheap here (a few file
+# reads: each worker making its own costs less than waiting for one); of the
+# session fixtures, only the per-worker scratch build.
+CHEAP_SHARED_FIXTURES = {
+    "pdfs", "unpacked", "axe", "phone", "data", "warm_caches", "scratch_repo", "builder", "blank_books", "shared_repo",
+}
+PER_WORKER_SESSION_FIXTURES = {"built_repo"}
+# A test that needs one of these (or a costly fixture) is end to end: marked
+# ``slow`` by itself; tests that build or drive a browser in their own body
+# carry the mark in their module.
+SLOW_FIXTURES = {"site", "served", "chromium", "built_repo", "scratch"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """``--dist loadgroup``: tests that share a costly fixture form one group
+    (``xdist_group``); the other tests go to whichever worker is free. Tests
+    that need a built site, a browser or a costly fixture are ``slow``."""
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    costly_of = {}
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        keys = []
+        for name, defs in (info.name2fixturedefs.items() if info else ()):
+            fixture = defs[-1]
+            shared = fixture.scope in ("module", "class", "package") and name not in CHEAP_SHARED_FIXTURES
+            if shared or name in PER_WORKER_SESSION_FIXTURES:
+                keys.append(f"{fixture.baseid or 'conftest'}::{name}")
+        costly_of[item] = keys
+        if keys or SLOW_FIXTURES.intersection(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
+        for other in keys[1:]:
+            parent[find(other)] = find(keys[0])
+    for item, keys in costly_of.items():
+        if keys:
+            item.add_marker(pytest.mark.xdist_group(find(keys[0])))

@@ -23,6 +23,7 @@ DEFAULT_BRANCH = "github.ref == format('refs/heads/{0}', github.event.repository
     "schema, path",
     [("vendor.github-workflows", WORKFLOW), ("vendor.gitlab-ci", GITLAB), ("vendor.renovate", ROOT / "renovate.json")],
 )
+@pytest.mark.slow
 def test_ci_files_are_valid(schema, path):
     result = subprocess.run(
         [str(BIN / "check-jsonschema"), "--builtin-schema", schema, str(path)], capture_output=True, text=True
@@ -57,7 +58,7 @@ def test_github_publishes_from_the_default_branch_only():
 
 # Majors on the Node 24 runtime (Node 20 actions are deprecated); Renovate moves them.
 CURRENT = {"actions/checkout": 7, "actions/cache": 6, "actions/configure-pages": 6, "actions/upload-pages-artifact": 5,
-           "actions/deploy-pages": 5}
+           "actions/deploy-pages": 5, "actions/upload-artifact": 6}
 
 
 def test_github_actions_are_current():

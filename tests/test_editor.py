@@ -497,6 +497,7 @@ def test_local_backend_listens_on_loopback_only(editing):
     assert listening == ["0100007F"], listening  # 127.0.0.1, and nothing else
 
 
+@pytest.mark.slow
 def test_edit_refuses_a_public_address(tmp_path):
     result = subprocess.run(
         [str(BIN / "ntm"), "--root", str(ROOT), "edit", "--addr", "0.0.0.0:8123"], capture_output=True, text=True

@@ -481,6 +481,7 @@ def test_cache_skips_unchanged_and_rerenders_changed(cold_render):
     assert "«Hộ gia đình: sạch, đẹp từ trong nhà ra khu dân cư»" in squash(run("pdftotext", str(leaflet), "-"))
 
 
+@pytest.mark.slow
 def test_cache_keys_are_the_same_in_every_process(tmp_path):
     """A new build (a new process) finds the handouts of the last one. The key
     held the memory address of a function of mkdocs.yml (the heading ids'
@@ -499,6 +500,7 @@ def test_cache_keys_are_the_same_in_every_process(tmp_path):
         assert json.loads(other.stdout.strip().splitlines()[-1]) == keys
 
 
+@pytest.mark.slow
 def test_nfd_source_prints_as_nfc(tmp_path):
     repo = copy_repo(tmp_path / "repo")
     page = repo / "docs/khang-trang-xanh-sach-dep/ho-gia-dinh.md"
@@ -511,6 +513,7 @@ def test_nfd_source_prints_as_nfc(tmp_path):
     assert "Dọn chuồng trại" in text
 
 
+@pytest.mark.slow
 def test_qr_follows_site_url(tmp_path):
     url = "https://nongthonmoi.example.vn/di-linh/"
     builder = builder_for(ROOT, tmp_path / "cache", site_url=url)

@@ -18,6 +18,8 @@ from nongthonmoi import contentcheck
 from nongthonmoi.errors import ContentError, ContentErrors
 from nongthonmoi.materials import load_materials
 
+pytestmark = pytest.mark.slow  # Hypothesis: hundreds of mutated files, each loaded and checked
+
 FILES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "materials").rglob("*.yml"))
 ORIGINAL = {name: (ROOT / name).read_text(encoding="utf-8") for name in FILES}
 # What editors type by mistake: YAML's special characters, quotes, a Tab,

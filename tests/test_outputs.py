@@ -123,6 +123,7 @@ def _markdown_of(config):
     return markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
 
 
+@pytest.mark.slow
 def test_every_view_prints_text_from_data_as_text():
     """Render every template of overrides/views/ with HOSTILE in every text field,
     convert what MkDocs converts, and find no live link, emphasis, code,
@@ -289,6 +290,7 @@ def test_dates_are_read_for_vietnamese_and_unusual_file_names(tmp_path):
     assert not gitdates.is_shallow(repo)
 
 
+@pytest.mark.slow
 def test_shallow_clone_stops_the_check_and_the_build(tmp_path):
     clone = tmp_path / "shallow"
     subprocess.run(["git", "clone", "-q", "--depth", "1", ROOT.as_uri(), str(clone)], check=True, capture_output=True)

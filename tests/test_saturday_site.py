@@ -233,16 +233,3 @@ def test_times_are_read_the_ways_editors_write_them(value, expected):
 
     window = TimeWindow.model_validate({"bat_dau": value, "ket_thuc": "23h00"})
     assert clock(window.start) == expected
-
-
-def test_pages_no_longer_generated_are_removed_from_the_cache(tmp_path):
-    # A plan deleted or renamed: its page leaves .cache/generated/pages/
-    # (only .md pages; other files there are not pages).
-    from nongthonmoi.saturday import site as saturday_site
-
-    for name in ("xa/gung-re/2023-03-04.md", "xa/gung-re/2023-03-11.md", "xa/index.md", ".fingerprints.json"):
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text("x", encoding="utf-8")
-    saturday_site._remove_stale(tmp_path, {"xa/gung-re/2023-03-04.md", "xa/index.md"})
-    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
-    assert left == [".fingerprints.json", "xa/gung-re/2023-03-04.md", "xa/index.md"]

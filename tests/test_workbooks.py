@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import shutil
 import io
+import subprocess
 import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
@@ -125,7 +126,7 @@ def test_plan_cells_are_typed(books):
     start = ws.cell(rows["Giờ bắt đầu"], 2)
     assert start.value == time(7, 0) and start.number_format == 'h"h"mm'
     assert ws.cell(rows["Nội dung chính"], 2).data_type == "s"
-    assert ws.cell(rows["Dữ liệu ví dụ"], 2).value == "Không"  # next Saturday's plan is real, even copied from an example
+    assert ws.cell(rows["Dữ liệu ví dụ"], 2).value == "Có"  # the commune's hamlets are still examples
     head = header_row(ws, "Việc cần làm")
     amounts = [ws.cell(r, 3).value for r in range(head + 1, head + 6) if ws.cell(r, 3).value is not None]
     assert amounts == [1, 1.5] and all(isinstance(a, (int, float)) for a in amounts)
@@ -196,26 +197,48 @@ def test_text_that_looks_like_a_formula_stays_text(data):
     assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://x\")"
 
 
-def test_new_plan_is_real_data_even_with_example_hamlets(data):
+def test_example_flag_of_a_new_plan_follows_the_hamlet_list(data):
+    """While a commune's hamlets are placeholders, any plan naming them is an
+    example: the form says «Có»; once the list is real, «Không»."""
     unit = data.units.by_id()["gung-re"]
     assert unit.hamlets_are_example
     ws = load_workbook(io.BytesIO(plan_bytes(data, unit=unit)))[forms.PLAN_SHEET]
+    assert ws.cell(rows_by_label(ws)["Dữ liệu ví dụ"], 2).value == "Có"
+    real = unit.model_copy(update={"hamlets_are_example": False})
+    ws = load_workbook(io.BytesIO(plan_bytes(data, unit=real)))[forms.PLAN_SHEET]
     assert ws.cell(rows_by_label(ws)["Dữ liệu ví dụ"], 2).value == "Không"
 
 
 def test_report_rate_is_a_percentage_and_missing_reports_are_marked(books):
     ws = load_workbook(books["bao-cao-2023-03-11.xlsx"])[report.SHEET]
-    head = header_row(ws, "Tỷ lệ hộ tham gia")
+    head = header_row(ws, "Tỷ lệ hộ tham gia (%)")
     titles = [ws.cell(head, c).value for c in range(1, ws.max_column + 1)]
     col = {t: i + 1 for i, t in enumerate(titles)}
     rows = {ws.cell(r, 2).value: r for r in range(head + 1, ws.max_row + 1)}
     gung_re = rows["Xã Gung Ré"]
-    rate = ws.cell(gung_re, col["Tỷ lệ hộ tham gia"])
+    rate = ws.cell(gung_re, col["Tỷ lệ hộ tham gia (%)"])
     assert rate.value == pytest.approx(0.6) and rate.number_format == "0.0%"
     assert isinstance(ws.cell(gung_re, col["Ngày thứ Bảy"]).value, datetime)
     assert ws.cell(gung_re, col["Dữ liệu ví dụ"]).value == "Có"
     assert ws.cell(rows["Xã Bảo Thuận"], col["Tình trạng báo cáo"]).value == "Chưa có kế hoạch"
     assert ws.cell(rows["Toàn huyện"], col["Số hộ tham gia"]).value == 562
+
+
+def test_the_monday_csv_and_workbook_carry_the_same_table(data, books):
+    """Same columns, same rows, same values: the workbook typed, the CSV as text."""
+    from nongthonmoi.saturday.report import report_csv
+
+    rows = list(csv.reader(io.StringIO(report_csv(data, date(2023, 3, 11)).decode("utf-8-sig"), newline="")))
+    ws = load_workbook(books["bao-cao-2023-03-11.xlsx"])[report.SHEET]
+    head = header_row(ws, "STT")
+    titles = [ws.cell(head, c).value for c in range(1, ws.max_column + 1)]
+    assert rows[0] == titles
+    assert "Tình trạng báo cáo" in titles and "Đơn vị tính rác" in titles
+    record = dict(zip(rows[0], next(r for r in rows if r[1] == "Xã Gung Ré")))
+    assert (record["Tình trạng báo cáo"], record["Rác thu gom"], record["Đơn vị tính rác"]) == ("Đã báo cáo", "1,8", "tấn")
+    gung_re = next(r for r in range(head + 1, ws.max_row + 1) if ws.cell(r, 2).value == "Xã Gung Ré")
+    assert (ws.cell(gung_re, titles.index("Rác thu gom") + 1).value, ws.cell(gung_re, titles.index("Đơn vị tính rác") + 1).value) == (1.8, "tấn")
+    assert len(rows) - 1 == sum(1 for r in range(head + 1, ws.max_row + 1) if isinstance(ws.cell(r, 1).value, int))
 
 
 def test_report_marks_a_commune_that_has_a_plan_but_no_result(data):
@@ -244,6 +267,7 @@ def test_workbooks_are_byte_identical_and_dated_from_the_sources(data, monkeypat
     assert plan_bytes(data) != first  # the date is the build's, not a constant
 
 
+@pytest.mark.slow
 def test_unchanged_workbooks_come_from_the_cache(data, tmp_path):
     builder = WorkbookBuilder(ROOT, cache_dir=tmp_path / "cache")
     coming = date(2023, 3, 25)
@@ -289,6 +313,29 @@ def test_libreoffice_reads_the_values(books, tmp_path, locale, sep, decimal):
     assert sheets["ke-hoach-gung-re-Danh mục"][3][1] == "Thôn 2"
 
 
+@needs_libreoffice
+def test_each_table_prints_with_its_heading(books, tmp_path):
+    """LibreOffice prints the forms (fit to the page width): a section heading
+    is on the same page as its table's column headers and first record, and
+    the title rows stay in sight while scrolling."""
+    pdfs = libreoffice([books["ke-hoach-gung-re.xlsx"], books["ket-qua-gung-re.xlsx"]], tmp_path / "pdf", "pdf")
+    expected = {
+        "ke-hoach-gung-re": [("2. CÁC PHẦN VIỆC", "Việc cần làm", "Dọn vệ sinh sân")],
+        "ket-qua-gung-re": [("2. CƠ QUAN HUYỆN THAM GIA", "Số người tham gia", "Văn phòng HĐND"),
+                            ("3. KHỐI LƯỢNG ĐÃ LÀM THEO PHẦN VIỆC", "Khối lượng đã", "Trồng hoa dọc đường")],
+    }
+    for pdf in pdfs:
+        count = int(next(l for l in subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout.splitlines()
+                         if l.startswith("Pages:")).split()[1])
+        pages = [subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                                capture_output=True, text=True).stdout for n in range(1, count + 1)]
+        for heading, header, first in expected[pdf.stem]:
+            page = next(p for p in pages if heading in p)
+            assert header in page and first in page, (pdf.stem, heading, page[-300:])
+    for name in ("ke-hoach-gung-re.xlsx", "ket-qua-gung-re.xlsx"):
+        assert load_workbook(books[name]).worksheets[0].freeze_panes == "A3"
+
+
 # --- on the site ---------------------------------------------------------------------
 
 
@@ -317,9 +364,11 @@ def test_site_publishes_and_links_the_workbooks(site):
         assert f"nong-thon-moi-di-linh/bang-tinh/{plan.name}" in archive.namelist()
 
 
+@pytest.mark.slow
 def test_new_plan_command_follows_the_same_example_rule(tmp_path):
-    """`ntm new-plan` and the workbook agree: a plan copied from an example is
-    a real plan, without the example flag and the comment that described it."""
+    """`ntm new-plan` and the workbook agree: with example hamlets the new plan
+    stays an example; with real hamlets a plan copied from an example is a real
+    plan, without the example flag and the comment that described it."""
     from conftest import run_ntm
 
     root = tmp_path / "repo"
@@ -327,6 +376,15 @@ def test_new_plan_command_follows_the_same_example_rule(tmp_path):
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(ROOT / "materials", root / "materials")
     shutil.copytree(ROOT / "docs", root / "docs")
+    plan = run_new_plan(root, run_ntm)
+    assert "vi_du: true" in plan and "vi_du: false" not in plan
+    assert run_ntm(root, "check").returncode == 0
+    (root / "materials/ke-hoach/gung-re/2023-03-25.yml").unlink()
+    units = root / "materials/don-vi.yml"
+    text = units.read_text(encoding="utf-8")
+    at = text.index("  - ma: gung-re")
+    flag = text.index("thon_vi_du: true", at)
+    units.write_text(text[:flag] + "thon_vi_du: false" + text[flag + len("thon_vi_du: true"):], encoding="utf-8")
     plan = run_new_plan(root, run_ntm)
     assert "vi_du: false" in plan and "vi_du: true" not in plan and "DỮ LIỆU VÍ DỤ" not in plan
     assert plan.startswith("# yaml-language-server: $schema=../../schema/ke-hoach.schema.json\nvi_du: false\n")

@@ -186,33 +186,19 @@ def cmd_new_plan(args) -> int:
         print(f"Nội dung chép từ kế hoạch thứ Bảy {slot.source:%d/%m/%Y}: sửa cho đúng tuần mới, rồi chạy «ntm check».")
     if made.from_example:
         print("Lưu ý: kế hoạch chép từ là dữ liệu ví dụ. Kế hoạch mới là kế hoạch thật (vi_du: false): sửa hết nội dung.")
+    elif made.example:
+        print("Lưu ý: danh sách thôn của xã còn là ví dụ, nên kế hoạch mới vẫn là dữ liệu ví dụ (vi_du: true) "
+              "cho đến khi xã gửi danh sách thôn thật.")
     return 0
 
 
 def cmd_import_excel(args) -> int:
-    from .workbooks.importer import import_all
+    from .workbooks.command import run
 
     root = find_root(args.root)
-    results = import_all(root, [Path(f) for f in args.files], expect_unit=args.xa, write=not args.chi_kiem_tra)
-    failed = 0
-    for result in results:
-        if result.status == "error":
-            failed += 1
-            print(f"{result.workbook}: KHÔNG NHẬP, có {len(result.errors)} lỗi; chưa ghi gì:", file=sys.stderr)
-            for error in result.errors:
-                print(f"  {error}".replace("\n", "\n  "), file=sys.stderr)
-        else:
-            done = {
-                "new": f"đã tạo {result.target}",
-                "updated": f"đã cập nhật {result.target}",
-                "unchanged": f"không thay đổi ({result.target} đã có đúng nội dung này)",
-                "checked": f"hợp lệ, sẽ ghi vào {result.target} (chưa ghi vì có --chi-kiem-tra)",
-            }[result.status]
-            print(f"{result.workbook}: {done}")
-    if failed:
-        print(f"{failed}/{len(results)} tệp có lỗi: sửa theo «Cách sửa», rồi nhập lại các tệp đó.", file=sys.stderr)
-        return 1
-    return 0
+    folder = Path(args.thu_muc) if args.thu_muc else None
+    return run(root, [Path(f) for f in args.files], folder, args.xa, args.chi_kiem_tra, args.ghi_de,
+               Path(args.bao_cao) if args.bao_cao else None, args.xoa_da_nhap)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -250,9 +236,15 @@ def main(argv: list[str] | None = None) -> int:
         description="Đọc bảng tính kế hoạch hoặc kết quả do xã điền (tải từ trang web), kiểm tra như «ntm check» "
         "và ghi tệp YAML vào materials/. Tệp có lỗi không được ghi gì.",
     )
-    excel.add_argument("files", nargs="+", metavar="TỆP.xlsx", help="các bảng tính nhận qua Zalo hoặc thư điện tử")
+    excel.add_argument("files", nargs="*", metavar="TỆP.xlsx", help="các bảng tính nhận qua Zalo hoặc thư điện tử")
     excel.add_argument("--xa", metavar="MÃ_XÃ", help="chỉ nhận bảng tính của xã này (ví dụ gung-re)")
-    excel.add_argument("--chi-kiem-tra", action="store_true", help="chỉ kiểm tra, không ghi tệp nào")
+    excel.add_argument("--chi-kiem-tra", action="store_true", help="chỉ kiểm tra và in những gì sẽ thay đổi, không ghi tệp nào")
+    excel.add_argument("--ghi-de", action="store_true",
+                       help="cho phép thay kế hoạch, kết quả đã có bằng nội dung khác (các thay đổi được in ra)")
+    excel.add_argument("--thu-muc", metavar="THƯ_MỤC", help="nhập mọi tệp trong thư mục này (ví dụ materials/nhap-excel)")
+    excel.add_argument("--bao-cao", metavar="TỆP.md", help="ghi thêm báo cáo dạng Markdown (cho CI)")
+    excel.add_argument("--xoa-da-nhap", action="store_true",
+                       help="xóa khỏi --thu-muc các tệp đã nhập xong (nội dung đã nằm trong materials/)")
     excel.set_defaults(func=cmd_import_excel)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -17,9 +17,12 @@ import pickle
 from pathlib import Path
 from typing import Iterable
 
+from . import cachekeep
 from .atomicfile import write_atomically
 
 CACHE_VERSION = "1"
+# The files of a store folder that are entries (cachekeep.py prunes them).
+STORE_ENTRIES = r"files-[0-9a-f]{32}\.pickle"
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -59,15 +62,30 @@ def key(files: Iterable[Path], root: Path, code: Iterable[str], extra: str = "")
     return digest.hexdigest()
 
 
+def store_path(folder: Path, code: Iterable[str]) -> Path:
+    """The file of ``folder`` that holds the results of the code ``code``."""
+    return folder / f"files-{key([], folder, code)[:32]}.pickle"
+
+
+def claim(folder: Path, code: Iterable[str]) -> Path:
+    """This build uses the store of ``code`` in ``folder`` (cachekeep.py): to
+    be called in the build's own process, also when a forked child reads it."""
+    path = store_path(folder, code)
+    cachekeep.claim(folder, [path.name], STORE_ENTRIES)
+    return path
+
+
 class FileResults:
     """What a build made of each source file (its data, or its problems), in
     ``folder`` under the key of ``code`` (:func:`key`): :attr:`known` holds
     what the last build kept, :attr:`used` what this build puts in (by the
-    caller's key of a file's bytes); :meth:`save` keeps only those."""
+    caller's key of a file's bytes); :meth:`save` keeps only those. Stores of
+    other code (another branch, an older version) stay until a build that
+    succeeded prunes them (cachekeep.py)."""
 
     def __init__(self, folder: Path, code: Iterable[str]):
         self.folder = folder
-        self.path = folder / f"files-{key([], folder, code)[:32]}.pickle"
+        self.path = claim(folder, code)
         self.known: dict = _read(self.path)
         self.used: dict = {}
 
@@ -78,9 +96,6 @@ class FileResults:
         """Keep this build's entries; a cache that cannot be written is no cache, not an error."""
         try:
             write_atomically(self.path, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
-            for old in self.folder.glob("files-*.pickle"):
-                if old != self.path:
-                    old.unlink(missing_ok=True)
         except OSError:
             pass
 

@@ -22,7 +22,8 @@ drops warnings before they are counted. The zip is deterministic: sorted
 entries, one fixed timestamp. Compressed entries are kept in
 ``.cache/offline/`` by content, and converted pages by their bytes and the
 site's layout, so a build after a small change converts and compresses only
-the pages that changed.
+the pages that changed. A build claims the entries it uses before it looks
+for them, and only a build that succeeded prunes the others (cachekeep.py).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from . import cachekeep
 from .atomicfile import write_atomically
 
 ENV = "NTM_OFFLINE"
@@ -50,7 +52,7 @@ INDEX_JSON = "search/search_index.json"
 INDEX_JS = "search/search_index.js"
 CACHE_DIR = Path(".cache") / "offline"
 CACHE_VERSION = "1"
-CACHE_MAX_AGE_DAYS = 30  # housekeeping only; never read into the zip
+CACHE_ENTRIES = r"[0-9a-f]{64}\.z"  # the files cachekeep.py may prune (not pages.json)
 LEVEL = 9
 
 # Not needed from file://: source maps, the JSON index (the copy has
@@ -315,6 +317,11 @@ class _Deflated:
     def _path(self, key: str) -> Path | None:
         return self.folder / f"{key}.z" if self.folder is not None else None
 
+    def claim(self, keys) -> None:
+        """This build uses the entries of ``keys``: claimed before they are looked for."""
+        if self.folder is not None:
+            cachekeep.claim(self.folder, [f"{key}.z" for key in keys], CACHE_ENTRIES)
+
     def has(self, key: str) -> bool:
         path = self._path(key)
         return path is not None and path.is_file()
@@ -323,9 +330,7 @@ class _Deflated:
         path = self._path(entry.key)
         if path is not None:
             try:
-                found = path.read_bytes()
-                os.utime(path)  # "used recently", for prune()
-                return found
+                return path.read_bytes()
             except OSError:
                 pass
         compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
@@ -334,17 +339,6 @@ class _Deflated:
         if path is not None:
             write_atomically(path, out)  # a parallel build never reads half a file
         return out
-
-    def prune(self) -> None:
-        if self.folder is None:
-            return
-        limit = time.time() - CACHE_MAX_AGE_DAYS * 86400
-        for path in self.folder.glob("*.z"):
-            try:
-                if path.stat().st_mtime < limit:
-                    path.unlink()
-            except OSError:
-                pass
 
 
 def write_zip(entries: dict[str, Entry | bytes], deflated: _Deflated) -> bytes:
@@ -407,23 +401,29 @@ def offline_copy(
         known = {}
     used: dict[str, list] = {}
     entries: dict[str, Entry] = {}
-    for rel in sorted(site_files):
-        if not _wanted(rel):
-            continue
-        data = (site / rel).read_bytes()
+    wanted = [rel for rel in sorted(site_files) if _wanted(rel)]
+    page_keys = {
+        rel: hashlib.sha256(f"{layout}\n{rel}\n".encode() + (site / rel).read_bytes()).hexdigest()
+        for rel in wanted if rel.endswith(".html")
+    }
+    if deflated is not None:
+        # The pages converted before: their entries are claimed before they are looked for.
+        deflated.claim(known[k][0] for k in page_keys.values() if k in known)
+    for rel in wanted:
         new = moves.get(rel, rel)
         if rel.endswith(".html"):
-            page_key = hashlib.sha256(f"{layout}\n{rel}\n".encode() + data).hexdigest()
+            page_key = page_keys[rel]
             hit = known.get(page_key)
             if hit is not None and deflated is not None and deflated.has(hit[0]):
                 entries[new] = Entry(None, *hit)
                 used[page_key] = hit
                 continue
+            data = (site / rel).read_bytes()
             entry = Entry.of(converter.page(rel, new, data.decode("utf-8")).encode("utf-8"))
             used[page_key] = [entry.key, entry.crc, entry.size]
             entries[new] = entry
         else:
-            entries[new] = Entry.of(data)
+            entries[new] = Entry.of((site / rel).read_bytes())
     if INDEX_JSON in site_files:
         entries[INDEX_JS] = Entry.of(
             converter.search_index((site / INDEX_JSON).read_text(encoding="utf-8")).encode("utf-8")
@@ -459,8 +459,8 @@ def write_copy(config, files, command: str, root: Path) -> dict:
     deflated = _Deflated(root / CACHE_DIR)
     sources = {file.dest_uri: file.src_uri for file in files.documentation_pages()}
     entries = offline_copy(site, page_moves(files), root / CACHE_DIR, sources, Path(config.docs_dir))
+    deflated.claim(entry.key for entry in entries.values())
     content = write_zip(entries, deflated)
-    deflated.prune()
     target = site / ZIP_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(content)

@@ -17,8 +17,14 @@ ProperDocs (a drop-in fork) run it the same way:
 - ``on_post_build``: the offline copy, from the pages just written (offline.py);
 - ``on_build_error``: the build failed (a content error, or warnings in
   strict mode): drop the staging folder, the previous ``site/`` stays;
-- ``on_shutdown``: the build is over and nothing failed: the staging folder
-  replaces ``site/`` in one step.
+- ``on_shutdown``: the build is over: if it got through ``on_post_build``
+  and nothing failed, the staging folder replaces ``site/`` in one step
+  (an interrupted build, Ctrl+C, is not called an error but is not done).
+
+Caches: a build claims the entries it uses; only a build that succeeded
+prunes what no recent build uses (cachekeep.py: begun in ``on_config``,
+settled in ``on_build_error``, ``on_shutdown``, or, under ``mkdocs serve``,
+when the next build begins).
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.utils import get_relative_url
 
-from . import a11y, background, buildday, buildlog, precompress, contentcheck, gitdates, offline, pagecheck, publishing, rules
+from . import a11y, background, buildday, buildlog, cachekeep, contentcheck, gitdates, inputcache, offline, pagecheck, precompress, publishing, rules
 from .navigation import complete_nav
 from .editor.settings import EditorSettingsError
 from .editor.site import EditorMissing, editor_files
@@ -73,11 +79,16 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         self.command = "build"
         self.site: StagedSite | None = None
         self._page_checks = self._data_checks = None
+        self._finished = False
 
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
 
     def on_config(self, config):
+        # Caches used from here on are claimed for this build (cachekeep.py);
+        # under mkdocs serve this also settles the previous build.
+        cachekeep.begin(f"{self.command} {config.site_url} {'folders' if config.use_directory_urls else 'files'}")
+        self._finished = False
         self.root = Path(config.config_file_path).resolve().parent
         self.docs_dir = Path(config.docs_dir)
         # The engine's own warnings, in Vietnamese with file and line.
@@ -120,6 +131,8 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         # and the generated files are added (background.py); their answer is
         # waited for at the end of on_files, before MkDocs reads any page
         # (it would stop on some of their problems, in English).
+        if self.config.check_content:
+            inputcache.claim(self._checks_cache("pages"), contentcheck.CODE)  # here: the child cannot
         self._page_checks = background.beside(self._check_pages, later=True) if self.config.check_content else None
         try:
             self.materials = load_materials(self.root, self.docs_dir, cache_dir=self.root / ".cache" / "materials")
@@ -155,8 +168,11 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         self._page_checks = self._data_checks = None
         return checks
 
+    def _checks_cache(self, kind: str) -> Path:
+        return self.root / ".cache" / "checks" / kind
+
     def _check_pages(self) -> list:
-        checks = self.root / ".cache" / "checks" / "pages"
+        checks = self._checks_cache("pages")
         return contentcheck.check_tree(self.root, self.docs_dir, checks, data=False) + pagecheck.check_pages(
             self.root, self.docs_dir
         )
@@ -164,17 +180,17 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
     def _check_data_text(self) -> list:
         # The text of 7,000 data files: nothing in it stops MkDocs, so it is
         # checked while the pages are converted, and waited for in on_env.
-        checks = self.root / ".cache" / "checks" / "data"
+        checks = self._checks_cache("data")
         return contentcheck.check_tree(self.root, self.docs_dir, checks, pages=False)
 
     def on_files(self, files, *, config):
-        # Plan and result workbooks for communes, Monday reports as .xlsx
-        # (issue 10); first, so the Saturday pages can link them.
+        # Plan and result workbooks for communes, Monday reports as .xlsx;
+        # first, so the Saturday pages can link them.
         today = self.today
         self.workbooks = workbook_site.add_files(
             files, config, self.root, self.materials.saturday, today, buildday.coming_saturday(today)
         )
-        # Saturday programme pages, calendars, feed and CSV reports (issue 4).
+        # Saturday programme pages, calendars, feed and CSV reports.
         saturday_site.generate(
             config, files, self.materials.saturday, self.root, self.workbooks, self.history,
             in_memory=self.command == "build",
@@ -193,6 +209,7 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         files.append(offline.site_file(config, self.command))
         self.files = files
         if self.config.check_content:
+            inputcache.claim(self._checks_cache("data"), contentcheck.CODE)  # here: the child cannot
             self._data_checks = background.beside(self._check_data_text, later=True)
         page_checks, self._page_checks = self._page_checks, None
         problems = page_checks.result() if page_checks is not None else []
@@ -225,12 +242,15 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             # After the zip, which leaves them out: for servers that send
             # precompressed files (design/hosting.md), not for the preview.
             packed = precompress.precompress(Path(config.site_dir), self.root / precompress.CACHE_DIR)
-            precompress.prune(self.root / precompress.CACHE_DIR)
             if packed["files"]:
                 log.info(
                     "Bản nén sẵn cho máy chủ web: %d tệp, %.0f KB còn %.0f KB (gzip), %.0f KB (brotli).",
                     packed["files"], packed["raw"] / 1024, packed["gzip"] / 1024, packed["brotli"] / 1024,
                 )
+        # The last step: unless the engine now stops it (warnings in strict
+        # mode, on_build_error), the build is done.
+        self._finished = True
+        cachekeep.finished()
 
     def on_build_error(self, *, error) -> None:
         # Also called for "warnings in strict mode": the previous site stays.
@@ -238,15 +258,24 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         background.cancel_all()
         for checks in self._take_checks():
             checks.cancel()
+        self._finished = False
         if self.site is not None:
             self.site.discard()
             self.site = None
+        cachekeep.end(succeeded=False)  # its caches lose nothing
 
     def on_shutdown(self) -> None:
-        # The engine is done and on_build_error was not called: publish.
+        # The engine is done: publish if the build got through on_post_build
+        # and on_build_error was not called. An interrupted build (Ctrl+C, a
+        # BaseException the engine does not call an error) keeps the old site.
         if self.site is not None:
-            self.site.commit()
+            if self._finished:
+                self.site.commit()
+            else:
+                background.cancel_all()
+                self.site.discard()
             self.site = None
+        cachekeep.end(succeeded=self._finished)  # prunes the caches only after a build that succeeded
 
     # --- pages ---------------------------------------------------------
 

@@ -14,7 +14,8 @@ to a browser that accepts it, with no work per request:
 
 Only where it pays: text types, at least ``MIN_SIZE`` bytes, and a result at
 least 10 % smaller. The compressed bytes are kept in ``.cache/compressed/``
-by content, so a build after one changed plan compresses a dozen files.
+by content (claimed and pruned by cachekeep.py like every cache), so a build
+after one changed plan compresses a dozen files.
 They are not in the offline zip (offline.py), which a browser opens from
 disk: it never reads a ``.gz`` there, and they would double the download.
 """
@@ -27,6 +28,7 @@ import io
 import os
 from pathlib import Path
 
+from . import cachekeep
 from .atomicfile import write_atomically
 
 try:  # optional: without it, only .gz is written
@@ -38,6 +40,7 @@ TEXT_SUFFIXES = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".ics"
 COMPRESSED_SUFFIXES = (".gz", ".br")
 MIN_SIZE = 512  # bytes: below this, the headers weigh more than the saving
 CACHE_DIR = Path(".cache") / "compressed"
+CACHE_ENTRIES = r"[0-9a-f]{64}\.(gz|br)"  # the files cachekeep.py may prune
 VERSION = "1"
 
 
@@ -60,16 +63,17 @@ def wanted(path: Path) -> bool:
     return path.suffix in TEXT_SUFFIXES
 
 
+def _key(data: bytes, suffix: str) -> str:
+    return hashlib.sha256(f"{VERSION}{suffix}\0".encode() + data).hexdigest() + suffix
+
+
 def _cached(cache: Path | None, data: bytes, suffix: str) -> bytes:
     encode = ENCODERS[suffix]
     if cache is None:
         return encode(data)
-    key = hashlib.sha256(f"{VERSION}{suffix}\0".encode() + data).hexdigest()
-    path = cache / f"{key}{suffix}"
+    path = cache / _key(data, suffix)
     try:
-        found = path.read_bytes()
-        os.utime(path)  # used recently (see prune)
-        return found
+        return path.read_bytes()
     except FileNotFoundError:
         pass
     out = encode(data)
@@ -82,17 +86,23 @@ def precompress(site: Path, cache: Path | None = None, skip: tuple[str, ...] = (
     that gains from it; stale ones (of a file now gone or too small) go.
     ``skip``: folders (relative) left as they are. Returns counts for the log."""
     site = Path(site)
-    if cache is not None:
-        cache.mkdir(parents=True, exist_ok=True)
-    counts = {"files": 0, "written": 0, "raw": 0, "gzip": 0, "brotli": 0}
+    texts = {}
     for path in sorted(site.rglob("*")):
         if not path.is_file() or path.suffix in COMPRESSED_SUFFIXES:
             continue
         rel = path.relative_to(site).as_posix()
         if any(rel.startswith(s.rstrip("/") + "/") for s in skip):
             continue
+        texts[path] = path.read_bytes() if wanted(path) else b""
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        # Claimed before any is looked up (cachekeep.py), then kept or pruned
+        # with the other caches after the build.
+        names = [_key(data, suffix) for data in texts.values() if len(data) >= MIN_SIZE for suffix in ENCODERS]
+        cachekeep.claim(cache, names, CACHE_ENTRIES)
+    counts = {"files": 0, "written": 0, "raw": 0, "gzip": 0, "brotli": 0}
+    for path, data in texts.items():
         targets = {suffix: path.with_name(path.name + suffix) for suffix in COMPRESSED_SUFFIXES}
-        data = path.read_bytes() if wanted(path) else b""
         made = {}
         if len(data) >= MIN_SIZE:
             for suffix in ENCODERS:
@@ -112,15 +122,3 @@ def precompress(site: Path, cache: Path | None = None, skip: tuple[str, ...] = (
             counts["gzip"] += len(made.get(".gz", data))
             counts["brotli"] += len(made.get(".br", made.get(".gz", data)))
     return counts
-
-
-def prune(cache: Path, max_age_days: int = 30) -> None:
-    import time
-
-    limit = time.time() - max_age_days * 86400
-    for path in cache.glob("*"):
-        try:
-            if path.stat().st_mtime < limit:
-                path.unlink()
-        except OSError:
-            pass

@@ -230,7 +230,7 @@ RULES: dict[str, Rule] = {
 
 def _workbook_rules() -> None:
     """The workbook import's rules (workbooks/messages.py), ``W`` ids."""
-    from .workbooks.messages import MESSAGES, RULE_IDS
+    from .workbooks.messages import EXPLANATIONS, MESSAGES, RULE_IDS
 
     for key, (rule_id, title) in RULE_IDS.items():
         message, fix = MESSAGES[key]
@@ -239,7 +239,8 @@ def _workbook_rules() -> None:
             title,
             message,
             fix,
-            "Quy tắc của bảng tính Excel do xã điền (lệnh «ntm nhap-excel»): lời báo chỉ ra bảng tính, trang tính và ô cần sửa.",
+            EXPLANATIONS.get(key, "Quy tắc của bảng tính Excel do xã điền (lệnh «ntm nhap-excel»): lời báo chỉ ra bảng tính, "
+                             "trang tính và ô cần sửa."),
         )
 
 

@@ -83,12 +83,12 @@ class EditorSettings:
         if self.backend == "github" and not self.base_url:
             raise EditorSettingsError(
                 "GitHub cần một dịch vụ đăng nhập OAuth: đặt CMS_BASE_URL=<địa chỉ dịch vụ đó>. "
-                "Xem mục «Trang quản trị» trong README."
+                "Cách cài đặt: tệp design/editor.md trong kho, mục «Two ways to run it»."
             )
         if self.backend in ("gitlab", "gitea", "forgejo") and not self.app_id:
             raise EditorSettingsError(
                 f"{self.backend} cần mã ứng dụng OAuth (Client ID): đặt CMS_APP_ID. "
-                "Xem mục «Trang quản trị» trong README."
+                "Cách cài đặt: tệp design/editor.md trong kho, mục «Two ways to run it»."
             )
         if self.backend in ("gitea", "forgejo") and not self.base_url:
             raise EditorSettingsError(

@@ -9,7 +9,9 @@ build), plus the handout's own inputs: the text of its pages (and the titles of 
 pages they link to, which the print shows), the data models it shows, the
 registry entry of its source document, and its settings (paper, public URL,
 edition date, Markdown extensions). A hit costs one ``stat``; misses are
-rendered in parallel worker processes, one per core.
+rendered in parallel worker processes, one per core. A build claims the
+entries it uses before it looks for them, and only a build that succeeded
+prunes the others (cachekeep.py).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .. import gitdates, publishing
+from .. import cachekeep, gitdates, publishing
 from ..atomicfile import write_atomically
 from ..errors import ContentError, ContentErrors
 from .catalog import Handout, all_handouts
@@ -36,9 +38,9 @@ from .source import Converter, read_page, select
 
 
 CACHE_VERSION = "1"
-# Cache entries no build has used for this long are deleted (housekeeping
-# only: nothing read from the clock ever reaches a PDF).
-CACHE_MAX_AGE_DAYS = 30
+# The files of the cache cachekeep.py may prune: a PDF and its figures per key
+# (last-build.json, the figures of the last build, is not an entry).
+CACHE_ENTRIES = r"[0-9a-f]{64}\.(?:pdf|json)"
 
 
 @dataclass(frozen=True)
@@ -312,6 +314,9 @@ class HandoutBuilder:
         keys, editions = self.keys(toolchain)
         self.plans = [(h, editions[h.slug], keys[h.slug]) for h in self.handouts]
         self.cache_dir.mkdir(parents=True, exist_ok=True)
+        # Claimed before they are looked for: no build prunes them from now on.
+        cachekeep.claim(self.cache_dir, [f"{k}{suffix}" for _, _, k in self.plans for suffix in (".pdf", ".json")],
+                        CACHE_ENTRIES)
         self.misses = [(h, e, k) for h, e, k in self.plans if self._cached(k) is None]
         self._pending = self._tasks(self.misses, editions, toolchain)
 
@@ -324,7 +329,6 @@ class HandoutBuilder:
         for handout, _, key in self.misses:
             pdf, pages, seconds = results[handout.slug]
             self._store(key, pdf, {"pages": pages, "size": len(pdf), "slug": handout.slug, "seconds": round(seconds, 3)})
-        self._prune()
 
     def finish(self) -> list[Built]:
         rendered = {h.slug for h, _, _ in self.misses}
@@ -403,21 +407,10 @@ class HandoutBuilder:
         try:
             data = json.loads(meta.read_text())
             if pdf.stat().st_size == data["size"]:
-                os.utime(meta)  # "used recently", for _prune
                 return data
         except (OSError, ValueError, KeyError):
             pass
         return None
-
-    def _prune(self) -> None:
-        limit = time.time() - CACHE_MAX_AGE_DAYS * 86400
-        for meta in self.cache_dir.glob("*.json"):
-            try:
-                if meta.name != "last-build.json" and meta.stat().st_mtime < limit:
-                    meta.unlink()
-                    meta.with_suffix(".pdf").unlink(missing_ok=True)
-            except OSError:
-                pass
 
     def _store(self, key: str, pdf: bytes, meta: dict) -> None:
         for suffix, content in ((".pdf", pdf), (".json", json.dumps(meta).encode())):

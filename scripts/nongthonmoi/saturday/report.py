@@ -16,55 +16,74 @@ from datetime import date
 from ..models.plans import format_amount
 from .data import SaturdayData
 
-HEADER = [
-    "STT",
-    "Xã, thị trấn",
-    "Ngày thứ Bảy",
-    "Nội dung",
-    "Số hộ tham gia",
-    "Tổng số hộ",
-    "Tỷ lệ hộ tham gia (%)",
-    "Cán bộ xã tham gia",
-    "Người của cơ quan huyện tham gia",
-    "Khối lượng đã làm / kế hoạch",
-    "Rác thu gom",
-    "Ghi chú",
-    "Dữ liệu ví dụ",
+# The Monday report's columns, shared by this CSV and the Monday workbook
+# (workbooks/report.py), so the two always carry the same table: (title, kind).
+# Kinds: how a value is typed in the workbook and written in the CSV.
+COLUMNS = [
+    ("STT", "int"),
+    ("Xã, thị trấn", "text"),
+    ("Ngày thứ Bảy", "date"),
+    ("Nội dung", "text"),
+    ("Tình trạng báo cáo", "text"),
+    ("Số hộ tham gia", "int"),
+    ("Tổng số hộ", "int"),
+    ("Tỷ lệ hộ tham gia (%)", "percent"),
+    ("Cán bộ xã tham gia", "int"),
+    ("Người của cơ quan huyện tham gia", "int"),
+    ("Khối lượng đã làm / kế hoạch", "text"),
+    ("Rác thu gom", "number"),
+    ("Đơn vị tính rác", "text"),
+    ("Ghi chú", "text"),
+    ("Dữ liệu ví dụ", "text"),
 ]
+HEADER = [title for title, _ in COLUMNS]
+REPORTED, NOT_REPORTED, NO_PLAN = "Đã báo cáo", "Chưa báo cáo", "Chưa có kế hoạch"
 
 
-def report_rows(data: SaturdayData, saturday: date) -> list[list[str]]:
+def report_rows(data: SaturdayData, saturday: date) -> list[list]:
+    """One row per commune, typed (int, float, date, str; None for an empty cell)."""
     rows = []
     for number, unit in enumerate(data.units.units, start=1):
         plan = data.plans.get((unit.id, saturday))
         result = data.results.get((unit.id, saturday))
-        row = [str(number), unit.full_name, f"{saturday:%d/%m/%Y}", plan.content if plan else "Chưa có kế hoạch"]
-        if result is None or plan is None:
-            row += ["", "", "", "", "", "", "", "Chưa báo cáo" if plan else "", "Có" if plan and plan.is_example else ""]
-        else:
-            work = "; ".join(
-                f"{t.description}: {format_amount(result.done(t.id).amount) if result.done(t.id) else 0}"
-                f"/{format_amount(t.quantity.amount)} {t.quantity.unit}"
-                for t in plan.tasks
-            )
-            waste = (
-                f"{format_amount(result.waste_collected)} {plan.waste.quantity.unit if plan.waste.quantity else ''}".strip()
-                if result.waste_collected is not None
-                else ""
-            )
-            row += [
-                str(result.households_joined),
-                str(result.households_total),
-                f"{result.rate * 100:.1f}".replace(".", ","),
-                str(result.commune_staff),
-                str(result.agency_people),
-                work,
-                waste,
-                result.notes or "",
-                "Có" if (plan.is_example or result.is_example) else "Không",
-            ]
-        rows.append(row)
+        row = [number, unit.full_name, saturday, plan.content if plan else None]
+        if plan is None:
+            rows.append(row + [NO_PLAN] + [None] * 10)
+            continue
+        if result is None:
+            rows.append(row + [NOT_REPORTED] + [None] * 9 + ["Có" if plan.is_example else "Không"])
+            continue
+        work = "; ".join(
+            f"{t.description}: {format_amount(result.done(t.id).amount) if result.done(t.id) else 0}"
+            f"/{format_amount(t.quantity.amount)} {t.quantity.unit}"
+            for t in plan.tasks
+        )
+        rows.append(row + [
+            REPORTED,
+            result.households_joined,
+            result.households_total,
+            result.rate,
+            result.commune_staff,
+            result.agency_people,
+            work,
+            result.waste_collected,
+            plan.waste.quantity.unit if plan.waste.quantity and result.waste_collected is not None else None,
+            result.notes,
+            "Có" if (plan.is_example or result.is_example) else "Không",
+        ])
     return rows
+
+
+def _csv_cell(value, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "date":
+        return f"{value:%d/%m/%Y}"
+    if kind == "percent":
+        return f"{value * 100:.1f}".replace(".", ",")
+    if kind == "number":
+        return format_amount(value)
+    return str(value)
 
 
 # What makes Excel (and LibreOffice) read a cell as a formula: OWASP's list.
@@ -84,5 +103,6 @@ def report_csv(data: SaturdayData, saturday: date) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
-    writer.writerows([spreadsheet_text(cell) for cell in row] for row in report_rows(data, saturday))
+    writer.writerows([spreadsheet_text(_csv_cell(value, kind)) for value, (_, kind) in zip(row, COLUMNS)]
+                     for row in report_rows(data, saturday))
     return buffer.getvalue().encode("utf-8-sig")

@@ -79,6 +79,16 @@ def plan_slot(previous: list[date], today: date, day: date | None = None) -> Pla
 
 
 _EXAMPLE_FLAG = re.compile(r"(?m)^vi_du:\s*true\s*$")
+_REAL_FLAG = re.compile(r"(?m)^vi_du:\s*false\s*$")
+
+
+def starts_as_example(unit) -> bool:
+    """Whether next Saturday's plan starts as example data: while the commune's
+    hamlet list is still a placeholder (``thon_vi_du: true``), a plan can only
+    name placeholder hamlets, so it is an example until the commune (or the
+    clerk, in the workbook) says otherwise. The plan workbook and
+    ``ntm new-plan`` both follow this."""
+    return bool(unit.hamlets_are_example)
 
 
 def _as_real_plan(text: str) -> str:
@@ -108,7 +118,8 @@ class NewPlan:
     path: Path
     unit_name: str
     slot: PlanSlot
-    from_example: bool  # copied from a plan that was example data
+    from_example: bool  # copied from a plan that was example data (and made a real plan)
+    example: bool = False  # left as example data: the commune's hamlets are placeholders
 
 
 def new_plan(root: Path, unit_id: str, day: date | None = None, today: date | None = None) -> NewPlan:
@@ -136,21 +147,27 @@ def new_plan(root: Path, unit_id: str, day: date | None = None, today: date | No
             "Mở tệp đó để sửa, hoặc chọn ngày khác bằng --date."
         )
     from_example = False
+    example = starts_as_example(unit)
     if slot.source is not None:
         source = folder / f"{slot.source.isoformat()}.yml"
         text = _move_dates(source.read_text(encoding="utf-8"), slot.source, day, drafted)
-        # A new plan is real data: the commune plans a real Saturday, even when
-        # it starts from an example. The example flag and the comment that
-        # described the example are not copied; the editor rewrites the rest.
-        if _EXAMPLE_FLAG.search(text):
+        # A new plan is real data once the commune's hamlets are real: the
+        # commune plans a real Saturday, even when it starts from an example.
+        # The example flag and the comment that described the example are then
+        # not copied; the editor rewrites the rest.
+        if example:
+            text = _REAL_FLAG.sub("vi_du: true", text, count=1)
+        elif _EXAMPLE_FLAG.search(text):
             text = _as_real_plan(text)
             from_example = True
     else:
         text = TEMPLATE.format(
             name=unit.full_name, unit=unit.id, day=day.isoformat(), drafted=drafted.isoformat(), hamlet=unit.hamlets[0].id
         )
+        if example:
+            text = _REAL_FLAG.sub("vi_du: true", text, count=1)
     folder.mkdir(parents=True, exist_ok=True)
     # "x": fail rather than overwrite if the file appeared meanwhile.
     with open(target, "x", encoding="utf-8") as handle:
         handle.write(text)
-    return NewPlan(target, unit.full_name, slot, from_example)
+    return NewPlan(target, unit.full_name, slot, from_example, example)

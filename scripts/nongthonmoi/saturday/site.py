@@ -14,6 +14,11 @@ fingerprinted, so an unchanged page is not rendered again:
   the source and output modification times); the fingerprints are kept in
   ``.fingerprints.json``.
 
+The calendars, feed and CSV reports are files under ``.cache/generated/files/``.
+A build claims the files it uses; pages and files no build uses any more
+(a plan deleted, a commune without plans) go after a build that succeeded
+(cachekeep.py).
+
 Addresses:
 
 - ``xa/`` all units; ``xa/<id>/`` one unit; ``xa/<id>/<yyyy-mm-dd>/`` one plan
@@ -27,12 +32,10 @@ Addresses:
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import struct
-import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -42,7 +45,7 @@ from markupsafe import Markup, escape
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from .. import buildday
+from .. import buildday, cachekeep
 from ..models.plans import clock, format_amount, report_deadline, staff_list_deadline
 from ..atomicfile import write_atomically
 from ..models.units import HAMLETS_ARE_EXAMPLE
@@ -51,6 +54,10 @@ from . import charts, feed, ics, report
 from .data import SaturdayData, plan_path, result_path, staff_list_path
 
 GENERATED_DIR = Path(".cache") / "generated"
+# The files of each folder cachekeep.py may prune.
+PAGE_ENTRIES = r".+\.md"  # pages as files (mkdocs serve); not .fingerprints.json
+PACK_ENTRIES = r"pages\.pack"
+STATIC_ENTRIES = r"(?!\.inputs\Z).+"  # the calendars, feed and reports; not the inputs' record
 STREAM_FROM = 200  # pages to render from which they are rendered on the other core
 UID_DOMAIN = "nongthonmoi-dilinh"
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
@@ -358,6 +365,8 @@ def _pages_as_files(out_dir: Path, fingerprints: list, page_text) -> None:
         saved = json.loads(state_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         saved = {}
+    # Pages no build uses any more (a plan deleted) go after a build that succeeded.
+    cachekeep.claim(out_dir, [spec.src_uri for spec, _ in fingerprints], PAGE_ENTRIES)
     for spec, fingerprint in fingerprints:
         path = out_dir / spec.src_uri
         if fingerprint in (_RENDERED.get(str(path)), saved.get(spec.src_uri)) and path.is_file():
@@ -366,7 +375,6 @@ def _pages_as_files(out_dir: Path, fingerprints: list, page_text) -> None:
         _RENDERED[str(path)] = fingerprint
     state = {spec.src_uri: fingerprint for spec, fingerprint in fingerprints}
     _write_if_changed(state_file, json.dumps(state, indent=0, sort_keys=True))
-    _remove_stale(out_dir, set(state))
 
 
 # --- pages kept in memory (mkdocs build) -------------------------------------
@@ -419,6 +427,7 @@ def _pages_in_memory(out_dir: Path, fingerprints: list, page_text) -> None:
     global _STREAM
     from .. import background
 
+    cachekeep.claim(out_dir, [PACK], PACK_ENTRIES)
     kept = read_pack(out_dir)
     todo = []
     for spec, fingerprint in fingerprints:
@@ -432,10 +441,7 @@ def _pages_in_memory(out_dir: Path, fingerprints: list, page_text) -> None:
         return
     out_dir.mkdir(parents=True, exist_ok=True)
     pack = out_dir / PACK
-    for stale in out_dir.glob(f".{PACK}.*.tmp"):  # spools of builds stopped half-way
-        with contextlib.suppress(OSError):
-            if stale.stat().st_mtime < time.time() - 3600:
-                stale.unlink()
+    # Spools of builds stopped half-way go after a build that succeeded (cachekeep.py).
     if len(todo) >= STREAM_FROM:
         # A first build renders thousands of pages: on the other core, in the
         # order MkDocs reads them, into a spool file that becomes the next
@@ -472,15 +478,6 @@ def _pages_in_memory(out_dir: Path, fingerprints: list, page_text) -> None:
         write_atomically(pack, _PACK_MAGIC + b"".join(_record(uri, f, _TEXTS[uri]) for uri, f in wanted))
 
     background.start("trang-thu-bay", write)  # beside the build; MkDocs reads the pages from memory
-
-
-def _remove_stale(out_dir: Path, wanted: set[str]) -> None:
-    for folder, _, names in os.walk(out_dir):
-        inside = os.path.relpath(folder, out_dir).replace(os.sep, "/")
-        for name in names:
-            rel = name if inside == "." else f"{inside}/{name}"
-            if name.endswith(".md") and rel not in wanted:
-                Path(folder, name).unlink(missing_ok=True)
 
 
 class _Stream:
@@ -543,6 +540,7 @@ def _write_statics(config, data, pages, history, folder: Path, inputs: str, name
     last build wrote them from the same inputs; beside the build where it can
     (background.py): MkDocs only copies them, after on_env."""
     state = folder / STATIC_STATE
+    cachekeep.claim(folder, names, STATIC_ENTRIES)  # files no build uses go after a build that succeeded
     try:
         if state.read_text(encoding="utf-8") == inputs and all((folder / name).is_file() for name in names):
             return
@@ -555,9 +553,6 @@ def _write_statics(config, data, pages, history, folder: Path, inputs: str, name
             raise RuntimeError(f"static files {sorted(set(contents) ^ names)}: _static_names is out of step")
         for name, body in contents.items():
             _write_if_changed(folder / name, body)
-        for path in folder.rglob("*"):
-            if path.is_file() and path.name != STATIC_STATE and path.relative_to(folder).as_posix() not in names:
-                path.unlink(missing_ok=True)
         _write_if_changed(state, inputs)  # last: a build that stops half-way leaves no claim
 
     from .. import background

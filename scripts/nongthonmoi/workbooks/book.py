@@ -10,11 +10,15 @@ re-save a workbook.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import time
+import unicodedata
 import zipfile
 from dataclasses import dataclass
-from datetime import date, timezone
+from datetime import date, datetime, timezone
+from datetime import time as clock_time
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -62,6 +66,39 @@ class Meta:
     unit: str  # commune id ("" for the district report)
     saturday: date
     version: str = VERSION
+    # The fingerprint of the form as the site made it (``fingerprint``): a
+    # form sent back with the same one was never filled in. Empty for a form
+    # pre-filled with a record already filed (sent back as it is: unchanged).
+    blank: str = ""
+
+
+def _canonical(value: Any) -> str:
+    """A cell value as written and as read back by openpyxl or LibreOffice alike."""
+    if isinstance(value, bool):
+        return f"b:{value}"
+    if isinstance(value, (int, float)):
+        return f"n:{float(value):.15g}"
+    if isinstance(value, datetime):
+        return f"d:{value.date().isoformat()}" if value.time() == clock_time() else f"d:{value.isoformat()}"
+    if isinstance(value, date):
+        return f"d:{value.isoformat()}"
+    if isinstance(value, clock_time):
+        return f"t:{value.hour}:{value.minute:02d}"
+    return "s:" + unicodedata.normalize("NFC", str(value)).strip()
+
+
+def fingerprint(values: dict[tuple[int, int], Any]) -> str:
+    """Of every non-empty value of a sheet and its place (row, column)."""
+    digest = hashlib.sha256()
+    for (row, col), value in sorted(values.items()):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        digest.update(f"{row},{col}={_canonical(value)}\n".encode())
+    return digest.hexdigest()[:32]
+
+
+def sheet_fingerprint(ws) -> str:
+    return fingerprint({key: cell.value for key, cell in ws._cells.items()})
 
 
 def put_text(ws, row: int, column: int, value: str):
@@ -76,6 +113,8 @@ def write_meta(wb: Workbook, meta: Meta) -> None:
     ws = wb.create_sheet(META_SHEET)
     put_text(ws, 1, 1, "Không sửa trang này: trang web Nông thôn mới Di Linh dùng nó để nhận ra tệp khi nhập.")
     rows = [("mau", FORMAT), ("loai", meta.kind), ("xa", meta.unit), ("ngay", meta.saturday.isoformat()), ("phien_ban", meta.version)]
+    if meta.blank:
+        rows.append(("mau_trong", meta.blank))
     for index, (key, value) in enumerate(rows, start=3):
         put_text(ws, index, 1, key)
         put_text(ws, index, 2, value)
@@ -98,7 +137,8 @@ def read_meta(wb) -> Meta | None | str:
     if values.get("phien_ban") != VERSION:
         return values.get("phien_ban") or "?"
     try:
-        return Meta(values["loai"], values.get("xa", ""), date.fromisoformat(values["ngay"]), values["phien_ban"])
+        return Meta(values["loai"], values.get("xa", ""), date.fromisoformat(values["ngay"]), values["phien_ban"],
+                    values.get("mau_trong", ""))
     except (KeyError, ValueError):
         return None
 

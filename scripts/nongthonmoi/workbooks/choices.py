@@ -27,6 +27,12 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
 
 
+def unaccented(text: str) -> str:
+    """«Thôn Đồng» -> «thon dong»: a name typed on a phone without Vietnamese keys."""
+    text = unicodedata.normalize("NFD", normalise(text).replace("đ", "d"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 @dataclass(frozen=True)
 class Choice:
     """One drop-down list: labels in order and the id of each."""
@@ -40,11 +46,14 @@ class Choice:
         return self.labels[self.ids.index(id_)] if id_ in self.ids else id_
 
     def id_of(self, label: str) -> str | None:
+        """The id of a typed name; without accents too («Thon 1»), when only one name reads so."""
         wanted = normalise(label)
         for lab, id_ in zip(self.labels, self.ids):
             if normalise(lab) == wanted:
                 return id_
-        return None
+        bare = unaccented(label)
+        found = [id_ for lab, id_ in zip(self.labels, self.ids) if unaccented(lab) == bare]
+        return found[0] if len(found) == 1 else None
 
 
 def _choice(name: str, title: str, pairs: list[tuple[str, str]]) -> Choice:

@@ -12,13 +12,14 @@ protection (Review > Unprotect Sheet) if it ever needs to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from openpyxl.styles import Alignment, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..models.agencies import AgencyRegistry
@@ -130,7 +131,7 @@ def plan_sheet(unit: Unit, agencies: AgencyRegistry, units_used: list[str]) -> F
             "Bấm vào một ô để xem gợi ý. Ô có danh sách (Có/Không, thôn, cơ quan, đơn vị tính): chọn ở mũi tên bên phải ô.",
             "Ngày gõ dạng 25/03/2023; giờ gõ dạng 7:00 (hiện là 7h00); số chỉ gõ số, không kèm chữ.",
             "Mỗi phần việc một dòng. Có nhiều thôn, công cụ, thành phần: ghi mỗi mục một ô, thêm ở các dòng ngay dưới, để trống cột «Việc cần làm».",
-            "Thêm phần việc: điền vào dòng trống (để trống «Mã phần việc», mã tự đặt). Bỏ phần việc: xóa hết chữ trong các dòng của nó.",
+            "Thêm phần việc: điền vào dòng trống (để trống «Mã phần việc», mã tự đặt). Bỏ phần việc: xóa hết chữ trong các dòng của nó (mã đã khóa, để nguyên).",
             "«Dữ liệu ví dụ»: chọn «Không» khi đây là kế hoạch thật của xã; «Có» nếu chỉ là bản điền thử.",
             *_COMMON_END,
         ),
@@ -330,7 +331,10 @@ def _put(ws, row: int, col: int, leaf: Leaf, value, sheet: FormSheet, locked: bo
     return cell
 
 
-def write_form(sheet: FormSheet, meta: Meta, values: dict[str, Any], rows: dict[str, list[dict]]) -> bytes:
+def write_form(sheet: FormSheet, meta: Meta, values: dict[str, Any], rows: dict[str, list[dict]], blank: bool = False) -> bytes:
+    """The workbook's bytes. ``blank``: the form is to be filled in (not a
+    record already filed): its fingerprint goes into the hidden sheet, so a
+    copy sent back untouched is refused as «chưa điền»."""
     wb = book.new_workbook()
     ws = wb.active
     ws.title = sheet.name
@@ -381,20 +385,29 @@ def write_form(sheet: FormSheet, meta: Meta, values: dict[str, Any], rows: dict[
             book.put_text(ws, row, 3, note).font = book.BODY
         row += 1
 
+    sections: list[tuple[int, int]] = []  # (heading row, last row that must print with it)
     for table in sheet.tables:
         row += 1
         book.put_text(ws, row, 1, table.section).font = book.BOLD
+        heading = row
         row += 1
         book.put_text(ws, row, 1, table.note).font = book.NOTE
         row += 1
         row = _write_table(ws, row, table, rows.get(".".join(table.table.path), []), sheet, validations, widths)
+        # The heading, its note, the column headers and the first records stay on one page.
+        sections.append((heading, min(row - 1, heading + 3 + (1 if table.has_groups else 0) + KEEP_WITH_HEADING)))
 
     for index, width in widths.items():
         ws.column_dimensions[get_column_letter(index)].width = width
     _lists_sheet(wb, sheet)
+    if blank:
+        meta = replace(meta, blank=book.sheet_fingerprint(ws))
     book.write_meta(wb, meta)
     _protect(ws)
     _page_setup(ws)
+    _keep_sections_together(ws, sections, [widths[c] for c in sorted(widths)], last_row=row)
+    # The form's title and commune stay in sight while the clerk scrolls down the tasks.
+    ws.freeze_panes = "A3"
     if first_input:
         ws.sheet_view.selection[0].activeCell = first_input
         ws.sheet_view.selection[0].sqref = first_input
@@ -441,8 +454,11 @@ def _write_table(ws, row: int, table: TableSheet, records: list[dict], sheet: Fo
                         cell = book.put_text(ws, row, col, value) if isinstance(value, str) else ws.cell(row=row, column=col, value=value)
                     cell.font, cell.border, cell.alignment = book.BODY, book.BOX, book.WRAP
                 else:
-                    cell = _put(ws, row, col, leaf, value, sheet, column.locked)
-                    if not column.locked:
+                    # A listed task keeps its id (locked): clearing the rest of its
+                    # rows deletes it, and what is left of it can be told apart.
+                    locked = column.locked or (leaf.key == AUTO_ID and index < len(records) and bool(value))
+                    cell = _put(ws, row, col, leaf, value, sheet, locked)
+                    if not locked:
                         validations.add((".".join(table.table.path), leaf.key), leaf, cell.coordinate)
                 if offset == 0 and index < len(records) and many:
                     cell.border = book.BOX_TOP  # a heavier line where each task starts
@@ -492,12 +508,52 @@ def _page_setup(ws) -> None:
     ws.print_options.gridLines = False
 
 
+# What a printed A4 landscape page holds (points), inside the margins of _page_setup.
+_PAGE_WIDTH = 841.9 - 2 * 0.4 * 72
+_PAGE_HEIGHT = 595.3 - 2 * 0.5 * 72
+KEEP_WITH_HEADING = 3  # records printed with their table's heading, at least
+
+
+def _keep_sections_together(ws, sections: list[tuple[int, int]], widths: list[float], last_row: int) -> None:
+    """A page break before a section heading that would print at the foot of a
+    page without its table. Excel and LibreOffice fit the sheet to the page
+    width, so the page height in sheet rows follows from the column widths;
+    the estimate is within a few per cent (LibreOffice → PDF, checked by
+    eye and by tests/test_workbooks.py), so a heading that ends up near a page
+    boundary either way gets its break."""
+    sheet_width = sum(w * 8 + 5 for w in widths) * 0.75  # characters of Arial 11 -> pixels -> points
+    page = _PAGE_HEIGHT / min(1.0, _PAGE_WIDTH / sheet_width)
+    slack = 0.08 * page
+
+    def height(row: int) -> float:
+        dim = ws.row_dimensions.get(row)
+        return (dim.height if dim is not None and dim.height else 15.0) + 0.75  # the grid line
+
+    used, wrapped = 0.0, False
+    starts = dict(sections)
+    for row in range(1, last_row + 1):
+        if row in starts:
+            block = sum(height(r) for r in range(row, starts[row] + 1))
+            near_end = used + block > page - slack
+            just_wrapped = wrapped and used < slack  # the estimate's page break may come a little later
+            if used and (near_end or just_wrapped):
+                ws.row_breaks.append(Break(id=row - 1))
+                used, wrapped = 0.0, False
+        step = height(row)
+        if used + step > page:
+            used, wrapped = step, True
+        else:
+            used += step
+
+
 # --- the plan for next Saturday and the result forms ----------------------------
 
 
-def plan_workbook(unit: Unit, agencies: AgencyRegistry, units_used: list[str], saturday: date, values: dict, rows: dict) -> bytes:
+def plan_workbook(unit: Unit, agencies: AgencyRegistry, units_used: list[str], saturday: date, values: dict, rows: dict,
+                  blank: bool = True) -> bytes:
+    """A plan form; ``blank=False`` for a plan already filed (sent back as it is, it is «unchanged»)."""
     sheet = plan_sheet(unit, agencies, units_used)
-    return write_form(sheet, Meta(PLAN, unit.id, saturday), values, rows)
+    return write_form(sheet, Meta(PLAN, unit.id, saturday), values, rows, blank=blank)
 
 
 def result_record(unit: Unit, plan: SaturdayPlan, result: SaturdayResult | None, agencies: AgencyRegistry,
@@ -534,4 +590,4 @@ def result_record(unit: Unit, plan: SaturdayPlan, result: SaturdayResult | None,
 def result_workbook(unit: Unit, plan: SaturdayPlan, result: SaturdayResult | None, agencies: AgencyRegistry,
                     earlier: SaturdayResult | None = None) -> bytes:
     values, rows = result_record(unit, plan, result, agencies, earlier)
-    return write_form(result_sheet(unit, plan, agencies), Meta(RESULT, unit.id, plan.date), values, rows)
+    return write_form(result_sheet(unit, plan, agencies), Meta(RESULT, unit.id, plan.date), values, rows, blank=result is None)

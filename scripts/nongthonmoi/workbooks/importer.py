@@ -1,104 +1,47 @@
-"""``ntm nhap-excel``: filled workbooks back into ``materials/``.
+"""One workbook from a commune, read and checked: :func:`read_form`.
 
-For each workbook: open it (whatever the file is, a Vietnamese message, never
-a traceback), recognise it by its hidden sheet, read the sheet into YAML data,
+For each file: open it safely (``package.py``: whatever the file, a
+Vietnamese message, never a traceback, never unbounded work), recognise it by
+its hidden sheet, read the form sheet into YAML data (``reading.py``),
 validate that data with the model and the cross-checks of ``ntm check``
-(``saturday/data.py``), and only when the whole workbook is valid write the
-YAML file. A file whose data did not change is not touched, so importing the
-same workbook twice changes nothing.
+(``saturday/data.py``), and refuse what is ambiguous: another sheet holding
+data, a form sent back untouched, a plan re-dated before the form's own
+Saturday or far from it. What happens with the batch of files and with the
+repository (duplicates, overwrites, writing) is ``batch.py``.
 """
 
 from __future__ import annotations
 
-import io
 import re
-import warnings
-import zipfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
 from .. import rules
-from ..atomicfile import write_atomically
 from ..errors import ContentError, ContentErrors
 from ..models.agencies import AgencyRegistry
 from ..models.base import ViDate, validate
 from ..models.plans import SaturdayPlan, TimeWindow
 from ..models.results import SaturdayResult
-from ..models.units import UnitRegistry
+from ..models.units import Unit, UnitRegistry
 from ..saturday import data as saturday_data
 from ..yamlsource import load_yaml
 from . import messages
-from .book import META_SHEET, read_meta
-from .forms import plan_sheet, result_sheet
+from .book import LISTS_SHEET, META_SHEET, Meta, read_meta
+from .forms import FormSheet, plan_sheet, result_sheet
 from .layout import PLAN, REPORT, RESULT, layout
+from .package import LIMITS, Refused, open_workbook, refuse
 from .reading import Cell, WorkbookSource, read_sheet
-from .yamlfile import leading_comments, record_text, schema_line
 
-MAX_BYTES = 10 * 2**20  # a filled form is tens of KB; a photo pasted in is the usual excess
-MAX_UNPACKED = 60 * 2**20  # XML inside the zip (a zip bomb stops here)
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and Office's encrypted .xlsx
+MAX_BYTES = LIMITS.max_bytes
 _ALIAS = re.compile(r"«([a-z_]+)»")
-
-
-@dataclass
-class Imported:
-    workbook: str  # the file name as received
-    status: str  # "new" | "updated" | "unchanged" | "checked" | "error"
-    target: str = ""  # materials/... written or compared
-    errors: list[ContentError] = field(default_factory=list)
-
-
-class _Refused(Exception):
-    def __init__(self, error: ContentError):
-        self.error = error
-
-
-def _refuse(display: str, key: str, cell: str = "", **fill) -> _Refused:
-    return _Refused(messages.error(key, display, 0, cell, **fill))
-
-
-def _size(count: int) -> str:
-    return f"{count / 2**20:.1f} MB" if count >= 2**20 else f"{count / 1024:.0f} KB"
-
-
-def open_workbook(content: bytes, display: str):
-    """The openpyxl workbook, or :class:`_Refused` with what the file is instead."""
-    if not content:
-        raise _refuse(display, "empty-file")
-    if len(content) > MAX_BYTES:
-        raise _refuse(display, "too-big", size=_size(len(content)))
-    if content.startswith(_OLE):
-        # Office wraps a password-protected .xlsx in the old compound format.
-        raise _refuse(display, "password" if "EncryptionInfo".encode("utf-16-le") in content else "xls")
-    if not content.startswith(b"PK"):
-        raise _refuse(display, "not-xlsx")
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            infos = archive.infolist()
-            names = {i.filename for i in infos}
-            if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype"):
-                raise _refuse(display, "ods")
-            if "xl/workbook.xml" not in names:
-                raise _refuse(display, "not-xlsx")
-            if any(i.flag_bits & 0x1 for i in infos):
-                raise _refuse(display, "password")
-            unpacked = sum(i.file_size for i in infos if i.filename.endswith(".xml"))
-            if unpacked > MAX_UNPACKED:
-                raise _refuse(display, "too-big", size=_size(unpacked) + " khi giải nén")
-    except zipfile.BadZipFile as exc:
-        raise _refuse(display, "broken", detail="không phải tệp nén hợp lệ") from exc
-    from openpyxl import load_workbook
-
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns in English about extensions it drops (slicers, WPS
-            # extras); they do not matter for reading values.
-            warnings.simplefilter("ignore")
-            return load_workbook(io.BytesIO(content), data_only=False, keep_links=False, rich_text=False)
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
-        raise _refuse(display, "broken", detail=type(exc).__name__) from exc
+_ID = re.compile(r"«([a-z0-9]+(?:-[a-z0-9]+)*)»")
+# A plan form is for its Saturday or one soon after; its drafting date is
+# within these days before the Saturday (S009 refuses one after it).
+MAX_WEEKS_AFTER_FORM = 8
+MAX_DRAFT_DAYS = 56
 
 
 # --- what the repository holds --------------------------------------------------
@@ -149,16 +92,6 @@ def _titles(kind: str) -> dict[str, str]:
     return titles
 
 
-def _for_cells(errors: list[ContentError], kind: str) -> list[ContentError]:
-    """Cross-check messages name YAML fields («so_ho_tham_gia»); a clerk sees titles."""
-    titles = _titles(kind)
-
-    def swap(text: str) -> str:
-        return _ALIAS.sub(lambda m: f"«{titles.get(m.group(1), m.group(1))}»", text)
-
-    return [replace(e, message=swap(e.message), hint=swap(e.hint)) if e.cell else e for e in errors]
-
-
 _PYDANTIC_KEYS = {
     "missing": "missing",
     "too_short": "missing-list",
@@ -195,11 +128,15 @@ _END = (TimeWindow.model_fields["end"].alias,)
 def _model_errors(exc: ValidationError, source: WorkbookSource, kind: str) -> list[ContentError]:
     """The model's own rules (required, not negative...), worded for a cell."""
     titles = _titles(kind)
+    lay = layout(kind)
+    columns = {t.path[-1]: {c.path: c.title for c in t.columns} for t in lay.tables}
     out = []
     for error in exc.errors():
         loc = tuple(error["loc"]) + (_END if error["type"] == "ntm_time_order" else ())
         field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
         title = titles.get(field_name, field_name)
+        if len(loc) > 2 and loc[0] in columns:  # a table's column: «Việc cần làm», not the plan's «Nội dung chính»
+            title = columns[loc[0]].get(tuple(p for p in loc[2:] if isinstance(p, str)), title)
         value = error.get("input")
         shown = value if not isinstance(value, (dict, list)) else "..."
         detail = _detail(error)
@@ -226,40 +163,122 @@ def _target(kind: str, unit: str, saturday) -> str:
     return (saturday_data.plan_path if kind == PLAN else saturday_data.result_path)(unit, saturday)
 
 
-def check_workbook(repo: Repository, content: bytes, display: str, expect_unit: str | None = None):
-    """(kind, target path, record, existing file text or None) of a valid
-    workbook; raises ContentErrors listing every problem otherwise."""
-    try:
-        wb = open_workbook(content, display)
-    except _Refused as exc:
-        raise ContentErrors([exc.error]) from None
+@dataclass
+class Candidate:
+    """A workbook read and valid on its own, with where its record goes."""
+
+    display: str
+    meta: Meta
+    unit: Unit
+    sheet: FormSheet
+    source: WorkbookSource
+    record: SaturdayPlan | SaturdayResult
+    target: str
+
+    @property
+    def kind(self) -> str:
+        return self.meta.kind
+
+    @property
+    def key(self) -> tuple[str, date]:
+        return (self.unit.id, self.record.date)
+
+
+def identify(repo: Repository, wb, display: str) -> tuple[Meta, Unit]:
+    """The form's hidden identity and its commune; ContentErrors when it is no form of ours."""
     meta = read_meta(wb)
     if meta is None:
-        raise ContentErrors([_refuse(display, "not-ours", sheet=META_SHEET).error])
+        raise ContentErrors([refuse(display, "not-ours", sheet=META_SHEET).error])
     if isinstance(meta, str):
-        raise ContentErrors([_refuse(display, "old-version", found=meta).error])
+        raise ContentErrors([refuse(display, "old-version", found=meta).error])
     if meta.kind == REPORT:
-        raise ContentErrors([_refuse(display, "report").error])
+        raise ContentErrors([refuse(display, "report").error])
     if meta.kind not in (PLAN, RESULT):  # the hidden sheet was edited: no form of ours
-        raise ContentErrors([_refuse(display, "not-ours", sheet=META_SHEET).error])
+        raise ContentErrors([refuse(display, "not-ours", sheet=META_SHEET).error])
     unit = repo.units.by_id().get(meta.unit)
     if unit is None:
-        raise ContentErrors([_refuse(display, "unknown-unit", value=meta.unit).error])
+        raise ContentErrors([refuse(display, "unknown-unit", value=meta.unit).error])
+    return meta, unit
 
-    plan = None
-    if meta.kind == RESULT:
-        found = repo.record(saturday_data.plan_path(unit.id, meta.saturday), SaturdayPlan)
-        if found is None:
-            raise ContentErrors([_refuse(display, "no-plan", unit=unit.full_name, date=f"{meta.saturday:%d/%m/%Y}",
-                                         unit_id=unit.id, iso=meta.saturday.isoformat()).error])
-        plan = found[1]
+
+def no_plan_error(display: str, unit: Unit, saturday: date) -> ContentError:
+    return refuse(display, "no-plan", unit=unit.full_name, date=f"{saturday:%d/%m/%Y}",
+                  unit_id=unit.id, iso=saturday.isoformat()).error
+
+
+def _extra_sheets(wb, form: str, display: str) -> list[ContentError]:
+    """Another sheet holding data beside the form (a copy filled instead of it)."""
+    errors = []
+    for ws in wb.worksheets:
+        if ws.title in (form, LISTS_SHEET, META_SHEET):
+            continue
+        filled = next(((r, c) for (r, c), cell in sorted(ws._cells.items())
+                       if cell.value is not None and not (isinstance(cell.value, str) and not cell.value.strip())), None)
+        if filled is not None:
+            where = Cell(ws.title, *filled)
+            errors.append(messages.error("extra-sheet", display, where.row, where, sheet=ws.title, form=form))
+    return errors
+
+
+def _plan_dates(record: SaturdayPlan, meta: Meta, source: WorkbookSource, display: str) -> list[ContentError]:
+    """A plan re-dated before the form's Saturday, or far from it or from its drafting date."""
+    errors = []
+    cell = source.cell(("ngay",))
+    shown, form = f"{record.date:%d/%m/%Y}", f"{meta.saturday:%d/%m/%Y}"
+    if record.date < meta.saturday:
+        errors.append(messages.error("date-before-form", display, cell.row, cell, value=shown, form=form))
+    elif record.date > meta.saturday + timedelta(weeks=MAX_WEEKS_AFTER_FORM):
+        weeks = (record.date - meta.saturday).days // 7
+        errors.append(messages.error("date-far", display, cell.row, cell, value=shown, form=form, weeks=weeks,
+                                     limit=MAX_WEEKS_AFTER_FORM))
+    days = (record.date - record.drafted).days
+    if days > MAX_DRAFT_DAYS:
+        drafted = source.cell(("ngay_lap",))
+        errors.append(messages.error("drafted-far", display, drafted.row, drafted, drafted=f"{record.drafted:%d/%m/%Y}",
+                                     date=shown, days=days, limit=MAX_DRAFT_DAYS))
+    return errors
+
+
+def names_in(sheet: FormSheet) -> dict[str, str]:
+    """Id -> the name the workbook shows (hamlets, agencies, tasks), for messages."""
+    names: dict[str, str] = {}
+    for key in ("hamlet", "agency", "task"):
+        choice = sheet.choices.get(key)
+        if choice is not None:
+            names.update(zip(choice.ids, choice.labels))
+    return names
+
+
+def _for_cells(errors: list[ContentError], kind: str, names: dict[str, str] | None = None) -> list[ContentError]:
+    """Cross-check messages name YAML fields («so_ho_tham_gia») and ids
+    («van-phong-hdnd-ubnd»); a clerk sees titles and names."""
+    titles = _titles(kind)
+    names = names or {}
+
+    def swap(text: str) -> str:
+        text = _ALIAS.sub(lambda m: f"«{titles.get(m.group(1), m.group(1))}»", text)
+        return _ID.sub(lambda m: f"«{names.get(m.group(1), m.group(1))}»", text)
+
+    return [replace(e, message=swap(e.message), hint=swap(e.hint)) if e.cell else e for e in errors]
+
+
+def read_form(repo: Repository, wb, meta: Meta, unit: Unit, display: str, expect_unit: str | None = None,
+              plan: SaturdayPlan | None = None) -> Candidate:
+    """The workbook's record, valid on its own; ContentErrors listing every problem otherwise.
+
+    ``plan``: for a result form, the plan it reports on (the one of the same
+    batch, else the repository's); None refuses the result (W014).
+    """
+    if meta.kind == RESULT and plan is None:
+        raise ContentErrors([no_plan_error(display, unit, meta.saturday)])
     sheet = plan_sheet(unit, repo.agencies, []) if meta.kind == PLAN else result_sheet(unit, plan, repo.agencies)
     if sheet.name not in wb.sheetnames:
         found_names = ", ".join(f"«{n}»" for n in wb.sheetnames if n != META_SHEET) or "không có"
-        raise ContentErrors([_refuse(display, "sheet-missing", cell=sheet.name, sheet=sheet.name, found=found_names).error])
+        raise ContentErrors([refuse(display, "sheet-missing", cell=sheet.name, sheet=sheet.name, found=found_names).error])
 
     reading = read_sheet(wb[sheet.name], sheet, display)
     data, errors = reading.data, list(reading.errors)
+    errors += _extra_sheets(wb, sheet.name, display)
     source = WorkbookSource(Path(display), display, data, reading.cells, Cell(sheet.name, 1, 1))
     # Who and when the form is for comes from its hidden sheet; the visible,
     # locked cells must still agree with it.
@@ -269,7 +288,11 @@ def check_workbook(repo: Repository, content: bytes, display: str, expect_unit: 
         expected = repo.units.by_id().get(expect_unit)
         errors.append(messages.error("another-commune", display, unit_cell.row, unit_cell, found=unit.full_name,
                                       expected=expected.full_name if expected else f"«{expect_unit}»"))
-    elif isinstance(shown_unit, str) and shown_unit.casefold() != unit.full_name.casefold():
+        raise ContentErrors(errors)  # the file is another commune's: nothing else about it matters
+    if meta.blank and reading.fingerprint == meta.blank:
+        what = "kế hoạch chép từ tuần trước" if meta.kind == PLAN else "mẫu kết quả trống"
+        raise ContentErrors([messages.error("untouched", display, 0, "", what=what)] + errors)
+    if isinstance(shown_unit, str) and shown_unit.casefold() != unit.full_name.casefold():
         errors.append(
             messages.error("commune-changed", display, unit_cell.row, unit_cell, value=shown_unit, expected=unit.full_name)
         )
@@ -293,63 +316,46 @@ def check_workbook(repo: Repository, content: bytes, display: str, expect_unit: 
         refused = {e.cell for e in errors}
         raise ContentErrors(errors + [e for e in _model_errors(exc, source, meta.kind) if e.cell not in refused]) from None
     key = (unit.id, record.date)
-    target = _target(meta.kind, unit.id, record.date)
+    names = names_in(sheet)
     if meta.kind == PLAN:
-        errors += _for_cells(saturday_data.check_plan(record, source, key, repo.units, repo.agencies), PLAN)
-        # A result already filed for that Saturday must still match the new plan.
-        try:
-            counterpart = repo.record(saturday_data.result_path(*key), SaturdayResult)
-        except ContentErrors as exc:
-            counterpart, errors = None, errors + exc.errors
-        if counterpart is not None:
-            errors += saturday_data.check_result(counterpart[1], counterpart[0], key, record, repo.agencies)
+        errors += _for_cells(saturday_data.check_plan(record, source, key, repo.units, repo.agencies), PLAN, names)
+        # One message a cell: a Friday is «not a Saturday», not also «before the form's Saturday».
+        taken = {e.cell for e in errors}
+        errors += [e for e in _plan_dates(record, meta, source, display) if e.cell not in taken]
     else:
-        errors += _for_cells(saturday_data.check_result(record, source, key, plan, repo.agencies), RESULT)
+        errors += _for_cells(saturday_data.check_result(record, source, key, plan, repo.agencies), RESULT, names)
     if errors:
         raise ContentErrors(errors)
-    existing = repo.root / target
-    return meta.kind, target, record, existing.read_text(encoding="utf-8") if existing.is_file() else None
+    return Candidate(display, meta, unit, sheet, source, record, _target(meta.kind, unit.id, record.date))
 
 
-def import_workbook(repo: Repository, path: Path, expect_unit: str | None = None, write: bool = True) -> Imported:
-    display = path.name
+def counterpart_errors(repo: Repository, plan: SaturdayPlan) -> list[ContentError]:
+    """A result already filed for the plan's Saturday must still match the new plan."""
+    key = (plan.unit, plan.date)
     try:
-        content = path.read_bytes()
-    except OSError as exc:
-        return Imported(display, "error", errors=[_refuse(display, "unreadable", detail=exc.strerror or type(exc).__name__).error])
-    try:
-        kind, target, record, existing_text = check_workbook(repo, content, display, expect_unit)
+        counterpart = repo.record(saturday_data.result_path(*key), SaturdayResult)
     except ContentErrors as exc:
-        return Imported(display, "error", errors=exc.errors)
-    if existing_text is not None:
-        try:
-            _, old = repo.record(target, type(record))
-        except ContentErrors:
-            old = None  # the file is broken today; the valid workbook replaces it
-        if old == record:
-            return Imported(display, "unchanged", target)
-    if not write:
-        return Imported(display, "checked", target)
-    head = leading_comments(existing_text) if existing_text is not None else schema_line(kind)
-    _write(repo.root / target, record_text(record, head or schema_line(kind)))
-    return Imported(display, "updated" if existing_text is not None else "new", target)
+        return exc.errors
+    if counterpart is None:
+        return []
+    return saturday_data.check_result(counterpart[1], counterpart[0], key, plan, repo.agencies)
 
 
-def _write(path: Path, text: str) -> None:
-    write_atomically(path, text.encode("utf-8"))  # all or nothing: never half a file
-
-
-def import_all(root: Path, paths: list[Path], expect_unit: str | None = None, write: bool = True) -> list[Imported]:
-    """Each workbook on its own: a bad one does not stop the others."""
+def check_workbook(repo: Repository, content: bytes, display: str, expect_unit: str | None = None) -> Candidate:
+    """One workbook alone against the repository (its plan from there): the
+    record, or ContentErrors. Batches go through ``batch.py``."""
     try:
-        repo = Repository.load(root)
-    except ContentErrors as exc:
-        return [Imported(p.name, "error", errors=exc.errors) for p in paths]
-    results = []
-    for path in paths:
-        try:
-            results.append(import_workbook(repo, path, expect_unit, write))
-        except Exception as exc:  # never a traceback for an editor; name the file and what broke
-            error = _refuse(path.name, "unexpected", detail=f"{type(exc).__name__}: {exc}").error
-            results.append(Imported(path.name, "error", errors=[error]))
-    return results
+        wb = open_workbook(content, display)
+    except Refused as exc:
+        raise ContentErrors([exc.error]) from None
+    meta, unit = identify(repo, wb, display)
+    plan = None
+    if meta.kind == RESULT:
+        found = repo.record(saturday_data.plan_path(unit.id, meta.saturday), SaturdayPlan)
+        plan = found[1] if found else None
+    candidate = read_form(repo, wb, meta, unit, display, expect_unit, plan)
+    if candidate.kind == PLAN:
+        errors = counterpart_errors(repo, candidate.record)
+        if errors:
+            raise ContentErrors(errors)
+    return candidate

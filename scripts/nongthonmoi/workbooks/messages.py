@@ -138,6 +138,129 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "markup": ("Ô «{title}» có mã HTML («<...>»); trang web chỉ hiện chữ.", "Xóa các thẻ «<...>», chỉ viết chữ."),
     "invalid": ("Ô «{title}»: {detail}.", "Sửa lại cho đúng."),
+    # --- limits: checked before the file is opened
+    "zip-bomb": (
+        "Phần «{part}» của tệp nén giải nén ra {size} từ {packed} (gấp {ratio} lần): dấu hiệu tệp «bom nén», không phải bảng tính thật.",
+        "Không mở tệp này. Nhờ xã gửi lại đúng bảng tính tải từ trang web, đã điền.",
+    ),
+    "too-many-parts": (
+        "Tệp có quá nhiều thành phần ({detail}); bảng tính của mẫu chỉ có vài chục.",
+        "Xóa ảnh, trang tính thêm vào rồi lưu lại; hoặc tải mẫu mới trên trang web và điền lại.",
+    ),
+    "xml-dtd": (
+        "Phần «{part}» của tệp có khai báo DTD hoặc thực thể XML; Excel, LibreOffice và WPS không bao giờ ghi như vậy.",
+        "Không mở tệp này. Nhờ xã gửi lại đúng bảng tính tải từ trang web, đã điền.",
+    ),
+    "too-many-rows": (
+        "Trang «{sheet}» có dữ liệu hoặc định dạng tới dòng {row}, quá giới hạn {limit} dòng của mẫu.",
+        "Xóa các dòng thừa phía dưới (chọn các dòng đó, bấm chuột phải > Xóa), lưu rồi gửi lại. Một kế hoạch chỉ cần vài trăm dòng.",
+    ),
+    "too-many-cells": (
+        "Trang «{sheet}» có hơn {limit} ô có dữ liệu hoặc định dạng; mẫu chỉ cần vài nghìn ô.",
+        "Xóa các dòng, cột thừa ngoài mẫu rồi lưu lại; hoặc tải mẫu mới trên trang web và điền lại.",
+    ),
+    "big-range": (
+        "Trang «{sheet}» có vùng {what} {range} trải {count} ô, quá giới hạn {limit} ô.",
+        "Bỏ vùng {what} đó (Excel: chọn vùng, Trang đầu > Gộp và Căn giữa > Bỏ gộp Ô; liên kết: chuột phải > Loại bỏ Siêu kết nối), lưu rồi gửi lại.",
+    ),
+    "dimension": (
+        "Trang «{sheet}» khai báo vùng dữ liệu {range}, vượt quá {limit} dòng của mẫu.",
+        "Mở tệp bằng Excel hoặc LibreOffice, xóa các dòng thừa phía dưới, lưu lại dạng .xlsx rồi gửi.",
+    ),
+    # --- what the clerk meant is not clear: refused, never guessed
+    "extra-sheet": (
+        "Bảng tính có thêm trang «{sheet}» có nội dung, ngoài trang «{form}» của mẫu; chỉ trang «{form}» được nhập, nội dung trang kia sẽ mất.",
+        "Nếu trang «{sheet}» là bản chép đã điền: chép nội dung sang trang «{form}» rồi xóa trang «{sheet}». Nếu không cần: xóa trang «{sheet}».",
+    ),
+    "hidden-row": (
+        "Dòng {row} đang bị ẩn (ẩn dòng, nhóm thu gọn hoặc bộ lọc) nhưng có nội dung «{value}»: không rõ xã muốn giữ hay bỏ.",
+        "Bỏ ẩn dòng (chọn các dòng quanh đó, chuột phải > Bỏ ẩn; hoặc tắt bộ lọc). Nội dung cần bỏ thì xóa hẳn; cần giữ thì để hiện.",
+    ),
+    "hidden-column": (
+        "Cột {col} đang bị ẩn nhưng có nội dung «{value}»: không rõ xã muốn giữ hay bỏ.",
+        "Bỏ ẩn cột (chọn các cột hai bên, chuột phải > Bỏ ẩn). Nội dung cần bỏ thì xóa hẳn; cần giữ thì để hiện.",
+    ),
+    "hidden-value": (
+        "Ô này có nội dung «{value}» nhưng định dạng ô làm nó không hiện ra.",
+        "Đổi định dạng ô về «Chung» (General). Nội dung cần bỏ thì xóa hẳn.",
+    ),
+    "strikethrough": (
+        "Ô này có chữ gạch ngang «{value}»: không rõ là bỏ hay giữ.",
+        "Nếu bỏ: xóa hẳn nội dung ô. Nếu giữ: bỏ gạch ngang (Ctrl+5).",
+    ),
+    "error-cell": (
+        "Ô này đang báo lỗi «{value}» (lỗi của một công thức đã dán vào).",
+        "Gõ thẳng giá trị đúng vào ô.",
+    ),
+    "percent-number": (
+        "Ô «{title}» đang định dạng phần trăm: hiện {shown} nhưng giá trị là {value}; không rõ xã muốn số nào.",
+        "Đổi định dạng ô về «Chung» (General) rồi gõ lại đúng con số.",
+    ),
+    "ambiguous-number": (
+        "Ô «{title}» ghi «{value}»: có thể hiểu là {one} hoặc {other}.",
+        "Gõ số không có dấu phân cách hàng nghìn (1500); số lẻ dùng dấu phẩy (1,5).",
+    ),
+    "hidden-characters": (
+        "Ô «{title}» có ký tự ẩn ({chars}) lẫn trong «{value}».",
+        "Xóa nội dung ô rồi gõ lại bằng tay (không dán từ Zalo hay trang web).",
+    ),
+    "task-leftover": (
+        "Dòng {row} còn «{value}» nhưng không có «{first}»; nó không nằm liền các dòng của phần việc nào, nên có thể là phần sót lại của một phần việc đã xóa.",
+        "Phần việc đã bỏ: xóa hết chữ ở dòng này. Là mục của phần việc ở dòng {task_row}: chuyển lên liền các dòng của phần việc đó, không để dòng trống xen giữa.",
+    ),
+    "deleted-task-leftover": (
+        "Phần việc mã «{task}» ở dòng {task_row} đã xóa «{first}» nhưng dòng {row} còn «{value}».",
+        "Bỏ phần việc: xóa hết chữ ở các dòng của nó (giữ hay xóa mã đều được). Giữ phần việc: điền lại «{first}».",
+    ),
+    "list-gap": (
+        "Cột «{title}» của phần việc ở dòng {task_row} bỏ trống ở dòng {gap} rồi lại có «{value}» ở dòng này: không rõ mục này thuộc phần việc nào.",
+        "Ghi các mục của một phần việc liền nhau, từ dòng đầu của phần việc. Nếu dòng này là phần sót của phần việc đã xóa: xóa hết chữ ở dòng này.",
+    ),
+    "duplicate-item": (
+        "«{value}» ghi hai lần trong cột «{title}» của phần việc ở dòng {task_row} (lần đầu ở dòng {first}).",
+        "Xóa một lần ghi. Nếu dòng này là phần sót lại của một phần việc đã xóa: xóa hết chữ ở dòng đó.",
+    ),
+    "far-row": (
+        "Ô này nằm cách bảng «{table}» {gap} dòng trống: không rõ có thuộc bảng không.",
+        "Chuyển nội dung lên ngay dưới các dòng của bảng, hoặc xóa nếu gõ nhầm.",
+    ),
+    "untouched": (
+        "Bảng tính chưa điền: nội dung giống hệt mẫu tải từ trang web ({what}).",
+        "Điền số liệu, nội dung thật của xã vào mẫu rồi gửi lại.",
+    ),
+    "date-before-form": (
+        "Ngày thứ Bảy {value} trước ngày thứ Bảy của mẫu ({form}); mẫu này dùng cho ngày {form} hoặc sau đó.",
+        "Sửa lại ngày (có thể gõ nhầm năm). Kế hoạch cho một ngày đã qua: gửi Ban Tuyên giáo nhập riêng.",
+    ),
+    "date-far": (
+        "Ngày thứ Bảy {value} cách ngày của mẫu ({form}) {weeks} tuần: có thể gõ nhầm năm hoặc tháng.",
+        "Kiểm tra lại ngày. Mẫu kế hoạch dùng cho thứ Bảy sắp tới, xa nhất {limit} tuần sau ngày của mẫu.",
+    ),
+    "drafted-far": (
+        "Ngày lập kế hoạch {drafted} cách ngày thứ Bảy {date} tới {days} ngày: có thể gõ nhầm năm hoặc tháng.",
+        "Ngày lập là ngày xã lập kế hoạch, trong vòng {limit} ngày trước ngày thứ Bảy.",
+    ),
+    # --- the batch and the repository
+    "batch-duplicate": (
+        "Tệp này và tệp «{other}» cùng là {what} của {unit} ngày {date} nhưng nội dung khác nhau: không biết tệp nào đúng.",
+        "Chỉ nhập một tệp (thường là tệp xã gửi sau cùng); bỏ tệp kia ra khỏi lần nhập.",
+    ),
+    "batch-plan-error": (
+        "Kế hoạch của {unit} ngày {date} trong cùng lần nhập (tệp «{other}») có lỗi, nên kết quả này chưa nhập được.",
+        "Sửa tệp kế hoạch trước, rồi nhập lại cả hai tệp.",
+    ),
+    "needs-overwrite": (
+        "Đã có {what} của {unit} ngày {date} ({target}) với nội dung khác; nhập tệp này sẽ thay nội dung đó (các thay đổi liệt kê bên dưới).",
+        "Đúng là bản sửa xã gửi: nhập lại với tùy chọn ghi đè («--ghi-de», hoặc ô «Ghi đè» trên trang nhập). Không phải: bỏ tệp này.",
+    ),
+    "changed-meanwhile": (
+        "Tệp {target} đã thay đổi từ lúc xem trước; chưa ghi gì.",
+        "Xem trước lại rồi mới ghi.",
+    ),
+    "too-many-files": (
+        "Một lần nhập nhận tối đa {limit} tệp (đang có {count}).",
+        "Chia thành nhiều lần nhập.",
+    ),
 }
 
 
@@ -182,6 +305,81 @@ RULE_IDS: dict[str, tuple[str, str]] = {
     "bad-id": ("W037", "Mã không hợp lệ"),
     "markup": ("W038", "Có mã HTML"),
     "invalid": ("W039", "Ô không hợp lệ"),
+    "zip-bomb": ("W040", "Tệp bom nén"),
+    "too-many-parts": ("W041", "Tệp quá nhiều thành phần"),
+    "xml-dtd": ("W042", "XML có khai báo DTD"),
+    "too-many-rows": ("W043", "Quá nhiều dòng"),
+    "too-many-cells": ("W044", "Quá nhiều ô"),
+    "big-range": ("W045", "Vùng gộp ô, liên kết quá lớn"),
+    "dimension": ("W046", "Vùng dữ liệu khai báo quá lớn"),
+    "extra-sheet": ("W047", "Thêm trang tính có nội dung"),
+    "hidden-row": ("W048", "Dòng ẩn có nội dung"),
+    "hidden-column": ("W049", "Cột ẩn có nội dung"),
+    "hidden-value": ("W050", "Nội dung bị định dạng che"),
+    "strikethrough": ("W051", "Chữ gạch ngang"),
+    "error-cell": ("W052", "Ô báo lỗi"),
+    "percent-number": ("W053", "Số định dạng phần trăm"),
+    "ambiguous-number": ("W054", "Số hiểu được hai cách"),
+    "hidden-characters": ("W055", "Ký tự ẩn trong số"),
+    "task-leftover": ("W056", "Dòng sót không thuộc phần việc nào"),
+    "deleted-task-leftover": ("W057", "Phần việc xóa dở"),
+    "list-gap": ("W058", "Mục ghi cách quãng"),
+    "duplicate-item": ("W059", "Mục ghi hai lần"),
+    "far-row": ("W060", "Ô nằm xa bảng"),
+    "untouched": ("W061", "Bảng tính chưa điền"),
+    "date-before-form": ("W062", "Ngày trước ngày của mẫu"),
+    "date-far": ("W063", "Ngày xa ngày của mẫu"),
+    "drafted-far": ("W064", "Ngày lập xa ngày thứ Bảy"),
+    "batch-duplicate": ("W065", "Hai tệp cùng xã, cùng ngày"),
+    "batch-plan-error": ("W066", "Kế hoạch cùng lần nhập có lỗi"),
+    "needs-overwrite": ("W067", "Sẽ ghi đè nội dung đã có"),
+    "changed-meanwhile": ("W068", "Tệp đã đổi sau khi xem trước"),
+    "too-many-files": ("W069", "Quá nhiều tệp một lần"),
+}
+
+
+# Why a rule exists, for «ntm check --giai-thich» and the guide's list of rules
+# (the others share rules.py's general explanation of workbook rules).
+_LIMIT = ("Bảng tính nhận qua Zalo, thư điện tử có thể đến từ bất kỳ ai. Tệp được kiểm tra trước khi mở: một tệp nhỏ "
+          "cố ý làm hỏng có thể bắt máy tạo hàng tỉ ô hoặc giải nén ra hàng GB, làm treo máy của Ban. ")
+_GUESS = ("Số liệu của xã phải được nhập đúng như xã muốn, hoặc bị trả lại kèm ô cần sửa; trang không bao giờ tự đoán. ")
+EXPLANATIONS: dict[str, str] = {
+    "zip-bomb": _LIMIT + "Phần nào giải nén ra hơn 1 MB mà gấp hơn 100 lần cỡ nén là dấu hiệu «bom nén».",
+    "too-many-parts": _LIMIT + "Mẫu của trang có khoảng mười thành phần; giới hạn 300 thành phần, 400.000 phần tử XML.",
+    "xml-dtd": _LIMIT + "Khai báo DTD, thực thể XML là cách dựng «bom XML» hoặc đọc tệp trên máy; tệp Excel thật không có.",
+    "too-many-rows": _LIMIT + "Một kế hoạch tối đa 30 phần việc, mỗi danh sách tối đa 100 mục: không quá 5.000 dòng.",
+    "too-many-cells": _LIMIT + "Mỗi trang tính tối đa 60.000 ô có dữ liệu hoặc định dạng.",
+    "big-range": _LIMIT + "Mỗi ô trong vùng gộp hoặc vùng liên kết được tạo ra khi mở tệp; tối đa 10.000 ô.",
+    "dimension": _LIMIT + "Trang tính ghi sẵn vùng dữ liệu của nó; vùng quá 5.000 dòng bị từ chối.",
+    "extra-sheet": _GUESS + "Xã hay chép trang «Kế hoạch» ra trang mới rồi điền vào bản chép: chỉ trang của mẫu được nhập, "
+                   "nên số liệu ở trang kia sẽ mất nếu không báo.",
+    "hidden-row": _GUESS + "Xã hay ẩn dòng để «bỏ» một phần việc, hoặc quên tắt bộ lọc: dòng ẩn vẫn có số liệu, không rõ giữ hay bỏ.",
+    "hidden-column": _GUESS + "Cột ẩn vẫn có số liệu: không rõ xã muốn giữ hay bỏ.",
+    "hidden-value": _GUESS + "Định dạng «;;;» làm ô trông như trống mà vẫn có nội dung.",
+    "strikethrough": _GUESS + "Gạch ngang thường có nghĩa là «bỏ», nhưng nội dung vẫn còn trong ô.",
+    "error-cell": _GUESS + "Ô báo lỗi (#N/A, #DIV/0!, #REF!) là kết quả của một công thức đã dán, không phải số liệu.",
+    "percent-number": _GUESS + "Gõ «60%» vào ô số hộ thì Excel lưu 0,6: không rõ xã muốn 60 hay 0,6.",
+    "ambiguous-number": _GUESS + "«1.500» là một nghìn năm trăm theo cách viết Việt Nam nhưng là một phẩy năm theo máy cài tiếng Anh; "
+                        "«1,5» và «1.5» chỉ có một nghĩa nên được nhận.",
+    "hidden-characters": _GUESS + "Ký tự ẩn (dán từ Zalo, trang web) làm một con số không còn là số mà nhìn không thấy.",
+    "task-leftover": _GUESS + "Các dòng ghi tiếp (thôn, công cụ...) phải nằm liền dưới phần việc của chúng; dòng cách quãng "
+                     "thường là phần sót của một phần việc đã xóa dở.",
+    "deleted-task-leftover": _GUESS + "Mã phần việc đã khóa: xóa hết chữ ở các dòng của phần việc là bỏ phần việc. Còn sót thôn, "
+                             "công cụ... thì không rõ là bỏ hay giữ.",
+    "list-gap": _GUESS + "Thôn, công cụ... của một phần việc ghi liền nhau từ dòng đầu; một ô trống xen giữa thường do xóa dở "
+                "phần việc bên dưới.",
+    "duplicate-item": _GUESS + "Một thôn ghi hai lần trong một phần việc thường là phần sót của phần việc đã xóa dở.",
+    "far-row": _GUESS + "Ô gõ xa bên dưới bảng (sau hơn 20 dòng trống) thường là gõ nhầm.",
+    "untouched": _GUESS + "Mẫu kế hoạch chép sẵn kế hoạch tuần trước; gửi lại nguyên như vậy tức là xã chưa điền.",
+    "date-before-form": _GUESS + "Mẫu kế hoạch làm cho một ngày thứ Bảy; ngày sớm hơn thường là gõ nhầm năm.",
+    "date-far": _GUESS + "Kế hoạch cách ngày của mẫu hơn 8 tuần thường là gõ nhầm năm hoặc tháng.",
+    "drafted-far": _GUESS + "Ngày lập cách ngày thứ Bảy hơn 56 ngày thường là gõ nhầm năm.",
+    "batch-duplicate": _GUESS + "Hai tệp của cùng một xã, cùng một ngày, khác nội dung: không biết tệp nào là bản xã muốn gửi.",
+    "batch-plan-error": _GUESS + "Kết quả được kiểm tra theo kế hoạch cùng lần nhập; kế hoạch đó chưa ghi được thì kết quả cũng chưa.",
+    "needs-overwrite": "Nhập đè lên kế hoạch, kết quả đã có phải là việc cố ý: lệnh in các thay đổi cũ → mới và chỉ ghi khi "
+                       "có tùy chọn ghi đè. Trên bản nháp (CI), người duyệt xem các thay đổi trước khi lãnh đạo đăng.",
+    "changed-meanwhile": "Chỉ ghi đúng những gì đã xem trước: tệp trong materials/ thay đổi sau lúc xem trước thì phải xem lại.",
+    "too-many-files": "Giới hạn số tệp một lần nhập để việc nhập luôn nhanh và có hạn.",
 }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..models.plans import SaturdayPlan
 from ..models.units import Unit
-from ..saturday.scaffold import move_written_dates, plan_slot
+from ..saturday.scaffold import move_written_dates, plan_slot, starts_as_example
 from .layout import PLAN, Layout, layout
 
 DEFAULT_HOURS = (time(7, 0), time(11, 0))
@@ -61,10 +61,12 @@ def next_plan(unit: Unit, plans: list[SaturdayPlan], today: date) -> PlanForm:
     slot = plan_slot([p.date for p in plans], today)
     source = next((p for p in plans if p.date == slot.source), None)
     if source is None:
-        record = {"vi_du": False, "thoi_gian": {"bat_dau": DEFAULT_HOURS[0], "ket_thuc": DEFAULT_HOURS[1]}}
+        record = {"thoi_gian": {"bat_dau": DEFAULT_HOURS[0], "ket_thuc": DEFAULT_HOURS[1]}}
     else:
         record = _moved(dump(source), source.date, slot.saturday)
-        record["vi_du"] = False  # next Saturday's plan is real data, as with ntm new-plan
+    # From the data, as ``ntm new-plan``: while the commune's hamlets are
+    # placeholders, any plan naming them is an example until the clerk says otherwise.
+    record["vi_du"] = starts_as_example(unit)
     record.update({"xa": unit.id, "ngay": slot.saturday, "ngay_lap": slot.drafted})
     values, rows = record_values(layout(PLAN), record)
     return PlanForm(unit, slot.saturday, source, values, rows)

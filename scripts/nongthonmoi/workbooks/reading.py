@@ -6,13 +6,24 @@ or WPS Office, read the same. Everything that would be lost or guessed is an
 error naming its cell: a formula, a merged cell, a column or a cell outside
 the form, text in a number cell, a name not in a drop-down list.
 
+Nothing is guessed either: a hidden row or column holding data, struck-out
+text, a cell showing an error, a number formatted as a percentage, a number
+that reads two ways (``typed.py``), leftovers of a half-deleted task, a list
+item written after a gap, the same hamlet twice in a task, a value far below
+its table: each is refused with its cell and what to do.
+
 The result is a :class:`WorkbookSource`: the record as YAML data (the same
 dict a YAML file gives) and the cell of every location, so the model and the
 cross-checks of ``ntm check`` report their problems at the right cell.
+
+Reading is linear in the cells of the sheet: cells are indexed by row once,
+and every loop walks the rows that hold something, never a range of row
+numbers (a value typed at row 5,000 costs one row, not 5,000).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -25,16 +36,16 @@ from openpyxl.utils import get_column_letter
 from ..errors import ContentError
 from ..yamlsource import Location, YamlSource
 from . import messages
+from .book import fingerprint
 from .choices import normalise
 from .forms import AUTO_ID, Column, FormSheet, TableSheet
 from .layout import Group, Leaf
+from .typed import Unreadable, date_from_text, number_from_text, tidy_float
 
-# A number typed as text (a cell formatted as text, or another locale's
-# Excel): a whole number, or a decimal comma as Vietnamese write it (1,5), as
-# the model reads YAML. A minus sign is kept so the model says «không được âm».
-_DIGITS = re.compile(r"^\s*-?\d+\s*$")
-_DECIMAL = re.compile(r"^\s*-?\d+,\d+\s*$")
 _EXCEL_EPOCHS = {date(1899, 12, 30), date(1899, 12, 31), date(1900, 1, 1)}
+# Rows of nothing between a table's last record and a value below it, past
+# which the value is no longer taken as part of the table.
+FAR_GAP = 20
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,30 @@ class SheetReading:
     data: dict = field(default_factory=dict)
     cells: dict[Location, Cell] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
+    fingerprint: str = ""  # of every value of the sheet: equal to the form's own when nothing was typed
+
+
+@dataclass
+class _Record:
+    """A table row being read, with the continuation rows added to it."""
+
+    first_row: int
+    last_row: int
+    values: dict  # leaf key -> value, or the list of items of a list column
+    item_rows: dict  # list column -> [(row, comparable value)] in order
+
+
+@dataclass
+class _Deleted:
+    """A task whose description was cleared but whose id is still there."""
+
+    row: int
+    task: str
+
+
+def _same_item(value) -> Any:
+    """How two items of one list are compared: ids as they are, text without case or spaces."""
+    return normalise(value) if isinstance(value, str) else value
 
 
 class _Reader:
@@ -83,6 +118,8 @@ class _Reader:
         self.ws, self.sheet, self.display = ws, sheet, display
         self.out = SheetReading()
         self.values: dict[tuple[int, int], Any] = {}
+        self.by_row: dict[int, dict[int, Any]] = {}
+        self.row_list: list[int] = []
 
     # --- errors ------------------------------------------------------------
 
@@ -116,24 +153,77 @@ class _Reader:
         return self.out
 
     def _collect(self) -> None:
-        """Non-empty cells; formulas are reported and left out."""
-        # ws._cells holds only the cells present in the file: a sheet whose
-        # formatting reaches row 1 048 576 is still read in a moment.
+        """Non-empty cells, indexed by row; what would be lost or guessed is reported."""
+        hidden_rows = self._hidden_rows()
+        hidden_col = self._hidden_columns()
+        own_texts = self._own_texts()
+        reported_rows: set[int] = set()
+        reported_cols: set[int] = set()
+        # ws._cells holds only the cells present in the file (package.py bounds them).
         for (row, col), cell in sorted(self.ws._cells.items()):
             value = cell.value
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
+            where = self.at(row, col)
             if cell.data_type == "f" or not isinstance(value, (str, int, float, bool, datetime, date, time)):
                 formula = value if isinstance(value, str) else getattr(value, "text", "") or "..."
-                self.error(self.at(row, col), "formula", formula=str(formula)[:60])
+                self.error(where, "formula", formula=str(formula)[:60])
                 continue
+            if cell.data_type == "e":
+                self.error(where, "error-cell", value=_shown(value))
+                continue
+            # Hiding the form's own texts (the instructions, an unused column) loses nothing.
+            ours = isinstance(value, str) and self._text(value) in own_texts
+            if row in hidden_rows and row not in reported_rows and not ours:
+                reported_rows.add(row)
+                self.error(where, "hidden-row", row=row, value=_shown(value))
+            if hidden_col(col) and col not in reported_cols and not ours:
+                reported_cols.add(col)
+                self.error(where, "hidden-column", col=get_column_letter(col), value=_shown(value))
+            fmt = cell.number_format or ""
+            if fmt.replace('"', "").strip() in (";;;", ";;", ";;;@"):
+                self.error(where, "hidden-value", value=_shown(value))
+            elif cell.font is not None and cell.font.strike:
+                self.error(where, "strikethrough", value=_shown(value))
             self.values[(row, col)] = value
+            self.by_row.setdefault(row, {})[col] = value
+        self.row_list = sorted(self.by_row)
+        self.out.fingerprint = fingerprint(self.values)
+
+    def _own_texts(self) -> set[str]:
+        """Titles, labels, headers and instructions the form writes itself."""
+        sheet = self.sheet
+        texts = set(sheet.static_texts()) | {sheet.unit_name}
+        texts |= {item.title for item in sheet.layout.rows}
+        for table in sheet.tables:
+            texts |= {c.title for c in table.columns} | {c.group for c in table.columns if c.group}
+        return {self._text(t) for t in texts}
+
+    def _hidden_rows(self) -> set[int]:
+        hidden = set()
+        for row, dim in self.ws.row_dimensions.items():
+            if dim.hidden or (dim.customHeight and dim.ht is not None and dim.ht <= 0.5):
+                hidden.add(int(row))
+        return hidden
+
+    def _hidden_columns(self):
+        spans = []
+        for dim in self.ws.column_dimensions.values():
+            if dim.hidden or (dim.customWidth and dim.width is not None and dim.width <= 0.1):
+                spans.append((dim.min or 0, dim.max or dim.min or 0))
+        return lambda col: any(low <= col <= high for low, high in spans)
 
     def _rows(self) -> list[int]:
-        return sorted({r for r, _ in self.values})
+        return self.row_list
+
+    def _rows_between(self, first: int, last: int) -> list[int]:
+        """Rows holding something, from ``first`` to ``last``."""
+        low = bisect.bisect_left(self.row_list, first)
+        high = bisect.bisect_right(self.row_list, last)
+        return self.row_list[low:high]
 
     def _row(self, row: int) -> dict[int, Any]:
-        return {c: v for (r, c), v in self.values.items() if r == row}
+        return self.by_row.get(row, {})
 
     def _text(self, value) -> str:
         return normalise(str(value)).removesuffix(" *").strip()
@@ -161,13 +251,13 @@ class _Reader:
             # The region starts at the table's section heading (or its note, or
             # group header row) when those are still above the header.
             start = header - (1 if table.has_groups else 0)
-            for row in range(header - 1, after, -1):
+            for row in self._rows_between(after + 1, header - 1):
                 text = self._text(self.values.get((row, 1), ""))
                 if text in (normalise(table.section), normalise(table.note)):
-                    start = row
+                    start = min(start, row)
             heads.append((table, start, header))
             after = header
-        last_row = max(self._rows(), default=0)
+        last_row = self.row_list[-1] if self.row_list else 0
         for index, (table, start, header) in enumerate(heads):
             end = heads[index + 1][1] - 1 if index + 1 < len(heads) else last_row
             found[id(table)] = (start, header, end)
@@ -260,54 +350,86 @@ class _Reader:
                     self.error(self.at(header_row - 1, col), "stray-cell", value=_shown(value))
         by_key = {c.leaf.key: col for col, c in columns.items() if c.leaf}
         path = table.table.path
-        records: list[tuple[int, dict[int, Any]]] = []  # (first row, {col: value}) and continuation items
-        items: list[dict] = []
-        many_cols = [col for col, c in columns.items() if c.leaf and c.leaf.many]
-        single_cols = [col for col, c in columns.items() if c.leaf and not c.leaf.many]
+        many_cols = {col for col, c in columns.items() if c.leaf and c.leaf.many}
+        single_cols = {col for col, c in columns.items() if c.leaf and not c.leaf.many}
         key_col = by_key.get(table.key) if table.key else None
+        id_col = by_key.get(AUTO_ID) if many_cols else None
         # The column that names a record ("Việc cần làm"), for the continuation-row message.
         first = next((c.title for c in table.columns if c.leaf and c.leaf.key != AUTO_ID and not c.leaf.many), "")
         name_cols = {col for col, c in columns.items() if c.leaf and (c.leaf.key == AUTO_ID or c.title == first)}
-        for row in range(header_row + 1, end + 1):
+        records: list[_Record] = []
+        current: _Record | _Deleted | None = None  # what a continuation row belongs to
+        last_filled = header_row
+        for row in self._rows_between(header_row + 1, end):
             cells = self._row(row)
-            if not cells:
-                continue
+            if row - last_filled - 1 > FAR_GAP:
+                col = min(cells)
+                self.error(self.at(row, col), "far-row", table=table.table.title, gap=row - last_filled - 1)
+                break  # everything further down is as far: one message
+            last_filled = row
             for col, value in cells.items():
                 if col not in columns:
                     self.error(self.at(row, col), "stray-cell", value=_shown(value))
             inputs = {col: v for col, v in cells.items() if col in columns and columns[col].leaf is not None}
-            if key_col is not None and set(inputs) <= {key_col}:
+            if not inputs or (key_col is not None and set(inputs) <= {key_col}):
                 continue  # a listed task or agency nobody filled in: not reported
-            if not inputs:
-                continue
-            # A record starts on a row that names it (its id or its description);
-            # in a table with list columns, a row that names nothing adds list items
-            # to the record above.
-            starts = not many_cols or not records or any(col in name_cols for col in inputs)
+            named = bool(set(inputs) & name_cols)
+            if many_cols and named and not (set(inputs) & (name_cols - {id_col})):
+                # A task's id without its description: the task was deleted,
+                # wholly (nothing else left) or not quite (list items left).
+                others = set(inputs) - {id_col}
+                if others <= many_cols:
+                    current = _Deleted(row, _shown(inputs[id_col]))
+                    if others:
+                        self._leftover(current, row, inputs, columns, first)
+                    continue
+            if many_cols and not named:
+                if isinstance(current, _Deleted):
+                    self._leftover(current, row, inputs, columns, first)
+                    continue
+                if isinstance(current, _Record) and row - current.last_row > 1:
+                    col = min(inputs)
+                    self.error(self.at(row, col), "task-leftover", row=row, value=_shown(inputs[col]), first=first,
+                               task_row=current.first_row)
+                    continue
+            starts = not many_cols or current is None or named
             if starts:
-                records.append((row, {}))
-                items.append({})
-            first_row, _ = records[-1]
+                current = _Record(row, row, {}, {})
+                records.append(current)
+            record = current
+            record.last_row = row
+            index = len(records) - 1
             if not starts:
-                for col in inputs:
+                for col in sorted(inputs):
                     if col in single_cols:
-                        self.error(self.at(row, col), "continuation-value", row=first_row, title=columns[col].title, first=first)
-            index = len(items) - 1
-            for col, value in inputs.items():
+                        self.error(self.at(row, col), "continuation-value", row=record.first_row, title=columns[col].title, first=first)
+            for col, value in sorted(inputs.items()):
                 leaf = columns[col].leaf
                 cell = self.at(row, col)
                 converted = self._convert(leaf, value, cell)
                 if leaf.many:
-                    bucket = items[index].setdefault(leaf.key, [])
+                    bucket = record.values.setdefault(leaf.key, [])
+                    rows = record.item_rows.setdefault(col, [])
+                    expected = record.first_row + len(rows)
+                    if row != expected and converted is not None:
+                        self.error(cell, "list-gap", title=columns[col].title, task_row=record.first_row, gap=expected,
+                                   value=_shown(value))
+                    same = _same_item(converted)
+                    earlier = next((r for r, v in rows if same is not None and v == same), None)
+                    if earlier is not None:
+                        self.error(cell, "duplicate-item", value=_shown(value), title=columns[col].title,
+                                   task_row=record.first_row, first=earlier)
+                    rows.append((row, same))
                     self.out.cells.setdefault(path + (index,) + leaf.path, cell)
                     self.out.cells[path + (index,) + leaf.path + (len(bucket),)] = cell
                     if converted is not None:
                         bucket.append(converted)
                 elif starts:
-                    items[index][leaf.key] = converted
+                    record.values[leaf.key] = converted
         # Cells of every field of every record (empty ones too: "missing" errors point there).
         data_rows: list[dict] = []
-        for index, ((row, _), item) in enumerate(zip(records, items)):
+        for index, record_read in enumerate(records):
+            row, item = record_read.first_row, record_read.values
             self.out.cells[path + (index,)] = self.at(row, min(columns) if columns else 1)
             record: dict = {}
             for column in table.columns:
@@ -336,7 +458,40 @@ class _Reader:
         if data_rows:
             self.out.data[path[-1]] = data_rows
 
+    def _leftover(self, deleted: _Deleted, row: int, inputs: dict, columns: dict, first: str) -> None:
+        col = min(c for c in inputs if columns[c].leaf.many) if any(columns[c].leaf.many for c in inputs) else min(inputs)
+        self.error(self.at(row, col), "deleted-task-leftover", task=deleted.task, task_row=deleted.row, first=first,
+                   row=row, value=_shown(inputs[col]))
+
     # --- one value ----------------------------------------------------------
+
+    def _number(self, leaf: Leaf, value: Any, cell: Cell):
+        title, whole = leaf.title, leaf.kind == "int"
+        if isinstance(value, bool) or isinstance(value, (datetime, date, time)):
+            self.error(cell, "not-a-number", title=title, value=_shown(value))
+            return None
+        if isinstance(value, (int, float)):
+            fmt = getattr(self.ws._cells.get((cell.row, cell.col)), "number_format", "") or ""
+            if "%" in fmt.replace('"%"', ""):
+                self.error(cell, "percent-number", title=title, shown=_shown(value * 100) + "%", value=_shown(value))
+                return None
+            value = tidy_float(value) if isinstance(value, float) else value
+        else:
+            typed = value
+            try:
+                value = number_from_text(typed, whole)
+            except Unreadable as problem:
+                self.error(cell, problem.key, title=title, value=_shown(typed.strip()), **problem.fill)
+                return None
+            if value is None:
+                self.error(cell, "not-a-number", title=title, value=_shown(typed))
+                return None
+        if whole and isinstance(value, float):
+            if not value.is_integer():
+                self.error(cell, "not-whole", title=title, value=_shown(value))
+                return None
+            return int(value)
+        return value
 
     def _convert(self, leaf: Leaf, value: Any, cell: Cell):
         """A cell value as the YAML value the model expects, or None (reported)."""
@@ -363,35 +518,15 @@ class _Reader:
             if found is None:
                 self.error(cell, "not-in-list", value=_shown(value), title=title, choices=", ".join(choice.labels))
             return found
-        if leaf.kind == "int":
-            if isinstance(value, bool) or isinstance(value, (datetime, date, time)):
-                self.error(cell, "not-a-number", title=title, value=_shown(value))
-                return None
-            if isinstance(value, float):
-                if not value.is_integer():
-                    self.error(cell, "not-whole", title=title, value=_shown(value))
-                    return None
-                return int(value)
-            if isinstance(value, int):
-                return value
-            if _DIGITS.match(value):
-                return int(value)
-            self.error(cell, "not-a-number", title=title, value=_shown(value))
-            return None
-        if leaf.kind == "float":
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return value
-            if isinstance(value, str) and _DIGITS.match(value):
-                return int(value)
-            if isinstance(value, str) and _DECIMAL.match(value):
-                return float(value.replace(",", "."))
-            self.error(cell, "not-a-number", title=title, value=_shown(value))
-            return None
+        if leaf.kind in ("int", "float"):
+            return self._number(leaf, value, cell)
         if leaf.kind == "date":
             if isinstance(value, datetime):
                 return value.date()
-            if isinstance(value, (date, str)):
-                return value  # text such as «25/03/2023» is parsed by the model, as in YAML
+            if isinstance(value, str):
+                return date_from_text(value)  # «25/03/2023» is parsed by the model, as in YAML
+            if isinstance(value, date):
+                return value
             # A bare number would pass for a Unix timestamp: refuse it here.
             self.error(cell, "not-a-date", title=title, value=_shown(value))
             return None

@@ -1,6 +1,8 @@
-"""The Monday report as a workbook: one row per commune for one Saturday.
+"""The Monday report as a workbook: one row per commune for one Saturday,
+with the same columns and rows as the CSV beside it (both from
+``saturday/report.py``: ``COLUMNS`` and ``report_rows``).
 
-The CSV beside it (``saturday/report.py``) writes numbers as text with a
+The CSV writes numbers as text with a
 decimal comma; opened with a double click in Excel set to another list
 separator, whole rows can land in column A. Here every number is a number
 cell (the participation rate a real fraction formatted as a percentage), every
@@ -17,68 +19,23 @@ from datetime import date
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
-from ..models.plans import format_amount, report_deadline
+from ..models.plans import report_deadline
 from ..saturday.data import SaturdayData
+from ..saturday.report import COLUMNS as REPORT_COLUMNS
+from ..saturday.report import NOT_REPORTED, REPORTED, report_rows
 from . import book
 from .book import Meta
 from .layout import REPORT
 
 SHEET = "Báo cáo"
-REPORTED, NOT_REPORTED, NO_PLAN = "Đã báo cáo", "Chưa báo cáo", "Chưa có kế hoạch"
 
-# (header, width, kind): kind is how the cell is typed and formatted.
-COLUMNS = [
-    ("STT", 5, "int"),
-    ("Xã, thị trấn", 22, "text"),
-    ("Ngày thứ Bảy", 12, "date"),
-    ("Nội dung", 36, "text"),
-    ("Tình trạng báo cáo", 15, "text"),
-    ("Số hộ tham gia", 10, "int"),
-    ("Tổng số hộ", 10, "int"),
-    ("Tỷ lệ hộ tham gia", 10, "percent"),
-    ("Cán bộ xã tham gia", 10, "int"),
-    ("Người của cơ quan huyện tham gia", 12, "int"),
-    ("Khối lượng đã làm / kế hoạch", 44, "text"),
-    ("Rác thu gom", 9, "number"),
-    ("Đơn vị tính rác", 9, "text"),
-    ("Ghi chú", 30, "text"),
-    ("Dữ liệu ví dụ", 9, "text"),
-]
+# The CSV's columns (saturday/report.py), with a width each here.
+WIDTHS = {"STT": 5, "Xã, thị trấn": 22, "Ngày thứ Bảy": 12, "Nội dung": 36, "Tình trạng báo cáo": 15,
+          "Số hộ tham gia": 10, "Tổng số hộ": 10, "Tỷ lệ hộ tham gia (%)": 10, "Cán bộ xã tham gia": 10,
+          "Người của cơ quan huyện tham gia": 12, "Khối lượng đã làm / kế hoạch": 44, "Rác thu gom": 9,
+          "Đơn vị tính rác": 9, "Ghi chú": 30, "Dữ liệu ví dụ": 9}
+COLUMNS = [(title, WIDTHS[title], kind) for title, kind in REPORT_COLUMNS]
 FORMATS = {"int": "#,##0", "number": "General", "date": book.DATE_FORMAT, "percent": book.PERCENT_FORMAT, "text": book.TEXT_FORMAT}
-
-
-def report_rows(data: SaturdayData, saturday: date) -> list[list]:
-    """Typed cells of each commune's row (None: empty cell)."""
-    rows = []
-    for number, unit in enumerate(data.units.units, start=1):
-        plan = data.plans.get((unit.id, saturday))
-        result = data.results.get((unit.id, saturday))
-        row = [number, unit.full_name, saturday, plan.content if plan else None]
-        if plan is None:
-            rows.append(row + [NO_PLAN] + [None] * 9 + [None])
-            continue
-        if result is None:
-            rows.append(row + [NOT_REPORTED] + [None] * 9 + ["Có" if plan.is_example else "Không"])
-            continue
-        work = "; ".join(
-            f"{t.description}: {format_amount(result.done(t.id).amount) if result.done(t.id) else 0}"
-            f"/{format_amount(t.quantity.amount)} {t.quantity.unit}"
-            for t in plan.tasks
-        )
-        rows.append(row + [
-            REPORTED,
-            result.households_joined,
-            result.households_total,
-            result.rate,
-            result.commune_staff,
-            result.agency_people,
-            work,
-            result.waste_collected,
-            plan.waste.quantity.unit if plan.waste.quantity and result.waste_collected is not None else None,
-            result.notes,
-            "Có" if (plan.is_example or result.is_example) else "Không",
-        ])
-    return rows
 
 
 def report_workbook(data: SaturdayData, saturday: date) -> bytes:

@@ -13,7 +13,9 @@ does not make a result form for every past Saturday of every commune:
 
 Each workbook's bytes are kept in ``.cache/bang-tinh/<sha256>.xlsx``, keyed on
 its inputs (the records it shows), the code of this package and the models,
-the openpyxl version and the build's timestamp, like the print handouts.
+the openpyxl version and the build's timestamp, like the print handouts. A
+build claims the files it uses before it looks for them, and only a build
+that succeeded prunes the others (cachekeep.py).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Callable
 
 from mkdocs.structure.files import File
 
+from .. import cachekeep
 from ..saturday.data import SaturdayData
 from ..atomicfile import write_atomically
 from . import prefill
@@ -39,7 +42,7 @@ BOOK_DIR = "bang-tinh"
 CACHE_DIR = Path(".cache") / "bang-tinh"
 RESULT_WINDOW = 4
 CACHE_VERSION = "1"
-CACHE_MAX_AGE_DAYS = 30  # housekeeping only; never read into a workbook
+CACHE_ENTRIES = r"[0-9a-f]{64}\.xlsx"  # the files cachekeep.py may prune
 
 
 def plan_file(unit_id: str, saturday: date) -> str:
@@ -203,12 +206,15 @@ class WorkbookBuilder:
         index = WorkbookIndex()
         paths: dict[str, Path] = {}
         missing = []
+        keyed = []
         for job in jobs(data, today, coming):
             payload = json.dumps(_dump(job.inputs), ensure_ascii=False, sort_keys=True, default=str)
             key = hashlib.sha256(f"{toolchain}\n{job.workbook.file}\n{payload}".encode()).hexdigest()
-            path = self.cache_dir / f"{key}.xlsx"
+            keyed.append((job, self.cache_dir / f"{key}.xlsx"))
+        # Claimed before they are looked for: no build prunes them from now on.
+        cachekeep.claim(self.cache_dir, [path.name for _, path in keyed], CACHE_ENTRIES)
+        for job, path in keyed:
             if path.is_file():
-                os.utime(path)  # "used recently", for the pruning below
                 workbook = replace(job.workbook, size=path.stat().st_size)
             else:
                 missing.append((job, path))
@@ -225,7 +231,6 @@ class WorkbookBuilder:
     def make(self, missing: list) -> None:
         for job, path in missing:
             write_atomically(path, job.make())  # a parallel build never reads half a file
-        self._prune()
 
     def build(self, data: SaturdayData, today: date, coming: date) -> tuple[WorkbookIndex, dict[str, Path]]:
         """The index and, for each site path, the cached file holding its bytes."""
@@ -242,15 +247,6 @@ class WorkbookBuilder:
         self.stats = {"workbooks": len(paths), "made": len(missing), "seconds": round(clock.perf_counter() - start, 3)}
         return index, paths
 
-    def _prune(self) -> None:
-        limit = clock.time() - CACHE_MAX_AGE_DAYS * 86400
-        for path in self.cache_dir.glob("*.xlsx"):
-            try:
-                if path.stat().st_mtime < limit:
-                    path.unlink()
-            except OSError:
-                pass
-
 
 def add_files(files, config, root: Path, data: SaturdayData, today: date, coming: date) -> WorkbookIndex:
     """Add the workbooks to the site; those not in the cache are made beside
@@ -261,8 +257,6 @@ def add_files(files, config, root: Path, data: SaturdayData, today: date, coming
     index, paths, missing = builder.plan(data, today, coming)
     if missing:
         background.start("bang-tinh", lambda: builder.make(missing))
-    else:
-        builder._prune()
     for name, path in sorted(paths.items()):
         files.append(File.generated(config, name, abs_src_path=str(path)))
     return index
