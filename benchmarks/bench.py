@@ -4,7 +4,7 @@
 
 Generates a synthetic district (19 units, 183 hamlets, weekly plans, results
 and staff lists; every file ``vi_du: true``) into a temporary copy of the
-repository's config and docs, with 'today' (SOURCE_DATE_EPOCH) two days
+repository's config and docs, with 'today' (NTM_TODAY, buildday.py) two days
 before its second-to-last Saturday, then measures in one run, at two corpus
 sizes (is the cost linear in the number of plans?):
 
@@ -311,8 +311,9 @@ def reference_day(weeks: int) -> date:
 
 
 def set_reference_day(day: date) -> None:
-    # The build's 'today' (saturday/site.py reference_date: SOURCE_DATE_EPOCH
-    # in UTC+7); the benchmark's copy has no git history to take it from.
+    # The build's 'today' (buildday.build_day: NTM_TODAY pins it); the files'
+    # timestamp (SOURCE_DATE_EPOCH) follows it, as the copy has no git history.
+    os.environ["NTM_TODAY"] = day.isoformat()
     noon = calendar.timegm(day.timetuple()) + 5 * 3600  # 12:00 in Vietnam (UTC+7)
     os.environ["SOURCE_DATE_EPOCH"] = str(noon)
 

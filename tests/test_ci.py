@@ -4,8 +4,10 @@ points to the build machine (rule B003)."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import yaml
@@ -98,3 +100,56 @@ def test_address_rule():
     assert address_problem("http://localhost:8000/") is not None
     assert address_problem(None) is not None
     assert is_publishing({"NTM_PUBLISH": "true"}) and not is_publishing({})
+
+
+# --- the scheduled rebuild really moves the week (buildday.py) -----------------
+
+
+def _cron_moments(cron: str, start: datetime, days: int = 15) -> list[datetime]:
+    """The moments (UTC) a 5-field cron line "M H * * DOW" fires within ``days``."""
+    minute, hour, dom, month, dow = cron.split()
+    assert dom == month == "*", cron
+    out = []
+    for k in range(days * 24 * 60):
+        t = start + timedelta(minutes=k)
+        if t.minute == int(minute) and t.hour == int(hour) and (t.isoweekday() % 7) in {int(d) for d in dow.split(",")}:
+            out.append(t)
+    return out
+
+
+def test_the_weekly_rebuild_runs_on_saturday_in_vietnam_and_moves_the_week():
+    from nongthonmoi import buildday
+
+    workflow = _workflow()
+    crons = [c["cron"] for c in workflow["on"]["schedule"]]
+    start = datetime(2026, 12, 7, tzinfo=timezone.utc)
+    days = []
+    for cron in crons:
+        for moment in _cron_moments(cron, start):
+            # The build day is the clock's day in Vietnam: no NTM_TODAY, no commit date.
+            day = buildday.build_day({}, moment)
+            assert day.weekday() == 5, (cron, moment, day)  # a Saturday in Di Linh
+            assert buildday.coming_saturday(day) == day  # "Thứ Bảy này" is that very day
+            days.append(day)
+    # Two runs a week apart give two weeks.
+    assert len(set(days)) >= 2 and (max(days) - min(days)).days % 7 == 0
+    # Nothing on the way pins the day: not the workflow, not the task runner.
+    sets_day = re.compile(r"^[^#]*\bNTM_TODAY\s*[:=]", re.M)
+    for path in (WORKFLOW, GITLAB, ROOT / "scripts/run"):
+        assert not sets_day.search(path.read_text(encoding="utf-8")), path
+    # GitLab's pipeline schedule is set in the project, at the same hour in Di Linh.
+    assert "0 5 * * 6" in GITLAB.read_text(encoding="utf-8") and "Asia/Ho_Chi_Minh" in GITLAB.read_text(encoding="utf-8")
+
+
+def test_a_build_takes_its_day_from_the_clock_not_from_the_last_commit(tmp_path):
+    """The date path of a scheduled run: SOURCE_DATE_EPOCH (set by scripts/run
+    from the last commit) stamps files and leaves "today" to the clock."""
+    import subprocess as sp
+    import sys
+
+    code = ("import os; from nongthonmoi import buildday; "
+            "print(buildday.build_day().isoformat())")
+    env = {k: v for k, v in os.environ.items() if k != "NTM_TODAY"}
+    env["SOURCE_DATE_EPOCH"] = "1677715200"  # a 2023 commit
+    out = sp.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout.strip()
+    assert out == (datetime.now(timezone.utc) + timedelta(hours=7)).date().isoformat() != "2023-03-02"

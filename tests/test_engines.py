@@ -39,6 +39,13 @@ def _files(site: Path) -> dict[str, bytes]:
         if not path.is_file():
             continue
         data = path.read_bytes()
+        if path.suffix in (".gz", ".br"):
+            # Precompressed copies (precompress.py): the same text once unpacked.
+            import gzip
+
+            import brotli
+
+            data = gzip.decompress(data) if path.suffix == ".gz" else brotli.decompress(data)
         if path.suffix == ".zip":
             # The offline copy: compare what is inside, generator tags aside.
             with zipfile.ZipFile(io.BytesIO(data)) as zf:

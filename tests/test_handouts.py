@@ -31,6 +31,8 @@ from nongthonmoi.handouts.sheets import PAST_SATURDAYS, RESULT_FORM_FIELDS, chec
 from nongthonmoi.handouts.source import DOCUMENT_PAGES, Converter, page_url, read_page, resolve, select
 from nongthonmoi.materials import load_materials
 from nongthonmoi.saturday.context import WEEKS_AHEAD
+from nongthonmoi.buildday import build_day
+from nongthonmoi.publishing import address_problem
 from nongthonmoi.saturday.site import coming_saturday, plan_page
 
 pytestmark = pytest.mark.skipif(
@@ -38,13 +40,10 @@ pytestmark = pytest.mark.skipif(
     reason="poppler-utils and zbar-tools are needed (bash scripts/run test installs them)",
 )
 
-# The build's "today": SOURCE_DATE_EPOCH, else the last commit (the plugin sets one from the other).
-COMING_EPOCH = int(
-    os.environ.get("SOURCE_DATE_EPOCH")
-    or subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"], capture_output=True, text=True, check=True).stdout
-)
+# The build's "today": the build day (NTM_TODAY, else the day in Vietnam), as the site fixture's build saw it.
+TODAY = build_day()
 MATERIALS = load_materials(ROOT)
-COMING = coming_saturday((datetime.fromtimestamp(COMING_EPOCH, tz=timezone.utc) + timedelta(hours=7)).date())
+COMING = coming_saturday(TODAY)
 # Handouts cut from pages (their text is compared with the Markdown) ...
 PAGE_HANDOUTS = {h.slug: h for h in static_handouts()}
 # ... and every handout of the build, the data sheets included.
@@ -54,6 +53,7 @@ PLANS = {h.slug: h for h in HANDOUTS.values() if h.template == "plan.html"}
 PACKETS = {h.slug: h for h in HANDOUTS.values() if h.members}
 PAPER_PTS = {"A4": (595.28, 841.89), "A5": (419.53, 595.28)}
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000/")
+PUBLIC = address_problem(SITE_URL) is None  # else handouts print no address (a trial print)
 
 
 class _NoAliases(yaml.SafeDumper):
@@ -187,6 +187,12 @@ def test_a4_leaflet_is_one_sheet_two_sides_and_small(pdfs):
     assert pdf.stat().st_size <= 60 * 1024
 
 
+def test_household_a4_checklist_is_one_sheet(pdfs):
+    """Each household gets one: one side of one A4 sheet, for printers that
+    do not print both sides (the second page was 60 % blank)."""
+    assert len(page_sizes(pdfs["ho-gia-dinh"])) == 1
+
+
 def test_a5_leaflet_is_one_folded_a4_sheet(pdfs):
     assert len(page_sizes(pdfs["ngay-thu-bay-a5"])) == 4
 
@@ -259,6 +265,11 @@ def test_qr_code_leads_to_the_page(pdfs, slug, tmp_path):
         decoded |= set(result.stdout.split())
     # A packet holds the sheets of every commune: their codes, one per plan page.
     homes = [HANDOUTS[m].home for m in HANDOUTS[slug].members] or [HANDOUTS[slug].home]
+    if not PUBLIC:
+        # A trial build (no public address): no code, no address, and it says so.
+        text = run("pdftotext", "-enc", "UTF-8", str(pdf), "-")
+        assert decoded == set() and "Bản in thử" in text and "localhost" not in text
+        return
     assert decoded == {SITE_URL + page_url(home) for home in homes}
     # ... and those pages exist on the site.
     for home in homes:
@@ -484,7 +495,7 @@ def test_cache_keys_are_the_same_in_every_process(tmp_path):
     for _ in range(2):
         other = subprocess.run(
             [sys.executable, "-c", script, str(Path(__file__).parent), str(tmp_path / "cache")],
-            capture_output=True, text=True, check=True, env={**os.environ, "SOURCE_DATE_EPOCH": str(COMING_EPOCH)},
+            capture_output=True, text=True, check=True, env={**os.environ, "NTM_TODAY": TODAY.isoformat()},
         )
         assert json.loads(other.stdout.strip().splitlines()[-1]) == keys
 
@@ -512,6 +523,32 @@ def test_qr_follows_site_url(tmp_path):
     (png,) = tmp_path.glob("p*.png")
     decoded = run("zbarimg", "-q", "--raw", str(png)).strip()
     assert decoded == url + "khang-trang-xanh-sach-dep/ho-gia-dinh/"
+
+
+@pytest.mark.slow
+def test_without_a_public_address_no_handout_prints_an_address_or_a_qr_code(tmp_path):
+    """A local build (SITE_URL unset or localhost): every handout, data sheets
+    included, prints no address and draws no QR code, and says «Bản in thử»."""
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    for local in ("http://localhost:8000/", "http://127.0.0.1:8000/", ""):
+        config["site_url"] = local
+        assert Settings.from_config(config).site_url == ""
+    builder = builder_for(ROOT, tmp_path / "cache", site_url="")
+    built = builder.build()
+    assert len(built) == len(HANDOUTS)
+    for item in built:
+        assert item.url == ""
+        text = run("pdftotext", "-enc", "UTF-8", str(item.path), "-")
+        assert "localhost" not in text and "127.0.0.1" not in text and "http" not in text, item.handout.slug
+        assert "Bản in thử" in text, item.handout.slug
+        # Nor in the links of the PDF (annotations) or its metadata.
+        raw = item.path.read_bytes()
+        assert b"localhost" not in raw and b"127.0.0.1" not in raw, item.handout.slug
+        out = tmp_path / item.handout.slug
+        run("pdftoppm", "-r", "150", "-png", str(item.path), str(out))
+        for png in sorted(tmp_path.glob(f"{item.handout.slug}-*.png")):
+            found = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True)
+            assert found.stdout.strip() == "", (item.handout.slug, found.stdout)
 
 
 # --- links on paper ----------------------------------------------------------
@@ -666,8 +703,9 @@ def test_example_mark_is_on_every_page_of_an_example_plan(pdfs, slug):
 def test_checklists_fit_on_one_sheet(pdfs):
     # The A5 household checklist used to take a third page for its closing lines.
     assert page_count(pdfs["ho-gia-dinh-a5"]) == 2
-    assert page_count(pdfs["ho-gia-dinh"]) == 2
-    assert page_count(pdfs["co-quan-truong-hoc"]) == 2
+    # On A4, one side of one sheet (the household's second page was 60 % blank).
+    assert page_count(pdfs["ho-gia-dinh"]) == 1
+    assert page_count(pdfs["co-quan-truong-hoc"]) == 1
 
 
 # --- longer weekly plans, built in a scratch copy -------------------------------

@@ -202,6 +202,7 @@ OTHER_TESTS = {
     "M021": "test_unforeseen_validation_error_is_still_vietnamese",
     "B002": "test_outputs.py::test_shallow_clone_stops_the_check_and_the_build",
     "B003": "test_ci.py::test_publishing_build_refuses_a_local_or_empty_address",
+    "B007": "test_build_day.py::test_a_malformed_day_stops_the_build",
 }
 
 

@@ -341,7 +341,10 @@ def test_each_table_prints_with_its_heading(books, tmp_path):
 
 def test_site_publishes_and_links_the_workbooks(site):
     plans = sorted((site / "bang-tinh").glob("ke-hoach-*.xlsx"))
-    assert len(plans) == 19
+    # One plan form per commune, two where the form of the days after the
+    # coming Saturday is another (design/build-day.md): the page shows the reader's.
+    units = {p.name.rsplit("-", 3)[0] for p in plans}
+    assert len(units) == 19 and 19 <= len(plans) <= 38
     unit_page = (site / "xa/gung-re/index.html").read_text(encoding="utf-8")
     plan = next(p for p in plans if p.name.startswith("ke-hoach-gung-re-"))
     assert f'href="../../bang-tinh/{plan.name}" download' in unit_page

@@ -81,6 +81,8 @@ def configure(config) -> None:
 def _wanted(rel: str) -> bool:
     if rel in (ZIP_PATH, "404.html") or rel.endswith(".map") or rel.startswith("sitemap.xml"):
         return False
+    if rel.endswith((".gz", ".br")):
+        return False  # precompressed copies (precompress.py) are for web servers; a browser reads files from disk as they are
     if rel.startswith("quan-tri/"):
         return False  # the web editor needs a git host or ntm edit, not a folder on disk
     if rel == INDEX_JSON:

@@ -40,7 +40,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.utils import get_relative_url
 
-from . import a11y, background, buildlog, cachekeep, contentcheck, gitdates, inputcache, offline, pagecheck, publishing, rules
+from . import a11y, background, buildday, buildlog, cachekeep, contentcheck, gitdates, inputcache, offline, pagecheck, precompress, publishing, rules
 from .navigation import complete_nav
 from .editor.settings import EditorSettingsError
 from .editor.site import EditorMissing, editor_files
@@ -98,6 +98,11 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         head = gitdates.head_timestamp(self.root)
         if head is not None:
             os.environ.setdefault("SOURCE_DATE_EPOCH", str(head))
+        # The build day ("today" of the Saturday pages): checked before any work.
+        try:
+            self.today = buildday.build_day()
+        except ContentErrors as exc:
+            raise PluginError(str(exc)) from None
         if publishing.is_publishing():
             line = next((n for n, t in enumerate(Path(config.config_file_path).read_text(encoding="utf-8").splitlines(), 1)
                          if t.startswith("site_url:")), 0)
@@ -181,9 +186,9 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
     def on_files(self, files, *, config):
         # Plan and result workbooks for communes, Monday reports as .xlsx;
         # first, so the Saturday pages can link them.
-        today = saturday_site.reference_date()
+        today = self.today
         self.workbooks = workbook_site.add_files(
-            files, config, self.root, self.materials.saturday, today, saturday_site.coming_saturday(today)
+            files, config, self.root, self.materials.saturday, today, buildday.coming_saturday(today)
         )
         # Saturday programme pages, calendars, feed and CSV reports.
         saturday_site.generate(
@@ -233,6 +238,15 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
                 "Bản dùng không cần mạng: %d tệp, nén còn %.1f MB (nén mới %d tệp, %.2f giây).",
                 done["files"], done["size"] / 1e6, done["compressed"], done["seconds"],
             )
+        if self.command == "build":
+            # After the zip, which leaves them out: for servers that send
+            # precompressed files (design/hosting.md), not for the preview.
+            packed = precompress.precompress(Path(config.site_dir), self.root / precompress.CACHE_DIR)
+            if packed["files"]:
+                log.info(
+                    "Bản nén sẵn cho máy chủ web: %d tệp, %.0f KB còn %.0f KB (gzip), %.0f KB (brotli).",
+                    packed["files"], packed["raw"] / 1024, packed["gzip"] / 1024, packed["brotli"] / 1024,
+                )
         # The last step: unless the engine now stops it (warnings in strict
         # mode, on_build_error), the build is done.
         self._finished = True

@@ -218,6 +218,13 @@ RULES: dict[str, Rule] = {
              "Gitea, Forgejo: đặt biến SITE_URL của kho. Dựng thử trên máy thì bỏ NTM_PUBLISH.",
              "Bản đăng lên mạng phải biết địa chỉ của chính nó để in mã QR, lịch và bản tin. Bản dựng thử trên máy vẫn dùng "
              "http://localhost:8000/."),
+        Rule("B007", "Ngày dựng NTM_TODAY không hợp lệ",
+             "Biến NTM_TODAY là «{value}», không phải một ngày có thật viết dạng năm-tháng-ngày.",
+             "Viết NTM_TODAY dạng năm-tháng-ngày, ví dụ NTM_TODAY=2023-03-09, hoặc bỏ biến này để lấy ngày dựng "
+             "theo giờ Việt Nam.",
+             "«Hôm nay» của bản dựng (thứ Bảy sắp tới, bản in kế hoạch, bảng tính kế hoạch) là ngày dựng theo giờ Việt Nam. "
+             "Biến NTM_TODAY ghim ngày đó để kiểm thử hoặc dựng lại đúng từng byte một bản cũ; ngày sai thì bản dựng dừng "
+             "lại thay vì lặng lẽ lấy ngày của đồng hồ."),
     ]
 }
 

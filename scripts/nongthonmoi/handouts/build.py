@@ -29,7 +29,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .. import cachekeep, gitdates
+from .. import cachekeep, gitdates, publishing
 from ..atomicfile import write_atomically
 from ..errors import ContentError, ContentErrors
 from .catalog import Handout, all_handouts
@@ -51,14 +51,14 @@ class Built:
     pages: int
     size: int
     edition: date
-    url: str  # public address of the home page (the QR code)
+    url: str  # public address of the home page (the QR code); "" without a public address
     rendered: bool  # False: taken from the cache
     seconds: float  # render time (0 for a cache hit)
 
 
 @dataclass(frozen=True)
 class Settings:
-    site_url: str
+    site_url: str  # the public address; "" when the build has none (a trial print)
     site_name: str
     site_author: str
     markdown_extensions: tuple
@@ -67,7 +67,10 @@ class Settings:
     @classmethod
     def from_config(cls, config) -> Settings:
         return cls(
-            site_url=config.site_url or "http://localhost:8000/",
+            # Without a public address (unset, localhost) a handout prints no
+            # address and no QR code, and says it is a trial print: a printed
+            # link to the build machine leads nowhere.
+            site_url=config.site_url if publishing.address_problem(config.site_url) is None else "",
             site_name=config.site_name,
             site_author=config.site_author or "",
             markdown_extensions=tuple(config.markdown_extensions),
@@ -374,7 +377,7 @@ class HandoutBuilder:
             members = [
                 (slug, self.html(by_slug[slug], editions[slug]), slug in missing) for slug in handout.members
             ]
-            description = f"{handout.kind}: {handout.title}. {self.converter.url_of(handout.home)}"
+            description = f"{handout.kind}: {handout.title}. {self.converter.url_of(handout.home)}".rstrip(". ") + "."
             tasks.append(("packet", handout.slug, members, (handout.title, description, edition), base_url, toolchain))
             done |= set(handout.members)
         for handout, edition, _ in misses:

@@ -79,7 +79,9 @@ def static_handouts() -> list[Handout]:
         paper="A4",
         template="checklist.html",
         home="khang-trang-xanh-sach-dep/ho-gia-dinh.md",
-        parts=(Part("khang-trang-xanh-sach-dep/ho-gia-dinh.md", title=False),),
+        # The sheet is read on paper: the web page's line about itself stays on the web.
+        parts=(Part("khang-trang-xanh-sach-dep/ho-gia-dinh.md", title=False,
+                    drop_lines=("Xem thêm:", "Trang này hướng dẫn")),),
         document="422-tb-hu",
         fields=("Hộ gia đình", "Thôn, tổ dân phố"),
     )
@@ -96,7 +98,8 @@ def static_handouts() -> list[Handout]:
             paper="A4",
             template="checklist.html",
             home="khang-trang-xanh-sach-dep/co-quan-truong-hoc.md",
-            parts=(Part("khang-trang-xanh-sach-dep/co-quan-truong-hoc.md", title=False),),
+            parts=(Part("khang-trang-xanh-sach-dep/co-quan-truong-hoc.md", title=False,
+                        drop_lines=("Xem thêm:", "Cơ quan, đơn vị, trường học cùng tham gia")),),
             document="422-tb-hu",
             fields=("Cơ quan, đơn vị, trường học", "Ngày"),
         ),
@@ -118,7 +121,7 @@ def all_handouts(materials, coming=None) -> list[Handout]:
     """Every handout of the build: the fixed ones, then those made from data.
 
     ``coming``: the coming Saturday, which decides the plan sheets made
-    (``sheets.sheet_saturdays``); by default the build's (SOURCE_DATE_EPOCH).
+    (``sheets.sheet_saturdays``); by default the build day's (buildday.py).
     """
     handouts = static_handouts()
     from .sheets import data_handouts  # weekly plan sheets and the result form (issue 4 data)

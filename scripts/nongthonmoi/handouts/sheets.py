@@ -131,9 +131,9 @@ def sheet_saturdays(saturdays: list[date], coming: date) -> list[date]:
 
 
 def default_coming() -> date:
-    from ..saturday.site import coming_saturday, reference_date
+    from ..buildday import build_day, coming_saturday
 
-    return coming_saturday(reference_date())
+    return coming_saturday(build_day())
 
 
 def plan_handouts(saturday, days: list[date] | None = None) -> list[Handout]:

@@ -202,7 +202,8 @@ class Converter:
     def __init__(self, extensions, extension_configs, site_url: str, docs_dir: Path | None = None):
         self.extensions = list(extensions)
         self.extension_configs = dict(extension_configs)
-        self.site_url = site_url if site_url.endswith("/") else site_url + "/"
+        # "" (no public address): links print as text, with no address at all.
+        self.site_url = site_url if not site_url or site_url.endswith("/") else site_url + "/"
         self.docs_dir = docs_dir
         self._titles: dict[str, str | None] = {}
         self._md = markdown.Markdown(extensions=self.extensions, extension_configs=self.extension_configs)
@@ -243,10 +244,15 @@ class Converter:
         return f'<a{before}href="{href}"{after}>«{html_escape(title)}»</a>'
 
     def url_of(self, src_uri: str, fragment: str = "") -> str:
+        """The page's public address; "" when the build has none."""
+        if not self.site_url:
+            return ""
         return self.site_url + page_url(src_uri) + fragment
 
     def _absolute(self, match: re.Match, src_uri: str) -> str:
         target, fragment = match.group(1), match.group(2) or ""
+        if not self.site_url and not re.match(r"^[a-z][a-z0-9+.-]*:", target or ""):
+            return ""  # no public address: the link stays text
         if not target:
             # An anchor on the same page: the handout has no such anchor, the site does.
             return f'href="{self.url_of(src_uri, fragment)}"'

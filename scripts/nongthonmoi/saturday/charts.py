@@ -46,12 +46,22 @@ def participation_bars(chart_id: str, rows: list[tuple[str, float | None]], titl
         f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
         f'<line x1="0" y1="0" x2="0" y2="6" stroke="#1b5e20" stroke-width="3"/></pattern></defs>'
     ]
+    # Gridlines run through the rows that have a bar only: a row without data
+    # says «chưa có số liệu» across the plot, and no dashed line crosses it.
+    spans, start = [], None
+    for index, (_, value) in enumerate([*rows, ("", None)]):
+        if value is not None and start is None:
+            start = index
+        elif value is None and start is not None:
+            spans.append((start, index))
+            start = None
     for tick in (0, 50, 100):
         x = label_w + bar_w * tick / 100
-        body.append(
-            f'<line x1="{x:g}" y1="{top - 6}" x2="{x:g}" y2="{height - 8}" stroke="#757575" stroke-dasharray="2 3"/>'
-            f'<text x="{x:g}" y="{top - 10}" text-anchor="middle">{tick}%</text>'
-        )
+        body.append(f'<text x="{x:g}" y="{top - 10}" text-anchor="middle">{tick}%</text>')
+        for first, end in spans:
+            y1 = top - 6 if first == 0 else top + first * row_h
+            y2 = height - 8 if end == len(rows) else top + end * row_h
+            body.append(f'<line x1="{x:g}" y1="{y1}" x2="{x:g}" y2="{y2}" stroke="#757575" stroke-dasharray="2 3"/>')
     for index, (label, value) in enumerate(rows):
         y = top + index * row_h
         body.append(f'<text x="{label_w - 6}" y="{y + 16}" text-anchor="end">{escape(label)}</text>')

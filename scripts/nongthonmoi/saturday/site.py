@@ -45,7 +45,7 @@ from markupsafe import Markup, escape
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from .. import cachekeep
+from .. import buildday, cachekeep
 from ..models.plans import clock, format_amount, report_deadline, staff_list_deadline
 from ..atomicfile import write_atomically
 from ..models.units import HAMLETS_ARE_EXAMPLE
@@ -76,14 +76,14 @@ class PageSpec:
 
 
 def reference_date() -> date:
-    """'Today' for the static page: the last commit (SOURCE_DATE_EPOCH), in UTC+7."""
-    stamp = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(stamp), tz=timezone.utc) if stamp else datetime.now(timezone.utc)
-    return (moment + timedelta(hours=7)).date()
+    """'Today' for the static pages: the build day in Vietnam (buildday.py;
+    ``NTM_TODAY`` pins it). Kept under this name for the workbooks and the
+    benchmarks; new code calls :func:`nongthonmoi.buildday.build_day`."""
+    return buildday.build_day()
 
 
 def coming_saturday(today: date) -> date:
-    return today + timedelta(days=(5 - today.weekday()) % 7)
+    return buildday.coming_saturday(today)
 
 
 # --- page list -------------------------------------------------------------
@@ -159,7 +159,7 @@ def page_specs(data: SaturdayData, today: date) -> list[PageSpec]:
                 *(plan_path(p.unit, p.date) for d in ctx.weeks_ahead(data, coming) for p in data.plans_on(d)),
             ],
             lambda: ctx.this_saturday(data, coming, today),
-            extra_key=coming.isoformat(),
+            extra_key=f"{coming.isoformat()} {today.isoformat()}",  # the page names both
         )
     )
     for unit in data.units.units:

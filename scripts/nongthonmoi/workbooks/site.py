@@ -25,7 +25,7 @@ import json
 import os
 import time as clock
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Callable
@@ -65,6 +65,10 @@ class Workbook:
     saturday: date
     size: int = 0
     reported: bool = False  # result forms: pre-filled with a result already filed
+    # Plan forms: the reader's days (in Vietnam) for which this is the form to
+    # fill; the page shows the one of the reader's day (assets/javascripts/ntm-week.js).
+    until: date | None = None
+    since: date | None = None
 
 
 @dataclass
@@ -74,9 +78,15 @@ class WorkbookIndex:
     plans: dict[str, Workbook] = field(default_factory=dict)
     results: dict[str, list[Workbook]] = field(default_factory=dict)
     reports: dict[date, Workbook] = field(default_factory=dict)
+    later_plans: dict[str, Workbook] = field(default_factory=dict)
 
     def plan(self, unit_id: str) -> Workbook | None:
         return self.plans.get(unit_id)
+
+    def plan_forms(self, unit_id: str) -> list[Workbook]:
+        """The plan form of the build day's week, then the one a reader needs
+        once the coming Saturday has passed (when it is another form)."""
+        return [w for w in (self.plans.get(unit_id), self.later_plans.get(unit_id)) if w is not None]
 
     def results_of(self, unit_id: str) -> list[Workbook]:
         """Newest first."""
@@ -86,13 +96,14 @@ class WorkbookIndex:
         return self.reports.get(saturday)
 
     def all(self) -> list[Workbook]:
-        out = [*self.plans.values()]
+        out = [*self.plans.values(), *self.later_plans.values()]
         for items in self.results.values():
             out += items
         return out + list(self.reports.values())
 
     def names(self) -> list[str]:
-        return sorted(w.file for w in self.all())
+        """What the pages show of the workbooks (a cache key of the pages)."""
+        return sorted(f"{w.file} {w.until} {w.since}" for w in self.all())
 
 
 # The modules that write workbooks import openpyxl (a tenth of a second): only
@@ -146,12 +157,21 @@ def jobs(data: SaturdayData, today: date, coming: date) -> list[_Job]:
     agencies = data.agencies
     for unit in data.units.units:
         plans = data.plans_of(unit.id)
+        # A page built on Friday night is read on Sunday too: the form of the
+        # build day, and the one of the days after the coming Saturday.
         form = prefill.next_plan(unit, plans, today)
-        out.append(_Job(
-            Workbook(plan_file(unit.id, form.saturday), PLAN, unit.id, form.saturday),
-            ("plan", unit, agencies, units_used, form.saturday, form.values, form.rows),
-            lambda unit=unit, form=form: _forms().plan_workbook(unit, agencies, units_used, form.saturday, form.values, form.rows),
-        ))
+        later = prefill.next_plan(unit, plans, coming + timedelta(days=1))
+        forms = [(form, coming, None)]
+        if later.saturday != form.saturday:
+            forms.append((later, None, coming + timedelta(days=1)))
+        else:
+            forms = [(form, None, None)]
+        for form, until, since in forms:
+            out.append(_Job(
+                Workbook(plan_file(unit.id, form.saturday), PLAN, unit.id, form.saturday, until=until, since=since),
+                ("plan", unit, agencies, units_used, form.saturday, form.values, form.rows),
+                lambda unit=unit, form=form: _forms().plan_workbook(unit, agencies, units_used, form.saturday, form.values, form.rows),
+            ))
         recent = [p for p in plans if p.date <= coming][-RESULT_WINDOW:]
         for plan in reversed(recent):
             result = data.results.get((unit.id, plan.date))
@@ -201,7 +221,7 @@ class WorkbookBuilder:
                 workbook = job.workbook  # size known once made (the pages do not show it)
             paths[workbook.file] = path
             if workbook.kind == PLAN:
-                index.plans[workbook.unit] = workbook
+                (index.later_plans if workbook.since else index.plans)[workbook.unit] = workbook
             elif workbook.kind == RESULT:
                 index.results.setdefault(workbook.unit, []).append(workbook)
             else:
@@ -222,6 +242,7 @@ class WorkbookBuilder:
             {u: replace(w, size=sizes[w.file]) for u, w in index.plans.items()},
             {u: [replace(w, size=sizes[w.file]) for w in ws] for u, ws in index.results.items()},
             {d: replace(w, size=sizes[w.file]) for d, w in index.reports.items()},
+            {u: replace(w, size=sizes[w.file]) for u, w in index.later_plans.items()},
         )
         self.stats = {"workbooks": len(paths), "made": len(missing), "seconds": round(clock.perf_counter() - start, 3)}
         return index, paths
