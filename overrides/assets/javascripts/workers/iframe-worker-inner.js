@@ -1,5 +1,7 @@
 /* iframe-worker 1.0.4 (npm, shim/index.js), MIT License, (c) 2020-2022 Martin Donath: the lines its shim
-   wrote inline into the worker's frame (see shim.js), as a file. In the frame, a worker's postMessage and
+   wrote inline into the worker's frame (see ../iframe-worker/shim.js), as a file. It is the frame's first
+   script: Material's search worker takes the folder of its lunr files from it (cut at "/worker"), so it
+   lives in workers/ beside the worker. In the frame, a worker's postMessage and
    importScripts, and its errors reported to the page as the worker's. */
 "use strict";
 (function () {
