@@ -338,8 +338,9 @@ def unsafe_html(display: str, page: Page, html: str) -> list[ContentError]:
             or (removed.kind == "address" and removed.what.lower().lstrip().startswith(("javascript:", "vbscript:")))
         )
         if runs_code:
+            scheme = removed.what.split(":", 1)[0].strip().lower()
             what = {"tag": f"thẻ «{removed.what}»", "attribute": f"thuộc tính «{removed.what}»"}.get(
-                removed.kind, f"liên kết «{removed.what}»")
+                removed.kind, f"liên kết «{scheme}:»")
             errors.append(rules.error("P005", display, number, what=what))
         else:
             errors.append(rules.error(_RULE_OF[removed.kind], display, number, what=removed.what))

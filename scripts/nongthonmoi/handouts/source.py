@@ -288,7 +288,7 @@ class Converter:
         if self.docs_dir is None:
             return match.group(0)
         path = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), unquote(match.group(2))))
-        return match.group(1) + html_escape((self.docs_dir / path).absolute().as_uri()) + match.group(3)
+        return match.group(1) + str(html_escape((self.docs_dir / path).absolute().as_uri())) + match.group(3)
 
     def url_of(self, src_uri: str, fragment: str = "") -> str:
         return self.site_url + page_url(src_uri) + fragment
