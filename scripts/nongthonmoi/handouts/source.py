@@ -36,7 +36,9 @@ _HEADING_LINE = re.compile(r"(#{1,6})[ \t]+(.*)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HREF = re.compile(r'href="([^"#]*)(#[^"]*)?"')
 _TAG_LEVEL = re.compile(r"<(/?)h([1-6])\b")
-_TAG = re.compile(r"(<[^>]*>)")
+# On sanitised HTML (sanitize.py escapes "<" and ">" inside attribute values),
+# a tag holds neither: stopping at either keeps the split linear on any text.
+_TAG = re.compile(r"(<[^<>]*>)")
 # Document numbers and section numbers: 422-TB/HU, 04-ĐA/HU, 36/KH-UBND, II.3.2;
 # and a spaced dash between words ("Giáo dục - Đào tạo"), which must not end a line.
 _CODE = re.compile(r"(?<![\w&#])(\w+(?:[-/.]\w+)+|\w+ ?[-–] \w+)")
