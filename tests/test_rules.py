@@ -214,6 +214,8 @@ CASES = {
                          words="16 tầng"),
     "front-matter-nesting": Case("Y012", PAGE, replace("title: Thuật ngữ viết tắt", "title: Thuật ngữ viết tắt\nx: " + "[" * 40 + "]" * 40),
                                  line="x: [", words="16 tầng"),
+    "bracket-paste": Case("T006", PAGE, append("\nChữ.\n\n" + "[" * 100_000 + "\n"), line="[[[", words="một đoạn"),
+    "nested-markers": Case("T006", PAGE, append("\n" + "1. " * 5000 + "x\n"), line="1. 1.", words="lồng nhau"),
     "huge-page": Case("T005", PAGE, append("\n" + "Chữ. " * 120_000 + "\n"), words="quá giới hạn 512 kB"),
     "handout-page-missing": Case("P007", "docs/khang-trang-xanh-sach-dep/co-quan-truong-hoc.md", delete=True,
                                  words="Tài liệu in cần trang này"),

@@ -334,7 +334,8 @@ def test_hostile_titles_and_descriptions_are_printed_as_text(tmp_path):
     page = root / "docs" / "thuat-ngu.md"
     text = page.read_text(encoding="utf-8")
     hostile = HOSTILE_TITLES[0] + HOSTILE_TITLES[1]
-    text = text.replace("title: Thuật ngữ viết tắt", f"title: '{hostile}'\ndescription: '{HOSTILE_TITLES[2]}{HOSTILE_TITLES[3]}'")
+    text = text.replace("title: Thuật ngữ viết tắt", f"title: '{hostile}'")
+    text = re.sub(r"(?m)^description:.*$", f"description: '{HOSTILE_TITLES[2]}{HOSTILE_TITLES[3]}'", text, count=1)
     page.write_text(text, encoding="utf-8")
     # A page whose title comes from its first heading.
     (root / "docs" / "bien-tap" / "tieu-de.md").write_text(f"# {HOSTILE_TITLES[0]} {HOSTILE_TITLES[3]}\n\nChữ.\n", encoding="utf-8")
@@ -353,7 +354,7 @@ def test_hostile_titles_and_descriptions_are_printed_as_text(tmp_path):
         assert re.search(r"<img\b[^>]*onerror", html) is None, built
         assert re.search(r"<title>[^<]*</title>", html), built  # the title element is not broken out of
     html = (out / "thuat-ngu" / "index.html").read_text(encoding="utf-8")
-    assert "&lt;script&gt;alert(1)" in html  # shown as the editor wrote it, as text
+    assert "&lt;script&gt;alert(2)" in html and "&amp;lt;script&amp;gt;alert(1)" in html  # text, as written
 
 
 # --- files -------------------------------------------------------------------------------

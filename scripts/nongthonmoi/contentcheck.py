@@ -45,6 +45,56 @@ _NOT_PROSE = [
     re.compile(r"https?://\S+"),
     re.compile(r"\$schema=\S+"),
 ]
+# Python-Markdown scans from every "[" (and "<", "{") of a paragraph to the
+# end of it, nests a list or quote per marker at the start of a line (a line
+# "1. 1. 1. ..." ends in Python's recursion limit) and tries every
+# abbreviation on every word: bounded before any page is converted. The
+# document set's busiest paragraph has 18 such characters, its deepest line 3
+# markers, and the glossary a few dozen abbreviations.
+MAX_BRACKETS_PER_BLOCK = 200
+MAX_BRACKETS_PER_PAGE = 3000
+MAX_LINE_MARKERS = 8
+MAX_INDENT = 64
+MAX_ABBREVIATIONS = 300
+_BRACKETS = re.compile(r"[\[<{]")
+_MARKERS = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
+_ABBREVIATION = re.compile(r"^\*\[", re.M)
+
+
+def markdown_limits(text: str, first_line: int = 1) -> list[tuple[int, str, int]]:
+    """(line, what, limit) of what would make the Markdown conversion slow or
+    deep, in one pass over the text (T006); empty when the page is fine."""
+    found = []
+    total, block, block_start, fenced = 0, 0, first_line, False
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        if not line.strip():
+            block, block_start = 0, number + 1
+            continue
+        count = len(_BRACKETS.findall(line))
+        block += count
+        total += count
+        if block > MAX_BRACKETS_PER_BLOCK:
+            found.append((block_start, "quá nhiều dấu «[», «<», «{» trong một đoạn", MAX_BRACKETS_PER_BLOCK))
+            block = -(10**9)  # once per block
+        if fenced:
+            continue
+        markers, position = 0, 0
+        while markers <= MAX_LINE_MARKERS and (match := _MARKERS.match(line, position)) and match.end() > position:
+            markers, position = markers + 1, match.end()
+        if markers > MAX_LINE_MARKERS:
+            found.append((number, "quá nhiều dấu danh sách, trích dẫn «>» lồng nhau ở đầu dòng", MAX_LINE_MARKERS))
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        if indent > MAX_INDENT:
+            found.append((number, "dòng thụt vào quá sâu", MAX_INDENT))
+    if total > MAX_BRACKETS_PER_PAGE:
+        found.append((first_line, "quá nhiều dấu «[», «<», «{» trong trang", MAX_BRACKETS_PER_PAGE))
+    if len(_ABBREVIATION.findall(text)) > MAX_ABBREVIATIONS:
+        found.append((first_line, "quá nhiều định nghĩa chữ viết tắt «*[...]:»", MAX_ABBREVIATIONS))
+    return found[:20]
+
+
 # Pages are read whole; none of the document set comes near this (the notice
 # 422-TB/HU is 19 kB). Data files: the loader's own limit (yamlsource.py).
 MAX_PAGE_BYTES = 512 * 1024
@@ -63,6 +113,9 @@ def check_text(text: str, display: str, markdown: bool) -> list[ContentError]:
     control = control_character(text)
     if control is not None:
         errors.append(rules.error("Y011", display, control[0], char=control[1]))
+    if markdown:
+        for number, what, limit in markdown_limits(text):
+            errors.append(rules.error("T006", display, number, what=what, limit=limit))
     for number, line in enumerate(text.split("\n"), start=1):
         if not unicodedata.is_normalized("NFC", line):
             errors.append(rules.error("T001", display, number))

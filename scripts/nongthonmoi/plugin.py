@@ -279,7 +279,8 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             ))
         # The page's title is text wherever a template prints it (Material's
         # templates do not escape): front matter or first heading, escaped once.
-        page.meta["title"] = pagecheck.title_text(page.title, "title" in page.meta)
+        from_meta = "title" in page.meta
+        page.meta["title"] = pagecheck.title_text(page.meta["title"] if from_meta else page.title, from_meta)
         return html
 
     def on_page_read_source(self, *, page, config):

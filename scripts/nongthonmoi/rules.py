@@ -186,6 +186,10 @@ RULES: dict[str, Rule] = {
              "Kiểm tra lại: có thể đã dán nhầm một nội dung rất dài. Tách thành nhiều trang nếu cần.",
              "Trang dài nhất của bộ tài liệu (Thông báo 422-TB/HU) chỉ vài chục kB; giới hạn giúp một trang dán nhầm không làm "
              "treo việc kiểm tra và dựng trang."),
+        Rule("T006", "Trang quá phức tạp", "Trang có {what} (giới hạn {limit}).",
+             "Chia đoạn văn ra, bỏ các ký hiệu thừa (thường do dán nhầm); mỗi đoạn chỉ cần vài liên kết.",
+             "Một dòng dán nhầm gồm hàng nghìn dấu «[» hay «1. 1. 1.» làm bộ chuyển Markdown chạy hàng giờ hoặc dừng "
+             "với lỗi. Trang thật không gần tới các giới hạn này; kiểm tra báo trước khi trang được chuyển."),
         # --- pages and the menu ------------------------------------------------
         Rule("P001", "Phần đầu trang hỏng", "Phần đầu trang (giữa hai dòng «---») không đọc được: {problem}.",
              "Mỗi dòng dạng «title: Tiêu đề»; câu có dấu hai chấm thì đặt trong ngoặc kép; kết thúc bằng dòng «---».",
