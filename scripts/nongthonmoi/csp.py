@@ -24,7 +24,7 @@ import re
 
 # Executable inline scripts: no src, and a JavaScript type (or none).
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
-_STYLE_ATTRIBUTE = re.compile(r"""\sstyle=(?:"([^"]*)"|'([^']*)')""", re.I)
+_STYLE_ATTRIBUTE = re.compile(r"""style=(?:"([^"]*)"|'([^']*)')""")
 _META = re.compile(r'\n? *<meta http-equiv="Content-Security-Policy" content="[^"]*">')
 _CHARSET = re.compile(r'<meta charset="[^"]*">', re.I)
 _JS_TYPES = {"", "text/javascript", "application/javascript", "module"}
@@ -83,7 +83,9 @@ def policy(html: str, *, offline: bool = False) -> str:
             directives[name] = [v for v in directives[name] if v != "'none'"] + values
     scripts = sorted({_hash(text) for text in inline_scripts(html)})
     directives["script-src"] += scripts
-    styles = sorted({_hash(m.group(1) if m.group(1) is not None else m.group(2)) for m in _STYLE_ATTRIBUTE.finditer(html)})
+    # sanitize.py leaves style attributes only as nh3 writes them: ' style="...'.
+    styles = sorted({_hash(m.group(1) if m.group(1) is not None else m.group(2))
+                     for m in _STYLE_ATTRIBUTE.finditer(html) if html[m.start() - 1].isspace()}) if " style=" in html else []
     if styles:
         directives["style-src"] += ["'unsafe-hashes'", *styles]
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
@@ -93,7 +95,8 @@ def add_policy(html: str, *, offline: bool = False) -> str:
     """``html`` with its policy in a meta right after the charset (replacing an earlier one)."""
     if "<head" not in html[:2000]:
         return html
-    html = _META.sub("", html, count=1)
+    if 'http-equiv="Content-Security-Policy"' in html:
+        html = _META.sub("", html, count=1)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, offline=offline)}">'
     html, done = _CHARSET.subn(lambda m: m.group(0) + "\n  " + meta, html, count=1)
     if not done:
