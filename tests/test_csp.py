@@ -163,3 +163,12 @@ def test_policy_hashes_exactly_the_inline_scripts_of_the_page():
     assert meta.count("'sha256-") == 2  # a(), and the style attribute
     assert "'unsafe-hashes'" in meta
     assert csp.add_policy(out) == out  # once, not twice
+
+
+def test_hosting_examples_send_the_header_the_code_describes():
+    from conftest import ROOT
+
+    text = (ROOT / "design" / "hosting.md").read_text(encoding="utf-8")
+    header = csp.header()
+    assert text.count(header) >= 4  # the value itself, nginx, Caddy, Apache
+    assert "frame-ancestors 'none'" in header
