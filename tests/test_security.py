@@ -469,3 +469,52 @@ def test_nesting_and_control_characters_are_rules_not_tracebacks(text, rule):
         parse_yaml(text, Path("x.yml"), "materials/x.yml")
     assert [e.rule for e in raised.value.errors] == [rule]
     assert raised.value.errors[0].line >= 1
+
+
+# --- the print templates ---------------------------------------------------------------
+
+
+def test_every_print_template_prints_data_as_text(tmp_path):
+    """The HTML of every handout (leaflets, checklists, the notice, plan
+    sheets, the result form) made with hostile text in every data field and
+    the site's name and author: the text comes out as text, no tag or
+    attribute of it is live, nothing breaks out of the margin boxes' CSS."""
+    from dataclasses import replace
+    from datetime import date
+
+    from markupsafe import escape
+
+    from nongthonmoi.handouts.build import HandoutBuilder, Settings
+    from nongthonmoi.materials import load_materials
+    from nongthonmoi.saturday.data import SaturdayData
+    from test_outputs import HOSTILE, poisoned
+
+    hostile = HOSTILE + " </style><script>alert(3)</script>"
+    materials = load_materials(ROOT)
+    data = materials.saturday
+    bad = replace(
+        materials,
+        saturday=SaturdayData(units=poisoned(data.units), agencies=poisoned(data.agencies),
+                              plans={k: poisoned(v) for k, v in data.plans.items()},
+                              results={k: poisoned(v) for k, v in data.results.items()},
+                              staff_lists=poisoned(data.staff_lists)),
+        documents=poisoned(materials.documents),
+    )
+    import markdown  # noqa: F401  (the builder converts the pages with the site's extensions)
+    from nongthonmoi import pagecheck
+
+    extensions, configs = pagecheck.markdown_setup(pagecheck.read_site_config(ROOT))
+    settings = Settings(site_url="http://localhost:8000/", site_name=hostile, site_author=hostile,
+                        markdown_extensions=tuple(extensions), mdx_configs=configs)
+    builder = HandoutBuilder(ROOT, ROOT / "docs", settings, bad, cache_dir=tmp_path, dates={},
+                             coming=date(2023, 3, 4))
+    templates = set()
+    for handout in builder.handouts:
+        if handout.members:
+            continue  # a packet: its sheets' pages, no template of its own
+        html = builder.html(handout, date(2023, 3, 4))
+        templates.add(handout.template)
+        assert "<script" not in html and "<b>thẻ</b>" not in html and 'onclick="alert' not in html, handout.slug
+        assert "</style><script" not in html
+        assert str(escape("<b>thẻ</b>")) in html or "\\3c b\\3e" in html, handout.slug
+    assert {"leaflet.html", "checklist.html", "official.html", "plan.html", "result-form.html"} <= templates

@@ -45,8 +45,10 @@ def qr_svg(url: str) -> Markup:
 
 
 def css_string(value: str) -> Markup:
-    """Quote text for a CSS ``content`` value (used in page margin boxes)."""
+    """Quote text for a CSS ``content`` value (used in page margin boxes), inside a ``<style>``."""
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    # Inside <style>: "<" never reaches the HTML parser ("</style>" would end the sheet).
+    escaped = escaped.replace("<", "\\3c ").replace(">", "\\3e ")
     return Markup(f'"{escaped}"')
 
 
