@@ -200,6 +200,8 @@ CASES = {
                           words="http://127.0.0.1:9/x.png"),
     "html-title": Case("P013", PAGE, replace("title: Thuật ngữ viết tắt", 'title: "&lt;b&gt;Thuật ngữ"'), line="title:",
                        words="có mã HTML"),
+    "unknown-view": Case("P013", PAGE, replace("title: Thuật ngữ viết tắt", "title: Thuật ngữ viết tắt\nview: ../../quan-tri/index"),
+                         line="view:", words="«view»"),
     "handout-file": Case("P014", "docs/khang-trang-xanh-sach-dep/ho-gia-dinh.md",
                          append("\n![Sơ đồ](../../../bi-mat.png)\n"), line="bi-mat.png", words="«ho-gia-dinh»"),
     "svg-in-docs": Case("P015", "docs/so-do.svg", append('<svg xmlns="http://www.w3.org/2000/svg"/>'),

@@ -237,7 +237,7 @@ def read_pages(docs_dir: Path) -> tuple[dict[str, Page], list[ContentError]]:
             continue  # reported by the text check (Y002)
         text = unicodedata.normalize("NFC", text)
         meta, body, first, problems = split_front_matter(text, display)
-        errors += problems + check_front_matter(meta, display)
+        errors += problems + check_front_matter(meta, display, docs_dir.parent / "overrides" / "views")
         pages[src_uri] = Page(src_uri, text, body, first)
     return pages, errors
 
@@ -249,7 +249,7 @@ _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?]|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za
 MAX_FIELD = 300
 
 
-def check_front_matter(meta: dict, display: str) -> list[ContentError]:
+def check_front_matter(meta: dict, display: str, views_dir: Path) -> list[ContentError]:
     """Front matter fields are text (P013): no HTML, no character references
     (a template's ``striptags`` would turn ``&lt;script&gt;`` back into
     markup), one line; ``view`` names a view of the site; no ``template``."""
@@ -265,18 +265,17 @@ def check_front_matter(meta: dict, display: str) -> list[ContentError]:
             errors.append(rules.error("P013", display, line, field=field, problem="có mã HTML («<...>» hoặc «&...;»)"))
         elif "\n" in str(value).strip() or len(str(value)) > MAX_FIELD:
             errors.append(rules.error("P013", display, line, field=field, problem=f"phải là một dòng chữ, tối đa {MAX_FIELD} ký tự"))
-    if "view" in meta and meta["view"] not in _views():
+    if "view" in meta and meta["view"] not in _views(views_dir):
         errors.append(rules.error("P013", display, lines.get("view", 2), field="view",
-                                  problem="không phải tên một trang dữ liệu có sẵn: " + ", ".join(sorted(_views()))))
+                                  problem="không phải tên một trang dữ liệu có sẵn: " + ", ".join(sorted(_views(views_dir)))))
     if "template" in meta:
         errors.append(rules.error("P013", display, lines.get("template", 2), field="template",
                                   problem="không dùng được: mọi trang dùng chung một mẫu trình bày"))
     return errors
 
 
-def _views() -> set[str]:
+def _views(folder: Path) -> set[str]:
     """The names a page's ``view`` may take: the templates of overrides/views/."""
-    folder = Path(__file__).resolve().parent.parent.parent / "overrides" / "views"
     return {p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.html")
             if not p.name.startswith("_")}
 
