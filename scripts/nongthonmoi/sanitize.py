@@ -121,19 +121,16 @@ def _attribute_ok(tag: str, name: str, value: str) -> bool:
 # every attribute of 3,000 pages cost 8 % of a district build, these passes
 # one. nh3 writes every attribute as name="value" with "<", ">" and '"'
 # escaped, so a tag is "<" up to the next ">" and a value ends at the next '"'.
-_BAD_ID = re.compile(r'(<[a-zA-Z][^<>]*?)\s(?:id|for)="(?![A-Za-z0-9])[^"]*"')
-_BAD_ID_CHARS = re.compile(r'(<[a-zA-Z][^<>]*?)\s(?:id|for)="[^"]*[^\w:.\-"][^"]*"', re.ASCII)
+_BAD_ID = re.compile(r'(<[a-zA-Z][^<>]*?)\s(?:id|for)="(?:(?![A-Za-z0-9])[^"]*|[\w:.\-]*[^\w:.\-"][^"]*)"', re.ASCII)
 _SRC = re.compile(r'(<img\b[^<>]*?)\ssrc="([^"]*)"')
 _PAINT_URL = re.compile(r'(<[a-zA-Z][^<>]*?)\s(?:fill|stroke)="([^"]*url\([^"]*)"')
 
 
 def _after(html: str) -> str:
     if ' id="' in html or ' for="' in html:
-        while True:
+        count = 1
+        while count:  # again only if one was taken out (a tag with both id and for)
             html, count = _BAD_ID.subn(r"\1", html)
-            html, more = _BAD_ID_CHARS.subn(r"\1", html)
-            if not count + more:
-                break
     if "<img" in html:
         html = _SRC.sub(lambda m: m.group(0) if _resource_ok(unescape(m.group(2))) else m.group(1), html)
     if "url(" in html:
