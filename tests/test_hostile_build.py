@@ -36,7 +36,9 @@ TOKENS = [
 # everything else, so the build goes through and the escaping is what is tested.
 DATA_TOKENS = [t for t in TOKENS if not re.search(r"<\s*/?\s*[A-Za-z!?]", t)]
 hostile = st.lists(st.sampled_from(TOKENS), min_size=1, max_size=6).map(lambda parts: "".join(parts).strip() or "x")
-hostile_data = st.lists(st.sampled_from(DATA_TOKENS), min_size=1, max_size=6).map(lambda p: "".join(p).strip() or "x")
+MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?]")  # what M020 refuses (models/base.py)
+hostile_data = (st.lists(st.sampled_from(DATA_TOKENS), min_size=1, max_size=6).map(lambda p: "".join(p).strip() or "x")
+                .filter(lambda v: not MARKUP.search(v)))
 
 # (file, key, how many occurrences): the text fields of every kind of data.
 DATA_FIELDS = [
@@ -110,7 +112,7 @@ def plant(root: Path, values: list[str], front: list[str]) -> None:
     for file, key, count in DATA_FIELDS:
         path = root / file
         text = path.read_text(encoding="utf-8")
-        pattern = re.compile(rf"(?m)^([ \t]*(?:- )?{key}:)[ \t]*(>-\n(?:[ \t]{{4,}}.*\n)*[ \t]{{4,}}.*|.*)$")
+        pattern = re.compile(rf"(?m)^([ \t]*(?:- )?{key}:)[ \t]*(>-\n(?:[ \t]{{6,}}.*\n)*[ \t]{{6,}}.*|.*)$")
 
         def put(match: re.Match) -> str:
             nonlocal index
@@ -158,11 +160,9 @@ def test_hostile_text_everywhere_adds_no_kind_of_markup(scratch_site, tmp_path_f
     result = run_mkdocs(root, out, env=env)
     output = result.stdout + result.stderr
     assert "Traceback" not in output, output[-3000:]
-    if result.returncode != 0:
-        # Refused: only by a named rule (M020 for HTML in data, ...), nothing published.
-        assert re.search(r"\[[A-Z]\d{3}\]", output), output[-3000:]
-        assert not (out / "index.html").exists()
-        return
+    # Data without markup and front matter of any text: the build goes through
+    # (the check, switched off here, is what refuses them).
+    assert result.returncode == 0, re.findall(r"\[[A-Z]\d{3}\][^\n]*", output)[:5] or output[-3000:]
     kinds, inline = site_kinds(out)
     assert sorted(kinds - base_kinds, key=str) == []
     assert sorted(inline - base_inline) == []
