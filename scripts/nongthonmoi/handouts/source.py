@@ -92,34 +92,15 @@ def page_url(src_uri: str) -> str:
     return f"{stem}/"
 
 
-class _Heading:
-    """What ``_HEADING.match`` gave: group(1) the hashes, group(2) the title."""
-
-    def __init__(self, hashes: str, title: str):
-        self._groups = (hashes, title)
-
-    def group(self, n: int) -> str:
-        return self._groups[n - 1]
-
-
-def _heading(line: str) -> _Heading | None:
-    """An ATX heading: its hashes and its title, without ``{...}`` and closing hashes."""
+def _heading(line: str) -> tuple[int, str] | None:
+    """(level, title) of an ATX heading line, its ``{...}`` and closing hashes cut."""
     match = _HEADING_LINE.fullmatch(line.rstrip("\r\n")) if line.startswith("#") else None
     if match is None:
         return None
     title = match.group(2).rstrip().rstrip("#").rstrip()
     if title.endswith("}") and "{" in title and "}" not in title[title.rindex("{") : -1]:
         title = title[: title.rindex("{")].rstrip()
-    return _Heading(match.group(1), title)
-
-
-class _HeadingPattern:
-    @staticmethod
-    def match(line: str) -> _Heading | None:
-        return _heading(line)
-
-
-_HEADING = _HeadingPattern()
+    return len(match.group(1)), title
 
 
 def read_page(docs_dir: Path, src_uri: str) -> PageText:
@@ -130,9 +111,9 @@ def read_page(docs_dir: Path, src_uri: str) -> PageText:
     body, meta = get_data(text)
     title = meta.get("title")
     for line in body.splitlines():
-        match = _HEADING.match(line)
-        if match and len(match.group(1)) == 1:
-            title = title or match.group(2)
+        heading = _heading(line)
+        if heading and heading[0] == 1:
+            title = title or heading[1]
             break
     return PageText(src_uri, str(title or src_uri), meta, body)
 
@@ -145,12 +126,12 @@ def _split_sections(body: str) -> tuple[str, str, list[tuple[str, str]]]:
     for line in body.splitlines(keepends=True):
         if _FENCE.match(line):
             fenced = not fenced
-        match = None if fenced else _HEADING.match(line.rstrip("\n"))
-        if match and len(match.group(1)) == 1 and not title_line and not sections:
+        heading = None if fenced else _heading(line)
+        if heading and heading[0] == 1 and not title_line and not sections:
             title_line = line
             continue
-        if match and len(match.group(1)) == 2:
-            sections.append((match.group(2), [line]))
+        if heading and heading[0] == 2:
+            sections.append((heading[1], [line]))
             current = sections[-1][1]
             continue
         current.append(line)
