@@ -265,7 +265,7 @@ def check_front_matter(meta: dict, display: str, views_dir: Path) -> list[Conten
             errors.append(rules.error("P013", display, line, field=field, problem="có mã HTML («<...>» hoặc «&...;»)"))
         elif "\n" in str(value).strip() or len(str(value)) > MAX_FIELD:
             errors.append(rules.error("P013", display, line, field=field, problem=f"phải là một dòng chữ, tối đa {MAX_FIELD} ký tự"))
-    if "view" in meta and meta["view"] not in _views(views_dir):
+    if "view" in meta and views_dir.is_dir() and meta["view"] not in _views(views_dir):
         errors.append(rules.error("P013", display, lines.get("view", 2), field="view",
                                   problem="không phải tên một trang dữ liệu có sẵn: " + ", ".join(sorted(_views(views_dir)))))
     if "template" in meta:

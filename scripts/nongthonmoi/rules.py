@@ -233,7 +233,8 @@ RULES: dict[str, Rule] = {
              "Trang web không lấy gì từ máy chủ khác: người đọc không bị theo dõi, trang vẫn chạy khi không có mạng, "
              "và tài liệu in không bao giờ chứa tệp lấy từ nơi khác."),
         Rule("P013", "Phần đầu trang phải là chữ", "Trường «{field}» ở phần đầu trang {problem}.",
-             "Viết «{field}» là một dòng chữ thường, không có thẻ «<...>», ví dụ «{field}: Hướng dẫn hộ gia đình».",
+             "Tiêu đề, mô tả, tác giả: một dòng chữ thường, không có «<...>» hay «&...;», ví dụ «title: Hướng dẫn hộ gia đình». "
+             "«view»: tên một trang dữ liệu có sẵn. «template»: xóa dòng này.",
              "Tiêu đề, mô tả của trang được in vào nhiều chỗ (thẻ tiêu đề, bản xem trước khi chia sẻ lên Zalo, Facebook); "
              "chúng chỉ là chữ, mã HTML trong đó sẽ hiện nguyên văn."),
         Rule("P014", "Tài liệu in lấy tệp không được phép", "Tài liệu in «{handout}» cần tệp «{what}», nhưng bản in chỉ được dùng tệp của chính nó.",
