@@ -13,7 +13,7 @@ import brotli
 import pytest
 
 from hosting_support import SERVERS, installed, readable_copy, serving
-from nongthonmoi import precompress
+from nongthonmoi import csp, precompress
 
 PAGES = ["", "xa/gung-re/", "assets/stylesheets/ntm.css", "search/search_index.json", "lich/gung-re.ics"]
 
@@ -85,6 +85,12 @@ def test_server_sends_the_precompressed_files(server, readable_site, site, chrom
             response, body = _get(url, path, None)
             assert response.getheader("Content-Encoding") is None and body == plain, (server, path)
         assert _get(url, "", "gzip")[0].getheader("Content-Type").startswith("text/html")
+        # The site's policy on every page (design/security.md); the editor sets its own.
+        for path in ("", "xa/gung-re/", "khong-co-trang-nay/"):
+            headers = _get(url, path, "gzip")[0]
+            assert headers.getheader("Content-Security-Policy") == csp.header(), (server, path)
+            assert headers.getheader("X-Content-Type-Options") == "nosniff", (server, path)
+        assert _get(url, "quan-tri/", "gzip")[0].getheader("Content-Security-Policy") is None, server
         # Chromium (which asks for gzip over plain HTTP) gets the smaller files and shows the page.
         page = chromium.new_page()
         page.goto(url, wait_until="load")

@@ -74,3 +74,17 @@ def test_every_imported_package_is_declared():
         if not distributions & (declared | tools):
             missing[module] = sorted(distributions)
     assert missing == {}
+
+
+def test_pip_itself_is_locked_with_hashes():
+    """pip is installed from requirements-pip.lock, with hashes, before
+    anything else; never "--upgrade pip" (whatever the index serves that day)."""
+    lock = (ROOT / "requirements-pip.lock").read_text(encoding="utf-8")
+    version = re.search(r"(?m)^pip==([^\s\\]+)", lock).group(1)
+    assert "--hash=sha256:" in lock
+    assert metadata.version("pip") == version
+    run = (ROOT / "scripts" / "run").read_text(encoding="utf-8")
+    assert "--upgrade pip" not in run
+    pip_line = run.index("--require-hashes -r requirements-pip.lock")
+    assert pip_line < run.index("--require-hashes -r requirements.lock")
+    assert "requirements-pip.lock" in run[: pip_line].split("stamp=", 1)[1]  # a new pin reinstalls

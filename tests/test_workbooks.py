@@ -353,7 +353,7 @@ def test_site_publishes_and_links_the_workbooks(site):
     assert 'href="../../bao-cao/bao-cao-2023-03-11.xlsx" download' in saturday_page
     assert 'href="../../bao-cao/bao-cao-2023-03-11.csv" download' in saturday_page
     index = (site / "thu-bay/index.html").read_text(encoding="utf-8")
-    assert 'href="../bao-cao/bao-cao-2023-03-18.xlsx" download>Excel</a>' in index
+    assert 'href="../bao-cao/bao-cao-2023-03-18.xlsx" download="">Excel</a>' in index
     handouts = (site / "tai-lieu-in/index.html").read_text(encoding="utf-8")
     assert 'id="bang-tinh"' in handouts and f'href="../bang-tinh/{plan.name}" download' in handouts
     assert handouts.index('id="bang-tinh"') > handouts.index("ngay-thu-bay-a4.pdf")  # after the handout list

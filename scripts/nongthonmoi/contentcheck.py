@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import rules
 from .errors import ContentError
+from .yamlsource import MAX_DATA_BYTES, control_character
 
 # Words the OCR of notice 422-TB/HU produced that are not Vietnamese words.
 # Derived from the scan: OCR tokens that do not occur in the restored text.
@@ -32,15 +33,71 @@ _WORD = re.compile(r"[\wÀ-ỹĐđ]+")
 # clock times written the Vietnamese way (m2, m3, km2, 7h30).
 _DIGIT_IN_WORD = re.compile(rf"[{_LOWER}]\d|\d[{_LOWER}]")
 _ALLOWED_MIXED = re.compile(r"^\d*(m2|m3|km2|km|kg|ha|cm|mm|h\d{0,2}|g)$")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\(")
+# Every pattern stops at the next character that would start another match
+# ("[", "(", "{", "<"), so a line of 100,000 of them costs one pass, not one
+# pass per character (the quadratic scans that hung the check).
+_IMAGE = re.compile(r"!\[([^\[\]]*)\]\(")
 _NOT_PROSE = [
     re.compile(r"`[^`]*`"),  # inline code
-    re.compile(r"\]\([^)]*\)"),  # link targets
-    re.compile(r"\{[:#][^}]*\}"),  # attribute lists
-    re.compile(r"<[^>]*>"),  # autolinks and tags
+    re.compile(r"\]\([^()]*\)"),  # link targets
+    re.compile(r"\{[:#][^{}]*\}"),  # attribute lists
+    re.compile(r"<[^<>]*>"),  # autolinks and tags
     re.compile(r"https?://\S+"),
     re.compile(r"\$schema=\S+"),
 ]
+# Python-Markdown scans from every "[" (and "<", "{") of a paragraph to the
+# end of it, nests a list or quote per marker at the start of a line (a line
+# "1. 1. 1. ..." ends in Python's recursion limit) and tries every
+# abbreviation on every word: bounded before any page is converted. The
+# document set's busiest paragraph has 18 such characters, its deepest line 3
+# markers, and the glossary a few dozen abbreviations.
+MAX_BRACKETS_PER_BLOCK = 200
+MAX_BRACKETS_PER_PAGE = 3000
+MAX_LINE_MARKERS = 8
+MAX_INDENT = 64
+MAX_ABBREVIATIONS = 300
+_BRACKETS = re.compile(r"[\[<{]")
+_MARKERS = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
+_ABBREVIATION = re.compile(r"^\*\[", re.M)
+
+
+def markdown_limits(text: str, first_line: int = 1) -> list[tuple[int, str, int]]:
+    """(line, what, limit) of what would make the Markdown conversion slow or
+    deep, in one pass over the text (T006); empty when the page is fine."""
+    found = []
+    total, block, block_start, fenced = 0, 0, first_line, False
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        if not line.strip():
+            block, block_start = 0, number + 1
+            continue
+        count = len(_BRACKETS.findall(line))
+        block += count
+        total += count
+        if block > MAX_BRACKETS_PER_BLOCK:
+            found.append((block_start, "quá nhiều dấu «[», «<», «{» trong một đoạn", MAX_BRACKETS_PER_BLOCK))
+            block = -(10**9)  # once per block
+        if fenced:
+            continue
+        markers, position = 0, 0
+        while markers <= MAX_LINE_MARKERS and (match := _MARKERS.match(line, position)) and match.end() > position:
+            markers, position = markers + 1, match.end()
+        if markers > MAX_LINE_MARKERS:
+            found.append((number, "quá nhiều dấu danh sách, trích dẫn «>» lồng nhau ở đầu dòng", MAX_LINE_MARKERS))
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        if indent > MAX_INDENT:
+            found.append((number, "dòng thụt vào quá sâu", MAX_INDENT))
+    if total > MAX_BRACKETS_PER_PAGE:
+        found.append((first_line, "quá nhiều dấu «[», «<», «{» trong trang", MAX_BRACKETS_PER_PAGE))
+    if len(_ABBREVIATION.findall(text)) > MAX_ABBREVIATIONS:
+        found.append((first_line, "quá nhiều định nghĩa chữ viết tắt «*[...]:»", MAX_ABBREVIATIONS))
+    return found[:20]
+
+
+# Pages are read whole; none of the document set comes near this (the notice
+# 422-TB/HU is 19 kB). Data files: the loader's own limit (yamlsource.py).
+MAX_PAGE_BYTES = 512 * 1024
 
 
 def _prose(line: str) -> str:
@@ -53,7 +110,13 @@ def check_text(text: str, display: str, markdown: bool) -> list[ContentError]:
     errors: list[ContentError] = []
     in_front_matter = False
     in_fence = False
-    for number, line in enumerate(text.splitlines(), start=1):
+    control = control_character(text)
+    if control is not None:
+        errors.append(rules.error("Y011", display, control[0], char=control[1]))
+    if markdown:
+        for number, what, limit in markdown_limits(text):
+            errors.append(rules.error("T006", display, number, what=what, limit=limit))
+    for number, line in enumerate(text.split("\n"), start=1):
         if not unicodedata.is_normalized("NFC", line):
             errors.append(rules.error("T001", display, number))
             line = unicodedata.normalize("NFC", line)
@@ -114,6 +177,10 @@ def check_tree(
     errors: list[ContentError] = []
     for path, markdown in targets:
         display = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        too_big = _too_big(path, display, markdown)
+        if too_big is not None:
+            errors += too_big
+            continue
         data = path.read_bytes()
         key = (display, hashlib.sha256(data).hexdigest(), markdown)
         found = results.known.get(key)
@@ -127,10 +194,26 @@ def check_tree(
 
 
 # The code that decides what a problem is (the key of the file cache).
-CODE = ("contentcheck.py", "rules.py", "errors.py", "ocr_residue.txt")
+CODE = ("contentcheck.py", "rules.py", "errors.py", "ocr_residue.txt", "yamlsource.py")
+
+
+def _too_big(path: Path, display: str, markdown: bool) -> list[ContentError] | None:
+    """The loader's size limits, checked before a byte is read (and links are
+    not followed: the file check reports them, P016)."""
+    if path.is_symlink():
+        return []
+    size = path.stat().st_size
+    if markdown and size > MAX_PAGE_BYTES:
+        return [rules.error("T005", display, 1, size=size // 1024, limit=MAX_PAGE_BYTES // 1024)]
+    if not markdown and size > MAX_DATA_BYTES:
+        return [rules.error("Y008", display, 1, size=size // 1024, limit=MAX_DATA_BYTES // 1024)]
+    return None
 
 
 def _checked(root: Path, path: Path, markdown: bool) -> list[ContentError]:
+    too_big = _too_big(path, str(path), markdown)
+    if too_big is not None:
+        return too_big
     stat = path.stat()
     key = (str(path), stat.st_size, stat.st_mtime_ns, markdown)
     if key not in _CHECKED:

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from . import cachekeep
+from . import cachekeep, csp
 from .atomicfile import write_atomically
 
 ENV = "NTM_OFFLINE"
@@ -141,9 +141,6 @@ _CONFIG_SEARCH = re.compile(r'("search": ")([^"]*)(")')
 # the head, which works as well: the shim only has to come before the bundle.
 _LIBS = re.compile(r'(palette\.[0-9a-f]+\.min\.css">\n(?: *\n){7})')
 _HEAD_SCRIPT = re.compile(r"(\n *)(<script>__md_scope=)")
-# Our own data blocks for page scripts (this_saturday.html): their values are addresses.
-_DATA = re.compile(r'(<script type="application/json" id="ntm-[\w-]+">)(.*?)(</script>)', re.S)
-_DATA_VALUE = re.compile(r'(": ")([^"]*)(")')
 _LOCATION = re.compile(r'("location":")([^"]*)(")')
 _OUTSIDE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|#|$)")
 
@@ -248,14 +245,11 @@ class Converter:
             text = _CONFIG_BASE.sub(lambda m: m.group(1) + base + m.group(3), match.group(2), count=1)
             return match.group(1) + _CONFIG_SEARCH.sub(address, text, count=1) + match.group(3)
 
-        def data(match: re.Match) -> str:
-            return match.group(1) + _DATA_VALUE.sub(address, match.group(2)) + match.group(3)
-
         if '<script id="__config"' in body:
             body = _CONFIG.sub(config, body, count=1)
-        if '<script type="application/json" id="ntm-' in body:
-            body = _DATA.sub(data, body)
-        return head + body
+        # The copy's own Content-Security-Policy (csp.py): its inline scripts
+        # changed with the addresses, and its files are file: URLs.
+        return csp.add_policy(head + body, offline=True)
 
     def search_index(self, text: str) -> str:
         """search_index.json as the script the worker loads from file://."""
@@ -341,6 +335,26 @@ class _Deflated:
         return out
 
 
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def check_entry_name(rel: str) -> None:
+    """An entry name is a plain relative POSIX path inside :data:`FOLDER`: no
+    ``..``, no leading slash, no backslash, no drive letter, no empty or "."
+    part, no control character. An unzip program would otherwise write
+    outside the folder the reader chose ("zip slip")."""
+    parts = rel.split("/")
+    if (
+        not rel
+        or rel.startswith("/")
+        or "\\" in rel
+        or _DRIVE.match(rel)
+        or any(part in ("", ".", "..") for part in parts)
+        or any(ord(c) < 32 or ord(c) == 127 for c in rel)
+    ):
+        raise RuntimeError(f"Bản dùng không cần mạng: tên tệp «{rel!r}» không phải một đường dẫn tương đối thường.")
+
+
 def write_zip(entries: dict[str, Entry | bytes], deflated: _Deflated) -> bytes:
     """A zip of ``entries`` (name -> bytes or :class:`Entry`) under :data:`FOLDER`:
     sorted names, one fixed time (SOURCE_DATE_EPOCH), Unix permissions 644."""
@@ -351,6 +365,7 @@ def write_zip(entries: dict[str, Entry | bytes], deflated: _Deflated) -> bytes:
     if len(names) >= 0xFFFF:
         raise RuntimeError("Bản dùng không cần mạng có quá nhiều tệp cho một tệp nén .zip thường.")
     for rel in names:
+        check_entry_name(rel)
         entry = entries[rel]
         if not isinstance(entry, Entry):
             entry = Entry.of(entry)

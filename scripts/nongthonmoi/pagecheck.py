@@ -5,9 +5,18 @@ stop on, in English, after "Nội dung hợp lệ" had been promised.
 - links to pages that do not exist (P002), to headings a page does not have
   (P003), absolute links (P008);
 - menu entries (``nav`` in mkdocs.yml) pointing to missing pages (P004);
-- raw HTML that runs code: ``<script>``, ``on…=`` attributes, ``javascript:``
-  links (P005);
-- sections and pages the print handouts are cut from (P006, P007).
+- whatever the HTML policy of the site (sanitize.py) would take out of a
+  page, with the line it comes from: code that runs (P005), other elements
+  (P009), attributes (P010), addresses (P011) and files from other hosts
+  (P012); front matter that is not text (P013);
+- sections and pages the print handouts are cut from (P006, P007), and the
+  files a handout would ask for outside its own (P014);
+- files that must not be published: SVG and HTML files in docs/ (P015),
+  symbolic links in docs/ and materials/ (P016).
+
+Every pattern here runs in time linear in the line it reads (a pasted line
+of 100,000 ``[`` must not hang the check), and a page larger than
+:data:`contentcheck.MAX_PAGE_BYTES` is not read at all (T005).
 
 Anchors are found by rendering each page with the site's own Markdown
 extensions, so "#muc-ii-1" and heading ids are exactly those of the site.
@@ -15,6 +24,7 @@ extensions, so "#muc-ii-1" and heading ids are exactly those of the site.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import unicodedata
@@ -22,9 +32,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import html as html_text
 import yaml
+from markupsafe import Markup, escape
 
-from . import rules
+from . import rules, sanitize
+from .contentcheck import MAX_PAGE_BYTES, markdown_limits
 from .errors import ContentError, ContentErrors
 
 # Files the build generates (not in docs/): links to them are fine.
@@ -32,12 +45,11 @@ GENERATED_PREFIXES = ("tai-lieu-in/", "tai-ve/", "bao-cao/", "lich/", "bang-tinh
                       "thu-bay-nay/", "ket-qua/")
 GENERATED_FILES = {"feed.xml"}
 
-_LINK = re.compile(r"(!?)\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+# Link text stops at the next "[": from each "[" the scan ends where the next
+# one starts, so a line of brackets costs one pass, not one per bracket.
+_LINK = re.compile(r"(!?)\[(?:[^\[\]\\]|\\.)*\]\(\s*<?([^()\s<>]+)>?(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)")
 _REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
 _HTML_LINK = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
-_SCRIPT = re.compile(r"<\s*script\b", re.IGNORECASE)
-_HANDLER = re.compile(r"<[a-zA-Z][^>]*\s(on[a-z]+)\s*=", re.IGNORECASE)
-_JAVASCRIPT = re.compile(r"(?:\(|=\s*[\"']?)\s*javascript:", re.IGNORECASE)
 _INLINE_CODE = re.compile(r"`[^`]*`")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _ID = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
@@ -63,7 +75,10 @@ class Page:
 
 
 def split_front_matter(text: str, display: str) -> tuple[dict, str, int, list[ContentError]]:
-    """(meta, body, line where the body starts, problems) of a page."""
+    """(meta, body, line where the body starts, problems) of a page.
+
+    The front matter is read by the data loader (yamlsource.py), so it meets
+    the same limits: no aliases, no control characters, no deep nesting."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
         return {}, text, 1, []
@@ -71,16 +86,44 @@ def split_front_matter(text: str, display: str) -> tuple[dict, str, int, list[Co
         if line.strip() in ("---", "..."):
             raw = "".join(lines[1 : number - 1])
             body = "".join(lines[number:])
-            try:
-                meta = yaml.safe_load(raw) if raw.strip() else {}
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                line_no = (mark.line + 2) if mark else 2
-                return {}, body, number + 1, [rules.error("P001", display, line_no, problem=_yaml_problem(exc))]
+            meta, problems = _front_matter(raw, display)
+            if problems:
+                return {}, body, number + 1, problems
             if not isinstance(meta, dict):
                 return {}, body, number + 1, [rules.error("P001", display, 2, problem="phải gồm các dòng «tên: giá trị»")]
             return meta, body, number + 1, []
     return {}, text, 1, [rules.error("P001", display, 1, problem="thiếu dòng «---» kết thúc phần đầu")]
+
+
+def _front_matter(raw: str, display: str):
+    """(meta, problems): the loader's errors, moved to the page's lines (the
+    front matter starts on line 2); a YAML syntax error is a page rule (P001)."""
+    from .yamlsource import parse_yaml
+
+    if not raw.strip():
+        return {}, []
+    try:
+        source = parse_yaml(raw, Path(display), display)
+    except ContentErrors as exc:
+        moved = []
+        for error in exc.errors:
+            line = error.line + 1 if error.line else 2
+            if error.rule == "Y001":
+                moved.append(rules.error("P001", display, line, problem=error.message.split("(", 1)[-1].rstrip(").")))
+            else:
+                moved.append(ContentError(error.path, line, error.message, error.hint, rule=error.rule))
+        return {}, moved
+    meta = source.data
+    if isinstance(meta, dict):
+        meta = _Meta(meta)
+        meta.lines = {key[0]: line + 1 for key, line in source.lines.items() if len(key) == 1}
+    return meta, []
+
+
+class _Meta(dict):
+    """Front matter, with the line of each field."""
+
+    lines: dict[str, int] = {}
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:
@@ -108,6 +151,7 @@ class _Anchors:
         self.pages = pages
         self.root = root
         self._ids: dict[str, set[str]] = {}
+        self._html: dict[str, str] = {}
         self._markdown = None
 
     def _md(self):
@@ -118,12 +162,19 @@ class _Anchors:
             self._markdown = markdown.Markdown(extensions=extensions, extension_configs=configs)
         return self._markdown
 
-    def of(self, src_uri: str) -> set[str]:
-        if src_uri not in self._ids:
+    def html(self, src_uri: str) -> str:
+        """The page's HTML as the site's Markdown makes it (before the policy)."""
+        if src_uri not in self._html:
             md = self._md()
             md.reset()
-            html = md.convert(self.pages[src_uri].body)
-            self._ids[src_uri] = set(_ID.findall(html))
+            self._html[src_uri] = md.convert(self.pages[src_uri].body)
+        return self._html[src_uri]
+
+    def of(self, src_uri: str) -> set[str]:
+        if markdown_limits(self.pages[src_uri].body):
+            return set()  # not converted (T006)
+        if src_uri not in self._ids:
+            self._ids[src_uri] = set(_ID.findall(sanitize.clean(self.html(src_uri))))
         return self._ids[src_uri]
 
 
@@ -179,14 +230,69 @@ def read_pages(docs_dir: Path) -> tuple[dict[str, Page], list[ContentError]]:
         src_uri = path.relative_to(docs_dir).as_posix()
         display = f"docs/{src_uri}"
         try:
+            if path.is_symlink() or path.stat().st_size > MAX_PAGE_BYTES:
+                continue  # reported by the file check (P016) and the text check (T005); never read
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             continue  # reported by the text check (Y002)
         text = unicodedata.normalize("NFC", text)
-        _, body, first, problems = split_front_matter(text, display)
-        errors += problems
+        meta, body, first, problems = split_front_matter(text, display)
+        errors += problems + check_front_matter(meta, display, docs_dir.parent / "overrides" / "views")
         pages[src_uri] = Page(src_uri, text, body, first)
     return pages, errors
+
+
+# Front matter fields printed into pages (titles, link previews, the head):
+# plain text on one line.
+TEXT_FIELDS = ("title", "description", "author")
+_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?]|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+MAX_FIELD = 300
+
+
+def check_front_matter(meta: dict, display: str, views_dir: Path) -> list[ContentError]:
+    """Front matter fields are text (P013): no HTML, no character references
+    (a template's ``striptags`` would turn ``&lt;script&gt;`` back into
+    markup), one line; ``view`` names a view of the site; no ``template``."""
+    lines = getattr(meta, "lines", {})
+    errors = []
+    for field in TEXT_FIELDS:
+        if field not in meta:
+            continue
+        value, line = meta[field], lines.get(field, 2)
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            errors.append(rules.error("P013", display, line, field=field, problem="phải là một dòng chữ"))
+        elif _MARKUP.search(str(value)):
+            errors.append(rules.error("P013", display, line, field=field, problem="có mã HTML («<...>» hoặc «&...;»)"))
+        elif "\n" in str(value).strip() or len(str(value)) > MAX_FIELD:
+            errors.append(rules.error("P013", display, line, field=field, problem=f"phải là một dòng chữ, tối đa {MAX_FIELD} ký tự"))
+    if "view" in meta and views_dir.is_dir() and meta["view"] not in _views(views_dir):
+        errors.append(rules.error("P013", display, lines.get("view", 2), field="view",
+                                  problem="không phải tên một trang dữ liệu có sẵn: " + ", ".join(sorted(_views(views_dir)))))
+    if "template" in meta:
+        errors.append(rules.error("P013", display, lines.get("template", 2), field="template",
+                                  problem="không dùng được: mọi trang dùng chung một mẫu trình bày"))
+    return errors
+
+
+def _views(folder: Path) -> set[str]:
+    """The names a page's ``view`` may take: the templates of overrides/views/."""
+    return {p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.html")
+            if not p.name.startswith("_")}
+
+
+def title_text(title, from_meta: bool) -> Markup | None:
+    """A page's title as escaped text, for templates that print it as is.
+
+    ``from_meta``: written in the front matter (text); else the engine took it
+    from the first heading (HTML with its tags stripped, character references
+    kept): it is unescaped once, then escaped, so that nothing a later
+    ``striptags`` decodes can become markup."""
+    if title is None or isinstance(title, Markup):
+        return title
+    text = str(title)
+    if not from_meta:
+        text = html_text.unescape(re.sub(r"<[^<>]*>", "", text))
+    return escape(" ".join(text.split()))
 
 
 def check_pages(root: Path, docs_dir: Path | None = None) -> list[ContentError]:
@@ -197,28 +303,59 @@ def check_pages(root: Path, docs_dir: Path | None = None) -> list[ContentError]:
     existing = {p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*") if p.is_file()}
     for src_uri, page in pages.items():
         display = f"docs/{src_uri}"
+        if markdown_limits(page.body):
+            continue  # never converted: the text check names the line (T006)
+        errors += unsafe_html(display, page, anchors.html(src_uri))
         for number, line in _prose_lines(page.body, page.body_line):
-            errors += _unsafe_html(display, number, line)
             hrefs = [m.group(2) for m in _LINK.finditer(line)]
             hrefs += [m.group(1) for m in _REFERENCE.finditer(line)]
             hrefs += _HTML_LINK.findall(line)
             for href in hrefs:
                 errors += _check_link(display, number, src_uri, href, existing, pages, anchors)
     errors += check_nav(root, docs_dir)
-    errors += check_handout_sources(docs_dir)
+    errors += check_handout_sources(docs_dir, root)
+    errors += check_files(root, docs_dir)
     return errors
 
 
-def _unsafe_html(display: str, number: int, line: str) -> list[ContentError]:
-    found = []
-    if _SCRIPT.search(line):
-        found.append(rules.error("P005", display, number, what="thẻ «<script>»"))
-    handler = _HANDLER.search(line)
-    if handler:
-        found.append(rules.error("P005", display, number, what=f"thuộc tính «{handler.group(1)}=»"))
-    if _JAVASCRIPT.search(line):
-        found.append(rules.error("P005", display, number, what="liên kết «javascript:»"))
-    return found
+_RULE_OF = {"tag": "P009", "attribute": "P010", "address": "P011", "resource": "P012"}
+_CODE_TAGS = {"<script>"}
+
+
+def unsafe_html(display: str, page: Page, html: str) -> list[ContentError]:
+    """What the site's HTML policy would take out of the page, with a line each."""
+    found = sanitize.problems(html)
+    if not found:
+        return []
+    lines = page.body.splitlines()
+    lowered = [line.lower() for line in lines]
+    errors, start = [], 0
+    for removed in found:
+        index = _locate(lowered, removed.needle.lower(), start)
+        if index is not None:
+            start = index
+        number = page.body_line + (index if index is not None else 0)
+        runs_code = (
+            removed.what in _CODE_TAGS
+            or (removed.kind == "attribute" and removed.what.lower().startswith("on"))
+            or (removed.kind == "address" and removed.what.lower().lstrip().startswith(("javascript:", "vbscript:")))
+        )
+        if runs_code:
+            scheme = removed.what.split(":", 1)[0].strip().lower()
+            what = {"tag": f"thẻ «{removed.what}»", "attribute": f"thuộc tính «{removed.what}»"}.get(
+                removed.kind, f"liên kết «{scheme}:»")
+            errors.append(rules.error("P005", display, number, what=what))
+        else:
+            errors.append(rules.error(_RULE_OF[removed.kind], display, number, what=removed.what))
+    return errors
+
+
+def _locate(lines: list[str], needle: str, start: int) -> int | None:
+    """The first line from ``start`` (then from the top) that holds ``needle``."""
+    for index in [*range(start, len(lines)), *range(0, min(start, len(lines)))]:
+        if needle in lines[index]:
+            return index
+    return None
 
 
 def _check_link(display, number, src_uri, href, existing, pages, anchors) -> list[ContentError]:
@@ -256,16 +393,80 @@ def check_nav(root: Path, docs_dir: Path) -> list[ContentError]:
     return errors
 
 
-def check_handout_sources(docs_dir: Path) -> list[ContentError]:
-    """The pages and ``##`` sections the print handouts are cut from."""
+def check_handout_sources(docs_dir: Path, root: Path | None = None) -> list[ContentError]:
+    """The pages and ``##`` sections the print handouts are cut from (P006,
+    P007), and every file a handout would ask the renderer for that it may
+    not read (P014: see handouts/render.py, the fetcher that refuses them)."""
     from .handouts.catalog import static_handouts
-    from .handouts.source import read_page, select
+    from .handouts.render import allowed_url
+    from .handouts.source import Converter, read_page, select
 
+    root = root or docs_dir.parent
+    converter = None
     errors: list[ContentError] = []
     for handout in static_handouts():
         for part in handout.parts:
             try:
-                select(read_page(docs_dir, part.page), part)
+                page = read_page(docs_dir, part.page)
+                text = select(page, part)
             except ContentErrors as exc:
                 errors += exc.errors
+                continue
+            if markdown_limits(text):
+                continue  # not converted (T006)
+            if converter is None:
+                extensions, configs = markdown_setup(read_site_config(root))
+                converter = Converter(extensions, configs, "http://localhost/", docs_dir)
+            html = converter.to_html(text, part.page)
+            for url in _FETCHED.findall(html):
+                url = html_text.unescape(url)
+                if not allowed_url(url, root):
+                    errors.append(rules.error("P014", f"docs/{part.page}", _line_in(docs_dir / part.page, url),
+                                              handout=handout.slug, what=_shown(url, docs_dir)))
+    return sorted(set(errors))
+
+
+# What the renderer would read from a handout's text, once sanitised (only
+# images remain; stylesheets, objects and attachments are taken out).
+_FETCHED = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"')
+
+
+def _shown(url: str, docs_dir: Path) -> str:
+    """An address as the editor wrote it (a file of docs/ relative to it)."""
+    prefix = docs_dir.absolute().as_uri() + "/"
+    return unquote(url[len(prefix):]) if url.startswith(prefix) else url
+
+
+def _line_in(path: Path, url: str) -> int:
+    name = unquote(url.rsplit("/", 1)[-1])
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 0
+    index = _locate([line.lower() for line in lines], name.lower(), 0)
+    return index + 1 if index is not None else 0
+
+
+# --- files that must not be published ---------------------------------------------------
+
+# Files a browser would run as a page of the site's own origin.
+ACTIVE_SUFFIXES = {".svg": "hình vẽ SVG", ".svgz": "hình vẽ SVG", ".html": "trang HTML", ".htm": "trang HTML",
+                   ".xhtml": "trang HTML", ".xml": "tệp XML", ".js": "mã JavaScript", ".mjs": "mã JavaScript"}
+
+
+def check_files(root: Path, docs_dir: Path) -> list[ContentError]:
+    """Symbolic links in docs/ and materials/ (P016), and files of docs/ a
+    browser would run as the site's own pages (P015)."""
+    errors: list[ContentError] = []
+    for folder in (docs_dir, root / "materials"):
+        if not folder.is_dir():
+            continue
+        for current, dirs, names in os.walk(folder):  # does not follow links to folders
+            for name in sorted(dirs + names):
+                path = Path(current) / name
+                display = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+                if path.is_symlink():
+                    errors.append(rules.error("P016", display, 0, name=display, target=os.readlink(path)))
+                elif folder == docs_dir and path.suffix.lower() in ACTIVE_SUFFIXES and path.is_file():
+                    errors.append(rules.error("P015", display, 0, name=display, kind=ACTIVE_SUFFIXES[path.suffix.lower()]))
     return errors

@@ -40,7 +40,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.utils import get_relative_url
 
-from . import a11y, background, buildday, buildlog, cachekeep, contentcheck, gitdates, inputcache, offline, pagecheck, precompress, publishing, rules
+from . import (
+    a11y, background, buildday, buildlog, cachekeep, contentcheck, csp, gitdates, inputcache, offline, pagecheck,
+    precompress, publishing, rules, sanitize,
+)
 from .navigation import complete_nav
 from .editor.settings import EditorSettingsError
 from .editor.site import EditorMissing, editor_files
@@ -311,13 +314,20 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         view = page.meta.get("view")
         if view:
             parts.append(self.views.get_template(f"{view}.html").render(**context))
-        # "Tải bản in" links, and the list on the "Tài liệu in" page.
-        html = self.handouts.decorate("\n".join(parts), page)
+        # The one choke point of every page's HTML (sanitize.py): the editor's
+        # Markdown and the views' output alike, before the plugin adds its
+        # own marks (the "Tải bản in" boxes, filled in on_page_context).
+        html = sanitize.clean("\n".join(parts))
+        html = self.handouts.decorate(html, page)
         if page.file.src_uri == LIST_PAGE:
             # The workbooks, as a section of their own after the handouts.
-            html += "\n" + self.views.get_template("workbooks.html").render(
+            html += "\n" + sanitize.clean(self.views.get_template("workbooks.html").render(
                 books=self.workbooks, units=self.materials.saturday.units.units, **context
-            )
+            ))
+        # The page's title is text wherever a template prints it (Material's
+        # templates do not escape): front matter or first heading, escaped once.
+        from_meta = "title" in page.meta
+        page.meta["title"] = pagecheck.title_text(page.meta["title"] if from_meta else page.title, from_meta)
         return html
 
     def on_page_read_source(self, *, page, config):
@@ -326,6 +336,21 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             return saturday_site.ensure_page(page.file.src_uri)
         except background.BackgroundError as exc:
             raise PluginError(str(exc)) from None
+
+    def on_post_page(self, output, *, page, config):
+        # The Content-Security-Policy of the page, with the hashes of its own
+        # inline scripts (csp.py); the offline copy gets its own (offline.py).
+        # Not in the preview: MkDocs' live reload adds an inline script to
+        # every page it serves, different on every request.
+        if self.command == "serve":
+            return output
+        return csp.add_policy(output, offline=offline.is_offline_build())
+
+    def on_post_template(self, output_content, *, template_name, config):
+        # 404.html is a theme template, not a page: it gets its policy here.
+        if template_name.endswith(".html") and self.command != "serve":
+            return csp.add_policy(output_content, offline=offline.is_offline_build())
+        return output_content
 
     def on_env(self, env, *, config, files):
         # Workbooks and PDFs are made beside the build (background.py); MkDocs copies them next.

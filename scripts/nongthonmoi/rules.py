@@ -70,6 +70,13 @@ RULES: dict[str, Rule] = {
         Rule("Y010", "Tệp trống hoặc không phải một mục", "Tệp không có dữ liệu dạng «tên_trường: giá trị».",
              "Viết dữ liệu theo mẫu của loại tệp này (xem một tệp cùng loại).",
              "Mỗi tệp dữ liệu là một mục gồm các trường; tệp trống hoặc chỉ có một danh sách thì không đọc được."),
+        Rule("Y011", "Ký tự điều khiển lạ", "Có ký tự điều khiển vô hình ({char}) ở dòng này.",
+             "Xóa ký tự đó: gõ lại đoạn chữ quanh vị trí này, hoặc dán lại dưới dạng chữ thường (Ctrl+Shift+V).",
+             "Ký tự điều khiển (ví dụ ký tự ngắt trang, ký tự rỗng) thường theo vào khi dán từ phần mềm khác; chúng không "
+             "hiện ra nhưng làm hỏng việc đọc tệp, tìm kiếm và bản in. Chỉ Tab ở chữ và xuống dòng là được dùng."),
+        Rule("Y012", "Dữ liệu lồng quá sâu", "Dữ liệu lồng nhau quá {limit} tầng.",
+             "Xem lại thụt lề và các dấu «[», «{{» ở dòng này; dữ liệu thật chỉ lồng vài tầng.",
+             "Không loại dữ liệu nào cần lồng sâu; một tệp lồng hàng nghìn tầng (thường do dán nhầm) sẽ làm treo việc đọc tệp."),
         # --- field values ----------------------------------------------------
         Rule("M001", "Thiếu trường bắt buộc", "Thiếu trường bắt buộc «{field}».", "Thêm dòng «{field}: ...» vào mục này.",
              "Mỗi loại dữ liệu có những trường bắt buộc, ví dụ kế hoạch phải có nội dung, thời gian, phần việc, thu gom rác "
@@ -176,6 +183,14 @@ RULES: dict[str, Rule] = {
         Rule("T004", "Hình thiếu lời mô tả",
              "Hình ảnh chưa có lời mô tả (alt), người dùng trình đọc màn hình sẽ không biết hình nói gì.",
              "Viết mô tả ngắn trong ngoặc vuông: ![Mô tả hình](duong-dan.png).", "Người khiếm thị nghe lời mô tả thay cho hình."),
+        Rule("T005", "Trang quá lớn", "Trang lớn {size} kB, quá giới hạn {limit} kB.",
+             "Kiểm tra lại: có thể đã dán nhầm một nội dung rất dài. Tách thành nhiều trang nếu cần.",
+             "Trang dài nhất của bộ tài liệu (Thông báo 422-TB/HU) chỉ vài chục kB; giới hạn giúp một trang dán nhầm không làm "
+             "treo việc kiểm tra và dựng trang."),
+        Rule("T006", "Trang quá phức tạp", "Trang có {what} (giới hạn {limit}).",
+             "Chia đoạn văn ra, bỏ các ký hiệu thừa (thường do dán nhầm); mỗi đoạn chỉ cần vài liên kết.",
+             "Một dòng dán nhầm gồm hàng nghìn dấu «[» hay «1. 1. 1.» làm bộ chuyển Markdown chạy hàng giờ hoặc dừng "
+             "với lỗi. Trang thật không gần tới các giới hạn này; kiểm tra báo trước khi trang được chuyển."),
         # --- pages and the menu ------------------------------------------------
         Rule("P001", "Phần đầu trang hỏng", "Phần đầu trang (giữa hai dòng «---») không đọc được: {problem}.",
              "Mỗi dòng dạng «title: Tiêu đề»; câu có dấu hai chấm thì đặt trong ngoặc kép; kết thúc bằng dòng «---».",
@@ -188,9 +203,11 @@ RULES: dict[str, Rule] = {
              "Mỗi đề mục có một địa chỉ (ví dụ «#muc-ii-1»); liên kết tới mục phải dùng địa chỉ có thật."),
         Rule("P004", "Menu trỏ tới trang không có", "Menu (nav trong mkdocs.yml) có trang «{page}» nhưng không có tệp docs/{page}.",
              "Sửa đường dẫn trong mkdocs.yml, hoặc xóa dòng đó khỏi menu.", "Mỗi mục của menu phải trỏ tới một trang có thật."),
-        Rule("P005", "Mã chạy được trong trang", "Trang có {what}: trang web không cho chạy mã trong nội dung.",
+        Rule("P005", "Mã chạy được trong trang", "Trang có {what}: trang web không cho chạy mã trong nội dung và sẽ bỏ phần này.",
              "Xóa {what}; muốn nhúng nội dung đặc biệt, nhờ người quản trị kỹ thuật.",
-             "Trang có thể dùng vài thẻ HTML để trình bày, nhưng không được chứa mã chạy trong trình duyệt (thẻ script, thuộc tính on…=, liên kết javascript:)."),
+             "Trang có thể dùng vài thẻ HTML để trình bày, nhưng không được chứa mã chạy trong trình duyệt (thẻ script, "
+             "thuộc tính on…= như onclick, onload, kể cả trong hình SVG, liên kết javascript:). Trang web lọc mọi trang "
+             "theo một danh sách thẻ được phép; kiểm tra báo trước để người biên tập biết, không để nội dung tự biến mất."),
         Rule("P006", "Tài liệu in thiếu mục", "Tài liệu in cần mục «{section}» nhưng trang không còn mục này.",
              "Nếu đã đổi tên mục, sửa tên đó trong scripts/nongthonmoi/handouts/catalog.py; các mục hiện có: {known}.",
              "Tờ rơi, phiếu in được cắt từ các mục «## » của trang; đổi tên mục thì bản in không tìm thấy."),
@@ -200,6 +217,40 @@ RULES: dict[str, Rule] = {
         Rule("P008", "Liên kết tuyệt đối", "Liên kết «{target}» bắt đầu bằng «/», nên hỏng khi trang web đặt ở thư mục khác hay mở không cần mạng.",
              "Viết liên kết tương đối tới tệp .md, ví dụ «../van-ban/422-tb-hu.md».",
              "Trang web chạy cả khi đặt ở địa chỉ con và khi mở từ máy (bản không cần mạng); liên kết tương đối mới dùng được ở mọi nơi."),
+        Rule("P009", "Thẻ HTML không được dùng", "Trang có thẻ «{what}»: trang web không nhận thẻ này và sẽ bỏ nó đi.",
+             "Xóa thẻ này; viết nội dung bằng Markdown (tiêu đề, danh sách, bảng, hình, liên kết).",
+             "Trang web chỉ nhận các thẻ HTML dùng để trình bày chữ, bảng và hình. Các thẻ nhúng trang khác hay tệp khác "
+             "(iframe, object, embed), đổi địa chỉ gốc (base), tự chuyển trang (meta), kiểu trình bày riêng (style, link), "
+             "biểu mẫu (form) đều bị bỏ, vì chúng có thể đưa người đọc tới trang giả hoặc chạy mã."),
+        Rule("P010", "Thuộc tính HTML không được dùng", "Trang có thuộc tính «{what}»: trang web sẽ bỏ thuộc tính này.",
+             "Xóa thuộc tính này. Muốn đổi cách trình bày, dùng lớp có sẵn, ví dụ «{{: .ntm-no-print }}».",
+             "Mỗi thẻ chỉ giữ những thuộc tính trình bày an toàn (id, class, title, alt...). Thuộc tính như style, srcdoc, "
+             "rel=\"attachment\", hay id bắt đầu bằng «_» (trùng với các phần của chính trang web) bị bỏ."),
+        Rule("P011", "Địa chỉ không được dùng", "Liên kết có địa chỉ «{what}» mà trang web không nhận; liên kết sẽ bị bỏ.",
+             "Dùng địa chỉ http://, https://, mailto:, tel: hoặc đường dẫn tương đối tới một trang, một tệp của trang web.",
+             "Địa chỉ javascript:, data:, file: và các loại lạ khác có thể chạy mã hoặc mở tệp trên máy người đọc."),
+        Rule("P012", "Hình lấy từ nơi khác", "Hình hoặc tệp «{what}» lấy từ ngoài trang web; trang web và tài liệu in không tải gì từ nơi khác.",
+             "Tải hình về, đặt vào thư mục docs/ (ví dụ docs/hinh/) và dùng đường dẫn tương đối: ![Mô tả](../hinh/ten-hinh.jpg).",
+             "Trang web không lấy gì từ máy chủ khác: người đọc không bị theo dõi, trang vẫn chạy khi không có mạng, "
+             "và tài liệu in không bao giờ chứa tệp lấy từ nơi khác."),
+        Rule("P013", "Phần đầu trang phải là chữ", "Trường «{field}» ở phần đầu trang {problem}.",
+             "Tiêu đề, mô tả, tác giả: một dòng chữ thường, không có «<...>» hay «&...;», ví dụ «title: Hướng dẫn hộ gia đình». "
+             "«view»: tên một trang dữ liệu có sẵn. «template»: xóa dòng này.",
+             "Tiêu đề, mô tả của trang được in vào nhiều chỗ (thẻ tiêu đề, bản xem trước khi chia sẻ lên Zalo, Facebook); "
+             "chúng chỉ là chữ, mã HTML trong đó sẽ hiện nguyên văn."),
+        Rule("P014", "Tài liệu in lấy tệp không được phép", "Tài liệu in «{handout}» cần tệp «{what}», nhưng bản in chỉ được dùng tệp của chính nó.",
+             "Bỏ hình, tệp đính kèm này khỏi trang; tài liệu in chỉ dùng phông chữ và kiểu trình bày có sẵn trong overrides/print/.",
+             "Bản in được dựng trên máy dựng trang; nếu lấy được tệp bất kỳ, một trang có thể đưa tệp mật của máy dựng "
+             "(khóa, mật khẩu) vào tài liệu in phát cho mọi người. Vì vậy bản in chỉ đọc phông chữ, tệp trình bày của chính nó "
+             "và dữ liệu «data:», không đính kèm tệp nào."),
+        Rule("P015", "Tệp không được đặt trong docs/", "Tệp «{name}» ({kind}) không được đăng lên trang web.",
+             "Đổi sang hình PNG hoặc JPG (hình vẽ SVG: xuất ra PNG), hoặc đưa nội dung vào một trang Markdown.",
+             "Tệp SVG và HTML mở trên trang web có thể chạy mã như một trang của chính trang web; vì vậy thư mục docs/ "
+             "(kể cả thư mục hình của trang quản trị) không nhận các loại tệp này."),
+        Rule("P016", "Liên kết tượng trưng", "«{name}» là liên kết tượng trưng (symlink) tới «{target}».",
+             "Thay liên kết tượng trưng bằng chính tệp (sao chép tệp vào đây), hoặc xóa nó.",
+             "Liên kết tượng trưng có thể trỏ ra ngoài kho (tệp mật của máy dựng), và bản dựng sẽ chép tệp đó lên trang web "
+             "và vào bản dùng không cần mạng. Thư mục docs/ và materials/ chỉ nhận tệp thật."),
         # --- the build --------------------------------------------------------
         Rule("B001", "Cảnh báo khi dựng trang", "{message}",
              "Sửa theo cảnh báo; bản dựng chính thức dừng lại khi có bất kỳ cảnh báo nào.",

@@ -14,6 +14,8 @@ any real one.
 
 from __future__ import annotations
 
+import os
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,22 @@ Location = tuple[Any, ...]
 
 # No real data file comes near this (the whole district's unit list is 30 kB).
 MAX_DATA_BYTES = 256 * 1024
+# No kind of data nests deeper than a few levels (a plan: file, tasks, task,
+# hamlets); a value nested a thousand deep is pasted junk, and would end in
+# Python's recursion limit.
+MAX_DEPTH = 16
+# Invisible control characters (C0 but tab, line feed and carriage return;
+# DEL; C1; the Unicode line and paragraph separators; the bidirectional
+# overrides that make text read differently from how it is stored).
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def control_character(text: str) -> tuple[int, str] | None:
+    """(line, "U+000C") of the first control character of ``text``, or None."""
+    found = CONTROL.search(text)
+    if found is None:
+        return None
+    return text.count("\n", 0, found.start()) + 1, f"U+{ord(found.group(0)):04X}"
 
 # libyaml's parser when PyYAML has it: same nodes and marks, about six times
 # faster, which matters with thousands of weekly plan files.
@@ -103,11 +121,23 @@ class YamlSource:
         return ""
 
 
+def refuse_link(path: Path, display: str) -> None:
+    """A data file, or a folder of it below ``materials/``, that is a symbolic
+    link is never read (P016): it could lead out of the repository, and the
+    messages of the check would quote what it holds."""
+    for part in (path, *path.parents):
+        if part.name in ("materials", ""):
+            break
+        if part.is_symlink():
+            raise ContentErrors([rules.error("P016", display, 0, name=display, target=os.readlink(part))])
+
+
 def load_yaml(path: Path, display: str, data: bytes | None = None) -> YamlSource:
     """Read and parse ``path``; ``data``: its bytes, when the caller has read
     them already (thousands of plan files are opened once, not twice)."""
     try:
         if data is None:
+            refuse_link(path, display)
             size = path.stat().st_size
             if size > MAX_DATA_BYTES:
                 raise ContentErrors([rules.error("Y008", display, 1, size=size // 1024, limit=MAX_DATA_BYTES // 1024)])
@@ -135,11 +165,16 @@ def parse_yaml(text: str, path: Path, display: str) -> YamlSource:
     # Editors paste from Word and PDF; decomposed (NFD) accents would break
     # search and PDF text, so text is normalised once, here.
     text = unicodedata.normalize("NFC", text).lstrip("\ufeff")
+    control = control_character(text)
+    if control is not None:
+        raise ContentErrors([rules.error("Y011", display, control[0], char=control[1])])
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
+        if "nesting depth" in f"{exc.problem or ''}":
+            raise ContentErrors([rules.error("Y012", display, line, limit=MAX_DEPTH)]) from None
         problem = _problem(exc)
         # libyaml does not always say that a Tab is the cause: look at the lines.
         nearby = text.splitlines()[max(line - 2, 0) : line]
@@ -174,6 +209,11 @@ class _Builder:
         return node.start_mark.line + 1
 
     def build(self, node, loc, at_line: int | None = None):
+        if len(loc) > MAX_DEPTH:
+            # Deeper than any data: reported once, and not walked (no recursion limit).
+            if not any(e.rule == "Y012" for e in self.errors):
+                self.errors.append(rules.error("Y012", self.source.display, self._line(node), limit=MAX_DEPTH))
+            return None
         # A node met twice is an alias (or a loop back to itself): refused
         # before it can be expanded. ``at_line``: where the alias stands (the
         # node itself only knows where its anchor is).
@@ -192,6 +232,11 @@ class _Builder:
                 self.source.lines[loc + (index,)] = self._line(item)
                 items.append(self.build(item, loc + (index,), at_line=self._line(node)))
             return items
+        if isinstance(node, yaml.ScalarNode) and CONTROL.search(node.value):
+            # Written as an escape in quotes ("\f", "\x00"): the text itself had none.
+            control = control_character(node.value)
+            self.errors.append(rules.error("Y011", self.source.display, self._line(node), char=control[1]))
+            return None
         if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
             return node.value  # what SafeConstructor.construct_yaml_str returns, without its detour
         try:

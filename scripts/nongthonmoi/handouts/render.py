@@ -3,15 +3,27 @@
 The renderer is a plain function of (HTML, base URL) so it can run in worker
 processes; everything it reads besides the HTML (CSS, fonts) lives under
 ``overrides/``, which is part of the cache key.
+
+WeasyPrint reads every address a document names (stylesheets, fonts,
+images, ``rel=attachment`` files it embeds into the PDF) through one URL
+fetcher. Its default one reads any ``file://`` and any ``http://``: a page
+could put the build machine's files (``/proc/self/environ``, CI secrets)
+into a published leaflet. :class:`ProjectFetcher` reads only the project's
+own files of :data:`ALLOWED` and ``data:`` addresses, and refuses the rest
+without opening it; a laid-out document that would still carry an
+attachment stops the build (:func:`refuse_attachments`).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import unicodedata
 from datetime import date
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
 import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -33,8 +45,10 @@ def qr_svg(url: str) -> Markup:
 
 
 def css_string(value: str) -> Markup:
-    """Quote text for a CSS ``content`` value (used in page margin boxes)."""
+    """Quote text for a CSS ``content`` value (used in page margin boxes), inside a ``<style>``."""
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    # Inside <style>: "<" never reaches the HTML parser ("</style>" would end the sheet).
+    escaped = escaped.replace("<", "\\3c ").replace(">", "\\3e ")
     return Markup(f'"{escaped}"')
 
 
@@ -136,13 +150,95 @@ def font_config(token: str = ""):
     return _FONTS[token]
 
 
-def layout(html: str, base_url: str, token: str = ""):
-    """Lay one handout out (a WeasyPrint ``Document``), with the shared fonts."""
+# The files a handout may read, under the repository (folder, suffixes):
+# the print CSS, the site's fonts, and the images of the pages it is cut from.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+ALLOWED = (
+    ("overrides/print", (".css",)),
+    ("overrides/assets/fonts", (".woff2",)),
+    ("docs", IMAGE_SUFFIXES),
+)
+
+
+def allowed_file(url: str, root: Path) -> Path | None:
+    """The project file a ``file:`` address names, if a handout may read it:
+    under a folder of :data:`ALLOWED` with one of its suffixes, once every
+    symbolic link and ``..`` is resolved. None for anything else."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    path = Path(os.path.realpath(url2pathname(unquote(parts.path))))
+    for folder, suffixes in ALLOWED:
+        base = Path(os.path.realpath(root / folder))
+        if path.is_relative_to(base) and path.suffix.lower() in suffixes and path.is_file():
+            return path
+    return None
+
+
+def allowed_url(url: str, root: Path) -> bool:
+    return url.strip().lower().startswith("data:") or allowed_file(url, root) is not None
+
+
+class Refused(ValueError):
+    """An address a handout may not read (WeasyPrint logs it and goes on without it)."""
+
+
+def project_fetcher(root: Path):
+    """A WeasyPrint URL fetcher (``weasyprint.URLFetcher``, WeasyPrint 68+)
+    that reads the project's own files of :data:`ALLOWED` and ``data:``
+    addresses, and nothing else: no other file, no network, no redirect."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ProjectFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, timeout=1)
+            self.refused: list[str] = []
+
+        def fetch(self, url, headers=None):
+            if url.strip().lower().startswith("data:"):
+                return super().fetch(url, headers)  # urllib's DataHandler: decodes, reads nothing
+            path = allowed_file(url, root)
+            if path is None:
+                self.refused.append(url)
+                raise Refused(f"Tài liệu in không được đọc «{url[:200]}»")
+            return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": _content_type(path)})
+
+    return ProjectFetcher()
+
+
+def _content_type(path: Path) -> str:
+    return {
+        ".css": "text/css", ".woff2": "font/woff2", ".png": "image/png", ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
+    }.get(path.suffix.lower(), "application/octet-stream")
+
+
+def root_of(base_url: str) -> Path:
+    """The repository of a handout: its base address is ``<root>/overrides/print/``."""
+    return Path(url2pathname(unquote(urlsplit(base_url).path))).parent.parent
+
+
+def refuse_attachments(document) -> None:
+    """No handout carries a file: the sanitised HTML has no ``rel=attachment``
+    and the fetcher reads no such file, and this is the last check."""
+    links = [link for page in document.pages for link in page.links if link[0] == "attachment"]
+    if document.metadata.attachments or links:
+        raise RuntimeError("Tài liệu in có tệp đính kèm: bản in không được chứa tệp nào (quy tắc P014).")
+
+
+def layout(html: str, base_url: str, token: str = "", fetcher=None):
+    """Lay one handout out (a WeasyPrint ``Document``), with the shared fonts,
+    reading files only through :func:`project_fetcher`."""
     import weasyprint  # imported here: workers pay the import, cache hits never do
 
     for name in ("weasyprint", "weasyprint.progress", "fontTools"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    return weasyprint.HTML(string=html, base_url=base_url).render(font_config=font_config(token))
+    fetcher = fetcher or project_fetcher(root_of(base_url))
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+        font_config=font_config(token)
+    )
+    refuse_attachments(document)
+    return document
 
 
 def render_pdf(html: str, base_url: str, token: str = "") -> tuple[bytes, int]:

@@ -20,27 +20,36 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import markdown
 from markupsafe import escape as html_escape
 from mkdocs.utils.meta import get_data
 
-from .. import rules
+from .. import rules, sanitize
 from ..errors import ContentErrors
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{[^}]*\})?\s*#*\s*$")
+# A heading line; its attribute list ("{#id}") and closing hashes are cut in
+# _heading(), not by the pattern (optional parts after a lazy group backtrack
+# on long lines: a heading of 100,000 "{" would never end).
+_HEADING_LINE = re.compile(r"(#{1,6})[ \t]+(.*)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HREF = re.compile(r'href="([^"#]*)(#[^"]*)?"')
 _TAG_LEVEL = re.compile(r"<(/?)h([1-6])\b")
-_TAG = re.compile(r"(<[^>]*>)")
+# On sanitised HTML (sanitize.py escapes "<" and ">" inside attribute values),
+# a tag holds neither: stopping at either keeps the split linear on any text.
+_TAG = re.compile(r"(<[^<>]*>)")
 # Document numbers and section numbers: 422-TB/HU, 04-ĐA/HU, 36/KH-UBND, II.3.2;
 # and a spaced dash between words ("Giáo dục - Đào tạo"), which must not end a line.
 _CODE = re.compile(r"(?<![\w&#])(\w+(?:[-/.]\w+)+|\w+ ?[-–] \w+)")
 _LINK = re.compile(r'<a\b([^>]*?)\bhref="([^"]*)"([^>]*)>(.*?)</a>', re.S)
 # A Markdown link alone in brackets, as the guide pages cite the notice:
 # "... ([Thông báo 422-TB/HU, mục II.3.1](../van-ban/422-tb-hu.md#muc-ii-3-1))".
-_CITATION = re.compile(r"[ \t]*\(\[[^\]\n]*\]\(([^)\s]+)\)\)")
-_MD_LINK = re.compile(r"\]\(([^)\s#]+\.md)(?:#[^)\s]*)?\)")
+# Each starts where nothing of the same kind stands before it, and stops at the
+# next bracket: linear in the line, whatever it holds.
+_CITATION = re.compile(r"(?<![ \t])[ \t]*\(\[[^\[\]\n]*\]\(([^()\s]+)\)\)")
+_MD_LINK = re.compile(r"\]\(([^()\[\]\s#]+\.md)(?:#[^()\s]*)?\)")
+_IMG_SRC = re.compile(r'(<img\b[^>]*?\ssrc=")([^"]*)(")')
 # Pages of the document registry: a link to one names the document in its text.
 DOCUMENT_PAGES = "van-ban/"
 
@@ -83,6 +92,17 @@ def page_url(src_uri: str) -> str:
     return f"{stem}/"
 
 
+def _heading(line: str) -> tuple[int, str] | None:
+    """(level, title) of an ATX heading line, its ``{...}`` and closing hashes cut."""
+    match = _HEADING_LINE.fullmatch(line.rstrip("\r\n")) if line.startswith("#") else None
+    if match is None:
+        return None
+    title = match.group(2).rstrip().rstrip("#").rstrip()
+    if title.endswith("}") and "{" in title and "}" not in title[title.rindex("{") : -1]:
+        title = title[: title.rindex("{")].rstrip()
+    return len(match.group(1)), title
+
+
 def read_page(docs_dir: Path, src_uri: str) -> PageText:
     path = docs_dir / src_uri
     if not path.is_file():
@@ -91,9 +111,9 @@ def read_page(docs_dir: Path, src_uri: str) -> PageText:
     body, meta = get_data(text)
     title = meta.get("title")
     for line in body.splitlines():
-        match = _HEADING.match(line)
-        if match and len(match.group(1)) == 1:
-            title = title or match.group(2)
+        heading = _heading(line)
+        if heading and heading[0] == 1:
+            title = title or heading[1]
             break
     return PageText(src_uri, str(title or src_uri), meta, body)
 
@@ -106,12 +126,12 @@ def _split_sections(body: str) -> tuple[str, str, list[tuple[str, str]]]:
     for line in body.splitlines(keepends=True):
         if _FENCE.match(line):
             fenced = not fenced
-        match = None if fenced else _HEADING.match(line.rstrip("\n"))
-        if match and len(match.group(1)) == 1 and not title_line and not sections:
+        heading = None if fenced else _heading(line)
+        if heading and heading[0] == 1 and not title_line and not sections:
             title_line = line
             continue
-        if match and len(match.group(1)) == 2:
-            sections.append((match.group(2), [line]))
+        if heading and heading[0] == 2:
+            sections.append((heading[1], [line]))
             current = sections[-1][1]
             continue
         current.append(line)
@@ -225,7 +245,10 @@ class Converter:
         """Convert; make page links absolute and print their target's title;
         demote headings by ``shift`` levels."""
         self._md.reset()
-        html = self._md.convert(unicodedata.normalize("NFC", text))
+        # The site's HTML policy first (sanitize.py): what a page may not hold
+        # on the web, a handout may not either (no rel=attachment, object, embed).
+        html = sanitize.clean(self._md.convert(unicodedata.normalize("NFC", text)))
+        html = _IMG_SRC.sub(lambda m: self._image(m, src_uri), html)
         html = _LINK.sub(lambda m: self._print_link(m, src_uri), html)
         html = _HREF.sub(lambda m: self._absolute(m, src_uri), html)
         if shift:
@@ -242,6 +265,14 @@ class Converter:
         if resolved.startswith(DOCUMENT_PAGES) or not title:
             return match.group(0)
         return f'<a{before}href="{href}"{after}>«{html_escape(title)}»</a>'
+
+    def _image(self, match: re.Match, src_uri: str) -> str:
+        """An image of the page, as the file of docs/ it names (the handout's
+        own base address is overrides/print/); the fetcher decides if it may be read."""
+        if self.docs_dir is None:
+            return match.group(0)
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), unquote(match.group(2))))
+        return match.group(1) + str(html_escape((self.docs_dir / path).absolute().as_uri())) + match.group(3)
 
     def url_of(self, src_uri: str, fragment: str = "") -> str:
         """The page's public address; "" when the build has none."""

@@ -20,7 +20,10 @@ from pydantic import ConfigDict, BeforeValidator, Field, WithJsonSchema, model_v
 
 from .base import AgencyId, Amount, HamletId, MAX_ITEMS, MAX_TASKS, Model, OptionalText, SaturdayDate, Slug, Text, UnitId, ViDate
 
-_CLOCK = re.compile(r"^\s*(\d{1,2})\s*(?:h|g|giờ|:)\s*(\d{0,2})\s*(?:p|phút)?\s*$", re.IGNORECASE)
+_CLOCK = re.compile(r"(\d{1,2})\s*(?:h|g|giờ|:)\s*(\d{0,2})\s*(?:p|phút)?", re.IGNORECASE)
+# No time of day is written in more characters; the pattern is only tried on
+# text this short (its neighbouring optional spaces backtrack on long runs).
+_CLOCK_MAX = 20
 
 
 def _parse_clock(value: Any) -> Any:
@@ -32,7 +35,8 @@ def _parse_clock(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool) and 60 <= value < 24 * 60:
         return time(value // 60, value % 60)
     if isinstance(value, str):
-        match = _CLOCK.match(value)
+        value = value.strip()
+        match = _CLOCK.fullmatch(value) if len(value) <= _CLOCK_MAX else None
         if match:
             hours, minutes = int(match.group(1)), int(match.group(2) or 0)
             if hours < 24 and minutes < 60:
