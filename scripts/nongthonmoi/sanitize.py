@@ -46,7 +46,7 @@ CLEAN_CONTENT_TAGS = frozenset({"script", "style", "template", "noscript", "text
 
 # The views' own data attributes (read by the site's scripts and the search plugin).
 DATA_ATTRIBUTES = frozenset({"data-search-exclude", "data-built", "data-saturday", "data-field", "data-label",
-                             "data-day"})
+                             "data-day", "data-ntm-until", "data-ntm-since"})
 _GENERIC = {"id", "class", "title", "lang", "dir", "role", "hidden", "aria-label", "aria-labelledby",
             "aria-describedby", "aria-hidden"} | DATA_ATTRIBUTES
 _PAINT = {"fill", "stroke", "stroke-width", "stroke-dasharray", "stroke-linecap", "stroke-linejoin", "opacity",
