@@ -63,11 +63,18 @@ def run_wide_folder(tmp_path_factory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """The real site, built from the working tree with `mkdocs build --strict`,
-    once for the whole run. Tests only read it."""
-    shared = run_wide_folder(tmp_path_factory) / "real-site"
+_RUN_FOLDER: list[Path] = []  # run_wide_folder, once the session has started
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _run_folder(tmp_path_factory):
+    _RUN_FOLDER[:] = [run_wide_folder(tmp_path_factory)]
+
+
+def real_site() -> Path:
+    """The real site of the working tree, built once for the whole run (the
+    first worker to ask builds it, the others wait for it)."""
+    shared = _RUN_FOLDER[0] / "real-site"
     out, done = shared / "site", shared / "built"
     with exclusive(shared / "lock"):
         if not done.exists():
@@ -75,6 +82,13 @@ def site(tmp_path_factory) -> Path:
             assert result.returncode == 0, result.stderr
             done.touch()
     return out
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    """The real site, built from the working tree with `mkdocs build --strict`.
+    Tests only read it."""
+    return real_site()
 
 
 @pytest.fixture(autouse=True)
@@ -87,13 +101,20 @@ def _nothing_left_beside_the_build():
         background.cancel_all()
 
 
-def copy_repo(target: Path) -> Path:
+def copy_repo(target: Path, *, warm: bool = True, without_caches: tuple[str, ...] = ()) -> Path:
     """A copy of the sources (with git history) that a test may break.
 
-    The build caches come along (rendered handouts and workbooks, generated
-    pages: content-addressed, so a copy never serves a stale file): a scratch
-    build renders only what its test changed.
+    The build caches come along (handouts, workbooks, generated pages,
+    compressed files, the offline copy's entries, data and check results:
+    all keyed on content, so a copy never serves a stale file): a scratch
+    build makes only what its test changed, in a second or two instead of
+    twenty: ``warm`` builds the real site first, which fills them (a test
+    that never builds its copy passes ``warm=False``: no caches). Copied while no build
+    of the working tree writes them; ``without_caches`` names folders of
+    .cache/ a test wants cold.
     """
+    if warm:
+        real_site()
     ignore = shutil.ignore_patterns(
         ".venv", "site", ".site.*", ".cache", "__pycache__", ".pytest_cache", "node_modules"
     )
@@ -101,9 +122,13 @@ def copy_repo(target: Path) -> Path:
     # The npm packages (the web editor) are read, never changed: share them.
     if (ROOT / "node_modules").is_dir():
         (target / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
-    for cache in ("handouts", "bang-tinh"):
-        if (ROOT / ".cache" / cache).is_dir():
-            shutil.copytree(ROOT / ".cache" / cache, target / ".cache" / cache)
+    caches = ROOT / ".cache"
+    if warm and caches.is_dir():
+        with exclusive(ROOT_BUILD_LOCK):
+            for folder in sorted(caches.iterdir()):
+                # .keep (at any depth): which builds of the working tree used what (cachekeep.py).
+                if folder.is_dir() and folder.name not in (".keep", *without_caches):
+                    shutil.copytree(folder, target / ".cache" / folder.name, ignore=shutil.ignore_patterns("*.tmp", ".keep"))
     return target
 
 

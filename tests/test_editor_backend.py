@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from conftest import copy_repo, run_ntm
-from editor_support import SECRET, call, environ, git, own_history
+from editor_support import SECRET, call, configure_git, environ, git, own_history
 from nongthonmoi.editor import backend as backend_module
 from nongthonmoi.editor.backend import LocalBackend
 
@@ -30,9 +30,20 @@ PLAN = "materials/ke-hoach/gung-re/2023-03-18.yml"  # a plan with no result
 PLAN_WITH_RESULT = "materials/ke-hoach/gung-re/2023-03-04.yml"
 
 
+@pytest.fixture(scope="session")
+def history(tmp_path_factory) -> Path:
+    """One copy with a history of its own per worker (nothing here builds);
+    each test clones it, which is a tenth of copying and committing again."""
+    return own_history(copy_repo(tmp_path_factory.mktemp("backend-history") / "repo", warm=False))
+
+
 @pytest.fixture
-def repo(tmp_path) -> Path:
-    return own_history(copy_repo(tmp_path / "repo"))
+def repo(tmp_path, history) -> Path:
+    root = tmp_path / "repo"
+    git(tmp_path, "clone", "-q", str(history), str(root))
+    git(root, "remote", "remove", "origin")  # pushes go only where a test sends them
+    configure_git(root)
+    return root
 
 
 @pytest.fixture

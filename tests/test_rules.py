@@ -244,7 +244,7 @@ def _result_without_plan(root: Path) -> str:
 
 @pytest.fixture(scope="module")
 def scratch_repo(tmp_path_factory) -> Path:
-    return copy_repo(tmp_path_factory.mktemp("rules") / "repo")
+    return copy_repo(tmp_path_factory.mktemp("rules") / "repo", warm=False)  # checked, never built
 
 
 def _check(root: Path) -> tuple[int, str]:
