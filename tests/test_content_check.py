@@ -145,3 +145,23 @@ def test_yaml_syntax_error_names_the_line(scratch):
 def test_json_schemas_are_up_to_date(scratch):
     result = run_ntm(scratch, "schema", "--check")
     assert result.returncode == 0, result.stderr
+
+
+def test_a_check_keeps_its_page_answer_and_asks_again_when_a_page_changes(tmp_path):
+    """ntm check reads through the build's caches (fullcheck.py): a second
+    check of the same pages answers from .cache/checks/site; a changed page
+    is checked again, whatever else stayed the same."""
+    from conftest import copy_repo, planted, run_ntm
+
+    repo = copy_repo(tmp_path / "repo", warm=False)
+    first = run_ntm(repo, "check")
+    assert first.returncode == 0, first.stderr
+    kept = sorted((repo / ".cache/checks/site").glob("site-*.pickle"))
+    assert len(kept) == 1
+    with planted(repo / "docs/huong-dan/ai-lam-gi.md", (repo / "docs/huong-dan/ai-lam-gi.md").read_text(encoding="utf-8") + "\n[Trang không có](khong-co.md)\n"):
+        broken = run_ntm(repo, "check")
+        again = run_ntm(repo, "check")
+    assert broken.returncode == 1 and "[P002]" in broken.stderr
+    assert again.returncode == 1 and again.stderr == broken.stderr  # the kept answer is the same answer
+    assert len(list((repo / ".cache/checks/site").glob("site-*.pickle"))) == 2
+    assert run_ntm(repo, "check").returncode == 0  # the page as it was: its kept answer

@@ -15,7 +15,6 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-import yaml
 
 from conftest import copy_repo, run_ntm
 from editor_published import init_script, published_copy, serve, write_back

@@ -15,7 +15,6 @@ import json
 import re
 import unicodedata
 from datetime import date
-from pathlib import Path
 
 import pytest
 import yaml

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from search_support import EDITOR_PAGES, PHONE, ask_worker, figures, questions, report
-from test_search import RESULT_LINKS, run_search
+from test_search import run_search
 
 ENTRIES = questions()
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import http.server
 import io
-import os
 import re
 import subprocess
 import sys

@@ -31,22 +31,10 @@ MARK = "<!-- ntm-kiem-tra -->"  # finds our earlier comment to replace it
 
 
 def problems(root: Path) -> list[ContentError]:
-    """Everything ``ntm check`` reports (the same calls, the same order)."""
-    from . import contentcheck, gitdates, pagecheck
-    from .errors import ContentErrors
-    from .materials import load_materials
+    """Everything ``ntm check`` reports (fullcheck.py: the same calls)."""
+    from .fullcheck import problems as all_problems
 
-    found: list[ContentError] = []
-    try:
-        load_materials(root)
-    except ContentErrors as exc:
-        found += exc.errors
-    found += contentcheck.check_tree(root)
-    found += pagecheck.check_pages(root)
-    shallow = gitdates.shallow_clone_problem(root)
-    if shallow is not None:
-        found.append(shallow)
-    return sorted(set(found))
+    return all_problems(root)
 
 
 def _command_text(text: str) -> str:

@@ -12,9 +12,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from . import contentcheck, gitdates, pagecheck
 from .errors import ContentErrors
-from .materials import load_materials
 
 
 # argparse prints its own words in English (usage, errors, --help); editors
@@ -56,18 +54,11 @@ def cmd_check(args) -> int:
             return 2
         print(text)
         return 0
+    from .fullcheck import problems as all_problems
+
     root = find_root(args.root)
-    problems = []
-    try:
-        load_materials(root)
-    except ContentErrors as exc:
-        problems += exc.errors
-    problems += contentcheck.check_tree(root)
-    problems += pagecheck.check_pages(root)
-    # The build stops in a shallow clone, so the check must not say "hợp lệ".
-    shallow = gitdates.shallow_clone_problem(root)
-    if shallow is not None:
-        problems.append(shallow)
+    # The build stops in a shallow clone, so the check must not say "hợp lệ" there either.
+    problems = all_problems(root)
     if problems:
         print(ContentErrors(problems), file=sys.stderr)
         return 1

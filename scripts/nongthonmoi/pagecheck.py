@@ -295,9 +295,59 @@ def title_text(title, from_meta: bool) -> Markup | None:
     return escape(" ".join(text.split()))
 
 
-def check_pages(root: Path, docs_dir: Path | None = None) -> list[ContentError]:
-    """Every problem of pages, links, menu and handout sources, with its line."""
+def check_pages(root: Path, docs_dir: Path | None = None, cache_dir: Path | None = None) -> list[ContentError]:
+    """Every problem of pages, links, menu and handout sources, with its line.
+
+    ``cache_dir``: the answer for the same inputs (every file of docs/, the
+    site configuration, the names in materials/ and overrides/, this
+    package's code) is kept there, so a check after a change of data only
+    (most of an editor's week) does not convert every page again."""
     docs_dir = docs_dir or root / "docs"
+    if cache_dir is None:
+        return _check_pages(root, docs_dir)
+    import pickle
+
+    from . import cachekeep
+    from .atomicfile import write_atomically
+
+    name = f"site-{_inputs_key(root, docs_dir)[:32]}.pickle"
+    cachekeep.claim(cache_dir, [name], SITE_ENTRIES)
+    try:
+        return pickle.loads((cache_dir / name).read_bytes())
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+        pass
+    found = _check_pages(root, docs_dir)
+    try:
+        write_atomically(cache_dir / name, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # a cache that cannot be written is no cache, not an error
+    return found
+
+
+SITE_ENTRIES = r"site-[0-9a-f]{32}\.pickle"
+
+
+def _inputs_key(root: Path, docs_dir: Path) -> str:
+    """What the page check reads: the bytes of every regular file of docs/ and
+    of mkdocs.yml; where links are (never followed), the names of materials/
+    and overrides/ (views, print files); the package's code."""
+    from .inputcache import key
+
+    files, names = [root / "mkdocs.yml"], []
+    for folder in (docs_dir, root / "materials", root / "overrides"):
+        for current, dirs, found in os.walk(folder):
+            for name in sorted(dirs + found):
+                path = Path(current) / name
+                if path.is_symlink():
+                    names.append(f"link {path.relative_to(root).as_posix() if path.is_relative_to(root) else path}")
+                elif folder == docs_dir and path.is_file():
+                    files.append(path)
+                else:
+                    names.append(path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path))
+    return key(files, root, ("*.py", "*/*.py", "*.txt"), "\n".join(sorted(names)))
+
+
+def _check_pages(root: Path, docs_dir: Path) -> list[ContentError]:
     pages, errors = read_pages(docs_dir)
     anchors = _Anchors(root, docs_dir, pages)
     existing = {p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*") if p.is_file()}

@@ -177,7 +177,7 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
     def _check_pages(self) -> list:
         checks = self._checks_cache("pages")
         return contentcheck.check_tree(self.root, self.docs_dir, checks, data=False) + pagecheck.check_pages(
-            self.root, self.docs_dir
+            self.root, self.docs_dir, self._checks_cache("site")
         )
 
     def _check_data_text(self) -> list:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import os
 from pathlib import Path
 
 from . import cachekeep

@@ -421,19 +421,11 @@ class LocalBackend:
 
 
 def full_check(root: Path) -> list[str]:
-    """What ``ntm check`` says, as lines (empty when all is well)."""
-    from .. import contentcheck, pagecheck
-    from ..errors import ContentErrors
-    from ..materials import load_materials
+    """What ``ntm check`` says, as lines (empty when all is well). The preview
+    already warns of a shallow clone; committing stays possible there."""
+    from ..fullcheck import problems
 
-    problems = []
-    try:
-        load_materials(root)
-    except ContentErrors as exc:
-        problems += exc.errors
-    problems += contentcheck.check_tree(root)
-    problems += pagecheck.check_pages(root)
-    return [str(p) for p in problems]
+    return [str(p) for p in problems(root, shallow=False)]
 
 
 def preview_path(root: Path, collection: str, slug: str) -> str | None:

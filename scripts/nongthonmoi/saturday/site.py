@@ -37,7 +37,7 @@ import json
 import os
 import struct
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
