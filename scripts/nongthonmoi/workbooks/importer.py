@@ -326,6 +326,8 @@ def import_workbook(repo: Repository, path: Path, expect_unit: str | None = None
             _, old = repo.record(target, type(record))
         except ContentErrors:
             old = None  # the file is broken today; the valid workbook replaces it
+        if old is not None:
+            record = _keep_unsheeted(record, old)
         if old == record:
             return Imported(display, "unchanged", target)
     if not write:
@@ -333,6 +335,15 @@ def import_workbook(repo: Repository, path: Path, expect_unit: str | None = None
     head = leading_comments(existing_text) if existing_text is not None else schema_line(kind)
     _write(repo.root / target, record_text(record, head or schema_line(kind)))
     return Imported(display, "updated" if existing_text is not None else "new", target)
+
+
+def _keep_unsheeted(record, old):
+    """The fields a workbook never carries (the photos, layout.in_workbook)
+    keep what the file had: importing a result form must not drop its photos."""
+    from .layout import in_workbook
+
+    kept = {name: getattr(old, name) for name, info in type(record).model_fields.items() if not in_workbook(info)}
+    return record.model_copy(update=kept) if kept else record
 
 
 def _write(path: Path, text: str) -> None:
