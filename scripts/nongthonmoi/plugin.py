@@ -43,6 +43,7 @@ from .workbooks import site as workbook_site
 from .errors import ContentErrors
 from .handouts import LIST_PAGE, Handouts
 from .materials import load_materials
+from .photos.site import PhotoSite
 from .staging import StagedSite
 from .views import make_environment, vi_date
 
@@ -169,10 +170,20 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         self.workbooks = workbook_site.add_files(
             files, config, self.root, self.materials.saturday, today, saturday_site.coming_saturday(today)
         )
+        # The photos' sizes and formats (photos/site.py): files of the site,
+        # made beside the build when the cache lacks them; first, so the
+        # Saturday pages can link them.
+        try:
+            self.photos = PhotoSite(self.root, self.materials.photos, self.materials.saturday.units)
+        except ContentErrors as exc:
+            raise PluginError(str(exc)) from None
+        if self.photos.missing:
+            background.start("anh", self.photos.make_missing)
+        self.photos.add_files(files, config)
         # Saturday programme pages, calendars, feed and CSV reports (issue 4).
         saturday_site.generate(
             config, files, self.materials.saturday, self.root, self.workbooks, self.history,
-            in_memory=self.command == "build",
+            in_memory=self.command == "build", photos=self.photos,
         )
         # Print handouts (PDF): rendered only when their inputs changed.
         files = self.handouts.add_files(files, config)
@@ -232,6 +243,10 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         if self.site is not None:
             self.site.commit()
             self.site = None
+            # Only after a build that succeeded: the photo variants it did not use.
+            photos = getattr(self, "photos", None)
+            if photos is not None:
+                photos.store.prune()
 
     # --- pages ---------------------------------------------------------
 
@@ -253,6 +268,7 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             "link": self._link(page, files),
             "materials": self.materials,
             "rules": rules.documentation(),
+            "photos": getattr(self, "photos", None),
         }
         doc = documents.by_page().get(page.file.src_uri)
         parts = [html]

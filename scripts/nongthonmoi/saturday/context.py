@@ -274,3 +274,36 @@ def results_overview(data: SaturdayData) -> dict:
         "example": any(r.is_example for r in data.results.values()),
         "site": site,
     }
+
+
+def galleries_index(photos, counts: dict, guide: str) -> dict:
+    from ..photos.site import gallery_page
+
+    saturdays = photos.saturdays if photos is not None else []
+    return {
+        "rows": [{"saturday": d, "photos": counts[d][0], "units": counts[d][1]} for d in reversed(saturdays)],
+        "example": any(p.is_example for d in saturdays for p in photos.on(d)),
+        "photo_page": gallery_page,
+        "guide": guide,
+        "site": site,
+    }
+
+
+def gallery_detail(photos, saturday: date) -> dict:
+    from ..photos.site import GALLERY_INDEX, SIZES, gallery_page
+
+    saturdays = photos.saturdays
+    index = saturdays.index(saturday)
+    shown = photos.on(saturday)
+    return {
+        "saturday": saturday,
+        "groups": photos.by_unit_on(saturday),
+        "count": len(shown),
+        "example": any(p.is_example for p in shown),
+        "previous": saturdays[index - 1] if index > 0 else None,
+        "next": saturdays[index + 1] if index + 1 < len(saturdays) else None,
+        "photo_page": gallery_page,
+        "photo_index": GALLERY_INDEX,
+        "sizes": SIZES,
+        "site": site,
+    }
