@@ -219,7 +219,8 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         A build with warnings still gets here in strict mode, and MkDocs
         stops it right after (on_build_error): its copy is never published."""
         try:
-            done = offline.write_copy(config, self.files, self.command, self.root)
+            photos = self.photos.offline_files() if getattr(self, "photos", None) is not None else None
+            done = offline.write_copy(config, self.files, self.command, self.root, photos)
         except RuntimeError as exc:
             raise PluginError(str(exc)) from None
         if done.get("files"):

@@ -24,6 +24,7 @@ from .library import PhotoLibrary, StoredPhoto
 from .variants import FORMATS, SMALL, Variant, VariantStore, site_formats, variants_of, print_variant
 
 SITE_DIR = "anh/tep"
+OFFLINE_SATURDAYS = 4
 GALLERY_DIR = "anh"
 # What a picture takes of the page: two side by side on a phone, three in
 # the column of a wider screen (ntm.css, .ntm-photos).
@@ -189,6 +190,19 @@ class PhotoSite:
             photos = self.library.on(saturday)
             out[saturday] = (len(photos), len({p.ref.unit for p in photos}))
         return out
+
+    def offline_files(self) -> frozenset[str]:
+        """What the offline copy carries of the photos: the small WebP of the
+        photos of the latest :data:`OFFLINE_SATURDAYS` Saturdays with photos
+        (a copy is taken to a meeting about this week and the last ones; the
+        whole album would be tens of megabytes a year)."""
+        recent = set(self.library.saturdays[-OFFLINE_SATURDAYS:])
+        out = set()
+        for item in self.library.published:
+            if item.ref.date in recent:
+                small = next(v for v in variants_of(item.sha256, item.width, item.height) if v.fmt == "webp")
+                out.add(variant_site_path(item, small))
+        return frozenset(out)
 
     def print_file(self, item: StoredPhoto) -> Path:
         """The bulletin's grey JPEG of a photo, made now if the cache lacks it."""
