@@ -29,6 +29,7 @@ from functools import cache
 from pathlib import Path
 
 from ..atomicfile import write_atomically
+from .header import LFS_POINTER
 
 CACHE_DIR = Path(".cache") / "anh" / "bien-the"
 CACHE_VERSION = "1"
@@ -188,3 +189,21 @@ def _make(task) -> None:
         out = io.BytesIO()
         picture.save(out, name, **settings)
         write_atomically(Path(target), out.getvalue())
+
+
+def print_jpeg(root: Path, path: str, sha256: str, width: int, height: int) -> bytes:
+    """The bulletin's grey JPEG of a stored photo (``path`` in the repository),
+    from the cache or made now."""
+    store = VariantStore(root)
+    variant = print_variant(sha256, width, height)
+    target = store.path(variant)
+    if not target.is_file():
+        source = Path(root) / path
+        with open(source, "rb") as handle:
+            if handle.read(len(LFS_POINTER)) == LFS_POINTER:
+                from .. import rules
+                from ..errors import ContentErrors
+
+                raise ContentErrors([rules.error("A014", path, 0, file=source.name)])
+        store.make([(source, [variant])], workers=1)
+    return target.read_bytes()
