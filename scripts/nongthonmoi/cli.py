@@ -215,6 +215,37 @@ def cmd_import_excel(args) -> int:
     return 0
 
 
+def cmd_add_photos(args) -> int:
+    from .photos.ingest import IngestError, add_photos, parse_day
+
+    root = find_root(args.root)
+    try:
+        added = add_photos(root, args.commune, parse_day(args.date), [Path(p) for p in args.files], to_plan=args.ke_hoach,
+                           table=Path(args.thong_tin) if args.thong_tin else None,
+                           interactive=False if args.khong_hoi else None)
+    except (IngestError, ContentErrors) as exc:
+        print(exc, file=sys.stderr)
+        print("Chưa ghi ảnh nào.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nĐã dừng: chưa ghi ảnh nào.", file=sys.stderr)
+        return 1
+    for line in added.skipped:
+        print(line)
+    for photo in added.photos:
+        print(f"{photo.source.name} → {photo.name}: " + " ".join(photo.normalised.report))
+        if photo.info.get("khong_dang"):
+            print("  Ảnh này không đăng: không lên trang web, bản tải về, bản in; nhưng vẫn nằm trong kho tài liệu.")
+    for line in added.warnings:
+        print("Lưu ý: " + line)
+    if added.photos:
+        print(f"Đã thêm {len(added.photos)} ảnh vào {added.record.relative_to(root).as_posix()}. "
+              "Xem trước bằng «ntm serve», rồi lưu bằng «ntm luu».")
+    else:
+        print("Không có ảnh mới.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ntm", description="Công cụ cho bộ tài liệu nông thôn mới Di Linh.")
     parser.add_argument("--root", type=Path, default=None, help="thư mục kho tài liệu (mặc định: thư mục hiện tại)")
@@ -254,5 +285,19 @@ def main(argv: list[str] | None = None) -> int:
     excel.add_argument("--xa", metavar="MÃ_XÃ", help="chỉ nhận bảng tính của xã này (ví dụ gung-re)")
     excel.add_argument("--chi-kiem-tra", action="store_true", help="chỉ kiểm tra, không ghi tệp nào")
     excel.set_defaults(func=cmd_import_excel)
+    photos = sub.add_parser(
+        "them-anh",
+        help="thêm ảnh ngày thứ Bảy của một xã (xóa vị trí GPS, thu nhỏ) vào kết quả",
+        description="Chuẩn hóa ảnh (xoay đúng chiều, xóa vị trí GPS và thông tin máy ảnh, thu nhỏ còn 1600 điểm ảnh, JPEG) "
+        "rồi thêm vào kết quả ngày thứ Bảy của xã. Lời mô tả mỗi ảnh lấy từ bảng thong-tin.csv hoặc hỏi từng ảnh. "
+        "Có lỗi thì không ghi gì.",
+    )
+    photos.add_argument("commune", metavar="MÃ_XÃ", help="mã xã, thị trấn, ví dụ gung-re")
+    photos.add_argument("date", metavar="NGÀY", help="ngày thứ Bảy, ví dụ 2023-03-04 hoặc 04/03/2023")
+    photos.add_argument("files", nargs="+", metavar="ẢNH", help="các tệp ảnh, hoặc thư mục ảnh nhận qua Zalo")
+    photos.add_argument("--ke-hoach", action="store_true", help="gắn ảnh vào kế hoạch của ngày đó thay vì kết quả")
+    photos.add_argument("--thong-tin", metavar="BẢNG.csv", help="bảng mô tả ảnh (cột tep, mo_ta, chu_thich, giai_doan, thon, khong_dang)")
+    photos.add_argument("--khong-hoi", action="store_true", help="không hỏi: ảnh nào chưa có mô tả trong bảng thì dừng")
+    photos.set_defaults(func=cmd_add_photos)
     args = parser.parse_args(argv)
     return args.func(args)
