@@ -151,7 +151,23 @@ def cmd_save(args) -> int:
         )
         return 1
     message = args.message or "Cập nhật nội dung: " + ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "")
+    from .photos import lfs
+
+    photos = [path for path in changed if path.startswith("materials/anh/")]
+    if photos:
+        # Photos go into the history as Git LFS pointers, never as pictures.
+        problem = lfs.prepare_commit(root)
+        if problem is not None:
+            print(problem, file=sys.stderr)
+            return 1
     git("add", "-A", "--", "materials", "docs")
+    staged = git("diff", "--cached", "--name-only", "--", "materials/anh").stdout.splitlines()
+    whole = lfs.not_pointers(root, staged) if lfs.uses_lfs(root) else []
+    if whole:
+        git("reset", "-q", "--", *whole)
+        print("Chưa lưu: các ảnh này sẽ vào lịch sử nguyên tấm thay vì qua Git LFS: " + ", ".join(whole)
+              + ". Chạy «git lfs install», rồi «ntm luu» lại.", file=sys.stderr)
+        return 1
     commit = git("commit", "-q", "-m", message)
     if commit.returncode != 0:
         print("Không lưu được vào lịch sử:\n" + (commit.stderr or commit.stdout), file=sys.stderr)
@@ -246,6 +262,21 @@ def cmd_add_photos(args) -> int:
     return 0
 
 
+def cmd_photos_to_download(args) -> int:
+    """For CI with Git LFS: the photos to fetch, one path a line."""
+    from .photos.lfs import needed_downloads
+
+    root = find_root(args.root)
+    try:
+        needed = needed_downloads(root)
+    except ContentErrors as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for path in needed:
+        print(path)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ntm", description="Công cụ cho bộ tài liệu nông thôn mới Di Linh.")
     parser.add_argument("--root", type=Path, default=None, help="thư mục kho tài liệu (mặc định: thư mục hiện tại)")
@@ -299,5 +330,10 @@ def main(argv: list[str] | None = None) -> int:
     photos.add_argument("--thong-tin", metavar="BẢNG.csv", help="bảng mô tả ảnh (cột tep, mo_ta, chu_thich, giai_doan, thon, khong_dang)")
     photos.add_argument("--khong-hoi", action="store_true", help="không hỏi: ảnh nào chưa có mô tả trong bảng thì dừng")
     photos.set_defaults(func=cmd_add_photos)
+    download = sub.add_parser(
+        "anh-can-tai",
+        help="(cho CI dùng Git LFS) in các ảnh cần tải về: ảnh mới chưa có trong bộ nhớ đệm .cache/anh",
+    )
+    download.set_defaults(func=cmd_photos_to_download)
     args = parser.parse_args(argv)
     return args.func(args)

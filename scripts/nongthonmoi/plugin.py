@@ -34,7 +34,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.utils import get_relative_url
 
-from . import a11y, background, buildlog, contentcheck, gitdates, offline, pagecheck, publishing, rules
+from . import a11y, background, images, buildlog, contentcheck, gitdates, offline, pagecheck, publishing, rules
 from .navigation import complete_nav
 from .editor.settings import EditorSettingsError
 from .editor.site import EditorMissing, editor_files
@@ -263,6 +263,7 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
 
     def on_page_content(self, html, *, page, config, files):
         html = a11y.name_task_checkboxes(html)
+        html = images.complete(html, page.url, files)  # every <img>: its size, lazy loading
         documents = self.materials.documents
         context = {
             "page": page,
