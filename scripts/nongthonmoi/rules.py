@@ -209,7 +209,7 @@ RULES: dict[str, Rule] = {
              "Viết một câu (ít nhất {minimum} ký tự) tả người, việc, nơi trong ảnh, ví dụ «Mặt đường thôn 3 sau khi dọn cỏ»; "
              "không viết tên tệp hay chữ «ảnh».",
              "Lời mô tả như «ảnh 1», «IMG_2041.jpg» hay «hình ảnh» không giúp người không xem được ảnh."),
-        Rule("A003", "Không có tệp ảnh", "Không có tệp ảnh «{path}».",
+        Rule("A003", "Không có tệp ảnh", "Không có tệp ảnh «{photo}».",
              "Thêm ảnh bằng lệnh «ntm them-anh {unit} {date} <ảnh>», hoặc sửa tên tệp ở «tep:» cho đúng tên trong thư mục {folder}.",
              "Mỗi ảnh trong kết quả, kế hoạch là một tệp trong materials/anh/<mã xã>/<ngày>/, cùng xã và cùng ngày thứ Bảy."),
         Rule("A004", "Tệp ảnh không dùng đến", "Tệp ảnh này không có trong kết quả hay kế hoạch nào của {unit} ngày {date}.",

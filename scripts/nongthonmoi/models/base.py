@@ -160,7 +160,7 @@ def _photo_rule(error: dict, loc: tuple, source: YamlSource) -> ContentError | N
         name = str(item.get("tep", "")) if isinstance(item, dict) else ""
     except (KeyError, IndexError, TypeError):
         name = ""
-    if loc[2] == "mo_ta" and error["type"] in ("missing", "string_too_short"):
+    if loc[2] == "mo_ta" and error["type"] in ("missing", "string_too_short", "too_short"):
         return rules.error("A001", source.display, source.line_of(loc), cell=source.cell_of(loc), file=name or "?")
     if loc[2] == "tep" and error["type"] == "string_pattern_mismatch":
         return rules.error("A012", source.display, source.line_of(loc), cell=source.cell_of(loc), value=_shown(error.get("input")))

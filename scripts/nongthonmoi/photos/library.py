@@ -271,8 +271,7 @@ def load_library(root: Path, data, docs_dir: Path | None = None) -> PhotoLibrary
             continue
         seen[path] = ref
         if path not in on_disk:
-            unit = units.get(ref.unit)
-            errors.append(rules.error("A003", ref.source, ref.line, path=path, unit=ref.unit, date=ref.date.isoformat(),
+            errors.append(rules.error("A003", ref.source, ref.line, photo=path, unit=ref.unit, date=ref.date.isoformat(),
                                       folder=photo_folder(ref.unit, ref.date), file=ref.photo.file))
             continue
         facts = facts_of.get(path) or index.facts(root / path, path)
