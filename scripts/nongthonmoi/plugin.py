@@ -263,7 +263,6 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
 
     def on_page_content(self, html, *, page, config, files):
         html = a11y.name_task_checkboxes(html)
-        html = images.complete(html, page.url, files)  # every <img>: its size, lazy loading
         documents = self.materials.documents
         context = {
             "page": page,
@@ -292,7 +291,7 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             html += "\n" + self.views.get_template("workbooks.html").render(
                 books=self.workbooks, units=self.materials.saturday.units.units, **context
             )
-        return html
+        return images.complete(html, page.url, files)  # every <img> of the page: its size, lazy loading
 
     def on_page_read_source(self, *, page, config):
         # A generated page's text, from memory (saturday/site.py); None: MkDocs reads the file.
