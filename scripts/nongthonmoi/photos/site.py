@@ -103,10 +103,18 @@ class PhotoSite:
         self._plan()
 
     def _plan(self) -> None:
+        from ..handouts.bulletin import BULLETIN_SATURDAYS
+
         pointers = []
+        # The bulletins' grey pictures too (handouts/bulletin.py): kept, and
+        # made beside the build, so a bulletin is laid out without decoding.
+        printed = set(self.library.saturdays[-BULLETIN_SATURDAYS:])
         for item in self.library.published:
             wanted = variants_of(item.sha256, item.width, item.height)
-            todo = [v for v in wanted if not self.store.has(v)]
+            grey = [print_variant(item.sha256, item.width, item.height)] if item.ref.date in printed else []
+            todo = [v for v in wanted + grey if not self.store.has(v)]
+            for variant in grey:
+                self.store.path(variant)  # used by this build: kept by the pruning
             for variant in wanted:
                 self.files[variant_site_path(item, variant)] = self.store.path(variant)
             if todo:
