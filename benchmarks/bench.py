@@ -183,7 +183,7 @@ def write_corpus(root: Path, weeks: int, seed: int = 4, photos: int = 0, today: 
             for n in range(1, count + 1):
                 stage = PHOTO_STAGES[(n - 1) % 3]
                 name = f"anh-{n:02d}.jpg"
-                result += [f"  - tep: {name}", f"    mo_ta: Hình vẽ ví dụ {n}: {tasks[0][1].lower()} ở {hs[n % len(hs)]}",
+                result += [f"  - tep: {name}", f"    mo_ta: Hình vẽ ví dụ {n}, {tasks[0][1].lower()} ở {hs[n % len(hs)]}",
                            f"    chu_thich: Ảnh ví dụ {n} của ngày {day:%d/%m/%Y}", f"    giai_doan: {stage}",
                            f"    thon: {hs[n % len(hs)]}"]
                 pictures.append((materials / "anh" / slug / str(day) / name, f"{slug}/{day}/{n}", stage))

@@ -31,7 +31,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 from benchmarks.bench import FULL_PAGE, build, load, make_project, mib, reference_day, set_reference_day, write_corpus
@@ -105,9 +104,10 @@ def _gz(data: bytes) -> int:
     return len(gzip.compress(data, 6))
 
 
-def before_scrolling(browser, url: str, slow: bool) -> tuple[int, int, int]:
+def before_scrolling(browser, url: str, slow: bool, anchor: str | None = None) -> tuple[int, int, int]:
     """(bytes, requests, pictures) a 360 x 740 phone at 2x downloads to show
-    ``url`` before the reader scrolls; text counted gzip-compressed."""
+    ``url`` before the reader scrolls (or, with ``anchor``, once the reader
+    has jumped there); text counted gzip-compressed."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
     page = context.new_page()
     if slow:
@@ -116,9 +116,20 @@ def before_scrolling(browser, url: str, slow: bool) -> tuple[int, int, int]:
         cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 300, "downloadThroughput": 50_000,
                                                       "uploadThroughput": 20_000, "connectionType": "cellular3g"})
     responses = []
-    page.on("response", responses.append)
+    page.on("response", lambda response: responses.append(response))
     page.goto(url, wait_until="networkidle", timeout=300_000)
     page.wait_for_timeout(1500)
+    if anchor == "*":  # read to the end: every picture of the page
+        height = page.evaluate("document.body.scrollHeight")
+        for y in range(0, height, 400):
+            page.evaluate(f"window.scrollTo(0, {y})")
+            page.wait_for_timeout(150)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(1500)
+    elif anchor:
+        page.evaluate(f"document.getElementById({anchor!r}).scrollIntoView()")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(3000)
     total = pictures = 0
     for response in responses:
         body = response.body() if response.ok else b""
@@ -139,8 +150,9 @@ def measure_pages(site: Path, pages: dict[str, str]) -> None:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for name, path in pages.items():
+                path, _, anchor = path.partition("#")
                 for slow in (False, True):
-                    size, requests, pictures = before_scrolling(browser, url + path, slow)
+                    size, requests, pictures = before_scrolling(browser, url + path, slow, anchor or None)
                     print(f"  {name} ({'slow 3G' if slow else 'fast line'}): {size / 1000:.0f} KB in {requests} requests, "
                           f"{pictures} pictures", flush=True)
             browser.close()
@@ -153,7 +165,15 @@ def main(argv=None) -> int:
     parser.add_argument("--years", type=int, default=1)
     parser.add_argument("--photos", type=int, default=3, help="photos on each result")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--pages-of", type=Path, metavar="SITE", help="only the page bytes, of this site built by an earlier run")
     args = parser.parse_args(argv)
+    if args.pages_of:
+        day = max((args.pages_of / "anh" / "tep" / FULL_PAGE[0]).iterdir(), key=lambda d: len(list(d.iterdir()))).name
+        measure_pages(args.pages_of, {f"{FULL_PAGE[0]} {day}": f"xa/{FULL_PAGE[0]}/{day}/",
+                                      f"{FULL_PAGE[0]} {day}, at its photos": f"xa/{FULL_PAGE[0]}/{day}/#anh",
+                                      f"{FULL_PAGE[0]} {day}, read to the end": f"xa/{FULL_PAGE[0]}/{day}/#*",
+                                      f"gallery {day}": f"anh/{day}/", "home page": ""})
+        return 0
     base = Path(tempfile.mkdtemp(prefix="ntm-photos-bench-"))
     print(f"{os.cpu_count()} cores; load average at start {load()}", flush=True)
     try:
@@ -199,7 +219,7 @@ def main(argv=None) -> int:
         print(f"  site: {mib(total)} in all; photo variants {files} files, {mib(on_site)} "
               f"({on_site / count / 1000:.0f} KB a photo), {on_site / args.years / 1e6:.0f} MB a year")
         print(f"  offline zip: {mib(zipped)}, {zipped / args.years / 1e6:.1f} MB per year (target <= 10); photos in it: "
-              f"{len(in_zip)} files, {sum(i.compress_size for i in in_zip) / 1e6:.1f} MB (the latest 4 Saturdays)", flush=True)
+              f"{len(in_zip)} files, {sum(i.compress_size for i in in_zip) / 1e6:.1f} MB (the latest 2 Saturdays)", flush=True)
         pdfs = sorted((site / "tai-lieu-in").glob("ban-tin-anh-*.pdf"))
         print(f"  bulletins: {len(pdfs)}, {', '.join(f'{p.stem} {p.stat().st_size // 1000} KB' for p in pdfs[:3])}")
 
@@ -208,11 +228,13 @@ def main(argv=None) -> int:
         print(f"  repository growth for {args.years} year(s) of photos: with Git LFS, history {history / 1e6:.1f} MB "
               f"(pointers) + LFS store {store / 1e6:.0f} MB; without LFS, history {plain / 1e6:.0f} MB", flush=True)
 
-        day = max(d for d in (root / "materials" / "anh" / FULL_PAGE[0]).iterdir()).name
+        day = max((root / "materials" / "anh" / FULL_PAGE[0]).iterdir(), key=lambda d: len(list(d.iterdir()))).name
         full = len(list((root / "materials" / "anh" / FULL_PAGE[0] / day).glob("*.jpg")))
-        print(f"\nbefore scrolling, 360 x 740 px phone at 2x (target: 12-photo page <= 300 KB, home page <= 150 KB):")
+        print("\nbefore scrolling, 360 x 740 px phone at 2x (target: 12-photo page <= 300 KB, home page <= 150 KB):")
         measure_pages(site, {
             f"{FULL_PAGE[0]} {day}, {full} photos": f"xa/{FULL_PAGE[0]}/{day}/",
+            f"{FULL_PAGE[0]} {day}, at its photos": f"xa/{FULL_PAGE[0]}/{day}/#anh",
+            f"{FULL_PAGE[0]} {day}, read to the end": f"xa/{FULL_PAGE[0]}/{day}/#*",
             f"gallery {day}": f"anh/{day}/",
             "home page": "",
         })

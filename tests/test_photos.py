@@ -27,7 +27,6 @@ from nongthonmoi import cli
 from nongthonmoi.photos.header import read_header
 from nongthonmoi.photos.normalise import PhotoRefused, normalise_photo
 from photos_support import (
-    GPS_LATITUDE,
     heic_like,
     jpeg_claiming,
     metadata_left,

@@ -26,7 +26,7 @@ import hashlib
 import os
 import pickle
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -34,7 +34,7 @@ from pathlib import Path
 from .. import rules
 from ..atomicfile import write_atomically
 from ..errors import ContentError, ContentErrors
-from ..models.photos import MAX_DESCRIPTION, PHOTO_FILE_PATTERN, Photo
+from ..models.photos import PHOTO_FILE_PATTERN, Photo
 from . import PHOTOS_DIR
 from .header import read_header
 from .stored import stored_problems

@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..errors import ContentError, ContentErrors
+from ..errors import ContentErrors
 from ..models.photos import STAGE_NAMES
 from .. import rules
 from .library import PhotoLibrary, StoredPhoto
 from .variants import FORMATS, SMALL, Variant, VariantStore, site_formats, variants_of, print_variant
 
 SITE_DIR = "anh/tep"
-OFFLINE_SATURDAYS = 4
+OFFLINE_SATURDAYS = 2  # this week's and last week's: what a meeting talks about
 GALLERY_DIR = "anh"
 # What a picture takes of the page: two side by side on a phone, three in
 # the column of a wider screen (ntm.css, .ntm-photos).
@@ -233,5 +233,3 @@ def _is_pointer(path: Path) -> bool:
     except OSError:
         return False
 
-
-__all__ = ["PhotoSite", "Shown", "SIZES", "gallery_page", "GALLERY_INDEX", "ContentError"]
