@@ -103,6 +103,7 @@ def _handout(slug, title: str, day: date, chosen, units, home, issuer, communes,
         paper="A4",
         template="bulletin.html",
         home=home,
+        document="422-tb-hu",  # the programme the Saturdays belong to
         data={
             "photos": [_entry(p, units) for p in chosen],
             "issuer": issuer,

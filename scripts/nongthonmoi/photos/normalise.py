@@ -117,17 +117,21 @@ def megabytes(count: int) -> str:
 @contextlib.contextmanager
 def _pillow_limits(limit: int):
     """Pillow's decompression-bomb guard set to our limit (and its warning an
-    error), for the time of one decoding: a second guard behind the header check."""
-    from PIL import Image
+    error), for the time of one decoding: a second guard behind the header
+    check. Truncated files are errors too: WeasyPrint, imported by any build,
+    sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process, which would
+    store half a photo filled with grey."""
+    from PIL import Image, ImageFile
 
-    saved = Image.MAX_IMAGE_PIXELS
+    saved = Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES
     Image.MAX_IMAGE_PIXELS = limit
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             yield
     finally:
-        Image.MAX_IMAGE_PIXELS = saved
+        Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
 def check_input(data: bytes, name: str) -> Header:
@@ -139,7 +143,7 @@ def check_input(data: bytes, name: str) -> Header:
     header = read_header(data)
     if header.kind not in INPUT_FORMATS:
         raise _refuse("A005", name, format=FORMAT_NAMES.get(header.kind, header.kind), accepted=ACCEPTED)
-    if not header.width or not header.height:
+    if not header.width or not header.height or (header.kind == "jpeg" and not header.complete):
         raise _refuse("A011", name, problem=header.problem or "không đọc được kích thước ảnh")
     limit = MAX_JPEG_PIXELS if header.kind == "jpeg" else MAX_INPUT_PIXELS
     if header.pixels > limit:

@@ -108,18 +108,7 @@ PHOTO_GUIDE = "bien-tap/anh.md"
 
 
 def page_specs(data: SaturdayData, today: date, photos=None) -> list[PageSpec]:
-    from ..photos.site import SIZES, gallery_page
     from . import context as ctx
-
-    def photo_context(unit_id: str, saturday: date) -> dict:
-        shown = photos.of(unit_id, saturday) if photos is not None else []
-        has_gallery = photos is not None and saturday in photos.saturdays
-        return {
-            "photos": shown,
-            "photos_example": any(p.is_example for p in shown),
-            "sizes": SIZES,
-            "gallery": gallery_page(saturday) if has_gallery else None,
-        }
 
     def photo_files(unit_id: str, saturday: date) -> list[str]:
         return [p.path for p in photos.of(unit_id, saturday)] if photos is not None else []
@@ -204,7 +193,7 @@ def page_specs(data: SaturdayData, today: date, photos=None) -> list[PageSpec]:
                         *(staff_list_path(s.agency, s.saturday) for s in data.staff_lists_on(plan.date)),
                         *photo_files(*key),
                     ],
-                    lambda unit=unit, plan=plan: {**ctx.plan_detail(data, unit, plan), **photo_context(unit.id, plan.date)},
+                    lambda unit=unit, plan=plan: ctx.plan_detail(data, unit, plan, photos),
                     # The Saturday page shows every commune's plan for the day and
                     # is indexed; leaving the thousands of single-plan pages out
                     # keeps the index small for phones and the results readable.
@@ -225,11 +214,7 @@ def page_specs(data: SaturdayData, today: date, photos=None) -> list[PageSpec]:
                     *(result_path(p.unit, p.date) for p in data.plans_on(saturday) if (p.unit, p.date) in data.results),
                     *(staff_list_path(s.agency, s.saturday) for s in data.staff_lists_on(saturday)),
                 ],
-                lambda saturday=saturday: {
-                    **ctx.saturday_detail(data, saturday),
-                    "gallery": gallery_page(saturday) if photos is not None and saturday in photos.saturdays else None,
-                    "photo_count": len(photos.on(saturday)) if photos is not None else 0,
-                },
+                lambda saturday=saturday: ctx.saturday_detail(data, saturday, photos),
             )
         )
     specs += _photo_specs(data, photos, units_file)
