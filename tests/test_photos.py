@@ -251,16 +251,28 @@ def test_the_page_shows_the_photo_with_alt_size_and_lazy_loading(phone_build):
     assert "Khơi thông rãnh thoát nước" in page and "Thôn 2 · Trong khi làm" in page
 
 
+def red_at_bottom_left(data: bytes) -> bool:
+    """phone_photo turned with orientation 8 (90° counter-clockwise): landscape, red block bottom-left."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        rgb = image.convert("RGB")
+        red = rgb.getpixel((3, rgb.height - 3))
+        return rgb.width > rgb.height and red[0] > 150 and red[1] < 90
+
+
 def test_the_offline_copy_carries_the_small_webp_only_bare_and_upright(phone_build):
     _, site, _ = phone_build
     with zipfile.ZipFile(site / "tai-ve" / "nong-thon-moi-di-linh.zip") as archive:
         names = [n for n in archive.namelist() if "/anh/tep/" in n]
-        mine = [n for n in names if "/gung-re/" + SATURDAY + "/anh-01" in n]
-        assert mine == [f"nong-thon-moi-di-linh/anh/tep/gung-re/{SATURDAY}/anh-01-360.webp"]
+        mine = [n for n in names if "/gung-re/" + SATURDAY + "/anh-01" in n or "/tai-len" in n]
+        assert mine == [f"nong-thon-moi-di-linh/anh/tep/gung-re/{SATURDAY}/anh-01-360.webp",
+                        f"nong-thon-moi-di-linh/anh/tep/gung-re/{SATURDAY}/tai-len-360.webp"]
         assert all(n.endswith("-360.webp") for n in names)
-        data = archive.read(mine[0])
+        command, editor = archive.read(mine[0]), archive.read(mine[1])
         page = archive.read(f"nong-thon-moi-di-linh/xa/gung-re/{SATURDAY}.html").decode()
-    assert metadata_left(data) == {} and upright_has_red_at_top_right(data)
+    assert metadata_left(command) == {} and upright_has_red_at_top_right(command)
+    assert metadata_left(editor) == {} and red_at_bottom_left(editor)
     assert '<img src="../../anh/tep/gung-re/2023-03-11/anh-01-360.webp"' in page and "<picture>" not in page
 
 
@@ -284,6 +296,11 @@ def test_the_bulletin_prints_the_photo_grey_upright_with_its_caption(phone_build
     with Image.open(portrait[0]) as image:
         grey = image.convert("L")
         assert grey.getpixel((grey.width - 3, 3)) < grey.getpixel((3, grey.height - 3))  # the red block, darker, top-right
+    # The editor's upload (orientation 8): landscape, its red block bottom-left,
+    # where the examples (drawings) have sky or grass.
+    turned = [p for p in sorted(tmp_path.glob("img-*.jpg"))
+              if (lambda g: g.getpixel((3, g.height - 3)) < 100 and g.getpixel((g.width - 3, 3)) > 100)(Image.open(p).convert("L"))]
+    assert turned, "the editor's upload, turned, is in the bulletin"
 
 
 def test_the_feed_entry_has_the_picture(phone_build):

@@ -141,7 +141,11 @@ class VariantStore:
         tasks = [(str(source), [(v.fmt, v.width, v.height, str(self.folder / v.cache_name)) for v in variants])
                  for source, variants in work]
         workers = min(workers or os.cpu_count() or 1, len(tasks))
-        if workers == 1:
+        import threading
+
+        # Never fork from a process with threads (mkdocs serve's web server):
+        # there, the few photos of an edit are made in place.
+        if workers == 1 or threading.active_count() > 1:
             for task in tasks:
                 _make(task)
         else:
