@@ -179,7 +179,7 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             raise PluginError(str(exc)) from None
         if self.photos.missing:
             background.start("anh", self.photos.make_missing)
-        self.photos.add_files(files, config)
+        self.photos.add_files(files, config, self.command)
         # Saturday programme pages, calendars, feed and CSV reports (issue 4).
         saturday_site.generate(
             config, files, self.materials.saturday, self.root, self.workbooks, self.history,
@@ -214,12 +214,16 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
 
     @event_priority(-100)  # after every other plugin (search: the index) has written its files
     def on_post_build(self, *, config) -> None:
-        """The zip of the offline copy, converted from the pages just written (offline.py).
+        """The photos' variants linked into the site (photos/site.py), then the zip of
+        the offline copy, converted from the pages just written (offline.py).
 
         A build with warnings still gets here in strict mode, and MkDocs
         stops it right after (on_build_error): its copy is never published."""
+        photos = getattr(self, "photos", None)
+        if photos is not None and self.command == "build":
+            photos.link_into(Path(config.site_dir))  # the variants (PhotoSite.add_files)
         try:
-            photos = self.photos.offline_files() if getattr(self, "photos", None) is not None else None
+            photos = photos.offline_files() if photos is not None else None
             done = offline.write_copy(config, self.files, self.command, self.root, photos)
         except RuntimeError as exc:
             raise PluginError(str(exc)) from None

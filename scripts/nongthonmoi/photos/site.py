@@ -143,11 +143,36 @@ class PhotoSite:
     def make_missing(self) -> None:
         self.store.make(self.missing)
 
-    def add_files(self, files, config) -> None:
-        from mkdocs.structure.files import File
+    def add_files(self, files, config, command: str = "build") -> None:
+        """The variants as files of the site. In ``mkdocs build`` they are
+        linked into the site by :meth:`link_into` (MkDocs would copy them:
+        tens of thousands of files, 14 s a build for a district-year, where
+        hard links take 2 s); MkDocs is told they are drafts, which it lists
+        (pages link them) but leaves out of a build. ``mkdocs serve`` copies
+        them as usual."""
+        from mkdocs.structure.files import File, InclusionLevel
 
+        inclusion = InclusionLevel.DRAFT if command == "build" else InclusionLevel.UNDEFINED
         for name, path in sorted(self.files.items()):
-            files.append(File.generated(config, name, abs_src_path=str(path)))
+            files.append(File.generated(config, name, abs_src_path=str(path), inclusion=inclusion))
+
+    def link_into(self, site_dir: Path) -> None:
+        """Each variant into the built site: a hard link to its cache file
+        (written once, by rename: the site's link keeps its bytes whatever
+        the cache does next), or a copy on another file system."""
+        import os
+        import shutil
+
+        for name, path in self.files.items():
+            target = Path(site_dir) / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, target)
+            except FileExistsError:
+                target.unlink()
+                os.link(path, target)
+            except OSError:
+                shutil.copyfile(path, target)
 
     # --- what the views show -------------------------------------------------------
 

@@ -10,8 +10,8 @@ sharp phones.
 
 Each file is kept in ``.cache/anh/bien-the/`` under a key of the photo's
 sha256 (the Git LFS oid, so a checkout that holds only pointers still finds
-its variants), the size, the format, the encoder settings, this module's
-code and the versions of Pillow and its codecs: a rebuild makes only the
+its variants), the size, the format, the encoder settings, :data:`CACHE_VERSION`
+and the versions of Pillow and its codecs: a rebuild makes only the
 variants of new photos. The work runs beside the build (background.py), in
 one worker per core, each photo decoded once (at a reduced scale: a
 1,600-pixel JPEG is read at 800 pixels for the 720-pixel variants).
@@ -32,6 +32,10 @@ from ..atomicfile import write_atomically
 from .header import LFS_POINTER
 
 CACHE_DIR = Path(".cache") / "anh" / "bien-the"
+# Part of every variant's key, with the encoders' settings and versions.
+# Raise it when a change to this module changes the bytes of a variant (how a
+# picture is decoded, resized, turned grey): the module's text is not in the
+# key, since a district-year's variants take minutes to make again.
 CACHE_VERSION = "1"
 WIDTHS = (360, 720)
 SMALL = WIDTHS[0]
@@ -97,7 +101,7 @@ def toolchain() -> str:
     for codec in ("jpg", "webp", "avif"):
         digest.update(f"{codec} {features.version(codec)}\n".encode())
     digest.update(repr(sorted((k, v[3]) for k, v in FORMATS.items())).encode())
-    digest.update(Path(__file__).read_bytes())
+    digest.update(repr((WIDTHS, PRINT_LONG_SIDE, "lanczos", "draft", "autocontrast 1")).encode())
     return digest.hexdigest()
 
 
