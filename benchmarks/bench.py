@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -107,12 +108,24 @@ def _hamlets() -> dict[str, list[str]]:
     }
 
 
-def write_corpus(root: Path, weeks: int, seed: int = 4) -> int:
-    """Write materials for ``weeks`` Saturdays; return the number of plans."""
+PHOTO_STAGES = ("trước", "trong", "sau")
+FULL_PAGE = ("gung-re", 12)  # a commune whose latest past Saturday has 12 photos (the page budget)
+
+
+def write_corpus(root: Path, weeks: int, seed: int = 4, photos: int = 0, today: date | None = None) -> int:
+    """Write materials for ``weeks`` Saturdays; return the number of plans.
+
+    ``photos``: that many photos on each result (generated placeholders
+    marked «ẢNH VÍ DỤ», grained so that each weighs what a phone photo
+    weighs once normalised), and :data:`FULL_PAGE` photos on one commune's
+    result of the last Saturday before ``today``."""
     rnd = random.Random(seed)
     materials = root / "materials"
-    for kind in ("ke-hoach", "ket-qua", "danh-sach"):
+    for kind in ("ke-hoach", "ket-qua", "danh-sach", "anh"):
         shutil.rmtree(materials / kind, ignore_errors=True)
+    pictures: list[tuple[Path, str, str]] = []
+    full_day = max((FIRST_SATURDAY + timedelta(weeks=w) for w in range(weeks)
+                    if today is None or FIRST_SATURDAY + timedelta(weeks=w) < today), default=None)
     hamlets = _hamlets()
     lines = ["# Synthetic benchmark data (benchmarks/bench.py).", "don_vi:"]
     for slug, name, kind in UNITS:
@@ -164,6 +177,16 @@ def write_corpus(root: Path, weeks: int, seed: int = 4) -> int:
             ]
             for (tid, *_), amount in zip(tasks, amounts):
                 result += [f"  - phan_viec: {tid}", f"    da_lam: {rnd.randint(0, amount)}"]
+            count = FULL_PAGE[1] if photos and (slug, day) == (FULL_PAGE[0], full_day) else photos
+            if count:
+                result.append("anh:")
+            for n in range(1, count + 1):
+                stage = PHOTO_STAGES[(n - 1) % 3]
+                name = f"anh-{n:02d}.jpg"
+                result += [f"  - tep: {name}", f"    mo_ta: Hình vẽ ví dụ {n}, {tasks[0][1].lower()} ở {hs[n % len(hs)]}",
+                           f"    chu_thich: Ảnh ví dụ {n} của ngày {day:%d/%m/%Y}", f"    giai_doan: {stage}",
+                           f"    thon: {hs[n % len(hs)]}"]
+                pictures.append((materials / "anh" / slug / str(day) / name, f"{slug}/{day}/{n}", stage))
             path = materials / "ket-qua" / slug / f"{day}.yml"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text("\n".join(result) + "\n", encoding="utf-8")
@@ -174,7 +197,41 @@ def write_corpus(root: Path, weeks: int, seed: int = 4) -> int:
             path = materials / "danh-sach" / agency / f"{day}.yml"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text("\n".join(staff) + "\n", encoding="utf-8")
+    write_pictures(pictures)
     return plans
+
+
+def write_pictures(pictures: list[tuple[Path, str, str]]) -> None:
+    """The photos, on every core: a few grained scenes drawn once, each photo
+    one of them with its own number written on it (unique bytes, as every
+    real photo is), stored as a normalised JPEG."""
+    if not pictures:
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [pictures[i::os.cpu_count() or 1] for i in range(os.cpu_count() or 1)]
+    with ProcessPoolExecutor(max_workers=len(chunks)) as pool:
+        list(pool.map(_draw_pictures, chunks))
+
+
+_SCENES: dict = {}
+
+
+def _draw_pictures(chunk: list[tuple[Path, str, str]]) -> None:
+    from PIL import ImageDraw, ImageFont
+
+    from nongthonmoi.photos.normalise import _encode
+    from nongthonmoi.photos.placeholder import FONT, draw
+
+    font = ImageFont.truetype(str(FONT), 44)
+    for path, seed, stage in chunk:
+        key = (stage, zlib.crc32(seed.encode()) % 4)
+        if key not in _SCENES:
+            _SCENES[key] = draw(f"scene-{key}", stage, "", texture=0.5)
+        picture = _SCENES[key].copy()
+        ImageDraw.Draw(picture).text((40, 40), seed, font=font, fill=(255, 255, 255))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(_encode(picture))
 
 
 def make_project(base: Path) -> Path:

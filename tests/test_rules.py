@@ -335,9 +335,11 @@ def test_unforeseen_validation_error_is_still_vietnamese():
 def test_every_rule_has_a_case():
     """A rule without a test case is a failing test."""
     from test_editor_rules import EDITOR_RULE_CASES
+    from test_photos_rules import PHOTO_RULE_CASES
     from test_workbook_import import WORKBOOK_RULE_CASES
 
     covered = {case.rule for case in CASES.values()} | set(OTHER_TESTS) | set(WORKBOOK_RULE_CASES) | set(EDITOR_RULE_CASES)
+    covered |= {case.rule for case in PHOTO_RULE_CASES.values()}
     assert sorted(set(RULES) - covered) == []
     assert sorted(covered - set(RULES)) == []
 

@@ -917,16 +917,19 @@ def test_round_trip_of_every_plan_and_result(data, repo, tmp_path):
     results = import_all(repo, paths)
     assert [r.status for r in results] == ["unchanged"] * len(records), [(r.workbook, [str(e) for e in r.errors]) for r in results]
     assert snapshot(repo) == before  # byte for byte
-    # Without the YAML files, the workbooks give the same data back.
+    # Without the YAML files, the workbooks give the same data back, but for
+    # the photos, which no workbook carries (their files go with the records).
     for kind, (unit, day) in records:
         (repo / f"materials/{kind}/{unit}/{day.isoformat()}.yml").unlink()
+    shutil.rmtree(repo / "materials" / "anh", ignore_errors=True)
     plans_first = [p for p, (kind, _) in zip(paths, records) if kind == "ke-hoach"]
     results_then = [p for p, (kind, _) in zip(paths, records) if kind == "ket-qua"]
     assert {r.status for r in import_all(repo, plans_first + results_then)} == {"new"}
     for kind, key in records:
         rel = f"materials/{kind}/{key[0]}/{key[1].isoformat()}.yml"
         model = SaturdayPlan if kind == "ke-hoach" else SaturdayResult
-        assert validate(model, load_yaml(repo / rel, rel)) == (data.plans if kind == "ke-hoach" else data.results)[key]
+        expected = (data.plans if kind == "ke-hoach" else data.results)[key]
+        assert validate(model, load_yaml(repo / rel, rel)) == expected.model_copy(update={"photos": []})
     assert run_ntm(repo, "check").returncode == 0
 
 

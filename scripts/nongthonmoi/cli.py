@@ -153,7 +153,23 @@ def cmd_save(args) -> int:
         )
         return 1
     message = args.message or "Cập nhật nội dung: " + ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "")
+    from .photos import lfs
+
+    photos = [path for path in changed if path.startswith("materials/anh/")]
+    if photos:
+        # Photos go into the history as Git LFS pointers, never as pictures.
+        problem = lfs.prepare_commit(root)
+        if problem is not None:
+            print(problem, file=sys.stderr)
+            return 1
     git("add", "-A", "--", "materials", "docs")
+    staged = git("diff", "--cached", "--name-only", "--", "materials/anh").stdout.splitlines()
+    whole = lfs.not_pointers(root, staged) if lfs.uses_lfs(root) else []
+    if whole:
+        git("reset", "-q", "--", *whole)
+        print("Chưa lưu: các ảnh này sẽ vào lịch sử nguyên tấm thay vì qua Git LFS: " + ", ".join(whole)
+              + ". Chạy «git lfs install», rồi «ntm luu» lại.", file=sys.stderr)
+        return 1
     commit = git("commit", "-q", "-m", message)
     if commit.returncode != 0:
         print("Không lưu được vào lịch sử:\n" + (commit.stderr or commit.stdout), file=sys.stderr)
@@ -201,6 +217,52 @@ def cmd_import_excel(args) -> int:
     folder = Path(args.thu_muc) if args.thu_muc else None
     return run(root, [Path(f) for f in args.files], folder, args.xa, args.chi_kiem_tra, args.ghi_de,
                Path(args.bao_cao) if args.bao_cao else None, args.xoa_da_nhap)
+
+
+def cmd_add_photos(args) -> int:
+    from .photos.ingest import IngestError, add_photos, parse_day
+
+    root = find_root(args.root)
+    try:
+        added = add_photos(root, args.commune, parse_day(args.date), [Path(p) for p in args.files], to_plan=args.ke_hoach,
+                           table=Path(args.thong_tin) if args.thong_tin else None,
+                           interactive=False if args.khong_hoi else None)
+    except (IngestError, ContentErrors) as exc:
+        print(exc, file=sys.stderr)
+        print("Chưa ghi ảnh nào.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nĐã dừng: chưa ghi ảnh nào.", file=sys.stderr)
+        return 1
+    for line in added.skipped:
+        print(line)
+    for photo in added.photos:
+        print(f"{photo.source.name} → {photo.name}: " + " ".join(photo.normalised.report))
+        if photo.info.get("khong_dang"):
+            print("  Ảnh này không đăng: không lên trang web, bản tải về, bản in; nhưng vẫn nằm trong kho tài liệu.")
+    for line in added.warnings:
+        print("Lưu ý: " + line)
+    if added.photos:
+        print(f"Đã thêm {len(added.photos)} ảnh vào {added.record.relative_to(root).as_posix()}. "
+              "Xem trước bằng «ntm serve», rồi lưu bằng «ntm luu».")
+    else:
+        print("Không có ảnh mới.")
+    return 0
+
+
+def cmd_photos_to_download(args) -> int:
+    """For CI with Git LFS: the photos to fetch, one path a line."""
+    from .photos.lfs import needed_downloads
+
+    root = find_root(args.root)
+    try:
+        needed = needed_downloads(root)
+    except ContentErrors as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for path in needed:
+        print(path)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -252,5 +314,24 @@ def main(argv: list[str] | None = None) -> int:
     excel.add_argument("--xoa-da-nhap", action="store_true",
                        help="xóa khỏi --thu-muc các tệp đã nhập xong (nội dung đã nằm trong materials/)")
     excel.set_defaults(func=cmd_import_excel)
+    photos = sub.add_parser(
+        "them-anh",
+        help="thêm ảnh ngày thứ Bảy của một xã (xóa vị trí GPS, thu nhỏ) vào kết quả",
+        description="Chuẩn hóa ảnh (xoay đúng chiều, xóa vị trí GPS và thông tin máy ảnh, thu nhỏ còn 1600 điểm ảnh, JPEG) "
+        "rồi thêm vào kết quả ngày thứ Bảy của xã. Lời mô tả mỗi ảnh lấy từ bảng thong-tin.csv hoặc hỏi từng ảnh. "
+        "Có lỗi thì không ghi gì.",
+    )
+    photos.add_argument("commune", metavar="MÃ_XÃ", help="mã xã, thị trấn, ví dụ gung-re")
+    photos.add_argument("date", metavar="NGÀY", help="ngày thứ Bảy, ví dụ 2023-03-04 hoặc 04/03/2023")
+    photos.add_argument("files", nargs="+", metavar="ẢNH", help="các tệp ảnh, hoặc thư mục ảnh nhận qua Zalo")
+    photos.add_argument("--ke-hoach", action="store_true", help="gắn ảnh vào kế hoạch của ngày đó thay vì kết quả")
+    photos.add_argument("--thong-tin", metavar="BẢNG.csv", help="bảng mô tả ảnh (cột tep, mo_ta, chu_thich, giai_doan, thon, khong_dang)")
+    photos.add_argument("--khong-hoi", action="store_true", help="không hỏi: ảnh nào chưa có mô tả trong bảng thì dừng")
+    photos.set_defaults(func=cmd_add_photos)
+    download = sub.add_parser(
+        "anh-can-tai",
+        help="(cho CI dùng Git LFS) in các ảnh cần tải về: ảnh mới chưa có trong bộ nhớ đệm .cache/anh",
+    )
+    download.set_defaults(func=cmd_photos_to_download)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -10,6 +10,7 @@ from . import rules
 from .errors import ContentError, ContentErrors
 from .models.base import check_unique, validate
 from .models.documents import DocumentRegistry
+from .photos.library import PhotoLibrary, load_library
 from .saturday.data import SaturdayData
 from .saturday.data import load as load_saturday_data
 from .yamlsource import load_yaml, parse_yaml
@@ -22,6 +23,8 @@ class Materials:
     documents: DocumentRegistry
     # Units, agencies, weekly plans, results and staff lists (issue 4).
     saturday: SaturdayData
+    # The photos of the plans and results, checked (photos/library.py).
+    photos: PhotoLibrary = PhotoLibrary()
 
 
 def load_materials(
@@ -56,9 +59,16 @@ def load_materials(
     except ContentErrors as exc:
         errors += exc.errors
 
+    photos = PhotoLibrary()
+    if saturday is not None:
+        try:
+            photos = load_library(root, saturday, docs_dir)
+        except ContentErrors as exc:
+            errors += exc.errors
+
     if errors:
         raise ContentErrors(errors)
-    return Materials(documents=documents, saturday=saturday)
+    return Materials(documents=documents, saturday=saturday, photos=photos)
 
 
 def _check_documents(registry: DocumentRegistry, source, docs_dir: Path) -> list[ContentError]:

@@ -78,7 +78,15 @@ def configure(config) -> None:
         config.extra["polyfills"] = [*polyfills, SHIM]
 
 
-def _wanted(rel: str) -> bool:
+# Photo variants (photos/site.py): the copy carries only the small WebP of
+# the photos of the latest Saturdays (the set the build passes in); every
+# other picture of a page becomes a line saying it is on the website.
+PHOTO_FILES = "anh/tep/"
+
+
+def _wanted(rel: str, photos: frozenset[str] | None = None) -> bool:
+    if rel.startswith(PHOTO_FILES) and photos is not None:
+        return rel in photos
     if rel in (ZIP_PATH, "404.html") or rel.endswith(".map") or rel.startswith("sitemap.xml"):
         return False
     if rel.endswith((".gz", ".br")):
@@ -145,16 +153,50 @@ _LOCATION = re.compile(r'("location":")([^"]*)(")')
 _OUTSIDE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|#|$)")
 
 
+_PICTURE = re.compile(r"<picture>(.*?)</picture>", re.S)
+_WEBP_SOURCE = re.compile(r'<source type="image/webp" srcset="([^"]*)"')
+_IMG = re.compile(r"<img\s[^>]*>")
+_IMG_SRC = re.compile(r'(\ssrc=")([^"]*)(")')
+_IMG_ALT = re.compile(r'\salt="([^"]*)"')
+AWAY = '<span class="ntm-photo__away">Ảnh xem trên trang web (cần mạng): {alt}</span>'
+
+
+def offline_pictures(html: str, page_dir: str, photos: frozenset[str]) -> str:
+    """Each ``<picture>`` of a page as the copy shows it: its ``<img>`` with the
+    small WebP as source when the copy carries it (``photos``, site paths),
+    else a line with the picture's description. Addresses stay as they were
+    (relative to ``page_dir`` on the site); the converter rewrites them next."""
+
+    def one(match: re.Match) -> str:
+        inner = match.group(1)
+        img = _IMG.search(inner)
+        if img is None:
+            return match.group(0)
+        source = _WEBP_SOURCE.search(inner)
+        candidates = [c.strip().rsplit(" ", 1) for c in source.group(1).split(",")] if source else []
+        small = min(((url, int(w[:-1])) for url, w in candidates if w.endswith("w") and w[:-1].isdigit()),
+                    key=lambda c: c[1], default=None)
+        if small is not None:
+            site_path = posixpath.normpath(posixpath.join(page_dir, small[0])) if page_dir else posixpath.normpath(small[0])
+            if site_path in photos:
+                return _IMG_SRC.sub(lambda m: m.group(1) + small[0] + m.group(3), img.group(0), count=1)
+        alt = _IMG_ALT.search(img.group(0))
+        return AWAY.format(alt=alt.group(1) if alt else "")
+
+    return _PICTURE.sub(one, html) if "<picture>" in html else html
+
+
 class Converter:
     """Rewrites the pages of one built site into the copy's pages."""
 
     def __init__(self, site_files: set[str], moves: dict[str, str], sources: dict[str, str] | None = None,
-                 docs_dir: Path | None = None):
+                 docs_dir: Path | None = None, photos: frozenset[str] | None = None):
         self.site_files = site_files  # every file of the site, as site paths
         self.moves = moves
         self.sources = sources or {}  # site path of a page -> its Markdown file (docs/...), for messages
         self.docs_dir = docs_dir
-        self.copy_files = {moves.get(f, f) for f in site_files if _wanted(f)} | {INDEX_JS}
+        self.photos = photos
+        self.copy_files = {moves.get(f, f) for f in site_files if _wanted(f, photos)} | {INDEX_JS}
         self.problems: list[str] = []
         self._outside: set[str] = set()
         self._targets: dict[tuple[str, str], str] = {}
@@ -228,6 +270,8 @@ class Converter:
         def address(m: re.Match) -> str:
             return m.group(1) + self.url(m.group(2), old_dir, new_dir, old) + m.group(3)
 
+        if self.photos is not None:
+            html = offline_pictures(html, old_dir, self.photos)
         html = _ATTRIBUTE.sub(address, html)
         # Material's head (the shim, __md_scope) and the blocks at the end of
         # the body: each looked for in its part of the page only.
@@ -395,7 +439,7 @@ PAGES_INDEX = "pages.json"
 
 def offline_copy(
     site: Path, moves: dict[str, str], cache: Path | None = None, sources: dict[str, str] | None = None,
-    docs_dir: Path | None = None,
+    docs_dir: Path | None = None, photos: frozenset[str] | None = None,
 ) -> dict[str, Entry]:
     """The copy's files (path in the copy -> :class:`Entry`) from a built site folder.
 
@@ -404,11 +448,13 @@ def offline_copy(
     converted again. Raises ``RuntimeError`` (:data:`OFFLINE_FAILED` and the
     list) when a page of the copy would lead to a file the copy does not hold."""
     site_files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
-    converter = Converter(site_files, moves, sources, docs_dir)
+    converter = Converter(site_files, moves, sources, docs_dir, photos)
     deflated = _Deflated(cache) if cache is not None else None
-    # What a page's addresses become depends on its bytes, its place and
-    # the site's files and pages, nothing else.
-    layout = hashlib.sha256(repr((CACHE_VERSION, sorted(site_files), sorted(moves.items()))).encode()).hexdigest()
+    # What a page's addresses become depends on its bytes, its place, the
+    # site's files and pages, and the photos the copy carries, nothing else.
+    layout = hashlib.sha256(
+        repr((CACHE_VERSION, sorted(site_files), sorted(moves.items()), sorted(photos or ()))).encode()
+    ).hexdigest()
     index_file = cache / PAGES_INDEX if cache is not None else None
     try:
         known = json.loads(index_file.read_text(encoding="utf-8")) if index_file else {}
@@ -416,7 +462,7 @@ def offline_copy(
         known = {}
     used: dict[str, list] = {}
     entries: dict[str, Entry] = {}
-    wanted = [rel for rel in sorted(site_files) if _wanted(rel)]
+    wanted = [rel for rel in sorted(site_files) if _wanted(rel, photos)]
     page_keys = {
         rel: hashlib.sha256(f"{layout}\n{rel}\n".encode() + (site / rel).read_bytes()).hexdigest()
         for rel in wanted if rel.endswith(".html")
@@ -460,7 +506,7 @@ PREVIEW_NOTE = (
 )
 
 
-def write_copy(config, files, command: str, root: Path) -> dict:
+def write_copy(config, files, command: str, root: Path, photos: frozenset[str] | None = None) -> dict:
     """Write the zip of the offline copy over the placeholder in the built site.
 
     Only ``mkdocs build``: the preview (``ntm serve``, ``ntm edit``) keeps the
@@ -473,7 +519,7 @@ def write_copy(config, files, command: str, root: Path) -> dict:
     start = time.perf_counter()
     deflated = _Deflated(root / CACHE_DIR)
     sources = {file.dest_uri: file.src_uri for file in files.documentation_pages()}
-    entries = offline_copy(site, page_moves(files), root / CACHE_DIR, sources, Path(config.docs_dir))
+    entries = offline_copy(site, page_moves(files), root / CACHE_DIR, sources, Path(config.docs_dir), photos)
     deflated.claim(entry.key for entry in entries.values())
     content = write_zip(entries, deflated)
     target = site / ZIP_PATH

@@ -42,7 +42,7 @@ from .errors import ContentError, ContentErrors
 
 # Files the build generates (not in docs/): links to them are fine.
 GENERATED_PREFIXES = ("tai-lieu-in/", "tai-ve/", "bao-cao/", "lich/", "bang-tinh/", "quan-tri/", "xa/", "thu-bay/",
-                      "thu-bay-nay/", "ket-qua/")
+                      "thu-bay-nay/", "ket-qua/", "anh/")
 GENERATED_FILES = {"feed.xml"}
 
 # Link text stops at the next "[": from each "[" the scan ends where the next

@@ -41,8 +41,8 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.utils import get_relative_url
 
 from . import (
-    a11y, background, buildday, buildlog, cachekeep, contentcheck, csp, gitdates, inputcache, offline, pagecheck,
-    precompress, publishing, rules, sanitize,
+    a11y, background, buildday, buildlog, cachekeep, contentcheck, csp, gitdates, images, inputcache, offline,
+    pagecheck, precompress, publishing, rules, sanitize,
 )
 from .navigation import complete_nav
 from .editor.settings import EditorSettingsError
@@ -52,6 +52,7 @@ from .workbooks import site as workbook_site
 from .errors import ContentErrors
 from .handouts import LIST_PAGE, Handouts
 from .materials import load_materials
+from .photos.site import PhotoSite
 from .staging import StagedSite
 from .views import make_environment, vi_date
 
@@ -193,10 +194,20 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         self.workbooks = workbook_site.add_files(
             files, config, self.root, self.materials.saturday, today, buildday.coming_saturday(today)
         )
+        # The photos' sizes and formats (photos/site.py): files of the site,
+        # made beside the build when the cache lacks them; first, so the
+        # Saturday pages can link them.
+        try:
+            self.photos = PhotoSite(self.root, self.materials.photos, self.materials.saturday.units)
+        except ContentErrors as exc:
+            raise PluginError(str(exc)) from None
+        if self.photos.missing:
+            background.start("anh", self.photos.make_missing)
+        self.photos.add_files(files, config, self.command)
         # Saturday programme pages, calendars, feed and CSV reports.
         saturday_site.generate(
             config, files, self.materials.saturday, self.root, self.workbooks, self.history,
-            in_memory=self.command == "build",
+            in_memory=self.command == "build", photos=self.photos,
         )
         # Print handouts (PDF): rendered only when their inputs changed.
         files = self.handouts.add_files(files, config)
@@ -228,12 +239,17 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
 
     @event_priority(-100)  # after every other plugin (search: the index) has written its files
     def on_post_build(self, *, config) -> None:
-        """The zip of the offline copy, converted from the pages just written (offline.py).
+        """The photos' variants linked into the site (photos/site.py), then the zip of
+        the offline copy, converted from the pages just written (offline.py).
 
         A build with warnings still gets here in strict mode, and MkDocs
         stops it right after (on_build_error): its copy is never published."""
+        photos = getattr(self, "photos", None)
+        if photos is not None and self.command == "build":
+            photos.link_into(Path(config.site_dir))  # the variants (PhotoSite.add_files)
         try:
-            done = offline.write_copy(config, self.files, self.command, self.root)
+            photos = photos.offline_files() if photos is not None else None
+            done = offline.write_copy(config, self.files, self.command, self.root, photos)
         except RuntimeError as exc:
             raise PluginError(str(exc)) from None
         if done.get("files"):
@@ -300,6 +316,7 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             "link": self._link(page, files),
             "materials": self.materials,
             "rules": rules.documentation(),
+            "photos": getattr(self, "photos", None),
         }
         doc = documents.by_page().get(page.file.src_uri)
         parts = [html]
@@ -324,6 +341,7 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             html += "\n" + sanitize.clean(self.views.get_template("workbooks.html").render(
                 books=self.workbooks, units=self.materials.saturday.units.units, **context
             ))
+        html = images.complete(html, page.url, files)  # every <img> of the page: its size, lazy loading
         # The page's title is text wherever a template prints it (Material's
         # templates do not escape): front matter or first heading, escaped once.
         from_meta = "title" in page.meta

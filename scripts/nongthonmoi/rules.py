@@ -9,8 +9,8 @@ and the page "Các quy tắc kiểm tra" of the editing guide lists them all
 
 Ids: ``Y`` a YAML file, ``M`` a field's value, ``S`` the Saturday data taken
 together, ``V`` the document registry, ``T`` text anywhere, ``P`` pages and
-the menu, ``B`` the build itself, ``W`` a workbook filled by a commune, ``E``
-saving through the web editor.
+the menu, ``A`` photos (ảnh), ``B`` the build itself, ``W`` a workbook filled
+by a commune, ``E`` saving through the web editor.
 """
 
 from __future__ import annotations
@@ -251,6 +251,58 @@ RULES: dict[str, Rule] = {
              "Thay liên kết tượng trưng bằng chính tệp (sao chép tệp vào đây), hoặc xóa nó.",
              "Liên kết tượng trưng có thể trỏ ra ngoài kho (tệp mật của máy dựng), và bản dựng sẽ chép tệp đó lên trang web "
              "và vào bản dùng không cần mạng. Thư mục docs/ và materials/ chỉ nhận tệp thật."),
+        # --- photos (materials/anh/, and images in docs/) ----------------------
+        Rule("A001", "Ảnh thiếu mô tả", "Ảnh «{file}» chưa có mô tả (trường «mo_ta»).",
+             "Thêm dòng «mo_ta: ...» dưới «tep: {file}»: một câu nói ảnh có gì, ví dụ «Đoàn viên thôn 2 khơi thông rãnh nước».",
+             "Người khiếm thị nghe lời mô tả thay cho ảnh; người dùng mạng chậm đọc lời mô tả trong lúc ảnh chưa hiện. "
+             "Ảnh không có mô tả thì không đăng được."),
+        Rule("A002", "Mô tả ảnh chưa nói ảnh có gì", "Mô tả «{value}» của ảnh «{file}» chưa nói ảnh có gì.",
+             "Viết một câu (ít nhất {minimum} ký tự) tả người, việc, nơi trong ảnh, ví dụ «Mặt đường thôn 3 sau khi dọn cỏ»; "
+             "không viết tên tệp hay chữ «ảnh».",
+             "Lời mô tả như «ảnh 1», «IMG_2041.jpg» hay «hình ảnh» không giúp người không xem được ảnh."),
+        Rule("A003", "Không có tệp ảnh", "Không có tệp ảnh «{photo}».",
+             "Thêm ảnh bằng lệnh «ntm them-anh {unit} {date} <ảnh>», hoặc sửa tên tệp ở «tep:» cho đúng tên trong thư mục {folder}.",
+             "Mỗi ảnh trong kết quả, kế hoạch là một tệp trong materials/anh/<mã xã>/<ngày>/, cùng xã và cùng ngày thứ Bảy."),
+        Rule("A004", "Tệp ảnh không dùng đến", "Tệp ảnh này không có trong kết quả hay kế hoạch nào của {unit} ngày {date}.",
+             "Thêm ảnh vào danh sách «anh:» của kết quả (materials/ket-qua/{unit_id}/{iso}.yml) kèm lời mô tả, hoặc xóa tệp.",
+             "Ảnh nằm trong kho mà không gắn với kết quả nào thì không ai biết ảnh chụp gì, có được đăng không."),
+        Rule("A005", "Định dạng ảnh không nhận", "Tệp «{file}» là {format}; {accepted}.",
+             "Thêm ảnh bằng lệnh «ntm them-anh» (đổi sang JPEG, xóa thông tin ẩn). Ảnh HEIC của iPhone: gửi qua Zalo rồi lưu lại, "
+             "hoặc chọn Cài đặt > Camera > Định dạng > Tương thích nhất.",
+             "Trang web, bản in và bản tải về dùng ảnh JPEG đã chuẩn hóa; các định dạng khác không được lưu trong kho."),
+        Rule("A006", "Tệp ảnh quá lớn", "Tệp «{file}» lớn {size}, quá giới hạn {limit}.",
+             "Thêm lại ảnh bằng lệnh «ntm them-anh» (ảnh được thu nhỏ); ảnh gốc quá lớn thì gửi qua Zalo trước để Zalo thu nhỏ.",
+             "Ảnh trong kho đã thu nhỏ còn vài trăm KB; tệp lớn hơn giới hạn là ảnh gốc chưa chuẩn hóa, làm kho tài liệu phình to."),
+        Rule("A007", "Ảnh quá nhiều điểm ảnh", "Ảnh «{file}» có {width} × {height} điểm ảnh ({megapixels} triệu), quá giới hạn {limit} triệu: không mở ảnh này.",
+             "Dùng ảnh chụp bình thường từ điện thoại (12 đến 50 triệu điểm ảnh), hoặc gửi qua Zalo để Zalo thu nhỏ, rồi thêm lại.",
+             "Một tệp vài KB có thể khai hàng tỷ điểm ảnh (bom giải nén) làm treo máy dựng trang. Kích thước được đọc từ đầu tệp, "
+             "trước khi mở ảnh; ảnh vượt giới hạn bị từ chối, không bao giờ được giải nén."),
+        Rule("A008", "Ảnh còn vị trí GPS", "Ảnh «{file}» còn vị trí GPS nơi chụp: ai tải ảnh cũng biết nhà, ngõ trong ảnh ở đâu trên bản đồ.",
+             "Thêm lại ảnh bằng lệnh «ntm them-anh» (tự xóa vị trí); đừng chép ảnh thẳng vào thư mục.",
+             "Điện thoại ghi tọa độ nơi chụp vào ảnh. Ảnh đăng lên mạng còn tọa độ thì chỉ ra chính xác nhà của người dân trong ảnh."),
+        Rule("A009", "Ảnh còn thông tin ẩn", "Ảnh «{file}» còn thông tin ẩn: {kinds}.",
+             "Thêm lại ảnh bằng lệnh «ntm them-anh» (tự xóa mọi thông tin ẩn); đừng chép ảnh thẳng vào thư mục.",
+             "Ảnh điện thoại mang tên máy, số máy, ngày giờ, tên người chụp, có khi cả một đoạn video. Ảnh đăng chỉ giữ hình."),
+        Rule("A010", "Ảnh chưa chuẩn hóa", "Ảnh «{file}» chưa chuẩn hóa: {detail}.",
+             "Thêm lại ảnh bằng lệnh «ntm them-anh» (xoay đúng chiều, thu nhỏ còn {long_side} điểm ảnh chiều dài, JPEG).",
+             "Ảnh trong kho được lưu một kiểu: JPEG, chiều dài nhất {long_side} điểm ảnh, không có thông tin ẩn, không hồ sơ màu, "
+             "để trang web nhẹ và ảnh hiện đúng chiều ở mọi nơi."),
+        Rule("A011", "Tệp ảnh hỏng", "Tệp «{file}» không đọc được ({problem}).",
+             "Lấy lại ảnh từ điện thoại hoặc Zalo rồi thêm lại bằng lệnh «ntm them-anh».",
+             "Tệp bị cắt giữa chừng (tải chưa xong) hay không phải ảnh thì không dùng được."),
+        Rule("A012", "Tên tệp ảnh sai quy ước", "Tên hoặc vị trí tệp ảnh «{value}» không đúng quy ước.",
+             "Tệp ảnh đặt ở materials/anh/<mã xã>/<ngày thứ Bảy>/, tên gồm chữ thường không dấu, chữ số, dấu gạch ngang "
+             "và đuôi .jpg, ví dụ «don-duong-1.jpg»; ở trường «tep:» chỉ ghi tên tệp.",
+             "Tên tệp dùng làm địa chỉ trên trang web; thư mục cho biết ảnh của xã nào, ngày nào."),
+        Rule("A013", "Ảnh bị ghi hai lần", "Ảnh «{file}» đã có ở {first}.",
+             "Xóa mục trùng; mỗi ảnh chỉ ghi một lần, trong kết quả hoặc trong kế hoạch.",
+             "Một ảnh ghi hai lần sẽ hiện hai lần trên trang và bản tin."),
+        Rule("A014", "Ảnh chưa tải về máy", "Tệp «{file}» mới là con trỏ Git LFS, chưa có ảnh.",
+             "Chạy «git lfs pull» để tải ảnh về (cài git-lfs trước nếu máy chưa có: «apt install git-lfs»; Git cho Windows có sẵn).",
+             "Kho lưu ảnh bằng Git LFS: bản sao kho chỉ giữ con trỏ, ảnh tải về khi cần. Bản dựng cần ảnh để làm các cỡ ảnh cho trang web."),
+        Rule("A015", "Ảnh quá nhỏ", "Ảnh «{file}» chỉ có {width} × {height} điểm ảnh, nhỏ hơn {minimum} điểm ảnh chiều dài.",
+             "Lấy ảnh gốc từ điện thoại (không dùng ảnh xem trước, ảnh chụp màn hình) rồi thêm lại.",
+             "Ảnh quá nhỏ thường là ảnh xem trước của Zalo: lên trang web và bản in sẽ nhòe."),
         # --- the build --------------------------------------------------------
         Rule("B001", "Cảnh báo khi dựng trang", "{message}",
              "Sửa theo cảnh báo; bản dựng chính thức dừng lại khi có bất kỳ cảnh báo nào.",

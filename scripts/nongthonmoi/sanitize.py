@@ -32,8 +32,8 @@ import nh3
 _HTML = {
     "a", "abbr", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
     "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4",
-    "h5", "h6", "hr", "i", "img", "input", "ins", "kbd", "label", "li", "mark", "ol", "p", "pre", "q", "s",
-    "samp", "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
+    "h5", "h6", "hr", "i", "img", "input", "ins", "kbd", "label", "li", "mark", "ol", "p", "picture", "pre", "q",
+    "s", "samp", "section", "source", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
     "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
 }
 # The charts of saturday/charts.py, and simple drawings an editor may paste.
@@ -66,7 +66,9 @@ _TEXT = {"x", "y", "dx", "dy", "text-anchor", "dominant-baseline", "font-size", 
 ATTRIBUTES: dict[str, set[str]] = {
     "*": _GENERIC,
     "a": {"href", "download", "hreflang"},
-    "img": {"src", "alt", "width", "height", "loading"},
+    "img": {"src", "srcset", "sizes", "alt", "width", "height", "loading", "decoding"},
+    # The photos' sizes and formats (views/saturday/_photos.html): the browser picks one.
+    "source": {"srcset", "sizes"},
     "input": {"disabled", "checked"},
     "label": {"for"},
     "ol": {"start", "reversed"},
@@ -91,6 +93,7 @@ ATTRIBUTES: dict[str, set[str]] = {
 ATTRIBUTE_VALUES = {
     "a": {"rel": {"noopener", "noreferrer", "noopener noreferrer", "nofollow", "external"}},
     "input": {"type": {"checkbox"}},
+    "source": {"type": {"image/avif", "image/webp", "image/jpeg"}},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 STYLE_PROPERTIES = frozenset({"text-align"})  # Markdown tables' column alignment
@@ -106,12 +109,20 @@ def _resource_ok(value: str) -> bool:
     return not (_SCHEME.match(value) or value.startswith(("/", "\\")))
 
 
+def _srcset_ok(value: str) -> bool:
+    """Every candidate of a ``srcset`` ("a.webp 360w, b.webp 720w") is an
+    image of the site itself."""
+    return all(_resource_ok(candidate.strip().split(" ", 1)[0]) for candidate in value.split(",") if candidate.strip())
+
+
 def _attribute_ok(tag: str, name: str, value: str) -> bool:
     """The checks beyond names and schemes (done on nh3's output by _after)."""
     if name == "id" or name == "for":
         return bool(_ID.fullmatch(value))  # no "__config", "__search"...: Material's own elements
     if name == "src":
         return _resource_ok(value)
+    if name == "srcset":
+        return _srcset_ok(value)
     if name in ("fill", "stroke"):
         return "url(" not in value or value.replace(" ", "").startswith("url(#")
     return True
@@ -123,6 +134,7 @@ def _attribute_ok(tag: str, name: str, value: str) -> bool:
 # escaped, so a tag is "<" up to the next ">" and a value ends at the next '"'.
 _BAD_ID = re.compile(r'(<[a-zA-Z][^<>]*?)\s(?:id|for)="(?:(?![A-Za-z0-9])[^"]*|[\w:.\-]*[^\w:.\-"][^"]*)"', re.ASCII)
 _SRC = re.compile(r'(<img\b[^<>]*?)\ssrc="([^"]*)"')
+_SRCSET = re.compile(r'(<(?:img|source)\b[^<>]*?)\ssrcset="([^"]*)"')
 _PAINT_URL = re.compile(r'(<[a-zA-Z][^<>]*?)\s(?:fill|stroke)="([^"]*url\([^"]*)"')
 
 
@@ -133,6 +145,8 @@ def _after(html: str) -> str:
             html, count = _BAD_ID.subn(r"\1", html)
     if "<img" in html:
         html = _SRC.sub(lambda m: m.group(0) if _resource_ok(unescape(m.group(2))) else m.group(1), html)
+    if " srcset=" in html:
+        html = _SRCSET.sub(lambda m: m.group(0) if _srcset_ok(unescape(m.group(2))) else m.group(1), html)
     if "url(" in html:
         html = _PAINT_URL.sub(lambda m: m.group(0) if m.group(2).replace(" ", "").startswith("url(#") else m.group(1), html)
     return html
@@ -199,7 +213,7 @@ class _Walker(HTMLParser):
             scheme = _SCHEME.match(value)
             if name in _URL_ATTRIBUTES and scheme and scheme.group(1).lower() not in URL_SCHEMES:
                 self.found.append(Removed("address", value[:60], value[:40]))
-            elif name == "src" and not _resource_ok(value):
+            elif (name == "src" and not _resource_ok(value)) or (name == "srcset" and not _srcset_ok(value)):
                 self.found.append(Removed("resource", value[:60], value[:40]))
             elif name == "style" and not _style_ok(value):
                 self.found.append(Removed("attribute", f'style="{value[:40]}"', "style"))

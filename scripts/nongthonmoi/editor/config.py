@@ -244,12 +244,15 @@ class _Fields:
                 limits["max"] = prop["maxItems"]
             if item.get("type") == "object":
                 fields = self._object_fields(item)
+                # No default item: Decap would otherwise start every new
+                # entry with one empty item (a photo's checkbox has a default).
                 return {
                     "widget": "list",
                     "label_singular": item.get("title", name).lower(),
                     "summary": _summary(fields),
                     "collapsed": False,
                     "fields": fields,
+                    **({} if limits.get("min") else {"default": []}),
                     **limits,
                 }
             ref = item.get("x-ntm-ref")
@@ -294,7 +297,7 @@ class _Fields:
         pattern = prop.get("pattern")
         if pattern == SLUG_PATTERN:
             widget["kind"] = "code"  # M006
-        elif pattern:
+        elif pattern and prop.get("x-ntm-kind") != "photo":
             widget["kind"] = "clock"  # M018; end after start: M019
         else:
             widget["kind"] = "text"  # no markup (M020), no OCR residue (T002, T003)

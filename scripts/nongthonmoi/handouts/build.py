@@ -267,7 +267,17 @@ class HandoutBuilder:
             # The page title, if kept, becomes a section heading (h2) of the handout.
             parts.append(Markup(self.converter.to_html(text, part.page, shift=1 if part.title else 0)))
         template = self.env.get_template(handout.template)
+        extra = {}
+        if handout.data.get("photos"):
+            # The bulletin's pictures, grey, inside the HTML (bulletin.embed).
+            from ..photos.variants import print_jpeg
+            from .bulletin import embed
+
+            extra["photos"] = embed(
+                handout.data["photos"], lambda e: print_jpeg(self.root, e["path"], e["sha256"], e["width"], e["height"])
+            )
         html = template.render(
+            **extra,
             handout=handout,
             paper=handout.paper,
             parts=parts,

@@ -127,4 +127,7 @@ def all_handouts(materials, coming=None) -> list[Handout]:
     from .sheets import data_handouts  # weekly plan sheets and the result form (issue 4 data)
 
     handouts += data_handouts(materials, coming)
+    from .bulletin import bulletin_handouts  # the photo bulletins of the latest Saturdays with photos
+
+    handouts += bulletin_handouts(materials)
     return handouts

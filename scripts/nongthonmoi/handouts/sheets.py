@@ -33,8 +33,9 @@ RESULT_FORM_FIELDS = {
 # Columns of the two tables of the form.
 AGENCY_COLUMNS = {"co_quan": "Cơ quan, đơn vị", "so_nguoi": "Số người"}
 TASK_COLUMNS = {"phan_viec": "Phần việc (theo kế hoạch)", "da_lam": "Khối lượng đã làm", "ghi_chu": "Ghi chú"}
-# Not on paper: whether the data is an example is decided by whoever types it in.
-NOT_ON_FORM = {"vi_du"}
+# Not on paper: whether the data is an example is decided by whoever types it
+# in; photos come as files (ntm them-anh), not written on a form.
+NOT_ON_FORM = {"vi_du", "anh"}
 
 RESULTS_MODEL_FILE = "scripts/nongthonmoi/models/results.py"
 

@@ -150,8 +150,28 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _photo_rule(error: dict, loc: tuple, source: YamlSource) -> ContentError | None:
+    """Photos' own rules (A001: no description; A012: a file name that is not
+    a name in the Saturday's folder, such as «../../x.jpg»)."""
+    if len(loc) != 3 or loc[0] != "anh" or not isinstance(loc[1], int):
+        return None
+    try:
+        item = source.data["anh"][loc[1]]
+        name = str(item.get("tep", "")) if isinstance(item, dict) else ""
+    except (KeyError, IndexError, TypeError):
+        name = ""
+    if loc[2] == "mo_ta" and error["type"] in ("missing", "string_too_short", "too_short"):
+        return rules.error("A001", source.display, source.line_of(loc), cell=source.cell_of(loc), file=name or "?")
+    if loc[2] == "tep" and error["type"] == "string_pattern_mismatch":
+        return rules.error("A012", source.display, source.line_of(loc), cell=source.cell_of(loc), value=_shown(error.get("input")))
+    return None
+
+
 def translate(error: dict, source: YamlSource) -> ContentError:
     loc = tuple(error["loc"])
+    photo = _photo_rule(error, loc, source)
+    if photo is not None:
+        return photo
     # A list item's own location ends with its index: name the list.
     field = _field_name(loc)
     ctx = error.get("ctx") or {}

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from pydantic_core import PydanticCustomError
 from pydantic import ConfigDict, BeforeValidator, Field, WithJsonSchema, model_validator
 
+from .photos import PhotoList, photos_field
 from .base import AgencyId, Amount, HamletId, MAX_ITEMS, MAX_TASKS, Model, OptionalText, SaturdayDate, Slug, Text, UnitId, ViDate
 
 _CLOCK = re.compile(r"(\d{1,2})\s*(?:h|g|giờ|:)\s*(\d{0,2})\s*(?:p|phút)?", re.IGNORECASE)
@@ -137,6 +138,7 @@ class SaturdayPlan(Model):
     tasks: list[Task] = Field(max_length=MAX_TASKS, alias="phan_viec", title="Các phần việc", min_length=1, description="Các phần việc cụ thể.")
     waste: WasteHandling = Field(alias="thu_gom_rac", title="Thu gom, xử lý rác", description="Thu gom và xử lý rác.")
     notes: OptionalText = Field(None, alias="ghi_chu", title="Ghi chú", description="Ghi chú thêm.")
+    photos: PhotoList = photos_field()
 
     def task(self, task_id: str) -> Task | None:
         return next((t for t in self.tasks if t.id == task_id), None)

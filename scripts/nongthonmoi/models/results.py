@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pydantic import ConfigDict, Field
 
+from .photos import PhotoList, photos_field
 from .base import AgencyId, Amount, MAX_ITEMS, Model, OptionalText, SaturdayDate, TaskId, Text, UnitId, ViDate
 
 
@@ -48,6 +49,7 @@ class SaturdayResult(Model):
         None, alias="rac_thu_gom", title="Rác đã thu gom", ge=0, description="Khối lượng rác đã thu gom, cùng đơn vị tính với kế hoạch."
     )
     notes: OptionalText = Field(None, alias="ghi_chu", title="Nhận xét, kiến nghị", description="Nhận xét, kiến nghị.")
+    photos: PhotoList = photos_field()
 
     @property
     def rate(self) -> float:

@@ -108,7 +108,20 @@ def unit_detail(data: SaturdayData, unit: Unit) -> dict:
     }
 
 
-def plan_detail(data: SaturdayData, unit: Unit, plan: SaturdayPlan) -> dict:
+def _photos_of(photos, unit_id: str, saturday: date) -> dict:
+    """What the commune's Saturday page shows of its photos (photos/site.py PhotoSite, or None)."""
+    from ..photos.site import SIZES, gallery_page
+
+    shown = photos.of(unit_id, saturday) if photos is not None else []
+    return {
+        "photos": shown,
+        "photos_example": any(p.is_example for p in shown),
+        "sizes": SIZES,
+        "gallery": gallery_page(saturday) if photos is not None and saturday in photos.saturdays else None,
+    }
+
+
+def plan_detail(data: SaturdayData, unit: Unit, plan: SaturdayPlan, photos=None) -> dict:
     result = data.results.get((unit.id, plan.date))
     names = data.agencies.by_id()
     tasks = []
@@ -140,6 +153,7 @@ def plan_detail(data: SaturdayData, unit: Unit, plan: SaturdayPlan) -> dict:
         "wednesday": staff_list_deadline(plan.date),
         "monday": report_deadline(plan.date),
         "site": site,
+        **_photos_of(photos, unit.id, plan.date),
     }
 
 
@@ -152,7 +166,9 @@ def _side_by_side(data: SaturdayData, saturday: date) -> list[dict]:
     return rows
 
 
-def saturday_detail(data: SaturdayData, saturday: date) -> dict:
+def saturday_detail(data: SaturdayData, saturday: date, photos=None) -> dict:
+    from ..photos.site import gallery_page
+
     rows = _side_by_side(data, saturday)
     results = [r["result"] for r in rows if r["result"]]
     staff = _staff_rows(data, data.staff_lists_on(saturday))
@@ -171,6 +187,8 @@ def saturday_detail(data: SaturdayData, saturday: date) -> dict:
         "next": saturdays[index + 1] if index + 1 < len(saturdays) else None,
         "example": _example(*(r["plan"] for r in rows), *results, *(s.staff for s in staff)),
         "site": site,
+        "gallery": gallery_page(saturday) if photos is not None and saturday in photos.saturdays else None,
+        "photo_count": len(photos.on(saturday)) if photos is not None else 0,
     }
 
 
@@ -272,5 +290,38 @@ def results_overview(data: SaturdayData) -> dict:
         "bars": bars,
         "line": line,
         "example": any(r.is_example for r in data.results.values()),
+        "site": site,
+    }
+
+
+def galleries_index(photos, counts: dict, guide: str) -> dict:
+    from ..photos.site import gallery_page
+
+    saturdays = photos.saturdays if photos is not None else []
+    return {
+        "rows": [{"saturday": d, "photos": counts[d][0], "units": counts[d][1]} for d in reversed(saturdays)],
+        "example": any(p.is_example for d in saturdays for p in photos.on(d)),
+        "photo_page": gallery_page,
+        "guide": guide,
+        "site": site,
+    }
+
+
+def gallery_detail(photos, saturday: date) -> dict:
+    from ..photos.site import GALLERY_INDEX, SIZES, gallery_page
+
+    saturdays = photos.saturdays
+    index = saturdays.index(saturday)
+    shown = photos.on(saturday)
+    return {
+        "saturday": saturday,
+        "groups": photos.by_unit_on(saturday),
+        "count": len(shown),
+        "example": any(p.is_example for p in shown),
+        "previous": saturdays[index - 1] if index > 0 else None,
+        "next": saturdays[index + 1] if index + 1 < len(saturdays) else None,
+        "photo_page": gallery_page,
+        "photo_index": GALLERY_INDEX,
+        "sizes": SIZES,
         "site": site,
     }

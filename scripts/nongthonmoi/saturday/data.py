@@ -46,6 +46,8 @@ class SaturdayData:
     plans: dict[Key, SaturdayPlan]
     results: dict[Key, SaturdayResult]
     staff_lists: list[StaffList]
+    # Every photo the plans and results list, with its file and line (photos/library.py).
+    photo_refs: tuple = ()
 
     @cached_property
     def saturdays(self) -> list[date]:
@@ -223,10 +225,17 @@ def _load_all(root: Path, overlay: dict[str, str] | None) -> SaturdayData:
 
     # Nearly all known already (a cache from an earlier build): done here.
     others = background.beside(read_results, cheap=_FILES is not None and bool(_FILES.known))
+    from ..photos import library as photos
+
+    refs: list = []
+    unit_of = units.by_id() if units is not None else {}
     plans: dict[Key, SaturdayPlan] = {}
     broken: set[Key] = set()  # plans already reported: their results are not checked against them
     for key, source, plan in _dated_records(root, PLANS_DIR, SaturdayPlan, errors, broken, overlay):
         errors += check_plan(plan, source, key, units, agencies)
+        if plan.photos:
+            errors += photos.record_problems(plan, source, unit_of.get(plan.unit))
+            refs += photos.references(photos.PLAN, plan, source)
         plans[key] = plan
     staff_items = _read_all(root, STAFF_DIR, StaffList, overlay)
     result_items, read = others.result()
@@ -236,6 +245,9 @@ def _load_all(root: Path, overlay: dict[str, str] | None) -> SaturdayData:
     results: dict[Key, SaturdayResult] = {}
     for key, source, result in _replay(result_items, errors):
         errors += check_result(result, source, key, plans.get(key), agencies, plan_reported=key in broken)
+        if result.photos:
+            errors += photos.record_problems(result, source, unit_of.get(result.unit))
+            refs += photos.references(photos.RESULT, result, source)
         results[key] = result
 
     staff_lists: list[StaffList] = []
@@ -249,7 +261,7 @@ def _load_all(root: Path, overlay: dict[str, str] | None) -> SaturdayData:
 
     if errors:
         raise ContentErrors(errors)
-    return SaturdayData(units, agencies, plans, results, staff_lists)
+    return SaturdayData(units, agencies, plans, results, staff_lists, tuple(refs))
 
 
 # The checks of one plan or result beyond its model, public so that the

@@ -11,6 +11,7 @@ bytes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from xml.sax.saxutils import escape, quoteattr
 
@@ -39,10 +40,21 @@ def _moment(unix: int) -> str:
     return datetime.fromtimestamp(unix, tz=VIETNAM).isoformat()
 
 
+@dataclass(frozen=True)
+class Picture:
+    """The image of an entry: a photo of the commune's Saturday (an "after" one first)."""
+
+    url: str
+    mime: str
+    description: str
+
+
 def plans_feed(
-    plans: list[SaturdayPlan], units: UnitRegistry, site_url: str, page_url, feed_url: str, revision=drafted_revision
+    plans: list[SaturdayPlan], units: UnitRegistry, site_url: str, page_url, feed_url: str, revision=drafted_revision,
+    picture=lambda plan: None,
 ) -> bytes:
-    """``page_url(plan)`` gives the absolute address of each plan's page."""
+    """``page_url(plan)`` gives the absolute address of each plan's page;
+    ``picture(plan)`` its :class:`Picture` or None."""
     newest = sorted(plans, key=lambda p: (p.drafted, p.date, p.unit), reverse=True)[:LIMIT]
     names = units.by_id()
     modified = {(p.unit, p.date): revision(p).modified for p in newest}
@@ -69,6 +81,7 @@ def plans_feed(
             f"<title>{escape(title)}</title>",
             f"<id>{escape(entry_id(plan))}</id>",
             f"<link rel=\"alternate\" type=\"text/html\" href={quoteattr(url)}/>",
+            *_enclosure(picture(plan)),
             f"<published>{_day(plan.drafted)}</published>",
             f"<updated>{_moment(modified[(plan.unit, plan.date)])}</updated>",
             f"<summary>{escape(summary)}</summary>",
@@ -76,3 +89,12 @@ def plans_feed(
         ]
     out.append("</feed>")
     return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def _enclosure(found: Picture | None) -> list[str]:
+    """RFC 4287 4.2.7.2: an image related to the entry; readers show it beside the title."""
+    if found is None:
+        return []
+    return [
+        f"<link rel=\"enclosure\" type={quoteattr(found.mime)} href={quoteattr(found.url)} title={quoteattr(found.description)}/>"
+    ]

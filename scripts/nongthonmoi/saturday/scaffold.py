@@ -107,6 +107,16 @@ def move_written_dates(text: str, old: date, new: date) -> str:
     return text.replace(old.isoformat(), new.isoformat()).replace(f"{old:%d/%m/%Y}", f"{new:%d/%m/%Y}")
 
 
+_PHOTOS = re.compile(r"(?ms)^anh:.*?(?=^\S|\Z)")
+
+
+def _without_photos(text: str) -> str:
+    """Last week's photos stay last week's: their files are in that
+    Saturday's folder (materials/anh/<xa>/<ngày>/), and a plan is not a
+    report of what was done."""
+    return _PHOTOS.sub("", text)
+
+
 def _move_dates(text: str, old: date, new: date, drafted: date) -> str:
     text = re.sub(r"(?m)^ngay:.*$", f"ngay: {new.isoformat()}", text, count=1)
     text = re.sub(r"(?m)^ngay_lap:.*$", f"ngay_lap: {drafted.isoformat()}", text, count=1)
@@ -150,7 +160,7 @@ def new_plan(root: Path, unit_id: str, day: date | None = None, today: date | No
     example = starts_as_example(unit)
     if slot.source is not None:
         source = folder / f"{slot.source.isoformat()}.yml"
-        text = _move_dates(source.read_text(encoding="utf-8"), slot.source, day, drafted)
+        text = _move_dates(_without_photos(source.read_text(encoding="utf-8")), slot.source, day, drafted)
         # A new plan is real data once the commune's hamlets are real: the
         # commune plans a real Saturday, even when it starts from an example.
         # The example flag and the comment that described the example are then

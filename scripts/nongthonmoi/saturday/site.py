@@ -111,11 +111,15 @@ def calendar_file(unit_id: str) -> str:
 
 FEED_FILE = "feed.xml"
 # Pages the nav in mkdocs.yml lists; the thousands of others stay out of it.
-IN_NAV = {"xa/index.md", "thu-bay/index.md", "thu-bay-nay/index.md", "ket-qua/index.md"}
+IN_NAV = {"xa/index.md", "thu-bay/index.md", "thu-bay-nay/index.md", "ket-qua/index.md", "anh/index.md"}
+PHOTO_GUIDE = "bien-tap/anh.md"
 
 
-def page_specs(data: SaturdayData, today: date) -> list[PageSpec]:
+def page_specs(data: SaturdayData, today: date, photos=None) -> list[PageSpec]:
     from . import context as ctx
+
+    def photo_files(unit_id: str, saturday: date) -> list[str]:
+        return [p.path for p in photos.of(unit_id, saturday)] if photos is not None else []
 
     units_file, agencies_file = "materials/don-vi.yml", "materials/co-quan.yml"
     all_plans = [plan_path(u, d) for u, d in sorted(data.plans)]
@@ -195,8 +199,9 @@ def page_specs(data: SaturdayData, today: date) -> list[PageSpec]:
                         plan_path(*key),
                         *([result_path(*key)] if key in data.results else []),
                         *(staff_list_path(s.agency, s.saturday) for s in data.staff_lists_on(plan.date)),
+                        *photo_files(*key),
                     ],
-                    lambda unit=unit, plan=plan: ctx.plan_detail(data, unit, plan),
+                    lambda unit=unit, plan=plan: ctx.plan_detail(data, unit, plan, photos),
                     # The Saturday page shows every commune's plan for the day and
                     # is indexed; leaving the thousands of single-plan pages out
                     # keeps the index small for phones and the results readable.
@@ -217,7 +222,50 @@ def page_specs(data: SaturdayData, today: date) -> list[PageSpec]:
                     *(result_path(p.unit, p.date) for p in data.plans_on(saturday) if (p.unit, p.date) in data.results),
                     *(staff_list_path(s.agency, s.saturday) for s in data.staff_lists_on(saturday)),
                 ],
-                lambda saturday=saturday: ctx.saturday_detail(data, saturday),
+                lambda saturday=saturday: ctx.saturday_detail(data, saturday, photos),
+            )
+        )
+    specs += _photo_specs(data, photos, units_file)
+    return specs
+
+
+def _photo_specs(data: SaturdayData, photos, units_file: str) -> list[PageSpec]:
+    """The district's photos: one page per Saturday with photos, and their list."""
+    from ..photos.site import GALLERY_INDEX, gallery_page
+    from . import context as ctx
+
+    saturdays = photos.saturdays if photos is not None else []
+    counts = photos.counts() if photos is not None else {}
+
+    def record_files(saturday: date) -> list[str]:
+        out = []
+        for unit_id in sorted({s.unit for s in photos.on(saturday)}):
+            if (unit_id, saturday) in data.plans:
+                out.append(plan_path(unit_id, saturday))
+            if (unit_id, saturday) in data.results:
+                out.append(result_path(unit_id, saturday))
+        return out
+
+    specs = [
+        PageSpec(
+            GALLERY_INDEX,
+            "Ảnh các ngày thứ Bảy",
+            "Ảnh các xã, thị trấn gửi về sau mỗi ngày thứ Bảy: trước, trong và sau buổi làm.",
+            "saturday/galleries.html",
+            [units_file, *(f for d in saturdays for f in record_files(d))],
+            lambda: ctx.galleries_index(photos, counts, PHOTO_GUIDE),
+        )
+    ]
+    for saturday in saturdays:
+        shown = photos.on(saturday)
+        specs.append(
+            PageSpec(
+                gallery_page(saturday),
+                f"Ảnh ngày thứ Bảy {saturday:%d/%m/%Y}",
+                f"Ảnh các xã, thị trấn gửi về ngày thứ Bảy {saturday:%d/%m/%Y}: {len(shown)} ảnh.",
+                "saturday/gallery.html",
+                [units_file, *record_files(saturday), *(p.path for p in shown)],
+                lambda saturday=saturday: ctx.gallery_detail(photos, saturday),
             )
         )
     return specs
@@ -261,6 +309,7 @@ def generate(
     history: dict | None = None,
     *,
     in_memory: bool = False,
+    photos=None,
 ) -> None:
     """Add the generated pages and files to ``files``.
 
@@ -283,7 +332,7 @@ def generate(
     out_dir = root / GENERATED_DIR / ("pages" if config.use_directory_urls else "pages-offline")
     static_dir = root / GENERATED_DIR / ("files" if config.use_directory_urls else "files-offline")
     today = reference_date()
-    specs = page_specs(data, today)
+    specs = page_specs(data, today, photos)
 
     pages: dict[str, File] = {}
     for spec in specs:
@@ -322,7 +371,7 @@ def generate(
     statics = {
         name: File.generated(config, name, abs_src_path=str(static_dir / name)) for name in _static_names(data)
     }
-    _write_statics(config, data, pages, history, static_dir, inputs, set(statics))
+    _write_statics(config, data, pages, history, static_dir, inputs, set(statics), photos)
     known = {**pages, **statics}
     # Adding or removing a plan changes links and lists on many pages.
     structure = hashlib.sha256(
@@ -535,7 +584,7 @@ def _static_names(data: SaturdayData) -> list[str]:
     return [*names, FEED_FILE]
 
 
-def _write_statics(config, data, pages, history, folder: Path, inputs: str, names: set[str]) -> None:
+def _write_statics(config, data, pages, history, folder: Path, inputs: str, names: set[str], photos=None) -> None:
     """Write the calendars, feed and CSV reports into ``folder``, unless the
     last build wrote them from the same inputs; beside the build where it can
     (background.py): MkDocs only copies them, after on_env."""
@@ -548,7 +597,7 @@ def _write_statics(config, data, pages, history, folder: Path, inputs: str, name
         pass
 
     def write() -> None:
-        contents = _static_contents(config, data, pages, history)
+        contents = _static_contents(config, data, pages, history, photos)
         if set(contents) != names:
             raise RuntimeError(f"static files {sorted(set(contents) ^ names)}: _static_names is out of step")
         for name, body in contents.items():
@@ -569,7 +618,7 @@ def _environment(root: Path):
     return env
 
 
-def _static_contents(config, data: SaturdayData, pages: dict[str, File], history: dict) -> dict[str, bytes]:
+def _static_contents(config, data: SaturdayData, pages: dict[str, File], history: dict, photos=None) -> dict[str, bytes]:
     site_url = config.site_url or "http://localhost:8000/"
     if not site_url.endswith("/"):
         site_url += "/"
@@ -590,7 +639,12 @@ def _static_contents(config, data: SaturdayData, pages: dict[str, File], history
         if plans:
             out[calendar_file(unit.id)] = ics.unit_calendar(unit, plans, absolute, UID_DOMAIN, revision)
     plans = list(data.plans.values())
-    out[FEED_FILE] = feed.plans_feed(plans, data.units, site_url, absolute, site_url + FEED_FILE, revision)
+
+    def picture(plan) -> feed.Picture | None:
+        shown = photos.cover(plan.unit, plan.date) if photos is not None else None
+        return feed.Picture(site_url + shown.fallback, "image/jpeg", shown.description) if shown else None
+
+    out[FEED_FILE] = feed.plans_feed(plans, data.units, site_url, absolute, site_url + FEED_FILE, revision, picture)
     return out
 
 

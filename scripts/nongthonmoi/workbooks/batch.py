@@ -285,6 +285,8 @@ def _compare(repo: Repository, entry: _Entry, overwrite: bool) -> None:
         old = found[1] if found else None
     except ContentErrors:
         old = None  # the file is broken today: the valid workbook replaces it (with the option)
+    if old is not None:
+        candidate.record = keep_unsheeted(candidate.record, old)
     if old == candidate.record:
         report.status = UNCHANGED
         return
@@ -300,6 +302,15 @@ def _compare(repo: Repository, entry: _Entry, overwrite: bool) -> None:
         report.errors = [messages.error("needs-overwrite", report.file, 0, "", what=KIND_TEXT[kind].lower(),
                                         unit=candidate.unit.full_name, date=f"{candidate.record.date:%d/%m/%Y}",
                                         target=candidate.target)]
+
+
+def keep_unsheeted(record, old):
+    """The fields a workbook never carries (the photos: layout.in_workbook)
+    keep what the file had: importing a result form must not drop its photos."""
+    from .layout import in_workbook
+
+    kept = {name: getattr(old, name) for name, info in type(record).model_fields.items() if not in_workbook(info)}
+    return record.model_copy(update=kept) if kept else record
 
 
 def _broken_change(target: str) -> Change:

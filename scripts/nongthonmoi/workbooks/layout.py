@@ -110,11 +110,24 @@ class Layout:
         return keys
 
 
+NOT_IN_WORKBOOK = "x-ntm-not-in-workbook"
+
+
+def in_workbook(info) -> bool:
+    """False for a field the models mark as never carried by a workbook (the
+    photos: a cell cannot hold a picture; they come by «ntm them-anh»)."""
+    extra = info.json_schema_extra
+    return not (isinstance(extra, dict) and extra.get(NOT_IN_WORKBOOK))
+
+
 def model_field_keys(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> set[str]:
     """Every scalar field of a model, by the same dotted paths (for the test
-    that fails when a model gains a field the workbook does not carry)."""
+    that fails when a model gains a field the workbook does not carry), less
+    the fields marked as not in workbooks."""
     keys = set()
     for name, info in model.model_fields.items():
+        if not in_workbook(info):
+            continue
         path = prefix + (info.alias or name,)
         inner, _, _ = _unwrap(info.annotation)
         if _is_model(inner):
@@ -168,6 +181,8 @@ def _walk(model: type[BaseModel], schema: dict, defs: dict, prefix: tuple, depth
     """Yield Leaf, Group and Table items for the fields of ``model``, in order."""
     for name, info in model.model_fields.items():
         alias = info.alias or name
+        if schema["properties"][alias].get(NOT_IN_WORKBOOK):
+            continue  # see in_workbook
         prop = _schema_of(schema["properties"][alias], defs)
         inner, optional, many = _unwrap(info.annotation)
         required = info.is_required()

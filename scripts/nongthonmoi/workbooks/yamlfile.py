@@ -59,6 +59,8 @@ def _lines(model: BaseModel, indent: str) -> list[str]:
         value = getattr(model, name)
         if value is None or (value == [] and not info.is_required()):
             continue
+        if value is False and info.default is False:  # a flag left at its default («khong_dang: false»)
+            continue
         if isinstance(value, BaseModel):
             out.append(f"{indent}{key}:")
             out += _lines(value, indent + "  ")

@@ -1,0 +1,34 @@
+"""Photos of the Saturdays: stored normalised, checked, shown light.
+
+- ``header.py``: what an image file is, read from its structure (never decoded);
+- ``normalise.py``: every way a photo enters the repository goes through
+  :func:`normalise.normalise_photo` (upright, no metadata, 1,600 px, JPEG);
+- ``library.py``: the photos of the records, checked (rules A001-A015);
+- ``variants.py``: the sizes and formats the site serves, made at build time;
+- ``site.py``: the variants as files of the site, and what the views show;
+- ``ingest.py``: ``ntm them-anh``, photos "from Zalo" into the repository;
+- ``placeholder.py``: the example pictures («ẢNH VÍ DỤ»).
+
+Limits (bytes and pixels) are in this module: one place to read them.
+"""
+
+from __future__ import annotations
+
+# Where photos live: materials/anh/<commune>/<yyyy-mm-dd>/<name>.jpg, beside
+# the records (never under docs/, which MkDocs would publish as it is,
+# "do not publish" photos included).
+PHOTOS_DIR = "anh"
+
+# A stored photo, as the normalisation writes it.
+LONG_SIDE = 1600  # pixels on the long side
+QUALITY = 80  # JPEG quality; lowered step by step only if a photo would exceed MAX_STORED_BYTES
+MAX_STORED_BYTES = 1_000_000
+MIN_LONG_SIDE = 640  # smaller than this is a thumbnail (a Zalo preview), not a photo
+
+# What a photo handed to the normalisation may be. Checked from the header
+# before any decoding; JPEGs are decoded at a reduced scale (Pillow's
+# draft), so they may be larger than other formats, which decode whole.
+MAX_INPUT_BYTES = 40_000_000
+MAX_INPUT_PIXELS = 40_000_000
+MAX_JPEG_PIXELS = 120_000_000
+INPUT_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WebP"}
