@@ -54,7 +54,9 @@ def remote(tmp_path_factory) -> Path:
     photo added since by ``ntm them-anh`` and saved by ``ntm luu``."""
     base = tmp_path_factory.mktemp("lfs")
     work = copy_repo(base / "work")
-    (work / ".git").unlink()  # copy_repo's .git points at the real repository: this one is new
+    # A history of its own (copy_repo copies .git: in a worktree, a file pointing at the real repository).
+    dot_git = work / ".git"
+    shutil.rmtree(dot_git) if dot_git.is_dir() else dot_git.unlink()
     git(work, "init", "-q", "-b", "main")
     git(work, "config", "user.name", "Cán bộ Ban Tuyên giáo")
     git(work, "config", "user.email", "btg@example.vn")
