@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from conftest import ROOT, run_mkdocs
+from conftest import ROOT, copy_repo, run_mkdocs
 from nongthonmoi import buildday
 from nongthonmoi.errors import ContentErrors
 
@@ -59,10 +59,14 @@ NEXT_WEDNESDAY = "2023-03-23"
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
+    # One copy of the repository, three builds in it, no commit between. (Not
+    # the working tree: builds of other days would take its caches for their
+    # own sheets and forms, and later copies would start colder.)
+    repo = copy_repo(tmp_path_factory.mktemp("days") / "repo")
     out = {}
     for name, day in (("a", WEDNESDAY), ("again", WEDNESDAY), ("week", NEXT_WEDNESDAY)):
         folder = tmp_path_factory.mktemp(name) / "site"
-        result = run_mkdocs(ROOT, folder, env={"NTM_TODAY": day})
+        result = run_mkdocs(repo, folder, env={"NTM_TODAY": day})
         assert result.returncode == 0, result.stderr
         out[name] = folder
     return out
@@ -117,7 +121,7 @@ def test_a_page_built_on_friday_night_offers_the_form_of_the_reader_s_week(tmp_p
     form is for 25/03 either way; for a commune without a plan the build
     gives the form of 18/03 until Saturday and the one of 25/03 after it."""
     site = tmp_path / "site"
-    result = run_mkdocs(ROOT, site, env={"NTM_TODAY": "2023-03-17"})
+    result = run_mkdocs(copy_repo(tmp_path / "repo"), site, env={"NTM_TODAY": "2023-03-17"})
     assert result.returncode == 0, result.stderr
     html = (site / "xa/bao-thuan/index.html").read_text(encoding="utf-8")
     until = re.search(r'data-ntm-until="2023-03-18"[^>]*>.*?ke-hoach-bao-thuan-2023-03-18\.xlsx', html, re.S)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_repo, run_mkdocs
+from conftest import copy_repo, run_mkdocs
 from nongthonmoi import cli
 from nongthonmoi.photos.header import read_header
 from nongthonmoi.photos.normalise import PhotoRefused, normalise_photo
