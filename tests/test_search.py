@@ -11,6 +11,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 import pytest
+from search_support import ASK_WORKER
 
 SEARCH_BOX = "input[data-md-component=search-query]"
 RESULT_LINKS = ".md-search-result__item > a.md-search-result__link:first-child"
@@ -250,25 +251,6 @@ QUESTIONS = [
     ("ke hoach thu bay 11/03", "/thu-bay/2023-03-11/"),
     ("cac ngay thu bay", "/thu-bay/"),
 ]
-
-# Material's own search worker, with our lunr.vi, in Chromium: the messages
-# Material's page sends it (setup with the index, then each query as typed),
-# without the page's typing delays, so forty questions take a second.
-ASK_WORKER = """async ({ worker, index, questions }) => {
-  const data = await (await fetch(index)).json();
-  const search = new Worker(worker);
-  const reply = () => new Promise(resolve => search.addEventListener("message", e => resolve(e.data), { once: true }));
-  search.postMessage({ type: 0, data: { ...data, options: { suggest: false } } });
-  await reply();
-  const answers = [];
-  for (const question of questions) {
-    search.postMessage({ type: 2, data: question });
-    const { data: result } = await reply();
-    answers.push(result.items.map(group => "/" + group[0].location.split("#")[0]));
-  }
-  search.terminate();
-  return answers;
-}"""
 
 
 @pytest.fixture(scope="module")
