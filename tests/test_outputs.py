@@ -256,7 +256,7 @@ def test_spreadsheet_cells_that_look_like_formulas_get_an_apostrophe(cell, expec
 
 
 def read_csv(path: Path) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
+    return list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""), delimiter=";"))
 
 
 def test_every_report_row_has_a_cell_per_column(site):

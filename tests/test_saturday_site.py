@@ -99,7 +99,9 @@ def test_monday_report_csv_opens_in_excel(site):
     data = (site / "bao-cao/bao-cao-2023-03-04.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     assert b"\r\n" in data
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    # «;» between fields and decimal commas: what Excel with Vietnamese settings reads as numbers.
+    assert b";50,0;" in data and b'"50,0"' not in data
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
     header, body = rows[0], rows[1:]
     assert header[:3] == ["STT", "Xã, thị trấn", "Ngày thứ Bảy"]
     assert len(body) == 19

@@ -224,11 +224,30 @@ def test_report_rate_is_a_percentage_and_missing_reports_are_marked(books):
     assert ws.cell(rows["Toàn huyện"], col["Số hộ tham gia"]).value == 562
 
 
+def test_a_task_left_blank_is_not_reported_as_done_zero(data):
+    """The form: «việc chưa làm ghi 0; việc không báo cáo để trống»; the Monday report keeps the difference."""
+    from nongthonmoi.saturday.report import report_rows
+
+    saturday = date(2023, 3, 11)
+    key = ("gung-re", saturday)
+    plan, result = data.plans[key], data.results[key]
+    blank, zero = plan.tasks[0], plan.tasks[1]
+    work = [d.model_copy(update={"amount": 0}) if d.task == zero.id else d for d in result.work_done if d.task != blank.id]
+    if not any(d.task == zero.id for d in work):
+        work.append(type(result.work_done[0]).model_validate({"phan_viec": zero.id, "da_lam": 0}))
+    changed = {**data.results, key: result.model_copy(update={"work_done": work})}
+    row = next(r for r in report_rows(type(data)(data.units, data.agencies, data.plans, changed, data.staff_lists), saturday)
+               if r[1] == "Xã Gung Ré")
+    shown = next(cell for cell in row if isinstance(cell, str) and blank.description in cell)
+    assert f"{blank.description}: chưa báo cáo (kế hoạch " in shown
+    assert f"{zero.description}: 0/" in shown
+
+
 def test_the_monday_csv_and_workbook_carry_the_same_table(data, books):
     """Same columns, same rows, same values: the workbook typed, the CSV as text."""
     from nongthonmoi.saturday.report import report_csv
 
-    rows = list(csv.reader(io.StringIO(report_csv(data, date(2023, 3, 11)).decode("utf-8-sig"), newline="")))
+    rows = list(csv.reader(io.StringIO(report_csv(data, date(2023, 3, 11)).decode("utf-8-sig"), newline=""), delimiter=";"))
     ws = load_workbook(books["bao-cao-2023-03-11.xlsx"])[report.SHEET]
     head = header_row(ws, "STT")
     titles = [ws.cell(head, c).value for c in range(1, ws.max_column + 1)]

@@ -38,6 +38,7 @@ COLUMNS = [
 ]
 HEADER = [title for title, _ in COLUMNS]
 REPORTED, NOT_REPORTED, NO_PLAN = "Đã báo cáo", "Chưa báo cáo", "Chưa có kế hoạch"
+CSV_SEPARATOR = ";"
 
 
 def report_rows(data: SaturdayData, saturday: date) -> list[list]:
@@ -53,11 +54,7 @@ def report_rows(data: SaturdayData, saturday: date) -> list[list]:
         if result is None:
             rows.append(row + [NOT_REPORTED] + [None] * 9 + ["Có" if plan.is_example else "Không"])
             continue
-        work = "; ".join(
-            f"{t.description}: {format_amount(result.done(t.id).amount) if result.done(t.id) else 0}"
-            f"/{format_amount(t.quantity.amount)} {t.quantity.unit}"
-            for t in plan.tasks
-        )
+        work = "; ".join(_work_done(t, result.done(t.id)) for t in plan.tasks)
         rows.append(row + [
             REPORTED,
             result.households_joined,
@@ -72,6 +69,15 @@ def report_rows(data: SaturdayData, saturday: date) -> list[list]:
             "Có" if (plan.is_example or result.is_example) else "Không",
         ])
     return rows
+
+
+def _work_done(task, done) -> str:
+    """«Quét dọn đường: 1/1,5 km»; a task the commune left blank is not done
+    0 (the form: «việc chưa làm ghi 0; việc không báo cáo để trống»)."""
+    planned = f"{format_amount(task.quantity.amount)} {task.quantity.unit}"
+    if done is None:
+        return f"{task.description}: chưa báo cáo (kế hoạch {planned})"
+    return f"{task.description}: {format_amount(done.amount)}/{planned}"
 
 
 def _csv_cell(value, kind: str) -> str:
@@ -101,7 +107,9 @@ def spreadsheet_text(cell: str) -> str:
 
 def report_csv(data: SaturdayData, saturday: date) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    # «;» between fields: the list separator of Excel with Vietnamese regional
+    # settings, where «50,0» (decimal comma, as written here) is then a number.
+    writer = csv.writer(buffer, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
     writer.writerow(HEADER)
     writer.writerows([spreadsheet_text(_csv_cell(value, kind)) for value, (_, kind) in zip(row, COLUMNS)]
                      for row in report_rows(data, saturday))
