@@ -383,6 +383,23 @@ def case_empty_required(wb):
     return _set_form(wb, forms.PLAN_SHEET, "Chỉ đạo", None), "Ô «Chỉ đạo» đang để trống"
 
 
+def case_planned_unit_changed(wb):
+    # The clerk unlocked the sheet (no password) to report metres against a plan in km.
+    ws = wb[forms.RESULT_SHEET]
+    row = header_row(ws, "Khối lượng đã làm") + 1
+    unit = ws.cell(row, 3).value
+    ws.cell(row, 3).value = "m" if unit != "m" else "km"
+    ws.cell(row, 4).value = 1500
+    return f"Kết quả!C{row}", f"Ô «Đơn vị tính» (kế hoạch) của phần việc «{ws.cell(row, 1).value}» đã bị sửa"
+
+
+def case_planned_amount_changed(wb):
+    ws = wb[forms.RESULT_SHEET]
+    row = header_row(ws, "Khối lượng đã làm") + 1
+    ws.cell(row, 2).value = (ws.cell(row, 2).value or 0) + 1
+    return f"Kết quả!B{row}", "Ô «Số lượng» (kế hoạch)"
+
+
 def case_no_work_reported(wb):
     ws = wb[forms.RESULT_SHEET]
     head = header_row(ws, "Khối lượng đã làm")
@@ -616,6 +633,8 @@ CASES = {  # case -> (workbook it starts from, rule it must report, change)
     "date-before-form": ("plan", "W062", case_date_before_form),
     "date-far": ("plan", "W063", case_date_far),
     "drafted-far": ("plan", "W064", case_drafted_far),
+    "planned-unit-changed": ("result", "W070", case_planned_unit_changed),
+    "planned-amount-changed": ("result", "W070", case_planned_amount_changed),
 }
 
 

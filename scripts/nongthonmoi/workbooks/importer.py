@@ -23,7 +23,7 @@ from .. import rules
 from ..errors import ContentError, ContentErrors
 from ..models.agencies import AgencyRegistry
 from ..models.base import ViDate, validate
-from ..models.plans import SaturdayPlan, TimeWindow
+from ..models.plans import SaturdayPlan, TimeWindow, format_amount
 from ..models.results import SaturdayResult
 from ..models.units import Unit, UnitRegistry
 from ..saturday import data as saturday_data
@@ -324,9 +324,37 @@ def read_form(repo: Repository, wb, meta: Meta, unit: Unit, display: str, expect
         errors += [e for e in _plan_dates(record, meta, source, display) if e.cell not in taken]
     else:
         errors += _for_cells(saturday_data.check_result(record, source, key, plan, repo.agencies), RESULT, names)
+        errors += _planned_cells_kept(reading.shown, record, plan, display)
     if errors:
         raise ContentErrors(errors)
     return Candidate(display, meta, unit, sheet, source, record, _target(meta.kind, unit.id, record.date))
+
+
+def _planned_cells_kept(shown: dict, result: SaturdayResult, plan: SaturdayPlan, display: str) -> list[ContentError]:
+    """The result form shows each task's planned amount and unit beside the
+    amount done, locked but without a password. A clerk who changed them (to
+    report 1500 m against a plan in km) meant the amount in another unit: the
+    import cannot know which, so it refuses rather than file 1500 km."""
+    errors = []
+    for index, done in enumerate(result.work_done):
+        task = plan.task(done.task)
+        cells = shown.get(("khoi_luong_da_lam", index), {})
+        if task is None:
+            continue
+        expected = {"Số lượng": format_amount(task.quantity.amount), "Đơn vị tính": task.quantity.unit}
+        for title, (cell, value) in sorted(cells.items(), key=lambda item: item[1][0].col):
+            if title not in expected:
+                continue
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                typed = format_amount(value)
+            else:
+                typed = " ".join(str(value or "").split())
+            if typed.casefold() != expected[title].casefold():
+                errors.append(messages.error(
+                    "planned-cell-changed", display, cell.row, cell, title=title, task=task.description,
+                    value=typed or "(trống)", expected=expected[title], planned=str(task.quantity), unit=task.quantity.unit,
+                ))
+    return errors
 
 
 def counterpart_errors(repo: Repository, plan: SaturdayPlan) -> list[ContentError]:

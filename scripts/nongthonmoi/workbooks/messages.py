@@ -257,6 +257,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tệp {target} đã thay đổi từ lúc xem trước; chưa ghi gì.",
         "Xem trước lại rồi mới ghi.",
     ),
+    "planned-cell-changed": (
+        "Ô «{title}» (kế hoạch) của phần việc «{task}» đã bị sửa thành «{value}»; kế hoạch ghi «{expected}». "
+        "Khối lượng đã làm chỉ được hiểu theo kế hoạch ({planned}), nên chưa nhập.",
+        "Trả ô này về «{expected}» rồi ghi khối lượng đã làm theo {unit} (ví dụ 1500 m là 1,5 km). "
+        "Kế hoạch đã thay đổi thì gửi bảng tính kế hoạch mới trước.",
+    ),
     "too-many-files": (
         "Một lần nhập nhận tối đa {limit} tệp (đang có {count}).",
         "Chia thành nhiều lần nhập.",
@@ -335,6 +341,7 @@ RULE_IDS: dict[str, tuple[str, str]] = {
     "needs-overwrite": ("W067", "Sẽ ghi đè nội dung đã có"),
     "changed-meanwhile": ("W068", "Tệp đã đổi sau khi xem trước"),
     "too-many-files": ("W069", "Quá nhiều tệp một lần"),
+    "planned-cell-changed": ("W070", "Ô kế hoạch trong mẫu kết quả bị sửa"),
 }
 
 
@@ -379,6 +386,9 @@ EXPLANATIONS: dict[str, str] = {
     "needs-overwrite": "Nhập đè lên kế hoạch, kết quả đã có phải là việc cố ý: lệnh in các thay đổi cũ → mới và chỉ ghi khi "
                        "có tùy chọn ghi đè. Trên bản nháp (CI), người duyệt xem các thay đổi trước khi lãnh đạo đăng.",
     "changed-meanwhile": "Chỉ ghi đúng những gì đã xem trước: tệp trong materials/ thay đổi sau lúc xem trước thì phải xem lại.",
+    "planned-cell-changed": _GUESS + "Mẫu kết quả ghi số lượng và đơn vị của kế hoạch bên cạnh ô khối lượng đã làm. Ô đó bị sửa "
+                            "(ví dụ đổi km thành m để ghi 1500) thì con số đã làm theo một đơn vị khác kế hoạch: nhập vào sẽ "
+                            "thành 1500 km.",
     "too-many-files": "Giới hạn số tệp một lần nhập để việc nhập luôn nhanh và có hạn.",
 }
 

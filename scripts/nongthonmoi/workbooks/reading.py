@@ -88,6 +88,10 @@ class SheetReading:
     cells: dict[Location, Cell] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
     fingerprint: str = ""  # of every value of the sheet: equal to the form's own when nothing was typed
+    # The context columns (the planned amount beside what was done) of each
+    # record read, as the workbook holds them: location of the record ->
+    # {column title: (cell, value)}. Never imported; compared with the plan.
+    shown: dict[Location, dict[str, tuple[Cell, Any]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -98,6 +102,7 @@ class _Record:
     last_row: int
     values: dict  # leaf key -> value, or the list of items of a list column
     item_rows: dict  # list column -> [(row, comparable value)] in order
+    shown: dict = field(default_factory=dict)  # title of a context column -> (cell, value) on its first row
 
 
 @dataclass
@@ -395,6 +400,8 @@ class _Reader:
             starts = not many_cols or current is None or named
             if starts:
                 current = _Record(row, row, {}, {})
+                current.shown = {columns[col].title: (self.at(row, col), cells.get(col))
+                                 for col in columns if columns[col].leaf is None}
                 records.append(current)
             record = current
             record.last_row = row
@@ -431,6 +438,8 @@ class _Reader:
         for index, record_read in enumerate(records):
             row, item = record_read.first_row, record_read.values
             self.out.cells[path + (index,)] = self.at(row, min(columns) if columns else 1)
+            if record_read.shown:
+                self.out.shown[path + (index,)] = record_read.shown
             record: dict = {}
             for column in table.columns:
                 leaf = column.leaf
