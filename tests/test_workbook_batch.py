@@ -133,6 +133,9 @@ def test_overwrite_needs_the_option_and_shows_its_changes(data, repo, tmp_path):
         in refused.stderr
     assert "    Số hộ tham gia: 180 → 190" in refused.stderr and "[W067]" in refused.stderr
     assert snapshot(repo) == before
+    # The report for a draft's reviewer says the same, whole: nothing was written.
+    table = import_batch(repo, uploads(("kq.xlsx", path.read_bytes()))).markdown()
+    assert f"| KHÔNG GHI: {RESULT_0311} đã có nội dung khác; cần ghi đè (--ghi-de) |" in table
     preview = run_ntm(repo, "nhap-excel", "--chi-kiem-tra", "--ghi-de", str(path))
     assert preview.returncode == 0
     assert f"sẽ cập nhật {RESULT_0311} (190/300 hộ tham gia, 2 phần việc báo cáo) — chưa ghi: chỉ kiểm tra" in preview.stdout

@@ -276,6 +276,7 @@ def case_result_without_plan(wb):
 
 def case_deleted_sheet(wb):
     del wb[forms.PLAN_SHEET]
+    wb.create_sheet("Sheet1")  # Excel keeps at least one visible sheet (the lists are hidden)
     return "Kế hoạch", "Không có trang tính «Kế hoạch»"
 
 

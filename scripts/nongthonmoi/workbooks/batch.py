@@ -82,6 +82,10 @@ class WorkbookReport:
         what = ""
         if self.kind and self.unit_name and self.saturday:
             what = f"{KIND_TEXT[self.kind]} của {self.unit_name}, thứ Bảy {self.saturday:%d/%m/%Y}"
+        return f"{self.file}: {what + ': ' if what else ''}{self.outcome(write)}"
+
+    def outcome(self, write: bool) -> str:
+        """What happens to the file, whole: «KHÔNG GHI: … cần ghi đè (--ghi-de)»."""
         detail = f" ({self.summary})" if self.summary else ""
         later = "" if write else " — chưa ghi: chỉ kiểm tra"
         status = {
@@ -92,7 +96,7 @@ class WorkbookReport:
             NEEDS_OVERWRITE: f"KHÔNG GHI: {self.target} đã có nội dung khác; cần ghi đè (--ghi-de)",
             ERROR: f"KHÔNG NHẬP, có {len(self.errors)} lỗi; chưa ghi gì",
         }[self.status]
-        return f"{self.file}: {what + ': ' if what else ''}{status}"
+        return status
 
     def to_dict(self, write: bool) -> dict:
         return {
@@ -155,8 +159,7 @@ class BatchReport:
         out = [f"## Nhập bảng tính Excel ({mode})", "", "| Tệp | Nội dung | Kết quả |", "| --- | --- | --- |"]
         for book in self.workbooks:
             what = f"{KIND_TEXT.get(book.kind, '')} {book.unit_name} {book.saturday:%d/%m/%Y}" if book.saturday else ""
-            headline = book.headline(self.write).split(": ")[-1]
-            out.append(f"| {_cell(book.file)} | {_cell(what)} | {_cell(headline)} |")
+            out.append(f"| {_cell(book.file)} | {_cell(what)} | {_cell(book.outcome(self.write))} |")
         out.append("")
         for book in self.workbooks:
             if not (book.changes or book.errors):

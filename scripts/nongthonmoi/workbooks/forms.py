@@ -482,6 +482,9 @@ def _lists_sheet(wb, sheet: FormSheet) -> None:
         ws.column_dimensions[letter].width = max(16, min(44, max(len(x) for x in (*choice.labels, choice.title)) + 2))
     ws.row_dimensions[2].height = 32
     ws.protection.sheet = True
+    # Hidden: the drop-downs still read it, and LibreOffice, which prints
+    # every visible sheet, no longer adds two pages of lists to the form.
+    ws.sheet_state = "hidden"
 
 
 def _protect(ws) -> None:
