@@ -408,6 +408,16 @@ class LocalBackend:
             return {"problems": [p.as_dict() for p in exc.problems] or [{"rule": "", "path": [], "field": "", "message": exc.message, "fix": ""}]}
         return {"problems": [], "path": target}
 
+    @action("ntmNhapExcel", upload=True)
+    def ntm_nhap_excel(self, params: dict) -> dict:
+        """«Nhập từ Excel»: preview the picked workbooks, or write, check and commit them (excel.py)."""
+        from .excel import ExcelRefused, import_workbooks
+
+        try:
+            return import_workbooks(self, params)
+        except ExcelRefused as exc:
+            raise Refused(exc.status, exc.message) from None
+
     @action("ntmStatus")
     def ntm_status(self, params: dict) -> dict:
         """What is not yet in history, and what the last push did."""
