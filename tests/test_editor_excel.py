@@ -199,3 +199,159 @@ def test_limits_before_any_work(backend, repo, params, status, words, monkeypatc
 def test_only_at_the_upload_address(backend, filled_plan):
     status, answer = ask(backend, {"files": files(("kh.xlsx", filled_plan))}, path=f"/__ntm/api/{SECRET}")
     assert status == 400 and "saved" not in answer
+
+
+# --- the page in Chromium, on `ntm edit`, on a phone ---------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(scope="module")
+def edit_run(tmp_path_factory):
+    root = own_history(copy_repo(tmp_path_factory.mktemp("excel-e2e") / "repo"))
+    run = start_edit(root)
+    yield run
+    run.stop()
+
+
+@pytest.fixture
+def page(chromium, edit_run):
+    context = chromium.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+    context.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation', "
+        "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    page = context.new_page()
+    page.goto(edit_run.base + "quan-tri/")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_selector("text=Loại nội dung")
+    # The way a Board editor comes here: the link in the editor's top bar.
+    page.get_by_role("link", name="Nhập từ Excel").click()
+    page.get_by_role("heading", name="Nhập từ Excel").wait_for()
+    yield page
+    assert page.evaluate("window.__csp") == []
+    context.close()
+
+
+def pick(page, *pairs: tuple[str, bytes]) -> None:
+    page.locator("#ntm-nhap-excel input[type=file]").set_input_files(
+        [{"name": name, "mimeType": XLSX, "buffer": content} for name, content in pairs])
+
+
+def fits_the_phone(page) -> None:
+    assert page.evaluate("document.getElementById('ntm-nhap-excel').scrollWidth") <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+@pytest.mark.slow
+def test_the_page_imports_picked_workbooks_and_saves_them_to_history(page, edit_run, filled_plan):
+    root = edit_run.root
+    commit_before = head(root)
+    pick(page, ("ke-hoach-gung-re (1).xlsx", filled_plan))
+    card = page.locator(".ntm-nhap__tep")
+    card.get_by_text("Sẽ tạo mới", exact=True).wait_for()
+    for words in ("Xã Gung Ré", "25/03/2023", NEW_PLAN, "ke-hoach-gung-re (1).xlsx"):
+        assert words in card.inner_text()
+    assert not (root / NEW_PLAN).exists() and head(root) == commit_before  # a preview only
+    write = page.get_by_role("button", name="Ghi 1 tệp và lưu vào lịch sử")
+    fits_the_phone(page)
+    write.scroll_into_view_if_needed()
+    box = write.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    write.click()
+    page.get_by_text("Đã lưu 1 tệp vào lịch sử").wait_for(timeout=60000)
+    assert "Đã tạo mới" in card.inner_text()
+    assert (root / NEW_PLAN).is_file()
+    assert git(root, "log", "-1", "--format=%s").strip() == "Nhập từ Excel (trang quản trị): ke-hoach-gung-re (1).xlsx"
+    assert NEW_PLAN in git(root, "show", "--name-only", "--format=", "HEAD")
+    assert git(root, "status", "--porcelain", "--", "materials", "docs") == ""
+    check = run_ntm(root, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.mark.slow
+def test_a_refused_workbook_shows_its_cell_and_a_hostile_name_or_cell_as_text(page, edit_run, refused_plan):
+    root = edit_run.root
+    before, commit_before = materials_state(root), head(root)
+    name = HOSTILE + ".xlsx"
+    pick(page, (name, refused_plan))
+    problem = page.locator(".ntm-nhap__loi li")
+    problem.first.wait_for()
+    assert page.locator(".ntm-nhap__o").inner_text() == "Kế hoạch!E35"
+    assert HOSTILE in problem.inner_text() and "Cách sửa: Bấm vào ô" in problem.inner_text()
+    assert page.locator(".ntm-nhap__tep h2").inner_text() == name  # the name as typed, as text
+    assert page.locator("#ntm-nhap-excel img").count() == 0 and page.evaluate("window.__pwned") is None
+    assert page.get_by_role("button", name="Ghi", exact=False).count() == 0  # nothing to confirm
+    fits_the_phone(page)
+    assert materials_state(root) == before and head(root) == commit_before
+
+
+@pytest.mark.slow
+def test_an_overwrite_needs_the_explicit_choice(page, edit_run, corrected_result):
+    root = edit_run.root
+    before, commit_before = materials_state(root), head(root)
+    pick(page, ("ket-qua-gung-re.xlsx", corrected_result))
+    page.get_by_text("Cần ghi đè", exact=True).wait_for()
+    assert "Số hộ tham gia: 180 → 190" in page.locator(".ntm-nhap__thay-doi").inner_text()
+    assert page.locator(".ntm-nhap__ghi").count() == 0  # no way to write before the choice
+    page.get_by_label("Ghi đè", exact=False).check()
+    page.get_by_text("Sẽ cập nhật", exact=True).wait_for()
+    assert materials_state(root) == before
+    page.get_by_role("button", name="Ghi 1 tệp và lưu vào lịch sử").click()
+    page.get_by_text("Đã lưu 1 tệp vào lịch sử").wait_for(timeout=60000)
+    assert "so_ho_tham_gia: 190\n" in (root / RESULT_0311).read_text(encoding="utf-8")
+    assert git(root, "log", "-1", "--format=%s").strip() == "Nhập từ Excel (trang quản trị): ket-qua-gung-re.xlsx"
+    assert head(root) != commit_before
+
+
+# --- the published site: the upload goes into a draft, CI imports it ----------------
+
+
+@pytest.mark.parametrize("host", ["github", "gitlab", "forgejo", "gitea"])
+def test_the_published_editor_uploads_workbooks_into_the_drafts_inbox(host):
+    import yaml
+    from conftest import ROOT
+    from test_editor_hosts import HOSTS
+
+    from nongthonmoi.editor.config import editor_config, local_config
+    from nongthonmoi.editor.settings import EditorSettings
+    from nongthonmoi.materials import load_materials
+
+    settings = EditorSettings.from_environment(env=HOSTS[host])
+    config = editor_config(load_materials(ROOT), ROOT / "docs", [], settings)
+    inbox = next(c for c in config["collections"] if c["name"] == "nhap-excel")
+    # The note in materials/nhap-excel/phieu/ (never imported); the workbooks beside the job's inbox.
+    assert inbox["folder"] == "materials/nhap-excel/phieu" and inbox["create"] is True
+    files = next(f for f in inbox["fields"] if f["name"] == "bang_tinh")["field"]
+    assert (files["widget"], files["media_folder"], files["choose_url"]) == ("file", "/materials/nhap-excel", False)
+    assert "nhap-excel" in inbox["description"] and "báo cáo" in inbox["description"]
+    # Where there are drafts the upload is a draft; on Gitea it goes to the review branch, never «main».
+    assert settings.publish_mode == ("simple" if host == "gitea" else "editorial_workflow")
+    assert settings.branch not in ("main", "master") if host == "gitea" else True
+    # `ntm edit` imports on the computer: no upload into materials/ there.
+    local = yaml.safe_load(local_config(yaml.safe_dump(config, allow_unicode=True).encode(), "/__ntm/api/x"))
+    assert "nhap-excel" not in [c["name"] for c in local["collections"]]
+
+
+def test_the_local_backend_never_writes_a_workbook_into_materials(backend, repo, filled_plan):
+    """paths.py: media only under docs/; the inbox is for drafts on the git host."""
+    asset = {"path": "materials/nhap-excel/kh.xlsx", "encoding": "base64",
+             "content": base64.b64encode(filled_plan).decode("ascii")}
+    env = environ({"action": "persistMedia", "params": {"asset": asset, "options": {}}}, port=PORT)
+    status, answer = call(lambda e, s: backend(e, s, e["PATH_INFO"]), env)
+    assert status == 403 and not (repo / "materials/nhap-excel/kh.xlsx").exists()
+
+
+def test_the_ci_import_leaves_the_upload_notes_alone(repo, filled_plan):
+    """The job imports the files of materials/nhap-excel/, not the notes folder the editor adds."""
+    notes = repo / "materials/nhap-excel/phieu"
+    notes.mkdir(parents=True)
+    (notes / "2023-03-27-0930.yml").write_text("ghi_chu: Xã Gung Ré gửi qua Zalo\nbang_tinh:\n"
+                                               "  - /materials/nhap-excel/ke-hoach-gung-re-1.xlsx\n", encoding="utf-8")
+    (repo / "materials/nhap-excel/ke-hoach-gung-re-1.xlsx").write_bytes(filled_plan)
+    done = run_ntm(repo, "nhap-excel", "--thu-muc", "materials/nhap-excel", "--xoa-da-nhap")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (repo / NEW_PLAN).is_file() and (notes / "2023-03-27-0930.yml").is_file()
+    assert not (repo / "materials/nhap-excel/ke-hoach-gung-re-1.xlsx").exists()
+    check = run_ntm(repo, "check")
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -120,14 +120,16 @@
           "Chưa ghi gì cho đến khi bấm «Ghi và lưu vào lịch sử»."
       )
     );
+    // The browser's own file button speaks the browser's language: ours says it in Vietnamese.
     var label = el("label", "ntm-nhap__chon");
-    label.appendChild(el("span", "", "Chọn bảng tính (tối đa " + MAX_FILES + " tệp, mỗi tệp tối đa 10 MB)"));
     var input = el("input");
     input.type = "file";
     input.multiple = true;
     input.accept = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     input.name = "bang-tinh";
     label.appendChild(input);
+    label.appendChild(el("span", "ntm-nhap__nut", "Chọn bảng tính…"));
+    label.appendChild(el("span", "ntm-nhap__gioi-han", "Tối đa " + MAX_FILES + " tệp một lần, mỗi tệp tối đa 10 MB."));
     page.appendChild(label);
     var status = el("p", "ntm-nhap__trang-thai");
     status.setAttribute("role", "status");
@@ -148,6 +150,7 @@
         return;
       }
       status.textContent = "Đang đọc " + files.length + " tệp…";
+      input.value = ""; // the same files can be picked again after a fix
       Promise.all(files.map(readBase64))
         .then(function (contents) {
           chosen = files.map(function (file, i) {
@@ -219,10 +222,10 @@
   function show(report, overwrite, saved) {
     var box = page.querySelector(".ntm-nhap__bao-cao");
     box.textContent = "";
+    box.appendChild(el("p", "ntm-nhap__ket-luan", report.conclusion));
     report.workbooks.forEach(function (book) {
       box.appendChild(workbookCard(book, saved));
     });
-    box.appendChild(el("p", "ntm-nhap__ket-luan", report.conclusion));
     if (saved) return;
     var needsOverwrite = report.workbooks.filter(function (b) {
       return b.status === "needs-overwrite" || (overwrite && b.status === "updated");
@@ -292,8 +295,10 @@
       var errors = el("ul", "ntm-nhap__loi");
       book.errors.forEach(function (problem) {
         var item = el("li");
-        if (problem.where) item.appendChild(el("strong", "ntm-nhap__o", problem.where));
-        item.appendChild(el("span", "", (problem.where ? ": " : "") + problem.message + " [" + problem.rule + "]"));
+        // A cell (Kế hoạch!E35) when the problem has one; the file's own name says nothing new.
+        var where = problem.where && problem.where !== book.file ? problem.where : "";
+        if (where) item.appendChild(el("strong", "ntm-nhap__o", where));
+        item.appendChild(el("span", "", (where ? ": " : "") + problem.message + " [" + problem.rule + "]"));
         if (problem.fix) item.appendChild(el("span", "ntm-nhap__cach-sua", "Cách sửa: " + problem.fix));
         errors.appendChild(item);
       });
