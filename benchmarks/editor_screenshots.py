@@ -42,14 +42,51 @@ def _scroll_to(page, name: str) -> None:
     _field(page, name).evaluate("e => e.scrollIntoView({block: 'center'})")
 
 
-def take(out: Path) -> None:
+def _workbooks() -> list[tuple[str, bytes]]:
+    """Three workbooks as communes send them: a new plan, a corrected result
+    (replaces a filed one), a plan with a hamlet not in the list."""
+    from test_workbook_batch import _corrected_result
+    from test_workbook_import import edit, fill_plan
+    from test_workbooks import header_row, plan_bytes
+
+    from nongthonmoi.materials import load_materials
+    from nongthonmoi.workbooks import forms
+
+    data = load_materials(ROOT).saturday
+
+    def wrong_hamlet(wb):
+        fill_plan(wb)
+        ws = wb[forms.PLAN_SHEET]
+        ws.cell(header_row(ws, "Việc cần làm") + 1, 5).value = "Thôn 9"
+
+    return [
+        ("ke-hoach-gung-re (1).xlsx", edit(plan_bytes(data), fill_plan)),
+        ("ket-qua-gung-re.xlsx", _corrected_result(data)),
+        ("ke-hoach-hoa-ninh.xlsx", edit(plan_bytes(data, unit_id="hoa-ninh"), wrong_hamlet)),
+    ]
+
+
+def _excel(page, out: Path, size: str, books) -> None:
+    """«Nhập từ Excel»: the preview of three workbooks (nothing written)."""
+    _open(page, "collections/ke-hoach")
+    page.get_by_role("link", name="Nhập từ Excel").click()
+    page.locator("#ntm-nhap-excel input[type=file]").set_input_files(
+        [{"name": n, "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "buffer": b}
+         for n, b in books])
+    page.locator(".ntm-nhap__tep").nth(2).wait_for()
+    _shoot(page, out, f"07-nhap-excel-{size}")
+    page.locator(".ntm-nhap__loi").first.evaluate("e => e.scrollIntoView({block: 'center'})")
+    _shoot(page, out, f"08-nhap-excel-loi-{size}")
+
+
+def take(out: Path, only_excel: bool = False) -> None:
     from conftest import CHROMIUM, CHROMIUM_ARGS, copy_repo
     from editor_support import own_history, start_edit
     from playwright.sync_api import sync_playwright
 
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ntm-hinh-") as folder:
-        root = copy_repo(Path(folder) / "repo")
+        root = copy_repo(Path(folder) / "repo", warm=False)  # outside pytest: no shared build to warm from
         # The guide must build before its pictures exist (a first run, a new picture).
         guide = root / "docs" / "bien-tap" / "trang-quan-tri.md"
         for name in re.findall(r"\(hinh/([^)]+\.jpg)\)", guide.read_text(encoding="utf-8")):
@@ -59,6 +96,7 @@ def take(out: Path) -> None:
                 picture.write_bytes(b"")
         root = own_history(root)
         run = start_edit(root)
+        books = _workbooks()
         try:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -71,6 +109,10 @@ def take(out: Path) -> None:
                     _shoot(page, out, f"01-dang-nhap-{size}")
                     page.get_by_role("button", name="Đăng nhập").click()
                     page.wait_for_selector("text=Loại nội dung")
+                    _excel(page, out, size, books)
+                    if only_excel:
+                        context.close()
+                        continue
                     _open(page, "collections/ke-hoach")
                     _shoot(page, out, f"02-danh-sach-ke-hoach-{size}")
                     # A page of the site.
@@ -120,7 +162,9 @@ def take(out: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "bien-tap" / "hinh")
-    take(parser.parse_args().out)
+    parser.add_argument("--nhap-excel", action="store_true", help="only the «Nhập từ Excel» pictures")
+    args = parser.parse_args()
+    take(args.out, only_excel=args.nhap_excel)
 
 
 if __name__ == "__main__":

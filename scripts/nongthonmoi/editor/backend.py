@@ -15,7 +15,9 @@ few of our own (``ntm...``), behind one guard (:meth:`LocalBackend.guard`):
 - the address holds the secret of this run (random, made when ``ntm edit``
   starts, given only inside the editor's configuration, which other origins
   cannot read), compared in constant time;
-- JSON only, with a length given and under a limit, read only then.
+- JSON only, with a length given and under a limit, read only then. Files
+  picked in the page (a photo, workbooks) go to the same address followed by
+  ``/tai-len``, which takes a larger body and only the actions that need it.
 
 Every path goes through paths.py (docs/ and materials/ only, no link, no
 ``..``); every save through check.py (the rules of ``ntm check``, before
@@ -55,19 +57,27 @@ from .check import (
 from .history import History, HistoryError
 
 API_PREFIX = "/__ntm/api/"
-MAX_REQUEST = 12 * 1024 * 1024  # a page with a few pictures, base64
+UPLOAD_SUFFIX = "/tai-len"  # <api>/tai-len: files picked in the page
+# A save of a result with its 24 photos (each at most 1 MB once normalised), base64.
+MAX_REQUEST = 36 * 1024 * 1024
+# A photo as the phone took it (normalise.py takes up to 40 MB), or workbooks, base64.
+MAX_UPLOAD = 56 * 1024 * 1024
 MAX_TEXT_FILE = 512 * 1024  # one page or data file
 MAX_MEDIA_FILE = 8 * 1024 * 1024
 MAX_FILES = 50  # paths in one request
 
 ACTIONS: dict[str, Callable] = {}
+UPLOAD_ACTIONS: set[str] = set()  # answered only at <api>/tai-len
 
 
-def action(name: str):
-    """Register a method as the answer to one action (``{"action": name}``)."""
+def action(name: str, *, upload: bool = False):
+    """Register a method as the answer to one action (``{"action": name}``);
+    ``upload``: it takes files picked in the page, at ``<api>/tai-len`` only."""
 
     def register(method):
         ACTIONS[name] = method
+        if upload:
+            UPLOAD_ACTIONS.add(name)
         return method
 
     return register
@@ -116,6 +126,9 @@ class LocalBackend:
         if environ.get("REQUEST_METHOD") != "POST":
             raise Refused(405, _rule_text("E005", reason="không phải yêu cầu ghi"))
         given = path[len(API_PREFIX) :] if path.startswith(API_PREFIX) else ""
+        upload = given.endswith(UPLOAD_SUFFIX)
+        given = given.removesuffix(UPLOAD_SUFFIX)
+        limit = MAX_UPLOAD if upload else MAX_REQUEST
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
             raise Refused(403, _rule_text("E005", reason="thiếu mã bí mật của lần mở này"))
         origin = environ.get("HTTP_ORIGIN", "")
@@ -129,8 +142,8 @@ class LocalBackend:
             length = int(environ.get("CONTENT_LENGTH") or -1)
         except ValueError:
             length = -1
-        if length > MAX_REQUEST:
-            raise Refused(413, _rule_text("E006", size=length // 1024, limit=MAX_REQUEST // 1024))
+        if length > limit:
+            raise Refused(413, _rule_text("E006", size=length // 1024, limit=limit // 1024))
         if length <= 0:
             raise Refused(411, _rule_text("E005", reason="không rõ độ dài dữ liệu"))
         body = environ["wsgi.input"].read(length)
@@ -141,6 +154,8 @@ class LocalBackend:
         if not isinstance(request, dict) or not isinstance(request.get("action"), str):
             raise Refused(400, "Không đọc được dữ liệu gửi lên.")
         if not isinstance(request.get("params", {}), dict):
+            raise Refused(400, "Không đọc được dữ liệu gửi lên.")
+        if (request["action"] in UPLOAD_ACTIONS) != upload:
             raise Refused(400, "Không đọc được dữ liệu gửi lên.")
         return request
 
@@ -392,6 +407,16 @@ class LocalBackend:
         except Refused as exc:
             return {"problems": [p.as_dict() for p in exc.problems] or [{"rule": "", "path": [], "field": "", "message": exc.message, "fix": ""}]}
         return {"problems": [], "path": target}
+
+    @action("ntmNhapExcel", upload=True)
+    def ntm_nhap_excel(self, params: dict) -> dict:
+        """«Nhập từ Excel»: preview the picked workbooks, or write, check and commit them (excel.py)."""
+        from .excel import ExcelRefused, import_workbooks
+
+        try:
+            return import_workbooks(self, params)
+        except ExcelRefused as exc:
+            raise Refused(exc.status, exc.message) from None
 
     @action("ntmStatus")
     def ntm_status(self, params: dict) -> dict:

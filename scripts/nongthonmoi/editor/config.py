@@ -478,6 +478,72 @@ def _paths(items) -> list[str]:
     return out
 
 
+# --- workbooks uploaded into a draft (published site) -----------------------
+
+EXCEL_INBOX = "materials/nhap-excel"  # .ci/nhap-excel imports what a draft puts here
+EXCEL_NOTES = EXCEL_INBOX + "/phieu"  # one note per upload: who sent what (never imported)
+
+
+def excel_inbox_collection() -> dict:
+    """«Nhập từ Excel» on the published site: each upload is a draft (a branch
+    and a pull/merge request) holding a short note and the workbooks.
+
+    Decap puts a file picked *inside an entry* into that entry's draft
+    (decap-cms-core actions/mediaLibrary.ts: ``addDraftEntryMediaFile`` while
+    an entry is being edited), at the file field's ``media_folder`` (a leading
+    ``/`` is the repository's root). A file uploaded from the «Hình ảnh» page
+    instead is committed straight to the published branch: that is why the
+    workbooks go through this collection, never through the media library.
+    """
+    return {
+        "name": "nhap-excel",
+        "label": "Nhập từ Excel",
+        "label_singular": "lần nhập Excel",
+        "description": (
+            "Tải lên bảng tính kế hoạch, kết quả (.xlsx) xã gửi về. Mỗi lần tải lên là một bản nháp: máy của kho git "
+            "tự nhập bảng tính vào bản nháp đó (vài phút) và báo cáo ở mục kiểm tra «nhap-excel» của bản nháp "
+            "(pull request, merge request): xã, ngày thứ Bảy, tạo mới hay cập nhật, thay đổi cũ → mới, hoặc lỗi kèm "
+            "ô cần sửa. Đọc báo cáo trước khi lãnh đạo đăng bản nháp."
+        ),
+        "folder": EXCEL_NOTES,
+        "format": "yml",
+        "extension": "yml",
+        "create": True,
+        "delete": False,
+        "slug": "{{year}}-{{month}}-{{day}}-{{hour}}{{minute}}",
+        "identifier_field": "ghi_chu",
+        "summary": "{{ghi_chu}}",
+        "editor": {"preview": False},
+        "fields": [
+            {
+                "name": "ghi_chu",
+                "label": "Ai gửi, gửi khi nào",
+                "widget": "ntm-chu",
+                "kind": "text",
+                "multiline": False,
+                "hint": "Ví dụ: «Xã Gung Ré gửi qua Zalo ngày 27/03/2023, kế hoạch tuần sau». Người duyệt đọc dòng này.",
+            },
+            {
+                "name": "bang_tinh",
+                "label": "Bảng tính (.xlsx)",
+                "label_singular": "bảng tính",
+                "widget": "list",
+                "min": 1,
+                "max": 50,
+                "hint": "Mỗi dòng một tệp .xlsx xã gửi về (tối đa 50 tệp, mỗi tệp tối đa 10 MB).",
+                "field": {
+                    "name": "tep",
+                    "label": "Tệp",
+                    "widget": "file",
+                    "choose_url": False,
+                    "media_folder": "/" + EXCEL_INBOX,
+                    "public_folder": "",
+                },
+            },
+        ],
+    }
+
+
 # --- the whole file --------------------------------------------------------
 
 
@@ -516,6 +582,9 @@ def editor_config(materials, docs_dir: Path, nav: list | None, settings: EditorS
         "collections": [data_collection(c, choices) for c in DATA_COLLECTIONS]
         + page_collections(docs_dir, nav),
     }
+    if settings.remote:
+        # In local mode the «Nhập từ Excel» page imports on this computer (excel.py).
+        config["collections"].append(excel_inbox_collection())
     if settings.site_url:
         config["site_url"] = settings.site_url
         config["display_url"] = settings.site_url
@@ -537,5 +606,7 @@ def local_config(built: bytes, api_path: str | None) -> bytes:
     }
     config["publish_mode"] = "simple"
     config["show_preview_links"] = True
+    # On this computer workbooks are imported by the «Nhập từ Excel» page, not uploaded into a draft.
+    config["collections"] = [c for c in config.get("collections", []) if c.get("name") != "nhap-excel"]
     config.pop("local_backend", None)
     return yaml.dump(config, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True, sort_keys=False, width=100).encode()

@@ -44,7 +44,9 @@ def _uploads(files: list[Path]) -> tuple[list[Upload], list[str]]:
 
 
 def inbox_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.name not in _NOT_WORKBOOKS and not p.name.startswith(".")) \
+    # Files only: materials/nhap-excel/phieu/ holds the editor's upload notes (editor/config.py).
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.name not in _NOT_WORKBOOKS and not p.name.startswith(".")) \
         if folder.is_dir() else []
 
 
