@@ -250,7 +250,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Sửa tệp kế hoạch trước, rồi nhập lại cả hai tệp.",
     ),
     "needs-overwrite": (
-        "Đã có {what} của {unit} ngày {date} ({target}) với nội dung khác; nhập tệp này sẽ thay nội dung đó (các thay đổi liệt kê bên dưới).",
+        "Đã có {what} của {unit} ngày {date} ({target}) với nội dung khác; nhập tệp này sẽ thay nội dung đó (xem các thay đổi cũ → mới kèm theo).",
         "Đúng là bản sửa xã gửi: nhập lại với tùy chọn ghi đè («--ghi-de», hoặc ô «Ghi đè» trên trang nhập). Không phải: bỏ tệp này.",
     ),
     "changed-meanwhile": (
