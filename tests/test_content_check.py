@@ -147,6 +147,7 @@ def test_json_schemas_are_up_to_date(scratch):
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow
 def test_a_check_keeps_its_page_answer_and_asks_again_when_a_page_changes(tmp_path):
     """ntm check reads through the build's caches (fullcheck.py): a second
     check of the same pages answers from .cache/checks/site; a changed page

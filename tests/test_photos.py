@@ -139,6 +139,7 @@ def test_what_must_not_be_stored_is_refused_by_rule(name, data, rule):
     assert error.hint and "Traceback" not in str(refused.value)
 
 
+@pytest.mark.slow
 def test_a_bomb_through_the_command_is_refused_within_bounded_memory(tmp_path):
     """``ntm them-anh`` on a decompression bomb, in a process limited to 1 GB
     of address space: a Vietnamese refusal by rule A007, nothing written."""
@@ -336,6 +337,7 @@ def test_every_img_of_the_site_has_alt_size_and_lazy_loading(site):
     assert found > 20
 
 
+@pytest.mark.slow
 def test_a_photo_is_refused_when_the_table_lacks_its_description(tmp_path):
     repo = copy_repo(tmp_path / "repo")
     photo = tmp_path / "IMG_3001.jpg"
@@ -345,6 +347,7 @@ def test_a_photo_is_refused_when_the_table_lacks_its_description(tmp_path):
     assert not (repo / "materials" / "anh" / "gung-re" / SATURDAY / "anh-01.jpg").exists()
 
 
+@pytest.mark.slow
 def test_ntm_them_anh_asks_for_a_description_that_says_something(tmp_path):
     from nongthonmoi.photos.ingest import add_photos, parse_day
 
@@ -362,6 +365,7 @@ def test_ntm_them_anh_asks_for_a_description_that_says_something(tmp_path):
     assert _run(["--root", str(repo), "check"])[0] == 0
 
 
+@pytest.mark.slow
 def test_importing_a_result_workbook_keeps_the_photos(tmp_path):
     """Workbooks carry figures, not pictures: a result form imported over a
     result with photos leaves its photo list as it was."""
@@ -400,6 +404,7 @@ def test_importing_a_result_workbook_keeps_the_photos(tmp_path):
         assert after.count("- tep:") == before.count("- tep:") == 4
 
 
+@pytest.mark.slow
 def test_a_new_plan_does_not_copy_last_weeks_photos(tmp_path):
     from datetime import date
 

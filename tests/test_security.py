@@ -112,6 +112,7 @@ def _pdf_tools(pdf: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_the_renderer_reads_nothing_outside_its_own_files(tmp_path, listener, secret_file, monkeypatch):
     """Even HTML that escaped the sanitiser: the fetcher refuses every address
     but the print CSS and fonts, without opening it; the PDF has no attachment,
@@ -144,6 +145,7 @@ def test_the_renderer_reads_nothing_outside_its_own_files(tmp_path, listener, se
     assert "Chữ của tờ rơi" in found["text"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["a", "link", "allowed-file"])
 def test_an_attachment_stops_the_render_before_any_pdf(kind, secret_file):
     """rel=attachment (a link or an anchor), even of a file the fetcher may
@@ -177,6 +179,7 @@ def _check(root: Path) -> tuple[int, str]:
     return code, out.getvalue()
 
 
+@pytest.mark.slow
 def test_check_names_every_hostile_address_of_a_handout_page(planted_repo, listener):
     code, output = _check(planted_repo)
     assert code == 1 and "Traceback" not in output
@@ -267,6 +270,7 @@ LIVE = re.compile(
 )
 
 
+@pytest.mark.slow
 def test_sanitiser_takes_out_every_hostile_construct_and_check_names_each_line(tmp_path):
     root = copy_repo(tmp_path / "repo")
     page = root / "docs" / "thuat-ngu.md"
@@ -359,6 +363,7 @@ def test_hostile_titles_and_descriptions_are_printed_as_text(tmp_path):
 # --- files -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_symbolic_links_are_refused_and_nothing_outside_is_published(tmp_path, secret_file):
     root = copy_repo(tmp_path / "repo")
     (root / "docs" / "bi-mat.png").symlink_to(secret_file)
@@ -473,6 +478,7 @@ def test_nesting_and_control_characters_are_rules_not_tracebacks(text, rule):
 # --- the print templates ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_print_template_prints_data_as_text(tmp_path):
     """The HTML of every handout (leaflets, checklists, the notice, plan
     sheets, the result form) made with hostile text in every data field and

@@ -274,6 +274,7 @@ def test_messages_name_agencies_not_codes(data, repo):
 # --- untouched -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @needs_libreoffice
 def test_an_untouched_form_resaved_by_libreoffice_is_still_untouched(data, repo, tmp_path):
     blank = save(tmp_path / "in", "ke-hoach-gung-re.xlsx", plan_bytes(data))
