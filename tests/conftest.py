@@ -301,3 +301,34 @@ def pytest_collection_modifyitems(config, items):
     for item, keys in costly_of.items():
         if keys:
             item.add_marker(pytest.mark.xdist_group(find(keys[0])))
+
+
+def pytest_collection_finish(session):
+    """Grouping must really happen: pytest 9.2's structured node ids made
+    pytest-xdist 3.8 drop the groups without a word (pytest-xdist#1386), and
+    every worker then built what a group shares. Fail loudly instead."""
+    config = session.config
+    if not getattr(config.option, "loadgroup", False):
+        return
+    lost = [item.nodeid for item in session.items if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+    if lost:
+        raise pytest.UsageError(
+            f"--dist loadgroup did not group {len(lost)} tests (first: {lost[0]}): this pytest and pytest-xdist "
+            "do not work together (pytest-xdist#1386); install the versions of requirements.lock."
+        )
+
+
+def pytest_configure(config):
+    """The same check before any worker starts, where its message shows."""
+    if config.getoption("dist", "no") != "loadgroup" or not config.getoption("numprocesses", None):
+        return
+    from importlib.metadata import version
+
+    pytest_version = tuple(int(p) for p in version("pytest").split(".")[:2])
+    xdist_version = tuple(int(p) for p in version("pytest-xdist").split(".")[:2])
+    if pytest_version >= (9, 2) and xdist_version <= (3, 8):
+        raise pytest.UsageError(
+            f"pytest {version('pytest')} with pytest-xdist {version('pytest-xdist')}: --dist loadgroup would not group "
+            "(pytest-xdist#1386); install the versions of requirements.lock (bash scripts/run test does)."
+        )
+
