@@ -75,6 +75,7 @@ class Case:
 CASES = {
     "plan as it is": Case("ke-hoach", PLAN, [], []),
     "negative quantity": Case("ke-hoach", PLAN, [(("phan_viec", 0, "khoi_luong", "so"), -3)], [("M009", "phan_viec.0.khoi_luong.so")]),
+    "planned quantity of 0": Case("ke-hoach", PLAN, [(("phan_viec", 0, "khoi_luong", "so"), 0)], [("M010", "phan_viec.0.khoi_luong.so")]),
     "no hamlet ticked": Case("ke-hoach", PLAN, [(("phan_viec", 0, "thon"), [])], [("M016", "phan_viec.0.thon")]),
     "a 7,439-character text": Case("ke-hoach", PLAN, [(("noi_dung",), "Dọn dẹp " * 929 + "xong")], [("M005", "noi_dung")]),
     "markup in a text": Case("ke-hoach", PLAN, [(("chi_dao",), "Chủ tịch <b>UBND</b> xã")], [("M020", "chi_dao")]),
@@ -102,6 +103,7 @@ CASES = {
     "second result for the same Saturday": Case("ket-qua", RESULT, [], [("E001", "ngay")], new=True),
     "households over the total": Case("ket-qua", RESULT, [(("so_ho_tham_gia",), 999)], [("S010", "so_ho_tham_gia")]),
     "negative households": Case("ket-qua", RESULT, [(("so_ho_tham_gia",), -1)], [("M009", "so_ho_tham_gia")]),
+    "an agency with 0 people": Case("ket-qua", RESULT, [(("co_quan_tham_gia", 0, "so_nguoi"), 0)], [("M010", "co_quan_tham_gia.0.so_nguoi")]),
     "no households at all": Case("ket-qua", RESULT, [(("tong_so_ho",), 0)], [("M010", "tong_so_ho")]),
     "half a household": Case("ket-qua", RESULT, [(("can_bo_xa",), 1.5)], [("M007", "can_bo_xa")]),
     "result without a plan": Case("ket-qua", RESULT, [(("ngay",), "2023-04-01")], [("S011", "ngay")], new=True),

@@ -409,6 +409,14 @@ def case_no_work_reported(wb):
     return f"Kết quả!D{head + 1}", "«Khối lượng đã làm theo phần việc» chưa có mục nào"
 
 
+def case_zero_quantity(wb):
+    # A planned amount cleared to 0: «1/0 khu» in the Monday report otherwise.
+    ws = wb[forms.PLAN_SHEET]
+    row = header_row(ws, "Việc cần làm") + 1
+    ws.cell(row, 3).value = 0
+    return f"Kế hoạch!C{row}", "Ô «Số lượng» phải lớn hơn 0 (đang là 0)"
+
+
 def case_negative_quantity(wb):
     ws = wb[forms.PLAN_SHEET]
     row = header_row(ws, "Việc cần làm") + 1
@@ -608,6 +616,7 @@ CASES = {  # case -> (workbook it starts from, rule it must report, change)
     "empty-required": ("plan", "W033", case_empty_required),
     "no-work-reported": ("result", "W034", case_no_work_reported),
     "negative-quantity": ("plan", "W035", case_negative_quantity),
+    "zero-quantity": ("plan", "W036", case_zero_quantity),
     "no-households": ("result", "W036", case_no_households),
     "typed-task-id": ("plan", "W037", case_typed_task_id),
     "html-in-text": ("plan", "W038", case_html_in_text),

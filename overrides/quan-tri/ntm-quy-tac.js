@@ -166,6 +166,7 @@
     if (integer && Math.floor(value) !== value) return [problem("M007", { field: name, value: shown(value) })];
     var min = option(field, "min", null);
     if (min !== null) {
+      if (option(field, "negative_first", false) && value < min) return [problem("M009", { field: name, value: value })];
       if (option(field, "min_exclusive", false) && value <= min) return [problem("M010", { field: name, value: value })];
       if (!option(field, "min_exclusive", false) && value < min) return [problem("M009", { field: name, value: value })];
     }

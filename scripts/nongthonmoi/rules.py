@@ -103,7 +103,9 @@ RULES: dict[str, Rule] = {
         Rule("M009", "Số âm", "Trường «{field}» không được âm (đang là {value}).", "Sửa thành số từ 0 trở lên.",
              "Khối lượng, số hộ, số người không thể âm."),
         Rule("M010", "Phải lớn hơn 0", "Trường «{field}» phải lớn hơn 0 (đang là {value}).", "Sửa thành số lớn hơn 0.",
-             "Tổng số hộ dùng để tính tỷ lệ tham gia nên phải lớn hơn 0."),
+             "Tổng số hộ dùng để tính tỷ lệ tham gia; số lượng một phần việc là mục tiêu để so với phần đã làm; số người ghi cho "
+             "cơ quan đã cử người. Số 0 ở các ô này thường là ô xóa nhầm: phần việc không có thì bỏ, cơ quan không cử người thì "
+             "không ghi cơ quan đó."),
         Rule("M011", "Phải là đúng/sai", "Trường «{field}» chỉ nhận «true» (có) hoặc «false» (không).", "Viết true hoặc false.",
              "Trường đánh dấu chỉ có hai giá trị."),
         Rule("M012", "Phải là ngày", "Trường «{field}» phải là ngày có thật (đang là «{value}»).", _DATE_FIX,

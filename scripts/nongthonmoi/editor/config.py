@@ -273,9 +273,11 @@ class _Fields:
             widget: dict[str, Any] = {"widget": "ntm-so", "value_type": "int" if kind == "integer" else "float"}
             if "minimum" in prop:
                 widget["min"] = prop["minimum"]
-            elif "exclusiveMinimum" in prop:
+            if "exclusiveMinimum" in prop:
+                # With a minimum too (ge=0, gt=0): negative first (M009), then 0 (M010), as pydantic checks them.
                 widget["min"] = prop["exclusiveMinimum"]
                 widget["min_exclusive"] = True
+                widget["negative_first"] = "minimum" in prop
             return widget
         if kind == "string":
             if prop.get("x-ntm-ref"):

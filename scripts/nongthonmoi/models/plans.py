@@ -65,7 +65,9 @@ class Quantity(Model):
 
     model_config = ConfigDict(title="Khối lượng", json_schema_extra={"description": "Một khối lượng công việc: số và đơn vị tính, ví dụ 2 km, 15 m3, 1,5 tấn."})
 
-    amount: Amount = Field(alias="so", title="Số lượng", ge=0, description="Số lượng, không âm, ví dụ 2 hoặc 1,5.")
+    # ge and gt: a negative amount reads «không được âm» (M009), a 0 «phải lớn
+    # hơn 0» (M010): a planned 0 is a cleared cell, and «1/0 khu» helps nobody.
+    amount: Amount = Field(alias="so", title="Số lượng", ge=0, gt=0, description="Số lượng, lớn hơn 0, ví dụ 2 hoặc 1,5.")
     unit: Text = Field(alias="don_vi_tinh", title="Đơn vị tính", description="Đơn vị tính, ví dụ «km», «m2», «tấn», «cây».")
 
     def __str__(self) -> str:

@@ -21,7 +21,9 @@ class AgencyTurnout(Model):
     model_config = ConfigDict(title="Cơ quan tham gia", json_schema_extra={"description": "Số người của một cơ quan huyện đã tham gia."})
 
     agency: AgencyId = Field(alias="co_quan", title="Cơ quan, đơn vị", description="Cơ quan, đơn vị của huyện đã cử người.")
-    people: int = Field(alias="so_nguoi", title="Số người tham gia", ge=0, description="Số người của cơ quan đã tham gia.")
+    # ge and gt as for a planned amount: an agency that sent nobody is left out, not «0 người».
+    people: int = Field(alias="so_nguoi", title="Số người tham gia", ge=0, gt=0,
+                        description="Số người của cơ quan đã tham gia; cơ quan không cử người thì không ghi.")
 
 
 class TaskDone(Model):
