@@ -309,6 +309,7 @@ class _Fields:
             "quality": QUALITY,
             "max_bytes": MAX_INPUT_BYTES,
             "max_pixels": MAX_INPUT_PIXELS,
+            "accepted": PHOTO_FORMATS_ACCEPTED,
         }
 
     @staticmethod
@@ -333,11 +334,15 @@ class _Fields:
             return {"widget": widget, "options": options[ref], "ref": ref}
         if ref == "hamlet":
             # Which hamlets depends on the commune chosen in the same form.
-            return {"widget": "ntm-thon", "unit_field": "xa", "hamlets": self.choices.hamlets, "ref": ref}
+            return {"widget": "ntm-thon", "unit_field": "xa", "hamlets": self.choices.hamlets, "ref": ref, "multiple": multiple}
         if ref == "task":
             # Tasks of the plan for the same commune and Saturday.
             return {"widget": "ntm-phan-viec", "unit_field": "xa", "date_field": "ngay", "plans": "ke-hoach", "ref": ref}
         raise UnsupportedField(f"{self.model.__name__}.{name}: x-ntm-ref {ref}")
+
+
+# What «Chọn ảnh» takes, in a refusal of another format (editor/photos.py too).
+PHOTO_FORMATS_ACCEPTED = "trang quản trị nhận ảnh JPEG, PNG hoặc WebP (ảnh chụp từ điện thoại, máy ảnh)"
 
 
 def _summary(fields: list[dict]) -> str:

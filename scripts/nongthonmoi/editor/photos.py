@@ -32,10 +32,11 @@ from ..photos import PHOTOS_DIR
 from ..photos.normalise import PhotoRefused, normalise_photo
 from . import paths
 from .check import Problem
+from .config import PHOTO_FORMATS_ACCEPTED
 from .messages import FORM_FIXES
 
 RECORD_FOLDERS = ("materials/ke-hoach/", "materials/ket-qua/")
-ACCEPTED = "trang quản trị nhận ảnh JPEG, PNG hoặc WebP (ảnh chụp từ điện thoại, máy ảnh)"
+ACCEPTED = PHOTO_FORMATS_ACCEPTED
 
 
 class PhotoProblem(Exception):
