@@ -169,10 +169,13 @@ def test_what_is_not_a_photo_is_refused_at_the_field(chromium, local_run, name, 
         text = refusal.inner_text()
         assert words in text and "Chọn" in text and "ntm" not in text, text
         editor.assert_fits()
+        refusal.scroll_into_view_if_needed()
         shot(editor, f"tu-choi-{name.rsplit('.', 1)[-1].lower()}")
         editor.save()
         # The empty photo stops the save at its field; nothing reaches the disk.
-        editor.error_at("tep").nth(index).wait_for()
+        control = photo_widget(editor, index).locator("xpath=ancestor::div[contains(@class,'-ControlContainer')][1]")
+        control.locator("[class*='-ControlErrorsList']").wait_for()
+        shot(editor, f"tu-choi-{name.rsplit('.', 1)[-1].lower()}-luu")
         assert git(root, "rev-parse", "HEAD") == head and git(root, "status", "--porcelain") == status
         assert not list((root / FOLDER).glob("anh-*.jpg"))
         assert editor.csp_violations() == []

@@ -9,8 +9,9 @@
  *   with the JPEG to store and its name (editor/photos.py);
  * - published mode: re-encoded here, on a canvas: the browser turns it
  *   upright while decoding, and a canvas keeps pixels only, so the JPEG it
- *   writes has no EXIF, GPS, XMP or colour profile. The CI check (rules
- *   A001-A015) still refuses anything that is not a normalised photo.
+ *   writes has no EXIF, GPS or XMP; the sRGB colour profile Chromium adds
+ *   is cut out (pictureOnly). The CI check (rules A001-A015) still refuses
+ *   anything that is not a normalised photo.
  * Either way the file is named by its content, «anh-<12 hex of its
  * SHA-256>.jpg», and given to Decap as a file of the entry: it is sent with
  * the save, into materials/anh/<xã>/<ngày>/ (the field's media_folder), in the
@@ -172,6 +173,35 @@
     });
   }
 
+  // Chromium's canvas writes an sRGB colour profile (APP2) into its JPEGs:
+  // keep only what a stored photo may hold (rule A010), the picture's own
+  // segments and the JFIF header (APP0); drop APP1-APP15 and comments.
+  function pictureOnly(bytes) {
+    var parts = [bytes.subarray(0, 2)];
+    var i = 2;
+    while (i + 4 <= bytes.length) {
+      if (bytes[i] !== 0xff) throw new Error("jpeg");
+      var marker = bytes[i + 1];
+      if (marker === 0xda) {
+        parts.push(bytes.subarray(i)); // the scan and everything after it
+        break;
+      }
+      var length = (bytes[i + 2] << 8) | bytes[i + 3];
+      if (!((marker >= 0xe1 && marker <= 0xef) || marker === 0xfe)) parts.push(bytes.subarray(i, i + 2 + length));
+      i += 2 + length;
+    }
+    var size = parts.reduce(function (sum, part) {
+      return sum + part.length;
+    }, 0);
+    var out = new Uint8Array(size);
+    var at = 0;
+    parts.forEach(function (part) {
+      out.set(part, at);
+      at += part.length;
+    });
+    return out;
+  }
+
   /*
    * tools (from ntm-cms.js): h, option, said, rules (NTM.rules), local
    * (true in local mode), upload(action, params) -> Promise of the answer
@@ -260,7 +290,8 @@
                 if (Math.max(made.width, made.height) < MIN_LONG_SIDE) {
                   throw new Error(refusal("A015", { file: file.name, width: made.width, height: made.height, minimum: MIN_LONG_SIDE }));
                 }
-                return readBytes(made.blob).then(function (out) {
+                return readBytes(made.blob).then(function (written) {
+                  var out = pictureOnly(written);
                   return nameOf(out).then(function (name) {
                     return { bytes: out, name: name, width: made.width, height: made.height };
                   });
