@@ -385,15 +385,9 @@
               key: "nut",
               htmlFor: inputId,
               id: props.forID,
+              // The file input itself takes the keyboard (one tab stop, its
+              // own Enter and Space); the label is what eyes and fingers find.
               className: "ntm-anh__nut" + (!ready || this.state.busy ? " ntm-anh__nut--tat" : ""),
-              role: "button",
-              tabIndex: 0,
-              onKeyDown: function (event) {
-                if (event.key === "Enter" || event.key === " ") {
-                  event.preventDefault();
-                  document.getElementById(inputId).click();
-                }
-              },
             },
             this.state.busy ? "Đang xử lý ảnh…" : value ? "Chọn ảnh khác" : "Chọn ảnh"
           )
