@@ -32,7 +32,6 @@ pytestmark = pytest.mark.slow
 
 RESULT = "materials/ket-qua/gung-re/2023-03-11.yml"
 FOLDER = "materials/anh/gung-re/2023-03-11/"
-SHOTS = Path(__file__).resolve().parent.parent / ".cache" / "screenshots" / "editor-photos"
 
 
 @pytest.fixture(scope="module")
@@ -65,9 +64,19 @@ def exif_of(path: Path) -> dict:
     return json.loads(found.stdout)[0]
 
 
+_SHOTS: list[Path] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _shots(tmp_path_factory):
+    """Screenshots to look at, in this run's temporary folder (its path is printed)."""
+    _SHOTS[:] = [tmp_path_factory.mktemp("editor-photos-screenshots")]
+    yield
+    print("screenshots:", _SHOTS[0])
+
+
 def shot(editor: Editor, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    editor.page.screenshot(path=str(SHOTS / f"{name}-{editor.mode}-{editor.size}.png"), full_page=False)
+    editor.page.screenshot(path=str(_SHOTS[0] / f"{name}-{editor.mode}-{editor.size}.png"), full_page=False)
 
 
 def add_photo_item(editor: Editor) -> int:
