@@ -82,6 +82,7 @@ def _excel(page, out: Path, size: str, books) -> None:
 def take(out: Path, only_excel: bool = False) -> None:
     from conftest import CHROMIUM, CHROMIUM_ARGS, copy_repo
     from editor_support import own_history, start_edit
+    from photos_support import phone_photo
     from playwright.sync_api import sync_playwright
 
     out.mkdir(parents=True, exist_ok=True)
@@ -153,6 +154,17 @@ def take(out: Path, only_excel: bool = False) -> None:
                         raise
                     _scroll_to(page, "phan_viec")
                     _shoot(page, out, f"05-ket-qua-chua-co-ke-hoach-{size}")
+                    # «Chọn ảnh»: a drawn picture (stored sideways, with GPS) picked for a result.
+                    _open(page, "collections/ket-qua/entries/gung-re/2023-03-11")
+                    _field(page, "xa").wait_for()
+                    count = page.locator(".ntm-anh").count()
+                    page.get_by_role("button", name="Thêm ảnh").click()
+                    page.locator(".ntm-anh input[type=file]").nth(count).set_input_files(
+                        {"name": "IMG_20230311_081500.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}
+                    )
+                    page.locator(".ntm-anh").nth(count).get_by_text("Chọn ảnh khác").wait_for(timeout=30000)
+                    page.locator(".ntm-anh").nth(count).evaluate("e => e.scrollIntoView({block: 'center'})")
+                    _shoot(page, out, f"07-chon-anh-{size}")
                     context.close()
                 browser.close()
         finally:

@@ -129,11 +129,11 @@ def test_the_page_allows_only_its_own_files_and_the_git_host():
     from nongthonmoi.editor.csp import policy
 
     local = policy(EditorSettings.from_environment(env={}))
-    assert "connect-src 'self';" in local and "http" not in local.replace("https://", "")
+    assert "connect-src 'self' blob:;" in local and "http" not in local.replace("https://", "")
     github = policy(EditorSettings.from_environment(env=HOSTS["github"]))
-    assert "connect-src 'self' https://api.github.com https://dang-nhap.example.vn;" in github
+    assert "connect-src 'self' blob: https://api.github.com https://dang-nhap.example.vn;" in github
     forgejo = policy(EditorSettings.from_environment(env={**HOSTS["forgejo"], "REPO_URL": "https://example.org/git/a/b"}))
-    assert "connect-src 'self' https://example.org;" in forgejo
+    assert "connect-src 'self' blob: https://example.org;" in forgejo
     for text in (local, github, forgejo):
         assert "script-src 'self' 'unsafe-eval';" in text and "'unsafe-inline'" not in text.split("style-src")[0]
         assert "default-src 'none'" in text and "object-src 'none'" in text and "base-uri 'none'" in text

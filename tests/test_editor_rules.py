@@ -240,4 +240,5 @@ EDITOR_RULE_CASES = {
     "E004": "test_editor_backend.py::test_writes_outside_the_content_are_refused",
     "E005": "test_editor_backend.py::test_write_from_another_origin_is_refused",
     "E006": "test_editor_backend.py::test_limits_come_before_any_work",
+    "E007": "test_editor_photos.py::test_a_photo_not_what_the_editor_made_is_refused",
 }

@@ -153,9 +153,10 @@
       });
   }
 
-  function api(action, params) {
+  // suffix "/tai-len": files picked in the page (backend.py, a larger limit).
+  function api(action, params, suffix) {
     return window
-      .fetch(proxyUrl, {
+      .fetch(proxyUrl + (suffix || ""), {
         method: "POST",
         headers: { "Content-Type": "application/json; charset=utf-8" },
         body: JSON.stringify({ action: action, params: params || {} }),
@@ -577,6 +578,7 @@
         return h("p", { id: props.forID, className: props.classNameWrapper }, "Chọn xã, thị trấn ở trên trước.");
       }
       var hamlets = (option(props.field, "hamlets", {}) || {})[unit] || [];
+      if (option(props.field, "multiple", true) === false) return this.one(hamlets);
       var chosen = plain(props.value) || [];
       var allowed = hamlets.map(function (item) {
         return item.value;
@@ -591,6 +593,30 @@
           })
       );
       return ticks(this, props, items, chosen, allowed);
+    },
+    // One hamlet (where a photo was taken): a list to choose from.
+    one: function (hamlets) {
+      var self = this;
+      var props = this.props;
+      var items = hamlets.slice();
+      if (props.value && !hamlets.some(function (item) { return item.value === props.value; })) {
+        items.push({ value: props.value, label: props.value + " (không thuộc xã này)" });
+      }
+      var choices = [h("option", { key: "", value: "" }, "Chọn…")].concat(
+        items.map(function (item) {
+          return h("option", { key: item.value, value: item.value }, item.label);
+        })
+      );
+      return h(
+        "select",
+        inputProps(props, {
+          value: props.value || "",
+          onChange: function (event) {
+            self.changed(event.target.value || "");
+          },
+        }),
+        choices
+      );
     },
   });
 
@@ -768,6 +794,7 @@
       data: plain(data),
       newEntry: !saved,
       path: saved ? entry.get("path") : null,
+      photos: pickedPhotos(entry),
     }).then(function (answer) {
       if (answer.problems && answer.problems.length) {
         answer.problems.forEach(function (p) {
@@ -778,6 +805,14 @@
       }
       return data;
     });
+  }
+
+  // Photos picked in this form (ntm-anh.js): they travel with the save itself.
+  function pickedPhotos(entry) {
+    var files = entry.get("mediaFiles");
+    return files && files.filter
+      ? plain(files.filter(function (f) { return f.get("draft"); }).map(function (f) { return f.get("name"); }))
+      : [];
   }
 
   function postSave(args) {
@@ -943,6 +978,13 @@
   CMS.registerWidget("ntm-thon", HamletControl);
   CMS.registerWidget("ntm-phan-viec", TaskControl);
   CMS.registerWidget("ntm-markdown", MarkdownTextControl, CMS.getWidget("markdown").preview);
+  if (window.NTM.photoWidget) {
+    var photoTools = { h: h, option: option, said: said, entryOf: entryOf, rules: RULES, local: LOCAL };
+    photoTools.upload = function (action, params) {
+      return api(action, params, "/tai-len");
+    };
+    CMS.registerWidget("ntm-anh", widget(window.NTM.photoWidget(photoTools)));
+  }
   CMS.registerEventListener({ name: "preSave", handler: preSave });
   CMS.registerEventListener({ name: "postSave", handler: postSave });
 

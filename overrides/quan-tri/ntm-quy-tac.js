@@ -210,7 +210,7 @@
     var known = (all[unit] || []).map(function (item) {
       return item.value;
     });
-    return (Array.isArray(value) ? value : [])
+    return (Array.isArray(value) ? value : value ? [value] : [])
       .filter(function (id) {
         return known.indexOf(id) < 0;
       })

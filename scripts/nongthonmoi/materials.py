@@ -28,12 +28,14 @@ class Materials:
 
 
 def load_materials(
-    root: Path, docs_dir: Path | None = None, overlay: dict[str, str] | None = None, cache_dir: Path | None = None
+    root: Path, docs_dir: Path | None = None, overlay: dict[str, str | bytes | None] | None = None,
+    cache_dir: Path | None = None,
 ) -> Materials:
     """Load every data file; raise :class:`ContentErrors` listing all problems.
 
     ``overlay`` maps paths (``materials/...``) to text that replaces the file:
-    the web editor checks a file this way before saving it. ``cache_dir``
+    the web editor checks a file this way before saving it (photos, under
+    ``materials/anh/``, map to their bytes; None: a file about to go). ``cache_dir``
     (the build's): files read by an earlier build from the same bytes are not
     read again (saturday/data.py, inputcache.py).
     """
@@ -62,7 +64,7 @@ def load_materials(
     photos = PhotoLibrary()
     if saturday is not None:
         try:
-            photos = load_library(root, saturday, docs_dir)
+            photos = load_library(root, saturday, docs_dir, overlay)
         except ContentErrors as exc:
             errors += exc.errors
 

@@ -55,6 +55,7 @@ from .check import (
     target_path,
 )
 from .history import History, HistoryError
+from .photos import PhotoFiles, PhotoProblem, files_of_record, files_of_save, pending_photo_problem, upload_photo
 
 API_PREFIX = "/__ntm/api/"
 UPLOAD_SUFFIX = "/tai-len"  # <api>/tai-len: files picked in the page
@@ -207,7 +208,7 @@ class LocalBackend:
 
     def _media(self, rel: str) -> dict:
         path = paths.resolve(self.root, rel, write=False)
-        if paths.kind_of(rel) != "media" or path.stat().st_size > MAX_MEDIA_FILE:
+        if paths.kind_of(rel) not in ("media", "photo") or path.stat().st_size > MAX_MEDIA_FILE:
             raise paths.PathRefused(f"«{rel}» không phải hình hay tài liệu đính kèm.")
         content = path.read_bytes()
         return {
@@ -254,11 +255,11 @@ class LocalBackend:
             raise Refused(413, _rule_text("E006", size=len(data) // 1024, limit=limit // 1024))
         write_atomically(paths.resolve(self.root, rel, write=True), data)
 
-    def _asset(self, asset: object) -> tuple[str, bytes]:
+    def _asset(self, asset: object, kinds: tuple[str, ...] = ("media",)) -> tuple[str, bytes]:
         if not isinstance(asset, dict) or asset.get("encoding") != "base64":
             raise Refused(400, "Không đọc được tệp đính kèm.")
         rel = str(asset.get("path", ""))
-        if paths.kind_of(rel) != "media":
+        if paths.kind_of(rel) not in kinds:
             raise paths.PathRefused(f"«{rel}» không phải hình hay tài liệu đính kèm.")
         content = str(asset.get("content", ""))
         if len(content) > MAX_MEDIA_FILE * 4 // 3 + 4:
@@ -310,27 +311,34 @@ class LocalBackend:
         raw = nfc(raw)
         kind = paths.kind_of(rel)
         target, old = rel, None
+        assets = [self._asset(a, ("media", "photo")) for a in _limited(params.get("assets"))]
+        sent_photos = {a: c for a, c in assets if paths.kind_of(a) == "photo"}
+        assets = [(a, c) for a, c in assets if a not in sent_photos]
+        photos = PhotoFiles()
         if kind == "data":
-            target, old = self._data_target(rel, raw, new_entry=bool(options.get("newEntry")))
+            target, old, photos = self._data_target(rel, raw, new_entry=bool(options.get("newEntry")), sent_photos=sent_photos)
         elif kind == "page":
             problems = check_page(raw, rel)
             if problems:
                 raise Refused(422, "Chưa lưu. " + " ".join(p.text() for p in problems), problems)
         else:
             raise paths.PathRefused(f"«{rel}» không phải trang hay tệp dữ liệu.")
-        assets = [self._asset(a) for a in _limited(params.get("assets"))]
-        changed = [target] + ([old] if old else []) + [a for a, _ in assets]
+        # The record, its photos (written, moved, removed) and attachments: one commit.
+        changed = [target] + ([old] if old else []) + [a for a, _ in assets] + photos.paths
         undo = self._snapshot(changed)
         self._write(target, raw.encode("utf-8"), MAX_TEXT_FILE)
-        for asset_path, content in assets:
+        for asset_path, content in [*assets, *photos.write.items()]:
             self._write(asset_path, content, MAX_MEDIA_FILE)
-        if old:
-            paths.resolve(self.root, old, write=True).unlink(missing_ok=True)
+        for gone in [*([old] if old else []), *photos.remove]:
+            paths.resolve(self.root, gone, write=True).unlink(missing_ok=True)
         commit = self._commit(changed, options.get("commitMessage"), undo)
         return {"message": "entry persisted", "path": target, "movedFrom": old, "commit": commit}
 
-    def _data_target(self, rel: str, raw: str, *, new_entry: bool) -> tuple[str, str | None]:
-        """Where the entry goes (its commune and Saturday say), and the file it leaves."""
+    def _data_target(
+        self, rel: str, raw: str, *, new_entry: bool, sent_photos: dict[str, bytes] | None = None
+    ) -> tuple[str, str | None, PhotoFiles]:
+        """Where the entry goes (its commune and Saturday say), the file it
+        leaves, and the photo files that go with it (photos.py)."""
         collection = collection_of_path(rel)
         if collection is None:
             raise paths.PathRefused(f"«{rel}» không thuộc loại dữ liệu nào của trang quản trị.")
@@ -348,10 +356,14 @@ class LocalBackend:
         if (new_entry or old) and (self.root / target).exists():
             problem = exists_problem(self.root, collection, data)
             raise Refused(409, "Chưa lưu. " + problem.text(), [problem])
-        problems = check_save(self.root, collection, raw, target=target, old_path=old)
+        try:
+            photos = files_of_save(self.root, target, old, data, sent_photos or {})
+        except PhotoProblem as exc:
+            raise Refused(422, "Chưa lưu. " + exc.problem.text(), [exc.problem]) from None
+        problems = check_save(self.root, collection, raw, target=target, old_path=old, photos=photos.overlay())
         if problems:
             raise Refused(422, "Chưa lưu. " + " ".join(p.text() for p in problems), problems)
-        return target, old
+        return target, old, photos
 
     @action("persistMedia")
     def persist_media(self, params: dict) -> dict:
@@ -365,6 +377,8 @@ class LocalBackend:
     def _delete(self, rels: list[str], message: object) -> None:
         for rel in rels:
             paths.resolve(self.root, rel, write=True)
+        # A plan or result goes with its photos (A004 otherwise).
+        rels = [*rels, *(p for rel in rels for p in files_of_record(self.root, rel) if p not in rels)]
         problems = check_delete(self.root, rels)
         if problems:
             raise Refused(409, " ".join(p.text() for p in problems), problems)
@@ -402,10 +416,15 @@ class LocalBackend:
             return {"problems": []}
         raw = nfc(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
         old = params.get("path") if isinstance(params.get("path"), str) and not params.get("newEntry") else None
+        # Photos picked in this form travel with the real save: not missing yet.
+        coming = {str(n) for n in _limited(params.get("photos"))}
         try:
-            target, _ = self._data_target(old or target_path(collection, data), raw, new_entry=old is None)
+            target, _, _ = self._data_target(old or target_path(collection, data), raw, new_entry=old is None)
         except Refused as exc:
-            return {"problems": [p.as_dict() for p in exc.problems] or [{"rule": "", "path": [], "field": "", "message": exc.message, "fix": ""}]}
+            problems = [p for p in exc.problems if not pending_photo_problem(p, data, coming)]
+            if exc.problems and not problems:
+                return {"problems": [], "path": target_path(collection, data)}
+            return {"problems": [p.as_dict() for p in problems] or [{"rule": "", "path": [], "field": "", "message": exc.message, "fix": ""}]}
         return {"problems": [], "path": target}
 
     @action("ntmNhapExcel", upload=True)
@@ -417,6 +436,29 @@ class LocalBackend:
             return import_workbooks(self, params)
         except ExcelRefused as exc:
             raise Refused(exc.status, exc.message) from None
+
+    @action("ntmAnh", upload=True)
+    def ntm_anh(self, params: dict) -> dict:
+        """«Chọn ảnh»: the picked photo, normalised (photos.py); nothing is written."""
+        content = params.get("content")
+        if not isinstance(content, str):
+            raise Refused(400, "Không đọc được ảnh gửi lên.")
+        try:
+            data = base64.b64decode(content, validate=True)
+        except (binascii.Error, ValueError):
+            raise Refused(400, "Không đọc được ảnh gửi lên.") from None
+        try:
+            photo = upload_photo(data, str(params.get("name") or ""))
+        except PhotoProblem as exc:
+            raise Refused(422, exc.problem.text(), [exc.problem]) from None
+        return {
+            "name": photo.name,
+            "content": base64.b64encode(photo.data).decode("ascii"),
+            "width": photo.width,
+            "height": photo.height,
+            "size": len(photo.data),
+            "report": photo.report,
+        }
 
     @action("ntmStatus")
     def ntm_status(self, params: dict) -> dict:

@@ -242,14 +242,16 @@ def _model_problems(collection: DataCollection, text: str, target: str, labels: 
 
 
 def check_save(
-    root: Path, collection: DataCollection, text: str, *, target: str, old_path: str | None = None
+    root: Path, collection: DataCollection, text: str, *, target: str, old_path: str | None = None,
+    photos: dict[str, bytes | None] | None = None,
 ) -> list[Problem]:
-    """Problems that writing ``text`` to ``target`` (and removing ``old_path``) would cause."""
+    """Problems that writing ``text`` to ``target`` (and removing ``old_path``)
+    would cause; ``photos``: photo files written (bytes) or removed (None) with it."""
     labels = Labels(collection)
     names = _unit_names(root)
     problems, invalid = _model_problems(collection, text, target, labels, names)
     errors = list(contentcheck.check_text(text, target, False))
-    overlay: dict[str, str | None] = {target: text}
+    overlay: dict[str, str | bytes | None] = {target: text, **(photos or {})}
     if old_path and old_path != target:
         overlay[old_path] = None
     after = _problems(root, overlay)

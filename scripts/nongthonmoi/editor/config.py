@@ -30,6 +30,7 @@ from ..models.documents import DocumentRegistry
 from ..models.plans import SaturdayPlan, Task
 from ..models.results import SaturdayResult, StaffList
 from ..models.units import UnitRegistry
+from ..photos import LONG_SIDE, MAX_INPUT_BYTES, MAX_INPUT_PIXELS, PHOTOS_DIR, QUALITY
 from .settings import EditorSettings
 
 EDITOR_DIR = "quan-tri"
@@ -287,8 +288,31 @@ class _Fields:
             if "enum" in prop or "const" in prop:
                 values = prop.get("enum") or [prop["const"]]
                 return {"widget": "ntm-chon", "options": [{"label": v, "value": v} for v in values]}
+            if prop.get("x-ntm-kind") == "photo":
+                return self._photo()
             return self._text(name, prop)
         raise UnsupportedField(f"{self.model.__name__}.{name}: type {kind}")
+
+    def _photo(self) -> dict:
+        """A photo's file: «Chọn ảnh» (ntm-anh.js). Decap keeps the picked
+        photo with the entry and sends it with the save, to the folder of the
+        record's commune and Saturday (materials/anh/<xã>/<ngày>/); the local
+        backend writes only what it normalised itself (editor/photos.py)."""
+        owner = self.collection.owner_field if self.collection is not None else "xa"
+        day = self.collection.date_field if self.collection is not None else "ngay"
+        folder = f"/materials/{PHOTOS_DIR}/{{{{fields.{owner}}}}}/{{{{fields.{day}}}}}"
+        return {
+            "widget": "ntm-anh",
+            "media_folder": folder,
+            "public_folder": folder,
+            "owner_field": owner,
+            "date_field": day,
+            "long_side": LONG_SIDE,
+            "quality": QUALITY,
+            "max_bytes": MAX_INPUT_BYTES,
+            "max_pixels": MAX_INPUT_PIXELS,
+            "accepted": PHOTO_FORMATS_ACCEPTED,
+        }
 
     @staticmethod
     def _text(name: str, prop: dict) -> dict:
@@ -312,11 +336,15 @@ class _Fields:
             return {"widget": widget, "options": options[ref], "ref": ref}
         if ref == "hamlet":
             # Which hamlets depends on the commune chosen in the same form.
-            return {"widget": "ntm-thon", "unit_field": "xa", "hamlets": self.choices.hamlets, "ref": ref}
+            return {"widget": "ntm-thon", "unit_field": "xa", "hamlets": self.choices.hamlets, "ref": ref, "multiple": multiple}
         if ref == "task":
             # Tasks of the plan for the same commune and Saturday.
             return {"widget": "ntm-phan-viec", "unit_field": "xa", "date_field": "ngay", "plans": "ke-hoach", "ref": ref}
         raise UnsupportedField(f"{self.model.__name__}.{name}: x-ntm-ref {ref}")
+
+
+# What «Chọn ảnh» takes, in a refusal of another format (editor/photos.py too).
+PHOTO_FORMATS_ACCEPTED = "trang quản trị nhận ảnh JPEG, PNG hoặc WebP (ảnh chụp từ điện thoại, máy ảnh)"
 
 
 def _summary(fields: list[dict]) -> str:

@@ -12,7 +12,9 @@ Only what Decap needs, per mode:
   (emotion), hence ``'unsafe-inline'`` for styles only.
 - requests (``connect-src``): the page's own origin (in local mode the local
   backend is there, same origin); on the published site also the configured
-  git host's API and login (token) origins, nothing else.
+  git host's API and login (token) origins, nothing else; and ``blob:``,
+  the page's own in-memory files: Decap reads a photo picked in the form
+  (ntm-anh.js) back from its ``blob:`` address to send it with the save.
 - pictures: the site's, ``data:``/``blob:`` (previews of uploads), and on the
   published site the git host's avatars of the logged-in editor.
 - nothing may frame the editor, no plugins, no ``<base>``.
@@ -68,7 +70,7 @@ def policy(settings: EditorSettings | None) -> str:
         "style-src 'self' 'unsafe-inline'",
         "img-src " + " ".join(["'self'", "data:", "blob:", *images]),
         "font-src 'self' data:",
-        "connect-src " + " ".join(["'self'", *connect]),
+        "connect-src " + " ".join(["'self'", "blob:", *connect]),
         "frame-src 'self' blob:",
         "manifest-src 'self'",
         "form-action 'self'",

@@ -8,7 +8,7 @@ replaced by its label (check.py in Python, ntm-quy-tac.js in the browser,
 both from this one table, which the build writes into the editor's rules
 file).
 
-The editor's own rules (E001-E006) are about saving through the editor
+The editor's own rules (E001-E007) are about saving through the editor
 (a second plan for the same Saturday, a date that cannot change on the
 published site, what the local backend refuses); they are listed with every
 other rule on the guide's page «Các quy tắc kiểm tra».
@@ -49,6 +49,23 @@ FORM_FIXES: dict[str, str] = {
     "T002": "Đối chiếu với văn bản gốc và gõ lại chữ này với đủ dấu.",
     "T003": "Đối chiếu với văn bản gốc và gõ lại chữ này.",
     "T004": "Viết mô tả ngắn trong ngoặc vuông: ![Mô tả hình](duong-dan.png).",
+    # Photos: picked with «Chọn ảnh», which turns, shrinks and cleans them.
+    "A001": "Điền ô «Mô tả ảnh»: một câu nói ảnh có gì.",
+    "A002": "Viết một câu (ít nhất 10 chữ cái) tả người, việc, nơi trong ảnh, ví dụ «Mặt đường thôn 3 sau khi dọn cỏ»; "
+    "không viết tên tệp hay chữ «ảnh».",
+    "A003": "Bấm «Chọn ảnh khác» và chọn lại ảnh này, hoặc xóa mục ảnh này.",
+    "A004": "Mở kết quả (kế hoạch) của ngày đó: thêm ảnh vào mục «Ảnh» kèm lời mô tả, hoặc báo người quản trị kỹ thuật xóa tệp.",
+    "A005": "Chọn ảnh JPEG, PNG hoặc WebP. Ảnh HEIC của iPhone: gửi qua Zalo rồi lưu lại, hoặc đặt Cài đặt › Camera › "
+    "Định dạng › Tương thích nhất.",
+    "A006": "Chọn ảnh nhỏ hơn; ảnh gốc quá lớn thì gửi qua Zalo trước để Zalo thu nhỏ, rồi chọn ảnh đó.",
+    "A007": "Chọn ảnh chụp bình thường từ điện thoại (12 đến 50 triệu điểm ảnh), hoặc gửi qua Zalo để Zalo thu nhỏ, rồi chọn lại.",
+    "A008": "Bấm «Chọn ảnh khác» và chọn lại ảnh: trang quản trị tự xóa vị trí GPS.",
+    "A009": "Bấm «Chọn ảnh khác» và chọn lại ảnh: trang quản trị tự xóa mọi thông tin ẩn.",
+    "A010": "Bấm «Chọn ảnh khác» và chọn lại ảnh: trang quản trị tự xoay đúng chiều và thu nhỏ ảnh.",
+    "A011": "Lấy lại ảnh từ điện thoại hoặc Zalo rồi chọn lại.",
+    "A012": "Bấm «Chọn ảnh» để trang quản trị tự đặt tên và chỗ cho ảnh.",
+    "A013": "Xóa mục ảnh trùng; mỗi ảnh chỉ ghi một lần.",
+    "A015": "Chọn ảnh gốc từ điện thoại (không dùng ảnh xem trước của Zalo hay ảnh chụp màn hình).",
 }
 
 # The editor's own rules: (id, title, message, fix, explanation).
@@ -99,5 +116,13 @@ EDITOR_RULES: list[tuple[str, str, str, str, str]] = [
         "Dữ liệu gửi lên lớn {size} kB, quá giới hạn {limit} kB.",
         "Kiểm tra lại nội dung: có thể đã dán nhầm một nội dung rất dài, hoặc hình quá lớn.",
         "Giới hạn đủ rộng cho mọi nội dung thật; một yêu cầu quá lớn bị từ chối trước khi đọc.",
+    ),
+    (
+        "E007",
+        "Ảnh gửi lên không phải ảnh đã chọn",
+        "Ảnh «{file}» gửi kèm lần lưu này không khớp với ảnh trang quản trị đã chuẩn hóa.",
+        "Bấm «Chọn ảnh khác» và chọn lại ảnh, rồi lưu.",
+        "Trang quản trị đặt tên mỗi ảnh theo chính nội dung ảnh đã chuẩn hóa (xoay đúng chiều, thu nhỏ, xóa vị trí GPS). "
+        "Ảnh gửi kèm lần lưu phải đúng là ảnh đó: không bao giờ lưu ảnh gốc hay một tên đặt từ bên ngoài.",
     ),
 ]

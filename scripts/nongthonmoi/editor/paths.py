@@ -11,7 +11,9 @@ file through :func:`resolve` and nothing else, so one allow-list decides:
 - no symbolic link anywhere on the way (a link in ``docs/`` could point at
   ``~/.ssh``), checked on every component, not on the resolved result only;
 - by kind of file: pages ``.md`` in ``docs/``, data ``.yml`` in
-  ``materials/``, pictures and documents with a known extension in ``docs/``.
+  ``materials/``, pictures and documents with a known extension in ``docs/``,
+  and the photos of the Saturdays, ``materials/anh/<xã>/<yyyy-mm-dd>/<name>.jpg``
+  (written only with the record that lists them: photos.py).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ TEXT_EXTENSIONS = {DOCS: frozenset({".md"}), MATERIALS: frozenset({".yml"})}
 MAX_PATH = 240
 MAX_DEPTH = 6  # docs/a/b/c/d/file.md is the deepest the site has room for
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$")
+# A photo of a record: the commune's folder, the Saturday's folder, a plain name.
+PHOTO = re.compile(r"^materials/anh/[a-z0-9]+(?:-[a-z0-9]+)*/\d{4}-\d{2}-\d{2}/[a-z0-9]+(?:-[a-z0-9]+)*\.jpg$")
 
 
 class PathRefused(Exception):
@@ -53,13 +57,15 @@ def _shown(rel: object) -> str:
 
 
 def kind_of(rel: str) -> str:
-    """``"page"``, ``"data"`` or ``"media"``; PathRefused for anything else."""
+    """``"page"``, ``"data"``, ``"media"`` or ``"photo"``; PathRefused for anything else."""
     parts = _parts(rel)
     extension = os.path.splitext(parts[-1])[1].lower()
     if extension in TEXT_EXTENSIONS[parts[0]]:
         return "page" if parts[0] == DOCS else "data"
     if parts[0] == DOCS and extension in MEDIA_EXTENSIONS:
         return "media"
+    if PHOTO.match(rel):
+        return "photo"
     raise PathRefused(f"Trang quản trị không được sửa loại tệp «{_shown(parts[-1])}».")
 
 

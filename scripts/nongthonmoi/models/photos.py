@@ -43,8 +43,9 @@ class Photo(Model):
     file: PhotoFile = Field(
         alias="tep",
         title="Tệp ảnh",
-        description="Tên tệp trong thư mục materials/anh/<mã xã>/<ngày>/, ví dụ «don-duong-1.jpg». "
-        "Lệnh «ntm them-anh» tự đặt ảnh vào đúng chỗ, đã xóa vị trí GPS và thu nhỏ.",
+        description="Ảnh chụp ngày thứ Bảy, thêm bằng nút «Chọn ảnh» (hoặc lệnh «ntm them-anh» trên máy tính): "
+        "ảnh được xoay đúng chiều, thu nhỏ và xóa vị trí GPS, thông tin máy chụp, rồi lưu vào "
+        "thư mục materials/anh/<mã xã>/<ngày>/ với tên như «anh-3f9a1c07b2e4.jpg».",
     )
     description: Description = Field(
         alias="mo_ta",

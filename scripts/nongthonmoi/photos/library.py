@@ -167,12 +167,18 @@ class FileIndex:
             facts = FileFacts(known.sha256, known.kind, known.width, known.height, known.size, known.problems, pointer=True)
             self.used_sha[known.sha256] = known
             return facts
+        facts = self.facts_of_data(data)
+        self._use(key, facts)
+        return facts
+
+    def facts_of_data(self, data: bytes) -> FileFacts:
+        """What a photo's bytes are (a file about to be written: the web editor's save)."""
         sha = hashlib.sha256(data).hexdigest()
         facts = self.by_sha.get(sha)
         if facts is None:
+            header = read_header(data)
             facts = FileFacts(sha, header.kind, header.width, header.height, len(data),
                               tuple(stored_problems(header, len(data))))
-        self._use(key, facts)
         return facts
 
     def _use(self, key, facts: FileFacts) -> None:
@@ -250,14 +256,22 @@ class PhotoLibrary:
         return sorted({p.ref.date for p in self.published})
 
 
-def load_library(root: Path, data, docs_dir: Path | None = None) -> PhotoLibrary:
+def load_library(root: Path, data, docs_dir: Path | None = None, overlay: dict | None = None) -> PhotoLibrary:
     """Check the photos of every record and every file of materials/anh/;
-    raise :class:`ContentErrors` listing every problem."""
+    raise :class:`ContentErrors` listing every problem. ``overlay`` (the web
+    editor's save, checked before it is written): photo paths with the bytes
+    about to be written there, or None for a file about to be removed."""
     index = FileIndex(root)
     errors: list[ContentError] = []
     refs: list[PhotoRef] = list(getattr(data, "photo_refs", ()))
     base = root / "materials" / PHOTOS_DIR
     on_disk = _files(base)
+    coming = {p: v for p, v in (overlay or {}).items() if p.startswith(f"materials/{PHOTOS_DIR}/")}
+    for path, content in coming.items():
+        (on_disk.add if content is not None else on_disk.discard)(path)
+
+    def facts_at(path: str) -> FileFacts:
+        return index.facts_of_data(coming[path]) if path in coming else index.facts(root / path, path)
     seen: dict[str, PhotoRef] = {}
     stored: list[StoredPhoto] = []
     facts_of: dict[str, FileFacts] = {}
@@ -274,7 +288,7 @@ def load_library(root: Path, data, docs_dir: Path | None = None) -> PhotoLibrary
             errors.append(rules.error("A003", ref.source, ref.line, photo=path, unit=ref.unit, date=ref.date.isoformat(),
                                       folder=photo_folder(ref.unit, ref.date), file=ref.photo.file))
             continue
-        facts = facts_of.get(path) or index.facts(root / path, path)
+        facts = facts_of.get(path) or facts_at(path)
         facts_of[path] = facts
         if not facts.problems:
             stored.append(StoredPhoto(ref, facts.sha256, facts.width, facts.height))
@@ -295,7 +309,7 @@ def load_library(root: Path, data, docs_dir: Path | None = None) -> PhotoLibrary
                                       date=f"{saturday:%d/%m/%Y}" if saturday else parts[1], iso=parts[1]))
             continue
         if facts is None:
-            facts = index.facts(root / path, path)
+            facts = facts_at(path)
         for rule_id, params in facts.problems:
             errors.append(rules.error(rule_id, path, 0, **{"file": parts[2], **params}))
     if docs_dir is not None:

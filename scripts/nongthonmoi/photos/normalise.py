@@ -134,15 +134,16 @@ def _pillow_limits(limit: int):
         Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
-def check_input(data: bytes, name: str) -> Header:
-    """Refuse, from the bytes and the header alone, what must never be decoded."""
+def check_input(data: bytes, name: str, accepted: str = ACCEPTED) -> Header:
+    """Refuse, from the bytes and the header alone, what must never be decoded.
+    ``accepted``: what the way in takes, said in a refusal of the format."""
     if len(data) > MAX_INPUT_BYTES:
         raise _refuse("A006", name, size=megabytes(len(data)), limit=megabytes(MAX_INPUT_BYTES))
     if not data:
         raise _refuse("A011", name, problem="tệp trống")
     header = read_header(data)
     if header.kind not in INPUT_FORMATS:
-        raise _refuse("A005", name, format=FORMAT_NAMES.get(header.kind, header.kind), accepted=ACCEPTED)
+        raise _refuse("A005", name, format=FORMAT_NAMES.get(header.kind, header.kind), accepted=accepted)
     if not header.width or not header.height or (header.kind == "jpeg" and not header.complete):
         raise _refuse("A011", name, problem=header.problem or "không đọc được kích thước ảnh")
     limit = MAX_JPEG_PIXELS if header.kind == "jpeg" else MAX_INPUT_PIXELS
@@ -156,10 +157,10 @@ def _millions(pixels: int) -> str:
     return f"{pixels / 1e6:.1f}".replace(".", ",").removesuffix(",0")
 
 
-def normalise_photo(data: bytes, name: str = "ảnh") -> Normalised:
+def normalise_photo(data: bytes, name: str = "ảnh", accepted: str = ACCEPTED) -> Normalised:
     """The bytes to store for a photo (see the module's text); raise
     :class:`PhotoRefused` with a Vietnamese message otherwise."""
-    header = check_input(data, name)
+    header = check_input(data, name, accepted)
     if header.kind == "jpeg" and not stored_problems(header, len(data)):
         # Already normalised (an earlier run, the browser's own resizing): as it is.
         return Normalised(data, header.width, header.height, (header.width, header.height), len(data), (), False, None,
@@ -171,7 +172,7 @@ def normalise_photo(data: bytes, name: str = "ảnh") -> Normalised:
         with _pillow_limits(limit):
             image = Image.open(io.BytesIO(data))
             if image.format not in ("JPEG", "MPO", "PNG", "WEBP"):
-                raise _refuse("A005", name, format=FORMAT_NAMES["unknown"], accepted=ACCEPTED)
+                raise _refuse("A005", name, format=FORMAT_NAMES["unknown"], accepted=accepted)
             width, height = image.size
             if width * height > limit:
                 raise _refuse("A007", name, width=width, height=height, megapixels=_millions(width * height),
