@@ -20,7 +20,7 @@ from editor_support import SECRET, call, configure_git, environ, git, own_histor
 from nongthonmoi.editor.backend import LocalBackend
 from nongthonmoi.materials import load_materials
 from nongthonmoi.workbooks import forms
-from test_workbook_batch import _corrected_result, set_form
+from test_workbook_batch import set_form
 from test_workbook_import import edit, fill_plan
 from test_workbooks import header_row, plan_bytes, result_bytes
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import io
-import subprocess
 from pathlib import Path
 
 import pytest
