@@ -31,6 +31,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -138,6 +139,9 @@ class LocalBackend:
             request = json.loads(body)
         except (ValueError, UnicodeDecodeError):
             raise Refused(400, "Không đọc được dữ liệu gửi lên.") from None
+        if _SURROGATE_ESCAPE.search(body) and _has_lone_surrogate(request):
+            raise Refused(400, "Dữ liệu gửi lên có ký tự hỏng (nửa ký tự UTF-16, «\\ud800»...). "
+                               "Cách sửa: xóa ký tự đó (thường do dán từ một chương trình khác) rồi lưu lại.")
         if not isinstance(request, dict) or not isinstance(request.get("action"), str):
             raise Refused(400, "Không đọc được dữ liệu gửi lên.")
         if not isinstance(request.get("params", {}), dict):
@@ -298,7 +302,7 @@ class LocalBackend:
         if kind == "data":
             target, old = self._data_target(rel, raw, new_entry=bool(options.get("newEntry")))
         elif kind == "page":
-            problems = check_page(raw, rel)
+            problems = check_page(raw, rel, self.root)
             if problems:
                 raise Refused(422, "Chưa lưu. " + " ".join(p.text() for p in problems), problems)
         else:
@@ -454,6 +458,19 @@ def _names(root: Path) -> dict:
     from .check import _unit_names
 
     return _unit_names(root)
+
+
+# A JSON escape of a UTF-16 surrogate: a pair is an emoji, a lone one is no
+# character at all and cannot be written to a UTF-8 file.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _has_lone_surrogate(request: object) -> bool:
+    try:
+        json.dumps(request, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _int(value: object, default: int) -> int:
