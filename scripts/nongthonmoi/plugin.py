@@ -373,17 +373,15 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             raise PluginError(str(exc)) from None
 
     def on_post_page(self, output, *, page, config):
-        # The Content-Security-Policy of the page, with the hashes of its own
-        # inline scripts (csp.py); the offline copy gets its own (offline.py).
-        # Not in the preview: MkDocs' live reload adds an inline script to
-        # every page it serves, different on every request.
-        if self.command == "serve":
-            return output
+        # The Content-Security-Policy of the page, with the hashes of the
+        # templates' inline scripts (csp.py); the offline copy gets its own
+        # (offline.py). The preview too: its server names the live-reload
+        # script it adds to each page (preview.py).
         return csp.add_policy(output, offline=offline.is_offline_build())
 
     def on_post_template(self, output_content, *, template_name, config):
         # 404.html is a theme template, not a page: it gets its policy here.
-        if template_name.endswith(".html") and self.command != "serve":
+        if template_name.endswith(".html"):
             return csp.add_policy(output_content, offline=offline.is_offline_build())
         return output_content
 

@@ -100,6 +100,7 @@ class LocalBackend:
         self.port = port
         self.history = History(root)
         self.hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
+        self.preview_port = port  # ntm edit: the preview of the site is on another port (local.py)
 
     @property
     def api_path(self) -> str:
@@ -378,7 +379,7 @@ class LocalBackend:
     def get_deploy_preview(self, params: dict) -> dict | None:
         """«Xem thử»: the preview server's page of the entry."""
         url = preview_path(self.root, str(params.get("collection", "")), str(params.get("slug", "")))
-        return {"url": f"http://127.0.0.1:{self.port}/{url}", "status": "SUCCESS"} if url is not None else None
+        return {"url": f"http://127.0.0.1:{self.preview_port}/{url}", "status": "SUCCESS"} if url is not None else None
 
     # --- our own actions ------------------------------------------------------
 
