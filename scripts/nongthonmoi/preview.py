@@ -49,6 +49,7 @@ from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import _SCRIPT_TEMPLATE, LiveReloadServer
+from mkdocs.livereload import _Handler as _MkDocsHandler
 
 EDITOR_PREFIX = "quan-tri/"
 RUNNING_PATH = "/__ntm/dang-chay"  # the launcher asks whether an editing run is already there
@@ -95,6 +96,16 @@ def _overlay(errors: list[str], warnings: list[str]) -> bytes:
 _EDITOR_ASSETS = {".png", ".ico", ".jpg", ".webp", ".woff2", ".css"}
 
 
+class _Handler(_MkDocsHandler):
+    # A redirect between the two origins is how ntm edit works, not a
+    # problem of the build (MkDocs logs every answer but 200 as a warning,
+    # which the preview would show over the page).
+    def log_request(self, code="-", size="-"):
+        if str(code) in ("302", "304"):
+            return
+        super().log_request(code, size)
+
+
 class PreviewServer(LiveReloadServer):
     """One origin of the preview: the site's (``editor_url``: where the
     editor is), or under ``ntm edit`` the editor's (``backend``; with
@@ -103,6 +114,7 @@ class PreviewServer(LiveReloadServer):
     def __init__(self, *args, root: Path, backend=None, editor_url: str | None = None, preview_url: str | None = None,
                  **kwargs):
         super().__init__(*args, **kwargs)
+        self.RequestHandlerClass = _Handler
         self.repo_root = root
         self.backend = backend  # editor/backend.py LocalBackend under `ntm edit`
         self.editor_url = editor_url
