@@ -30,7 +30,7 @@ from . import rules
 from .errors import ContentError
 
 MAX_FIELD = 300  # characters of one text field
-MAX_SOURCES = 200  # a generated page lists its data files
+MAX_SOURCES = 50_000  # a generated page lists its data files (an index of three years: thousands)
 
 # Markup or character references: a template's ``striptags`` would turn
 # ``&lt;script&gt;`` back into markup.
