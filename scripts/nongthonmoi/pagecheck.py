@@ -8,7 +8,8 @@ stop on, in English, after "Nội dung hợp lệ" had been promised.
 - whatever the HTML policy of the site (sanitize.py) would take out of a
   page, with the line it comes from: code that runs (P005), other elements
   (P009), attributes (P010), addresses (P011) and files from other hosts
-  (P012); front matter that is not text (P013);
+  (P012); front matter keys that are not the site's, or not of their type,
+  or text that is not plain (P013, frontmatter.py);
 - sections and pages the print handouts are cut from (P006, P007), and the
   files a handout would ask for outside its own (P014);
 - files that must not be published: SVG and HTML files in docs/ (P015),
@@ -242,21 +243,12 @@ def read_pages(docs_dir: Path) -> tuple[dict[str, Page], list[ContentError]]:
     return pages, errors
 
 
-# Front matter: an allow-list of keys and types (frontmatter.py).
-TEXT_FIELDS = frontmatter.TEXT_FIELDS
-MAX_FIELD = frontmatter.MAX_FIELD
-
-
 def check_front_matter(meta: dict, display: str, views_dir: Path) -> list[ContentError]:
     """Only the keys the site and Material read, each of its type (P013):
     text fields are one line with no HTML and no character references (a
     template's ``striptags`` would turn ``&lt;script&gt;`` back into markup);
     ``view`` names a view of the site; no ``template``."""
     return frontmatter.problems(meta, display, frontmatter.views_in(views_dir) if views_dir.is_dir() else None)
-
-
-def _views(folder: Path) -> set[str]:
-    return frontmatter.views_in(folder)
 
 
 def title_text(title, from_meta: bool) -> Markup | None:
