@@ -110,11 +110,11 @@ EXPECTED = {
 UNKNOWN = "không được dùng: trang web chỉ đọc các trường " + ", ".join(k for k in KEYS if k != "sources")
 
 
-def problems(meta: dict, display: str, views: set[str] | None = None, *, markup: bool = True) -> list[ContentError]:
+def problems(meta: dict, display: str, views: set[str] | None = None, *, plain_text: bool = True) -> list[ContentError]:
     """P013 for each key of ``meta`` that is not allowed, or not of its type.
 
-    ``views``: the names ``view`` may take (None: not checked); ``markup``:
-    also refuse markup in text fields."""
+    ``views``: the names ``view`` may take (None: not checked);
+    ``plain_text``: also refuse text fields with markup, or not on one line."""
     lines = getattr(meta, "lines", {})
     errors: list[ContentError] = []
     known: dict[str, Any] = {}
@@ -137,9 +137,9 @@ def problems(meta: dict, display: str, views: set[str] | None = None, *, markup:
         parsed = PageMeta.model_validate({k: v for k, v in known.items() if k not in wrong})
     for key in TEXT_FIELDS:
         value = getattr(parsed, key)
-        if value is None:
+        if value is None or not plain_text:
             continue
-        if markup and MARKUP.search(value):
+        if MARKUP.search(value):
             errors.append(rules.error("P013", display, lines.get(key, 2), field=key,
                                       problem="có mã HTML («<...>» hoặc «&...;»)"))
         elif "\n" in value.strip() or len(value) > MAX_FIELD:
@@ -162,11 +162,12 @@ def for_templates(meta: dict, display: str, views: set[str] | None = None) -> di
     """The front matter as the templates may see it: typed, text escaped once.
 
     Raises ContentErrors when a key is unknown or of the wrong type (the
-    templates would crash or print it raw). Markup in a text field is not
-    refused here (the check does that): it is escaped, so it shows as text."""
+    templates would crash or print it raw). Markup or line breaks in a text
+    field are not refused here (the check does that): the text is escaped
+    and put on one line, so it shows as text."""
     from .errors import ContentErrors
 
-    found = problems(meta, display, views, markup=False)
+    found = problems(meta, display, views, plain_text=False)
     if found:
         raise ContentErrors(found)
     safe = dict(meta)
