@@ -73,7 +73,8 @@ class EditRun:
 
     def __init__(self, root: Path, port: int, process: subprocess.Popen, log):
         self.root, self.port, self.process, self.log = root, port, process, log
-        self.base = f"http://127.0.0.1:{port}/"
+        self.base = f"http://127.0.0.1:{port}/"  # the editor's origin (it sends the site's pages on to ``site``)
+        self.site = self.base  # the preview of the site: another origin, read from what `ntm edit` prints
 
     @property
     def api(self) -> str:
@@ -113,6 +114,9 @@ def start_edit(root: Path, *, extra_env: dict | None = None, seconds: float = 24
     if "Trang quản trị:" not in text:
         run.stop()
         raise AssertionError(text[-3000:])
+    preview = re.search(r"Xem trước trang web: (http://\S+)", text)
+    if preview:
+        run.site = preview.group(1)
     # The first build is done when the editor's files are there.
     while time.monotonic() < deadline:
         try:

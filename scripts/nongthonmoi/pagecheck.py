@@ -8,7 +8,8 @@ stop on, in English, after "Nội dung hợp lệ" had been promised.
 - whatever the HTML policy of the site (sanitize.py) would take out of a
   page, with the line it comes from: code that runs (P005), other elements
   (P009), attributes (P010), addresses (P011) and files from other hosts
-  (P012); front matter that is not text (P013);
+  (P012); front matter keys that are not the site's, or not of their type,
+  or text that is not plain (P013, frontmatter.py);
 - sections and pages the print handouts are cut from (P006, P007), and the
   files a handout would ask for outside its own (P014);
 - files that must not be published: SVG and HTML files in docs/ (P015),
@@ -36,7 +37,7 @@ import html as html_text
 import yaml
 from markupsafe import Markup, escape
 
-from . import rules, sanitize
+from . import frontmatter, rules, sanitize
 from .contentcheck import MAX_PAGE_BYTES, markdown_limits
 from .errors import ContentError, ContentErrors
 
@@ -242,42 +243,12 @@ def read_pages(docs_dir: Path) -> tuple[dict[str, Page], list[ContentError]]:
     return pages, errors
 
 
-# Front matter fields printed into pages (titles, link previews, the head):
-# plain text on one line.
-TEXT_FIELDS = ("title", "description", "author")
-_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?]|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
-MAX_FIELD = 300
-
-
 def check_front_matter(meta: dict, display: str, views_dir: Path) -> list[ContentError]:
-    """Front matter fields are text (P013): no HTML, no character references
-    (a template's ``striptags`` would turn ``&lt;script&gt;`` back into
-    markup), one line; ``view`` names a view of the site; no ``template``."""
-    lines = getattr(meta, "lines", {})
-    errors = []
-    for field in TEXT_FIELDS:
-        if field not in meta:
-            continue
-        value, line = meta[field], lines.get(field, 2)
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            errors.append(rules.error("P013", display, line, field=field, problem="phải là một dòng chữ"))
-        elif _MARKUP.search(str(value)):
-            errors.append(rules.error("P013", display, line, field=field, problem="có mã HTML («<...>» hoặc «&...;»)"))
-        elif "\n" in str(value).strip() or len(str(value)) > MAX_FIELD:
-            errors.append(rules.error("P013", display, line, field=field, problem=f"phải là một dòng chữ, tối đa {MAX_FIELD} ký tự"))
-    if "view" in meta and views_dir.is_dir() and meta["view"] not in _views(views_dir):
-        errors.append(rules.error("P013", display, lines.get("view", 2), field="view",
-                                  problem="không phải tên một trang dữ liệu có sẵn: " + ", ".join(sorted(_views(views_dir)))))
-    if "template" in meta:
-        errors.append(rules.error("P013", display, lines.get("template", 2), field="template",
-                                  problem="không dùng được: mọi trang dùng chung một mẫu trình bày"))
-    return errors
-
-
-def _views(folder: Path) -> set[str]:
-    """The names a page's ``view`` may take: the templates of overrides/views/."""
-    return {p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.html")
-            if not p.name.startswith("_")}
+    """Only the keys the site and Material read, each of its type (P013):
+    text fields are one line with no HTML and no character references (a
+    template's ``striptags`` would turn ``&lt;script&gt;`` back into markup);
+    ``view`` names a view of the site; no ``template``."""
+    return frontmatter.problems(meta, display, frontmatter.views_in(views_dir) if views_dir.is_dir() else None)
 
 
 def title_text(title, from_meta: bool) -> Markup | None:

@@ -41,7 +41,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.utils import get_relative_url
 
 from . import (
-    a11y, background, buildday, buildlog, cachekeep, contentcheck, csp, gitdates, images, inputcache, offline,
+    a11y, background, buildday, buildlog, cachekeep, contentcheck, csp, frontmatter, gitdates, images, inputcache, offline,
     pagecheck, precompress, publishing, rules, sanitize,
 )
 from .navigation import complete_nav
@@ -93,6 +93,7 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         # under mkdocs serve this also settles the previous build.
         cachekeep.begin(f"{self.command} {config.site_url} {'folders' if config.use_directory_urls else 'files'}")
         self._finished = False
+        self._view_names = None  # the views of overrides/views/, read again for each build
         self.root = Path(config.config_file_path).resolve().parent
         self.docs_dir = Path(config.docs_dir)
         # The engine's own warnings, in Vietnamese with file and line.
@@ -348,6 +349,22 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
         page.meta["title"] = pagecheck.title_text(page.meta["title"] if from_meta else page.title, from_meta)
         return html
 
+    def on_page_markdown(self, markdown, *, page, config, files):
+        # The one choke point of front matter: only the keys and types of
+        # frontmatter.PageMeta reach the templates (Material's crash on
+        # others, or prints them raw), and every text they print is escaped
+        # once here, even with check_content off (the check refuses markup).
+        try:
+            page.meta = frontmatter.for_templates(page.meta, f"docs/{page.file.src_uri}", self._views())
+        except ContentErrors as exc:
+            raise PluginError(str(exc)) from None
+        return markdown
+
+    def _views(self) -> set[str]:
+        if getattr(self, "_view_names", None) is None:
+            self._view_names = frontmatter.views_in(self.root / "overrides" / "views")
+        return self._view_names
+
     def on_page_read_source(self, *, page, config):
         # A generated page's text, from memory (saturday/site.py); None: MkDocs reads the file.
         try:
@@ -356,17 +373,15 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             raise PluginError(str(exc)) from None
 
     def on_post_page(self, output, *, page, config):
-        # The Content-Security-Policy of the page, with the hashes of its own
-        # inline scripts (csp.py); the offline copy gets its own (offline.py).
-        # Not in the preview: MkDocs' live reload adds an inline script to
-        # every page it serves, different on every request.
-        if self.command == "serve":
-            return output
+        # The Content-Security-Policy of the page, with the hashes of the
+        # templates' inline scripts (csp.py); the offline copy gets its own
+        # (offline.py). The preview too: its server names the live-reload
+        # script it adds to each page (preview.py).
         return csp.add_policy(output, offline=offline.is_offline_build())
 
     def on_post_template(self, output_content, *, template_name, config):
         # 404.html is a theme template, not a page: it gets its policy here.
-        if template_name.endswith(".html") and self.command != "serve":
+        if template_name.endswith(".html"):
             return csp.add_policy(output_content, offline=offline.is_offline_build())
         return output_content
 

@@ -5,10 +5,28 @@ build is broken, and prints the reason in English in a terminal the editor
 may not be looking at. This server builds the same way (MkDocs' live-reload
 server, dirty rebuilds) but when a build fails it shows the Vietnamese
 problems in the browser, over the last good page, and reloads the page by
-itself once the file is fixed. Under ``ntm edit`` it is also the web
-editor's local backend (editor/backend.py, at ``/__ntm/api/<secret>``), and
-serves the editor without the live-reload script, so a rebuild after a save
-never reloads a form in the middle of an edit.
+itself once the file is fixed.
+
+Under ``ntm edit`` two servers share one build, on two origins (two ports
+of 127.0.0.1), so that no page of the site can read the editor's secret:
+
+- the editor's origin (the address given, ``--addr``): the editor
+  (``quan-tri/``, its configuration with this run's secret), its local
+  backend (editor/backend.py, at ``/__ntm/api/<secret>``), and the few
+  pictures and stylesheets of ``assets/`` it uses; every other address is
+  sent on (302) to the same address on the preview's origin;
+- the preview's origin (a port the system picks): the site's pages, each
+  with the site's Content-Security-Policy (the live-reload script named by
+  its hash); ``quan-tri/`` there is sent on to the editor's origin, and the
+  backend is not there.
+
+A script in a previewed page (content that got past the checks) runs on the
+preview's origin: it can neither read the editor's configuration (another
+origin: the browser keeps the answer from it) nor call the backend (which
+takes only the editor's Origin, and the secret it cannot read).
+
+The editor is served without the live-reload script, so a rebuild after a
+save never reloads a form in the middle of an edit.
 
 Every request must name this server as ``127.0.0.1:<port>`` or
 ``localhost:<port>`` (or the address it was started on): a page of another
@@ -22,13 +40,16 @@ import json
 import logging
 import re
 import shutil
+import socketserver
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import _SCRIPT_TEMPLATE, LiveReloadServer
+from mkdocs.livereload import _Handler as _MkDocsHandler
 
 EDITOR_PREFIX = "quan-tri/"
 RUNNING_PATH = "/__ntm/dang-chay"  # the launcher asks whether an editing run is already there
@@ -70,11 +91,34 @@ def _overlay(errors: list[str], warnings: list[str]) -> bytes:
     ).encode()
 
 
+# What the editor's origin serves from assets/ besides quan-tri/: pictures,
+# fonts and stylesheets (no document a browser would run).
+_EDITOR_ASSETS = {".png", ".ico", ".jpg", ".webp", ".woff2", ".css"}
+
+
+class _Handler(_MkDocsHandler):
+    # A redirect between the two origins is how ntm edit works, not a
+    # problem of the build (MkDocs logs every answer but 200 as a warning,
+    # which the preview would show over the page).
+    def log_request(self, code="-", size="-"):
+        if str(code) in ("302", "304"):
+            return
+        super().log_request(code, size)
+
+
 class PreviewServer(LiveReloadServer):
-    def __init__(self, *args, root: Path, backend=None, **kwargs):
+    """One origin of the preview: the site's (``editor_url``: where the
+    editor is), or under ``ntm edit`` the editor's (``backend``; with
+    ``preview_url``: where the site's pages are)."""
+
+    def __init__(self, *args, root: Path, backend=None, editor_url: str | None = None, preview_url: str | None = None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
+        self.RequestHandlerClass = _Handler
         self.repo_root = root
         self.backend = backend  # editor/backend.py LocalBackend under `ntm edit`
+        self.editor_url = editor_url
+        self.preview_url = preview_url
         self.errors: list[str] = []
         self.warnings: list[str] = []
         host, port = args[1], args[2]
@@ -97,12 +141,24 @@ class PreviewServer(LiveReloadServer):
         return LiveReloadServer._guess_type(path)
 
     def _inject_js_into_html(self, content, epoch):
-        content = super()._inject_js_into_html(content, epoch)
-        if self.errors or self.warnings:
-            at = content.rfind(b"</body>")
-            at = len(content) if at < 0 else at
-            content = content[:at] + _overlay(self.errors, self.warnings) + content[at:]
-        return content
+        # MkDocs' own injection, plus the problems box, then the page's
+        # policy again (csp.py): the templates' scripts and this live-reload
+        # script by hash, the box's style attributes by theirs.
+        from . import csp
+
+        at = content.rfind(b"</body>")
+        at = len(content) if at < 0 else at
+        script = _SCRIPT_TEMPLATE.substitute(epoch=epoch, request_id=int(time.monotonic() * 1000))
+        box = _overlay(self.errors, self.warnings) if self.errors or self.warnings else b""
+        content = content[:at] + box + b"<script>" + script.encode() + b"</script>" + content[at:]
+        if b'http-equiv="Content-Security-Policy"' not in content[:4000]:
+            return content
+        return csp.add_policy(content.decode("utf-8"), extra_scripts=(script,)).encode("utf-8")
+
+    @staticmethod
+    def _redirect(start_response, url: str):
+        start_response("302 Found", [("Location", url), ("Content-Length", "0"), ("Cache-Control", "no-store")])
+        return [b""]
 
     def _serve_request(self, environ, start_response):
         if environ.get("HTTP_HOST", "") not in self.hosts:
@@ -118,9 +174,31 @@ class PreviewServer(LiveReloadServer):
             return self.backend(environ, start_response, path)
         if path == RUNNING_PATH:
             return self._json(start_response, "200 OK", {"ntm_edit": self.editor})
-        if (path + "/").startswith(self.mount_path + EDITOR_PREFIX):
+        query = "?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else ""
+        in_editor = (path + "/").startswith(self.mount_path + EDITOR_PREFIX)
+        if in_editor and self.editor_url:
+            # The site's origin never serves the editor (nor its secret).
+            return self._redirect(start_response, self.editor_url + path[len(self.mount_path):] + query)
+        if in_editor:
             return self._serve_editor(path, start_response)
+        if self.backend is not None and self.preview_url:
+            # The editor's origin serves no page of the site: a page's script would share its origin.
+            rel = path[len(self.mount_path):]
+            if rel.startswith("assets/") and Path(rel).suffix.lower() in _EDITOR_ASSETS:
+                return self._serve_asset(rel, start_response)
+            if rel == "":
+                return self._redirect(start_response, self.mount_path + EDITOR_PREFIX)
+            return self._redirect(start_response, self.preview_url + rel + query)
         return super()._serve_request(environ, start_response)
+
+    def _serve_asset(self, rel: str, start_response):
+        target = (Path(self.root) / rel).resolve()
+        if not target.is_relative_to(Path(self.root).resolve()) or not target.is_file() or ".." in rel.split("/"):
+            return None
+        data = target.read_bytes()
+        start_response("200 OK", [("Content-Type", self._guess_type(str(target))), ("Content-Length", str(len(data))),
+                                  ("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-store")])
+        return [data]
 
     @staticmethod
     def _json(start_response, status: str, payload: dict):
@@ -176,8 +254,12 @@ class PreviewServer(LiveReloadServer):
         return (head + _overlay(self.errors, self.warnings).decode() + f"<script>{script}</script></body></html>").encode()
 
 
-def serve(root: Path, addr: str = "127.0.0.1:8000", *, backend=None, on_ready=None, open_browser: str | None = None) -> int:
-    """Build, serve and rebuild on change until Ctrl+C. Returns an exit code."""
+def serve(root: Path, addr: str = "127.0.0.1:8000", *, backend=None, on_ready=None, open_browser: str | None = None,
+          editor_addr: str | None = None) -> int:
+    """Build, serve and rebuild on change until Ctrl+C. Returns an exit code.
+
+    ``backend`` and ``editor_addr`` (``ntm edit``): the editor and its backend
+    are served on ``editor_addr``, another origin than the site's ``addr``."""
     host, _, port_text = addr.rpartition(":")
     host, port = host or "127.0.0.1", int(port_text)
     site_dir = tempfile.mkdtemp(prefix="ntm-xem-truoc-")
@@ -205,7 +287,16 @@ def serve(root: Path, addr: str = "127.0.0.1:8000", *, backend=None, on_ready=No
     config = get_config()
     config.plugins.on_startup(command="serve", dirty=True)
     config.site_url = serve_url
-    server = PreviewServer(lambda: None, host, port, site_dir, root=root, backend=backend)
+    editor = None
+    if backend is not None and editor_addr:
+        editor_host, _, editor_port = editor_addr.rpartition(":")
+        editor_url = f"http://{editor_host}:{editor_port}/"
+        server = PreviewServer(lambda: None, host, port, site_dir, root=root, editor_url=editor_url)
+        editor = PreviewServer(lambda: None, editor_host, int(editor_port), site_dir, root=root, backend=backend,
+                               preview_url=serve_url)
+        editor.error_handler = lambda code: None  # never a page of the site on the editor's origin
+    else:
+        server = PreviewServer(lambda: None, host, port, site_dir, root=root, backend=backend)
 
     def builder(current=None):
         problems = _Problems()
@@ -232,20 +323,27 @@ def serve(root: Path, addr: str = "127.0.0.1:8000", *, backend=None, on_ready=No
         server = config.plugins.on_serve(server, config=config, builder=builder)
         for item in config.watch:
             server.watch(item)
+        if editor is not None:
+            # The editor's origin: files of the same build, its own thread.
+            editor.server_bind()
+            editor.server_activate()
+            threading.Thread(target=editor.serve_forever, daemon=True).start()
         if on_ready:
-            on_ready(serve_url)
+            on_ready(editor.url if editor is not None else serve_url)
         if open_browser:
-            import threading
             import webbrowser
 
             # Once the server listens (serve() binds first, then builds in a loop).
-            threading.Timer(1.0, webbrowser.open, args=(serve_url + open_browser,)).start()
+            threading.Timer(1.0, webbrowser.open, args=((editor.url if editor is not None else serve_url) + open_browser,)).start()
         try:
             server.serve()
         except KeyboardInterrupt:
             print("Đã dừng.")
         finally:
             server.shutdown()
+            if editor is not None:
+                socketserver.BaseServer.shutdown(editor)
+                editor.server_close()
     finally:
         config.plugins.on_shutdown()
         logger.removeHandler(terminal)

@@ -235,11 +235,14 @@ RULES: dict[str, Rule] = {
              "Tải hình về, đặt vào thư mục docs/ (ví dụ docs/hinh/) và dùng đường dẫn tương đối: ![Mô tả](../hinh/ten-hinh.jpg).",
              "Trang web không lấy gì từ máy chủ khác: người đọc không bị theo dõi, trang vẫn chạy khi không có mạng, "
              "và tài liệu in không bao giờ chứa tệp lấy từ nơi khác."),
-        Rule("P013", "Phần đầu trang phải là chữ", "Trường «{field}» ở phần đầu trang {problem}.",
-             "Tiêu đề, mô tả, tác giả: một dòng chữ thường, không có «<...>» hay «&...;», ví dụ «title: Hướng dẫn hộ gia đình». "
-             "«view»: tên một trang dữ liệu có sẵn. «template»: xóa dòng này.",
-             "Tiêu đề, mô tả của trang được in vào nhiều chỗ (thẻ tiêu đề, bản xem trước khi chia sẻ lên Zalo, Facebook); "
-             "chúng chỉ là chữ, mã HTML trong đó sẽ hiện nguyên văn."),
+        Rule("P013", "Phần đầu trang chỉ có các trường đã biết, đúng kiểu", "Trường «{field}» ở phần đầu trang {problem}.",
+             "Tiêu đề, mô tả, tác giả, phụ đề (title, description, author, subtitle): một dòng chữ thường, không có «<...>» "
+             "hay «&...;», ví dụ «title: Hướng dẫn hộ gia đình». «view»: tên một trang dữ liệu có sẵn. «hide», «status», "
+             "«search»: chỉ các giá trị nêu trong thông báo. Trường khác («icon», «template»...): xóa dòng này.",
+             "Tiêu đề, mô tả của trang được in vào nhiều chỗ (thẻ tiêu đề, trình đơn, bản xem trước khi chia sẻ lên Zalo, "
+             "Facebook); chúng chỉ là chữ, mã HTML trong đó sẽ hiện nguyên văn. Các trường khác do khuôn trình bày đọc: "
+             "một giá trị sai kiểu (một số thay cho danh sách, một tên biểu tượng không có) làm hỏng cả lần dựng trang, "
+             "nên chỉ các trường trang web thật sự dùng, đúng kiểu, mới được nhận."),
         Rule("P014", "Tài liệu in lấy tệp không được phép", "Tài liệu in «{handout}» cần tệp «{what}», nhưng bản in chỉ được dùng tệp của chính nó.",
              "Bỏ hình, tệp đính kèm này khỏi trang; tài liệu in chỉ dùng phông chữ và kiểu trình bày có sẵn trong overrides/print/.",
              "Bản in được dựng trên máy dựng trang; nếu lấy được tệp bất kỳ, một trang có thể đưa tệp mật của máy dựng "

@@ -33,6 +33,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -110,6 +111,7 @@ class LocalBackend:
         self.port = port
         self.history = History(root)
         self.hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
+        self.preview_port = port  # ntm edit: the preview of the site is on another port (local.py)
 
     @property
     def api_path(self) -> str:
@@ -152,6 +154,9 @@ class LocalBackend:
             request = json.loads(body)
         except (ValueError, UnicodeDecodeError):
             raise Refused(400, "Không đọc được dữ liệu gửi lên.") from None
+        if _SURROGATE_ESCAPE.search(body) and _has_lone_surrogate(request):
+            raise Refused(400, "Dữ liệu gửi lên có ký tự hỏng (nửa ký tự UTF-16, «\\ud800»...). "
+                               "Cách sửa: xóa ký tự đó (thường do dán từ một chương trình khác) rồi lưu lại.")
         if not isinstance(request, dict) or not isinstance(request.get("action"), str):
             raise Refused(400, "Không đọc được dữ liệu gửi lên.")
         if not isinstance(request.get("params", {}), dict):
@@ -318,7 +323,7 @@ class LocalBackend:
         if kind == "data":
             target, old, photos = self._data_target(rel, raw, new_entry=bool(options.get("newEntry")), sent_photos=sent_photos)
         elif kind == "page":
-            problems = check_page(raw, rel)
+            problems = check_page(raw, rel, self.root)
             if problems:
                 raise Refused(422, "Chưa lưu. " + " ".join(p.text() for p in problems), problems)
         else:
@@ -403,7 +408,7 @@ class LocalBackend:
     def get_deploy_preview(self, params: dict) -> dict | None:
         """«Xem thử»: the preview server's page of the entry."""
         url = preview_path(self.root, str(params.get("collection", "")), str(params.get("slug", "")))
-        return {"url": f"http://127.0.0.1:{self.port}/{url}", "status": "SUCCESS"} if url is not None else None
+        return {"url": f"http://127.0.0.1:{self.preview_port}/{url}", "status": "SUCCESS"} if url is not None else None
 
     # --- our own actions ------------------------------------------------------
 
@@ -521,6 +526,19 @@ def _names(root: Path) -> dict:
     from .check import _unit_names
 
     return _unit_names(root)
+
+
+# A JSON escape of a UTF-16 surrogate: a pair is an emoji, a lone one is no
+# character at all and cannot be written to a UTF-8 file.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _has_lone_surrogate(request: object) -> bool:
+    try:
+        json.dumps(request, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _int(value: object, default: int) -> int:

@@ -280,11 +280,19 @@ def check_delete(root: Path, paths: list[str]) -> list[Problem]:
     return problems
 
 
-def check_page(text: str, display: str) -> list[Problem]:
-    """Text checks of a Markdown page (OCR residue, image descriptions)."""
+def check_page(text: str, display: str, root: Path | None = None) -> list[Problem]:
+    """Text checks of a Markdown page (OCR residue, image descriptions), and
+    its front matter exactly as ``ntm check`` reads it (P013: the allow-list
+    of keys and types of frontmatter.py; ``root``: where the views are)."""
+    from ..pagecheck import check_front_matter, split_front_matter
+
+    errors = list(contentcheck.check_text(text, display, True))
+    meta, _, _, problems = split_front_matter(unicodedata.normalize("NFC", text), display)
+    views = root / "overrides" / "views" if root is not None else Path("/nonexistent")
+    errors += problems + check_front_matter(meta, display, views)
     return [
         Problem(e.rule, (), "Nội dung", _LINE_NOTE.sub("", e.message) + f" (dòng {e.line})", FORM_FIXES.get(e.rule) or e.hint)
-        for e in contentcheck.check_text(text, display, True)
+        for e in sorted(set(errors), key=lambda e: (e.line, e.rule))
     ]
 
 

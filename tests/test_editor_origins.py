@@ -1,0 +1,115 @@
+"""``ntm edit`` serves the editor and the preview of the site on two origins.
+
+A script in a previewed page (content that got past the checks: the
+attacker's ``subtitle``) runs on the preview's origin. There it can neither
+read the editor's configuration, which holds the run's secret, nor call the
+local backend, even when it knows the secret; and the page's own policy
+(the site's, plus the live-reload script by hash) refuses an inline script
+added to it. The editor's origin serves no page of the site: it sends them
+on to the preview.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import copy_repo
+from editor_support import SECRET, call, environ, git, own_history, start_edit
+from nongthonmoi.editor.backend import LocalBackend
+
+# Every violation the page sees, collected before any script of the page runs.
+COLLECT = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__violations.push(e.violatedDirective + " " + e.blockedURI + " " + (e.sample || ""));
+});
+"""
+
+# What the attacker's script did (finding 6), and more: read the configuration
+# (same origin, then the editor's), call the backend with the secret.
+ATTACK = """
+async ([editor, api]) => {
+  const out = {};
+  const text = async (promise) => { try { const r = await promise; return r.status + " " + (await r.text()).slice(0, 400); }
+                                    catch (e) { return "refused: " + e.name; } };
+  out.sameOrigin = await text(fetch("/quan-tri/config.yml"));
+  out.editorOrigin = await text(fetch(editor + "quan-tri/config.yml"));
+  const body = JSON.stringify({action: "persistEntry", params: {entry: {path: "docs/bi-chiem.md",
+      raw: "---\\ntitle: Trang bị chiếm\\n---\\n\\n# Trang bị chiếm\\n"}, options: {commitMessage: "ghi tu trang khac"}}});
+  out.api = await text(fetch(editor.replace(/\\/$/, "") + api, {method: "POST", headers: {"Content-Type": "application/json"}, body}));
+  out.apiNoCors = await text(fetch(editor.replace(/\\/$/, "") + api, {method: "POST", mode: "no-cors", body}));
+  out.apiHere = await text(fetch(api, {method: "POST", headers: {"Content-Type": "application/json"}, body}));
+  return out;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def editing(tmp_path_factory):
+    root = own_history(copy_repo(tmp_path_factory.mktemp("origins") / "repo"))
+    run = start_edit(root)
+    yield root, run
+    run.stop()
+
+
+@pytest.mark.slow
+def test_a_script_in_a_preview_page_cannot_read_the_secret_or_call_the_backend(editing, chromium):
+    root, run = editing
+    api = run.api  # what the editor page reads
+    secret = api.rsplit("/", 1)[1]
+    before = git(root, "rev-parse", "HEAD")
+    # The editor's origin sends a page of the site on to the preview, on another origin.
+    preview_url = urllib.request.urlopen(run.base + "huong-dan/ai-lam-gi/").geturl()
+    context = chromium.new_context()
+    context.add_init_script(COLLECT)
+    page = context.new_page()
+    try:
+        page.goto(preview_url, wait_until="load")
+        page.wait_for_timeout(300)
+        # The preview page runs under the site's policy with no violation (live reload named by hash).
+        assert page.evaluate("window.__violations") == []
+        assert 'http-equiv="Content-Security-Policy"' in page.content()
+        result = page.evaluate(ATTACK, [run.base, api])
+        page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1';"
+                      " document.body.append(s); }")
+        page.wait_for_timeout(200)
+        ran = page.evaluate("window.__ran || 0")
+        violations = page.evaluate("window.__violations")
+    finally:
+        context.close()
+    assert secret not in json.dumps(result), result
+    preview = urlsplit(preview_url)
+    assert preview.netloc != urlsplit(run.base).netloc and preview.path == "/huong-dan/ai-lam-gi/"
+    assert all(v.startswith("refused") or v.startswith("404") for v in result.values()), result
+    assert not (root / "docs" / "bi-chiem.md").exists()
+    assert git(root, "rev-parse", "HEAD") == before
+    assert ran == 0 and any("script-src" in v for v in violations), violations
+
+
+@pytest.mark.slow
+def test_the_editor_origin_serves_the_editor_and_sends_pages_on(editing):
+    root, run = editing
+    config = urllib.request.urlopen(run.base + "quan-tri/config.yml").read().decode()
+    assert "proxy_url: /__ntm/api/" in config
+    preview_config = urllib.request.urlopen(run.site + "quan-tri/config.yml")
+    # The preview's origin sends the editor's files back to the editor's origin.
+    assert urlsplit(preview_config.geturl()).netloc == urlsplit(run.base).netloc
+    assert urllib.request.urlopen(run.base + "assets/images/favicon.png").headers["Content-Type"] == "image/png"
+
+
+def test_a_lone_surrogate_is_a_vietnamese_400(tmp_path):
+    """``"\\ud800"`` is valid JSON but no character: refused before any work."""
+    backend = LocalBackend(tmp_path, SECRET, 8123)
+    body = ('{"action": "persistEntry", "params": {"entry": {"path": "docs/x.md", "raw": "---\\ntitle: x\\ud800\\n---\\n"}}}'
+            ).encode()
+    status, answer = call(lambda e, s: backend(e, s, e["PATH_INFO"]), environ(body, port=8123))
+    assert status == 400 and "ký tự hỏng" in answer["error"]
+    assert not (tmp_path / "docs" / "x.md").exists()
+    # An emoji written as a JSON escape (a pair) is a character: not refused for that.
+    body = '{"action": "info", "params": {"x": "\\ud83d\\ude00"}}'.encode()
+    status, answer = call(lambda e, s: backend(e, s, e["PATH_INFO"]), environ(body, port=8123))
+    assert status == 200, answer
