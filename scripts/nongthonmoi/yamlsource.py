@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from . import rules
+from .inputfile import NotReadable, read_input
 from .errors import ContentError, ContentErrors
 
 Location = tuple[Any, ...]
@@ -132,16 +133,31 @@ def refuse_link(path: Path, display: str) -> None:
             raise ContentErrors([rules.error("P016", display, 0, name=display, target=os.readlink(part))])
 
 
+def read_data(path: Path, display: str) -> bytes:
+    """A data file's bytes, through the one reader of input files
+    (inputfile.read_input): a link (P016), an entry that is no regular file
+    (P017), a missing file (Y009) or one over the limit (Y008) is never read."""
+    refuse_link(path, display)
+    try:
+        data = read_input(path, MAX_DATA_BYTES)
+    except NotReadable as exc:
+        if exc.kind == "special":
+            raise ContentErrors([rules.error("P017", display, 0, name=display)]) from None
+        if exc.kind == "link":
+            raise ContentErrors([rules.error("P016", display, 0, name=display, target=os.readlink(path))]) from None
+        raise ContentErrors([rules.error("Y009", display, 0)]) from None
+    if len(data) > MAX_DATA_BYTES:
+        size = max(len(data), path.lstat().st_size)
+        raise ContentErrors([rules.error("Y008", display, 1, size=size // 1024, limit=MAX_DATA_BYTES // 1024)])
+    return data
+
+
 def load_yaml(path: Path, display: str, data: bytes | None = None) -> YamlSource:
     """Read and parse ``path``; ``data``: its bytes, when the caller has read
     them already (thousands of plan files are opened once, not twice)."""
     try:
         if data is None:
-            refuse_link(path, display)
-            size = path.stat().st_size
-            if size > MAX_DATA_BYTES:
-                raise ContentErrors([rules.error("Y008", display, 1, size=size // 1024, limit=MAX_DATA_BYTES // 1024)])
-            data = path.read_bytes()
+            data = read_data(path, display)
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ContentErrors([rules.error("Y002", display, 1)]) from exc
