@@ -215,6 +215,10 @@ CASES = {
                               line="noi_dung: Tổng", words="U+000C"),
     "escaped-control-character": Case("Y011", PLAN, replace("noi_dung: Tổng vệ sinh đường làng, ngõ xóm; khơi thông cống rãnh", 'noi_dung: "Tổng\\0 vệ sinh"'),
                                       line="noi_dung: ", words="U+0000"),
+    # A carriage return would end a calendar line for a lenient reader (a forged event).
+    "escaped-carriage-return": Case("Y011", PLAN, replace("noi_dung: Tổng vệ sinh đường làng, ngõ xóm; khơi thông cống rãnh",
+                                                          'noi_dung: "Tổng vệ sinh\\rEND:VEVENT\\rBEGIN:VEVENT"'),
+                                    line="noi_dung: ", words="U+000D"),
     "front-matter-control": Case("Y011", PAGE, replace("title: Thuật ngữ viết tắt", "title: Thuật ngữ\x0b viết tắt"),
                                  line="title:", words="U+000B"),
     "deep-nesting": Case("Y012", PLAN, append("ghi_chu: " + "[" * 2000 + "]" * 2000 + "\n"), line="ghi_chu:",

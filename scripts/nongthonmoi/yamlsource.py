@@ -41,9 +41,14 @@ MAX_DEPTH = 16
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def control_character(text: str) -> tuple[int, str] | None:
+# In a value (after YAML read the line breaks): a carriage return too. It
+# reaches calendars, CSV and workbooks as a line end the text never had.
+VALUE_CONTROL = re.compile("[\r" + CONTROL.pattern[1:])
+
+
+def control_character(text: str, pattern: re.Pattern = CONTROL) -> tuple[int, str] | None:
     """(line, "U+000C") of the first control character of ``text``, or None."""
-    found = CONTROL.search(text)
+    found = pattern.search(text)
     if found is None:
         return None
     return text.count("\n", 0, found.start()) + 1, f"U+{ord(found.group(0)):04X}"
@@ -248,9 +253,10 @@ class _Builder:
                 self.source.lines[loc + (index,)] = self._line(item)
                 items.append(self.build(item, loc + (index,), at_line=self._line(node)))
             return items
-        if isinstance(node, yaml.ScalarNode) and CONTROL.search(node.value):
-            # Written as an escape in quotes ("\f", "\x00"): the text itself had none.
-            control = control_character(node.value)
+        if isinstance(node, yaml.ScalarNode) and VALUE_CONTROL.search(node.value):
+            # Written as an escape in quotes ("\f", "\x00", "\r"): the text itself
+            # had none (a CR in the file is a line break, read as "\n").
+            control = control_character(node.value, VALUE_CONTROL)
             self.errors.append(rules.error("Y011", self.source.display, self._line(node), char=control[1]))
             return None
         if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
