@@ -443,6 +443,28 @@ def test_a_copied_task_code_is_fixed_by_emptying_the_code_cell(blank_books, shar
     assert f"Cách sửa: Xóa mã ở ô {found['cell']} (để trống): phần việc mới sẽ được đặt mã theo nội dung." in shown, shown
 
 
+def case_control_character(wb):
+    # A right-to-left override (legal in XML, so in a workbook): the text shows reversed.
+    return _set_form(wb, forms.PLAN_SHEET, "Nội dung chính", "Vệ sinh\u202ekhu dân cư"), \
+        "Ô «Nội dung chính» có ký tự điều khiển vô hình (U+202E)"
+
+
+def test_a_carriage_return_in_a_cell_arrives_as_a_line_break(blank_books, repo, tmp_path):
+    """A CR written as «&#13;» in the sheet's XML (a raw one would be read as
+    a line feed by any XML parser): the clerk meant a line break; a bare CR
+    never reaches the YAML (and so never a calendar line)."""
+    def paste(wb):
+        fill_plan(wb)
+        _set_form(wb, forms.PLAN_SHEET, "Nội dung chính", "Vệ sinh khu dân cư@CR@END:VEVENT@CR@BEGIN:VEVENT")
+
+    filled = edit(blank_books["plan"], paste)
+    content = rewrite(filled, lambda name, data: data.replace(b"@CR@", b"&#13;"))
+    [done] = import_all(repo, [save(tmp_path, "kh.xlsx", content)])
+    assert done.status != "error", [str(e) for e in done.errors]
+    written = load_yaml(repo / done.target, done.target).data
+    assert written["noi_dung"] == "Vệ sinh khu dân cư\nEND:VEVENT\nBEGIN:VEVENT"
+
+
 def case_huge_quantity(wb):
     ws = wb[forms.PLAN_SHEET]
     row = header_row(ws, "Việc cần làm") + 1
@@ -685,6 +707,7 @@ CASES = {  # case -> (workbook it starts from, rule it must report, change)
     "drafted-far": ("plan", "W064", case_drafted_far),
     "planned-unit-changed": ("result", "W070", case_planned_unit_changed),
     "planned-amount-changed": ("result", "W070", case_planned_amount_changed),
+    "control-character-in-a-cell": ("plan", "W072", case_control_character),
     "huge-quantity": ("plan", "W071", case_huge_quantity),
     "thousands-of-digits": ("plan", "W071", case_thousands_of_digits),
     "huge-number-in-a-text-cell": ("plan", "W071", case_huge_number_as_text_field),

@@ -34,7 +34,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from ..errors import ContentError
-from ..yamlsource import Location, YamlSource
+from ..yamlsource import Location, YamlSource, control_character
 from . import messages
 from .book import fingerprint
 from .choices import normalise
@@ -517,8 +517,15 @@ class _Reader:
             return None
         title = leaf.title
         if isinstance(value, str):
-            value = unicodedata.normalize("NFC", value).strip()
+            # A carriage return (Excel keeps one as «_x000D_» from a paste) is
+            # the line break the clerk meant; other control characters are
+            # refused here, with the cell, before they reach a calendar or a page.
+            value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
             if not value:
+                return None
+            control = control_character(value)
+            if control is not None:
+                self.error(cell, "control-character", title=title, char=control[1])
                 return None
         choice = self.sheet.choice(leaf)
         if leaf.kind == "bool":
