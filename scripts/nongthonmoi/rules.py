@@ -286,10 +286,12 @@ RULES: dict[str, Rule] = {
              "Một tệp vài KB có thể khai hàng tỷ điểm ảnh (bom giải nén) làm treo máy dựng trang. Kích thước được đọc từ đầu tệp, "
              "trước khi mở ảnh; ảnh vượt giới hạn bị từ chối, không bao giờ được giải nén."),
         Rule("A008", "Ảnh còn vị trí GPS", "Ảnh «{file}» còn vị trí GPS nơi chụp: ai tải ảnh cũng biết nhà, ngõ trong ảnh ở đâu trên bản đồ.",
-             "Thêm lại ảnh bằng lệnh «ntm them-anh» (tự xóa vị trí); đừng chép ảnh thẳng vào thư mục.",
+             "Thêm lại ảnh bằng lệnh «ntm them-anh» (tự xóa vị trí); đừng chép ảnh thẳng vào thư mục. Hình trong docs/: "
+             "mở bằng Paint (Windows) rồi lưu thành tệp PNG mới, thay tệp cũ; chạy lại «ntm check» để xem đã sạch chưa.",
              "Điện thoại ghi tọa độ nơi chụp vào ảnh. Ảnh đăng lên mạng còn tọa độ thì chỉ ra chính xác nhà của người dân trong ảnh."),
         Rule("A009", "Ảnh còn thông tin ẩn", "Ảnh «{file}» còn thông tin ẩn: {kinds}.",
-             "Thêm lại ảnh bằng lệnh «ntm them-anh» (tự xóa mọi thông tin ẩn); đừng chép ảnh thẳng vào thư mục.",
+             "Thêm lại ảnh bằng lệnh «ntm them-anh» (tự xóa mọi thông tin ẩn); đừng chép ảnh thẳng vào thư mục. Hình trong "
+             "docs/: mở bằng Paint (Windows) rồi lưu thành tệp PNG mới, thay tệp cũ; chạy lại «ntm check» để xem đã sạch chưa.",
              "Ảnh điện thoại mang tên máy, số máy, ngày giờ, tên người chụp, có khi cả một đoạn video. Ảnh đăng chỉ giữ hình."),
         Rule("A010", "Ảnh chưa chuẩn hóa", "Ảnh «{file}» chưa chuẩn hóa: {detail}.",
              "Thêm lại ảnh bằng lệnh «ntm them-anh» (xoay đúng chiều, thu nhỏ còn {long_side} điểm ảnh chiều dài, JPEG).",
@@ -312,8 +314,8 @@ RULES: dict[str, Rule] = {
              "Lấy ảnh gốc từ điện thoại (không dùng ảnh xem trước, ảnh chụp màn hình) rồi thêm lại.",
              "Ảnh quá nhỏ thường là ảnh xem trước của Zalo: lên trang web và bản in sẽ nhòe."),
         Rule("A016", "Hình có phần không phải hình", "Hình «{file}» {detail}: trang web chỉ đăng hình trơn.",
-             "Mở hình bằng phần mềm vẽ (Paint, GIMP...) rồi lưu lại thành tệp PNG hoặc JPG mới (không kèm thông tin), "
-             "hoặc tải hình lên qua trang quản trị; thay tệp cũ bằng tệp mới.",
+             "Mở hình bằng Paint (Windows) rồi lưu thành tệp PNG mới, thay tệp cũ; chạy lại «ntm check» để xem đã sạch chưa. "
+             "Phần mềm khác (GIMP...): khi xuất hình, bỏ chọn lưu thông tin Exif, XMP, chú thích.",
              "Hình trong docs/ được đăng nguyên tệp lên trang web, vào bản tải về và nhúng nguyên vào tài liệu in. Chỉ những "
              "phần một hình cần (bảng màu, dữ liệu điểm ảnh, hồ sơ màu) được nhận: phần khác có thể mang vị trí, tên người, "
              "máy chụp dưới một dạng mà bộ kiểm tra không biết tới."),
