@@ -113,3 +113,40 @@ def many_scans(extra: int, size: int = 64) -> bytes:
     last_dht = data.rindex(b"\xff\xc4")
     tail = data[last_dht:-2]
     return data[:-2] + tail * extra + b"\xff\xd9"
+
+
+def jpeg_with_thumbnail() -> bytes:
+    """A JFXX APP0 (a JFIF extension carrying a thumbnail)."""
+    return _with_segment(_jpeg(), 0xE0, b"JFXX\x00\x10" + b"\x00" * 20)
+
+
+def jpeg_adobe() -> bytes:
+    """Adobe's APP14 colour-transform segment (Photoshop writes it): part of the picture."""
+    return _with_segment(_jpeg(), 0xEE, b"Adobe\x00\x64\x00\x00\x00\x00\x01")
+
+
+def png_after_end() -> bytes:
+    return _png() + b"<html><script>alert(1)</script></html>"
+
+
+def png_with_text(keyword: bytes = b"Comment", text: bytes = b"Nha ong Ba") -> bytes:
+    return _png_with(b"tEXt", keyword + b"\x00" + text)
+
+
+def webp_with_exif() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (90, 140, 60)).save(out, "WEBP", exif=_exif_with_gps())
+    return out.getvalue()
+
+
+def animated_gif() -> bytes:
+    frames = [Image.new("P", (20, 20), i) for i in range(3)]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], loop=0, duration=100)
+    return out.getvalue()
+
+
+def gif_with_block(block: bytes) -> bytes:
+    data = _gif()
+    at = data.index(b"\x2c")
+    return data[:at] + block + data[at:]

@@ -200,3 +200,40 @@ def test_no_control_character_reaches_a_calendar_line():
     text = escape_text("Vệ sinh khu dân cư\rEND:VEVENT\rBEGIN:VEVENT\r\nSUMMARY:Họp\x0bkhẩn\x00")
     assert "\r" not in text and "\x0b" not in text and "\x00" not in text
     assert text == "Vệ sinh khu dân cư\\nEND:VEVENT\\nBEGIN:VEVENT\\nSUMMARY:Họpkhẩn"
+
+
+# --- pictures of docs/: the allow-list, part by part ------------------------------------------
+
+PICTURES = {  # name -> (bytes, the rules published_problems must give)
+    "plain JPEG": (hostile._jpeg(), []),
+    "progressive JPEG": (hostile._jpeg(progressive=True), []),
+    "JPEG with Adobe's colour segment": (hostile.jpeg_adobe(), []),
+    "JPEG with a JFXX thumbnail": (hostile.jpeg_with_thumbnail(), ["A016"]),
+    "JPEG, EXIF after junk": (hostile.jpeg_exif_after_junk(), ["A008", "A009"]),
+    "JPEG, XMP\\0 APP1": (hostile.jpeg_xmp_null(), ["A008", "A009"]),
+    "JPEG, unknown APP9": (hostile.jpeg_unknown_app(), ["A016"]),
+    "plain PNG": (hostile._png(), []),
+    "PNG, tEXt comment": (hostile.png_with_text(), ["A009"]),
+    "PNG, Raw profile type xmp": (hostile.png_raw_profile_xmp(), ["A008", "A009"]),
+    "PNG, zTXt XMP": (hostile.png_ztxt_xmp(), ["A008", "A009"]),
+    "PNG, unknown chunk": (hostile.png_unknown_chunk(), ["A016"]),
+    "PNG, a page after IEND": (hostile.png_after_end(), ["A009"]),
+    "WebP with EXIF GPS": (hostile.webp_with_exif(), ["A008", "A009"]),
+    "plain GIF": (hostile._gif(), []),
+    "animated GIF (loop block)": (hostile.animated_gif(), []),
+    "GIF, comment": (hostile.gif_comment(), ["A009"]),
+    "GIF, XMP block with GPS": (hostile.gif_xmp_gps(), ["A008", "A009"]),
+    "GIF, unknown application block": (hostile.gif_with_block(b"\x21\xff\x0bEXAMPLE1.00\x03abc\x00"), ["A016"]),
+    "GIF, plain-text block": (hostile.gif_with_block(b"\x21\x01\x0c" + b"\x00" * 12 + b"\x03abc\x00"), ["A016"]),
+    "GIF cut short": (hostile._gif()[:-5], ["A011"]),
+    "HTML named .png": (b"<!doctype html><script>alert(1)</script>", ["A016"]),
+    "JPEG with 100 scans": (hostile.many_scans(100), ["A017"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PICTURES))
+def test_a_picture_of_docs_holds_only_what_a_plain_picture_needs(name):
+    from nongthonmoi.photos.published import published_problems
+
+    data, expected = PICTURES[name]
+    assert sorted(rule for rule, _ in published_problems(read_header(data))) == expected
