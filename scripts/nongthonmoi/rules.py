@@ -246,7 +246,9 @@ RULES: dict[str, Rule] = {
              "(khóa, mật khẩu) vào tài liệu in phát cho mọi người. Vì vậy bản in chỉ đọc phông chữ, tệp trình bày của chính nó "
              "và dữ liệu «data:», không đính kèm tệp nào."),
         Rule("P015", "Loại tệp không được đăng", "Tệp «{name}» (đuôi {suffix}) không thuộc các loại tệp trang web đăng.",
-             "Chỉ đặt vào docs/: {allowed}. Hình vẽ SVG: xuất ra PNG; trang HTML: đưa nội dung vào một trang Markdown; "
+             # The kinds of pagecheck.PUBLISHABLE_SUFFIXES, in words.
+             "Chỉ đặt vào docs/: trang Markdown (.md); hình JPG, PNG, WebP, GIF; tệp PDF, Word, Excel, PowerPoint, "
+             "OpenDocument, CSV, TXT. Hình vẽ SVG: xuất ra PNG; trang HTML: đưa nội dung vào một trang Markdown; "
              "tệp khác: đổi sang PDF.",
              "Máy chủ web chọn cách mở tệp theo đuôi tên tệp, và nhiều đuôi (.html, .shtml, .xht, .svg, .xml...) được mở như "
              "một trang của chính trang web, chạy được mã lấy cắp quyền của người biên tập. Vì vậy docs/ (kể cả thư mục hình "
