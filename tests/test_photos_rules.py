@@ -1,4 +1,4 @@
-"""One planted case per photo rule (A001-A015): the check names the rule,
+"""One planted case per photo rule (A001-A017): the check names the rule,
 the file and (for a record) the line, and says how to fix it; no traceback.
 
 Like tests/test_rules.py: one scratch copy of the repository, each case
@@ -15,6 +15,7 @@ import pytest
 
 from conftest import copy_repo
 from nongthonmoi import cli
+import hostile_files_support as hostile
 from photos_support import heic_like, jpeg_claiming, lfs_pointer, phone_photo, plain_jpeg
 
 RESULT = "materials/ket-qua/gung-re/2023-03-04.yml"
@@ -69,6 +70,22 @@ PHOTO_RULE_CASES = {
                          where=f"{FOLDER}/anh-26.jpg", words="còn vị trí GPS"),
     "gps-in-a-docs-image": Case("A008", {"docs/bien-tap/hinh/buoi-lam.jpg": phone_photo(800, 600)},
                                 where="docs/bien-tap/hinh/buoi-lam.jpg", words="còn vị trí GPS"),
+    # Pictures of docs/ are held to an allow-list (published.py): metadata in
+    # any form, and anything else a plain picture does not need.
+    "gps-after-junk-in-a-docs-image": Case("A008", {"docs/bien-tap/hinh/rac.jpg": hostile.jpeg_exif_after_junk()},
+                                           where="docs/bien-tap/hinh/rac.jpg", words="còn vị trí GPS"),
+    "xmp-null-in-a-docs-image": Case("A009", {"docs/bien-tap/hinh/xmp.jpg": hostile.jpeg_xmp_null()},
+                                     where="docs/bien-tap/hinh/xmp.jpg", words="XMP"),
+    "raw-xmp-in-a-docs-png": Case("A008", {"docs/bien-tap/hinh/raw.png": hostile.png_raw_profile_xmp()},
+                                  where="docs/bien-tap/hinh/raw.png", words="còn vị trí GPS"),
+    "xmp-in-a-docs-gif": Case("A008", {"docs/bien-tap/hinh/dong.gif": hostile.gif_xmp_gps()},
+                              where="docs/bien-tap/hinh/dong.gif", words="còn vị trí GPS"),
+    "unknown-segment-in-a-docs-image": Case("A016", {"docs/bien-tap/hinh/app9.jpg": hostile.jpeg_unknown_app()},
+                                            where="docs/bien-tap/hinh/app9.jpg", words="«APP9»"),
+    "unknown-chunk-in-a-docs-png": Case("A016", {"docs/bien-tap/hinh/vpag.png": hostile.png_unknown_chunk()},
+                                        where="docs/bien-tap/hinh/vpag.png", words="«vpAg»"),
+    "thousands-of-scans": Case("A017", add_photo("anh-32.jpg", hostile.many_scans(3000)), where=f"{FOLDER}/anh-32.jpg",
+                               words="3010 lượt quét"),
     "camera-and-comment": Case("A009", add_photo("anh-27.jpg", phone_photo(1600, 1200, orientation=1, gps=False, comment=True)),
                                where=f"{FOLDER}/anh-27.jpg", words="lời ghi chú"),
     "not-resized": Case("A010", add_photo("anh-28.jpg", plain_jpeg(2400, 1800)), where=f"{FOLDER}/anh-28.jpg",

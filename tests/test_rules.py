@@ -223,11 +223,20 @@ CASES = {
     "handout-file": Case("P014", "docs/khang-trang-xanh-sach-dep/ho-gia-dinh.md",
                          append("\n![Sơ đồ](../../../bi-mat.png)\n"), line="bi-mat.png", words="«ho-gia-dinh»"),
     "svg-in-docs": Case("P015", "docs/so-do.svg", append('<svg xmlns="http://www.w3.org/2000/svg"/>'),
-                        new=True, words="hình vẽ SVG"),
+                        new=True, words="đuôi .svg"),
+    # Extensions a web server serves as a page, that no deny-list named.
+    "shtml-in-docs": Case("P015", "docs/thong-bao.shtml", append("<!doctype html><script>document.title='x'</script>"),
+                          new=True, words="đuôi .shtml"),
+    "xht-in-docs": Case("P015", "docs/thong-bao.xht", append('<html xmlns="http://www.w3.org/1999/xhtml"><script/></html>'),
+                        new=True, words="đuôi .xht"),
     "control-character": Case("Y011", PLAN, replace("noi_dung: Tổng vệ sinh", "noi_dung: Tổng\x0cvệ sinh"),
                               line="noi_dung: Tổng", words="U+000C"),
     "escaped-control-character": Case("Y011", PLAN, replace("noi_dung: Tổng vệ sinh đường làng, ngõ xóm; khơi thông cống rãnh", 'noi_dung: "Tổng\\0 vệ sinh"'),
                                       line="noi_dung: ", words="U+0000"),
+    # A carriage return would end a calendar line for a lenient reader (a forged event).
+    "escaped-carriage-return": Case("Y011", PLAN, replace("noi_dung: Tổng vệ sinh đường làng, ngõ xóm; khơi thông cống rãnh",
+                                                          'noi_dung: "Tổng vệ sinh\\rEND:VEVENT\\rBEGIN:VEVENT"'),
+                                    line="noi_dung: ", words="U+000D"),
     "front-matter-control": Case("Y011", PAGE, replace("title: Thuật ngữ viết tắt", "title: Thuật ngữ\x0b viết tắt"),
                                  line="title:", words="U+000B"),
     "deep-nesting": Case("Y012", PLAN, append("ghi_chu: " + "[" * 2000 + "]" * 2000 + "\n"), line="ghi_chu:",
@@ -252,6 +261,7 @@ OTHER_TESTS = {
     "B003": "test_ci.py::test_publishing_build_refuses_a_local_or_empty_address",
     "B007": "test_build_day.py::test_a_malformed_day_stops_the_build",
     "P016": "test_security.py::test_symbolic_links_are_refused_and_nothing_outside_is_published",
+    "P017": "test_input_files.py::test_a_fifo_or_a_link_to_a_device_in_docs_is_named_never_read",
 }
 
 

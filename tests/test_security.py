@@ -126,6 +126,13 @@ def test_the_renderer_reads_nothing_outside_its_own_files(tmp_path, listener, se
         return real_read(self)
 
     monkeypatch.setattr(Path, "read_bytes", spy)
+    real_input = render.read_input
+
+    def spy_input(path, limit):  # the fetcher reads through the one reader of input files
+        opened.append(str(path))
+        return real_input(path, limit)
+
+    monkeypatch.setattr(render, "read_input", spy_input)
     base = (ROOT / "overrides" / "print").as_uri() + "/"
     body = hostile_html(listener, secret_file).replace(attachments(secret_file), "")
     html = f'<html><head><link rel="stylesheet" href="handout.css"></head><body>{body}</body></html>'

@@ -5,6 +5,7 @@ every plan and result of materials/ survives YAML -> workbook -> import."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import zipfile
 from datetime import date, datetime
@@ -424,6 +425,67 @@ def case_negative_quantity(wb):
     return f"Kế hoạch!C{row}", "Ô «Số lượng» không được âm"
 
 
+def test_a_copied_task_code_is_fixed_by_emptying_the_code_cell(blank_books, shared_repo, tmp_path):
+    """A clerk copies a task's rows to make a similar task: the locked code
+    comes along. The fix names the cell to empty, not «xóa mục trùng»."""
+    found = {}
+
+    def copy_code(wb):
+        ws = wb[forms.PLAN_SHEET]
+        first = header_row(ws, "Việc cần làm") + 1
+        second = next(r for r in range(first + 1, ws.max_row + 1) if ws.cell(r, 1).value)
+        ws.cell(second, 1).value = ws.cell(first, 1).value
+        found["cell"] = f"A{second}"
+
+    [done] = import_all(shared_repo, [save(tmp_path, "kh.xlsx", edit(blank_books["plan"], copy_code))])
+    [shown] = [str(e) for e in done.errors if e.rule == "S008"]
+    assert shown.startswith(f"kh.xlsx, Kế hoạch!{found['cell']}: [S008] ")
+    assert f"Cách sửa: Xóa mã ở ô {found['cell']} (để trống): phần việc mới sẽ được đặt mã theo nội dung." in shown, shown
+
+
+def case_control_character(wb):
+    # A right-to-left override (legal in XML, so in a workbook): the text shows reversed.
+    return _set_form(wb, forms.PLAN_SHEET, "Nội dung chính", "Vệ sinh\u202ekhu dân cư"), \
+        "Ô «Nội dung chính» có ký tự điều khiển vô hình (U+202E)"
+
+
+def test_a_carriage_return_in_a_cell_arrives_as_a_line_break(blank_books, repo, tmp_path):
+    """A CR written as «&#13;» in the sheet's XML (a raw one would be read as
+    a line feed by any XML parser): the clerk meant a line break; a bare CR
+    never reaches the YAML (and so never a calendar line)."""
+    def paste(wb):
+        fill_plan(wb)
+        _set_form(wb, forms.PLAN_SHEET, "Nội dung chính", "Vệ sinh khu dân cư@CR@END:VEVENT@CR@BEGIN:VEVENT")
+
+    filled = edit(blank_books["plan"], paste)
+    content = rewrite(filled, lambda name, data: data.replace(b"@CR@", b"&#13;"))
+    [done] = import_all(repo, [save(tmp_path, "kh.xlsx", content)])
+    assert done.status != "error", [str(e) for e in done.errors]
+    written = load_yaml(repo / done.target, done.target).data
+    assert written["noi_dung"] == "Vệ sinh khu dân cư\nEND:VEVENT\nBEGIN:VEVENT"
+
+
+def case_huge_quantity(wb):
+    ws = wb[forms.PLAN_SHEET]
+    row = header_row(ws, "Việc cần làm") + 1
+    ws.cell(row, 3).value = 1e308
+    return f"Kế hoạch!C{row}", "Ô «Số lượng» có số 100000… (309 chữ số), lớn quá mức có thể (tới 1.000.000.000)"
+
+
+def case_thousands_of_digits(wb):
+    ws = wb[forms.PLAN_SHEET]
+    row = header_row(ws, "Việc cần làm") + 1
+    ws.cell(row, 3).value = "9" * 5000
+    return f"Kế hoạch!C{row}", "Ô «Số lượng» có số 99999999999999999999…, lớn quá mức có thể"
+
+
+def case_huge_number_as_text_field(wb):
+    ws = wb[forms.PLAN_SHEET]
+    row = header_row(ws, "Việc cần làm") + 1
+    ws.cell(row, 2).value = 1e308
+    return f"Kế hoạch!B{row}", "lớn quá mức có thể"
+
+
 def case_no_households(wb):
     return _set_form(wb, forms.RESULT_SHEET, "Tổng số hộ", 0), "Ô «Tổng số hộ» phải lớn hơn 0 (đang là 0)"
 
@@ -645,6 +707,10 @@ CASES = {  # case -> (workbook it starts from, rule it must report, change)
     "drafted-far": ("plan", "W064", case_drafted_far),
     "planned-unit-changed": ("result", "W070", case_planned_unit_changed),
     "planned-amount-changed": ("result", "W070", case_planned_amount_changed),
+    "control-character-in-a-cell": ("plan", "W072", case_control_character),
+    "huge-quantity": ("plan", "W071", case_huge_quantity),
+    "thousands-of-digits": ("plan", "W071", case_thousands_of_digits),
+    "huge-number-in-a-text-cell": ("plan", "W071", case_huge_number_as_text_field),
 }
 
 
@@ -779,6 +845,10 @@ NOT_WORKBOOKS = {  # file -> (rule, part of its message)
     "gop-o.xlsx": ("W045", "Trang «Kế hoạch» có vùng gộp ô A1:XFD1048576 trải 17.179.869.184 ô"),
     "lien-ket.xlsx": ("W045", "Trang «Kế hoạch» có vùng liên kết A1:Z1000000"),
     "vung.xlsx": ("W046", "Trang «Kế hoạch» khai báo vùng dữ liệu A1:J1048576"),
+    # openpyxl reads the workbook part [Content_Types].xml names: another part
+    # than xl/workbook.xml is refused, and a sheet no workbook lists still a sheet.
+    "noi-khac.xlsx": ("W007", "danh mục thành phần chỉ phần sổ làm việc là «/xl/wb2.xml»"),
+    "trang-le.xlsx": ("W045", "Trang «xl/worksheets/le.xml» có vùng gộp ô A1:XFD1048576"),
 }
 
 
@@ -826,7 +896,34 @@ def hostile_files(good: bytes) -> dict[str, bytes]:
         "lien-ket.xlsx": rewrite(good, in_sheet(b'<hyperlinks><hyperlink ref="A1:Z1000000" display="x"/></hyperlinks>')),
         "vung.xlsx": rewrite(good, lambda n, d: d.replace(b'<dimension ref="', b'<dimension ref="A1:J1048576" x="', 1)
                              if n == "xl/worksheets/sheet1.xml" else d),
+        "noi-khac.xlsx": other_workbook_part(good),
+        "trang-le.xlsx": rewrite(good, lambda n, d: d, {"xl/worksheets/le.xml": _merged_sheet(good)}),
     }
+
+
+def _merged_sheet(good: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(good)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    return sheet.replace(b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>', 1)
+
+
+def other_workbook_part(good: bytes) -> bytes:
+    """The attacker's layout: [Content_Types].xml names xl/wb2.xml the workbook
+    (a copy of the real one, with its sheets), xl/workbook.xml lists no sheet,
+    and the form sheet has a merge over the whole sheet."""
+    with zipfile.ZipFile(io.BytesIO(good)) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b'PartName="/xl/workbook.xml"', b'PartName="/xl/wb2.xml"')
+    parts["xl/wb2.xml"] = parts["xl/workbook.xml"]
+    parts["xl/_rels/wb2.xml.rels"] = parts["xl/_rels/workbook.xml.rels"]
+    book_xml = re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", parts["xl/workbook.xml"], flags=re.S)
+    parts["xl/workbook.xml"] = re.sub(rb"<definedNames>.*</definedNames>", b"", book_xml, flags=re.S)
+    parts["xl/worksheets/sheet1.xml"] = _merged_sheet(good)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in parts.items():
+            dst.writestr(name, data)
+    return out.getvalue()
 
 
 def _not_workbooks(data, good: bytes) -> dict[str, bytes]:

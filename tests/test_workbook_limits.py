@@ -88,6 +88,20 @@ def test_a_merge_over_the_whole_sheet_is_refused_under_a_memory_limit(good, repo
 
 
 @pytest.mark.slow
+def test_a_workbook_part_named_by_the_content_types_is_refused_under_a_memory_limit(good, repo, tmp_path):
+    """[Content_Types].xml names /xl/wb2.xml the workbook (openpyxl reads that
+    one), a dummy xl/workbook.xml lists no sheet: before, the scan took the
+    real sheet for an ordinary part and openpyxl met the whole-sheet merge."""
+    path = tmp_path / "noi-khac.xlsx"
+    path.write_bytes(hostile_files(good)["noi-khac.xlsx"])
+    assert path.stat().st_size < 20_000
+    result = import_in_a_small_process(repo, path)
+    assert result["rules"] == ["W007"], result["text"]
+    assert "«/xl/wb2.xml», không phải «/xl/workbook.xml»" in result["text"][0]
+    assert result["peak_mb"] < 300
+
+
+@pytest.mark.slow
 def test_a_hyperlink_over_a_million_rows_is_refused_under_a_memory_limit(good, repo, tmp_path):
     path = tmp_path / "lien-ket.xlsx"
     path.write_bytes(hostile_files(good)["lien-ket.xlsx"])

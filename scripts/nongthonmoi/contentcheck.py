@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import rules
 from .errors import ContentError
+from .inputfile import NotReadable, kind_of, read_input
 from .yamlsource import MAX_DATA_BYTES, control_character
 
 # Words the OCR of notice 422-TB/HU produced that are not Vietnamese words.
@@ -184,7 +185,9 @@ def check_tree(
         if too_big is not None:
             errors += too_big
             continue
-        data = path.read_bytes()
+        data = _read(path, markdown)
+        if data is None:
+            continue
         key = (display, hashlib.sha256(data).hexdigest(), markdown)
         found = results.known.get(key)
         if found is None:
@@ -203,9 +206,10 @@ CODE = ("contentcheck.py", "rules.py", "errors.py", "ocr_residue.txt", "yamlsour
 def _too_big(path: Path, display: str, markdown: bool) -> list[ContentError] | None:
     """The loader's size limits, checked before a byte is read (and links are
     not followed: the file check reports them, P016)."""
-    if path.is_symlink():
-        return []
-    size = path.stat().st_size
+    stat = path.lstat()
+    if kind_of(stat.st_mode) != "file":
+        return []  # a link (P016) or no regular file (P017): never read
+    size = stat.st_size
     if markdown and size > MAX_PAGE_BYTES:
         return [rules.error("T005", display, 1, size=size // 1024, limit=MAX_PAGE_BYTES // 1024)]
     if not markdown and size > MAX_DATA_BYTES:
@@ -226,7 +230,17 @@ def _checked(root: Path, path: Path, markdown: bool) -> list[ContentError]:
 
 
 def _check_file(path: Path, display: str, markdown: bool) -> list[ContentError]:
-    return _check_bytes(path.read_bytes(), display, markdown)
+    data = _read(path, markdown)
+    return [] if data is None else _check_bytes(data, display, markdown)
+
+
+def _read(path: Path, markdown: bool) -> bytes | None:
+    """The file's bytes through the one reader of input files; None for a
+    file swapped for a link or a device since ``_too_big`` looked (P016, P017)."""
+    try:
+        return read_input(path, MAX_PAGE_BYTES if markdown else MAX_DATA_BYTES)
+    except NotReadable:
+        return None
 
 
 def _check_bytes(data: bytes, display: str, markdown: bool) -> list[ContentError]:

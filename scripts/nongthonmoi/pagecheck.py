@@ -12,8 +12,9 @@ stop on, in English, after "Nội dung hợp lệ" had been promised.
   or text that is not plain (P013, frontmatter.py);
 - sections and pages the print handouts are cut from (P006, P007), and the
   files a handout would ask for outside its own (P014);
-- files that must not be published: SVG and HTML files in docs/ (P015),
-  symbolic links in docs/ and materials/ (P016).
+- files that must not be published: files of docs/ whose extension is not
+  on the allow-list (P015), symbolic links in docs/ and materials/ (P016),
+  entries that are no regular file (P017).
 
 Every pattern here runs in time linear in the line it reads (a pasted line
 of 100,000 ``[`` must not hang the check), and a page larger than
@@ -40,6 +41,7 @@ from markupsafe import Markup, escape
 from . import frontmatter, rules, sanitize
 from .contentcheck import MAX_PAGE_BYTES, markdown_limits
 from .errors import ContentError, ContentErrors
+from .inputfile import NotReadable, kind_of, read_input
 
 # Files the build generates (not in docs/): links to them are fine.
 GENERATED_PREFIXES = ("tai-lieu-in/", "tai-ve/", "bao-cao/", "lich/", "bang-tinh/", "quan-tri/", "xa/", "thu-bay/",
@@ -231,9 +233,12 @@ def read_pages(docs_dir: Path) -> tuple[dict[str, Page], list[ContentError]]:
         src_uri = path.relative_to(docs_dir).as_posix()
         display = f"docs/{src_uri}"
         try:
-            if path.is_symlink() or path.stat().st_size > MAX_PAGE_BYTES:
-                continue  # reported by the file check (P016) and the text check (T005); never read
-            text = path.read_text(encoding="utf-8")
+            data = read_input(path, MAX_PAGE_BYTES)
+            if len(data) > MAX_PAGE_BYTES:
+                continue  # reported by the text check (T005)
+            text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text's newlines
+        except NotReadable:
+            continue  # a link or no regular file: reported by the file check (P016, P017); never read
         except UnicodeDecodeError:
             continue  # reported by the text check (Y002)
         text = unicodedata.normalize("NFC", text)
@@ -470,24 +475,49 @@ def _line_in(path: Path, url: str) -> int:
 
 # --- files that must not be published ---------------------------------------------------
 
-# Files a browser would run as a page of the site's own origin.
-ACTIVE_SUFFIXES = {".svg": "hình vẽ SVG", ".svgz": "hình vẽ SVG", ".html": "trang HTML", ".htm": "trang HTML",
-                   ".xhtml": "trang HTML", ".xml": "tệp XML", ".js": "mã JavaScript", ".mjs": "mã JavaScript"}
+# What docs/ may publish, by extension: an allow-list. A web server picks a
+# file's type from its extension, and many extensions mean a page that runs
+# script with the site's origin (.html, .shtml, .xht, .svg, .xml...): only
+# pages (Markdown, converted by the build), pictures (checked by
+# photos/library.docs_image_problems), PDFs and office documents are files a
+# server never serves as a page.
+PUBLISHABLE_SUFFIXES = frozenset({
+    ".md",
+    ".jpg", ".jpeg", ".png", ".webp", ".gif",
+    ".pdf",
+    ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".odp",
+    ".csv", ".txt",
+})  # said in words in the fix of P015 (rules.py): keep both in step
+
+
+def _ignored_by_mkdocs(name: str) -> bool:
+    """MkDocs publishes no file or folder whose name starts with a dot."""
+    return name.startswith(".")
 
 
 def check_files(root: Path, docs_dir: Path) -> list[ContentError]:
-    """Symbolic links in docs/ and materials/ (P016), and files of docs/ a
-    browser would run as the site's own pages (P015)."""
+    """Symbolic links in docs/ and materials/ (P016), entries that are no
+    regular file (P017), and files of docs/ whose kind the site does not
+    publish (P015: an allow-list of extensions)."""
     errors: list[ContentError] = []
     for folder in (docs_dir, root / "materials"):
         if not folder.is_dir():
             continue
         for current, dirs, names in os.walk(folder):  # does not follow links to folders
+            if folder == docs_dir:
+                dirs[:] = [d for d in dirs if not _ignored_by_mkdocs(d) or os.path.islink(os.path.join(current, d))]
             for name in sorted(dirs + names):
                 path = Path(current) / name
                 display = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-                if path.is_symlink():
+                try:
+                    kind = kind_of(os.lstat(path).st_mode)
+                except OSError:
+                    continue  # gone meanwhile
+                if kind == "link":
                     errors.append(rules.error("P016", display, 0, name=display, target=os.readlink(path)))
-                elif folder == docs_dir and path.suffix.lower() in ACTIVE_SUFFIXES and path.is_file():
-                    errors.append(rules.error("P015", display, 0, name=display, kind=ACTIVE_SUFFIXES[path.suffix.lower()]))
+                elif kind == "special":
+                    errors.append(rules.error("P017", display, 0, name=display))
+                elif kind == "file" and folder == docs_dir and not _ignored_by_mkdocs(name) \
+                        and path.suffix.lower() not in PUBLISHABLE_SUFFIXES:
+                    errors.append(rules.error("P015", display, 0, name=display, suffix=path.suffix.lower() or "(không có)"))
     return errors

@@ -248,14 +248,22 @@ RULES: dict[str, Rule] = {
              "Bản in được dựng trên máy dựng trang; nếu lấy được tệp bất kỳ, một trang có thể đưa tệp mật của máy dựng "
              "(khóa, mật khẩu) vào tài liệu in phát cho mọi người. Vì vậy bản in chỉ đọc phông chữ, tệp trình bày của chính nó "
              "và dữ liệu «data:», không đính kèm tệp nào."),
-        Rule("P015", "Tệp không được đặt trong docs/", "Tệp «{name}» ({kind}) không được đăng lên trang web.",
-             "Đổi sang hình PNG hoặc JPG (hình vẽ SVG: xuất ra PNG), hoặc đưa nội dung vào một trang Markdown.",
-             "Tệp SVG và HTML mở trên trang web có thể chạy mã như một trang của chính trang web; vì vậy thư mục docs/ "
-             "(kể cả thư mục hình của trang quản trị) không nhận các loại tệp này."),
+        Rule("P015", "Loại tệp không được đăng", "Tệp «{name}» (đuôi {suffix}) không thuộc các loại tệp trang web đăng.",
+             # The kinds of pagecheck.PUBLISHABLE_SUFFIXES, in words.
+             "Chỉ đặt vào docs/: trang Markdown (.md); hình JPG, PNG, WebP, GIF; tệp PDF, Word, Excel, PowerPoint, "
+             "OpenDocument, CSV, TXT. Hình vẽ SVG: xuất ra PNG; trang HTML: đưa nội dung vào một trang Markdown; "
+             "tệp khác: đổi sang PDF.",
+             "Máy chủ web chọn cách mở tệp theo đuôi tên tệp, và nhiều đuôi (.html, .shtml, .xht, .svg, .xml...) được mở như "
+             "một trang của chính trang web, chạy được mã lấy cắp quyền của người biên tập. Vì vậy docs/ (kể cả thư mục hình "
+             "của trang quản trị) chỉ nhận một danh sách loại tệp cố định, không bao giờ bị máy chủ mở như trang web."),
         Rule("P016", "Liên kết tượng trưng", "«{name}» là liên kết tượng trưng (symlink) tới «{target}».",
              "Thay liên kết tượng trưng bằng chính tệp (sao chép tệp vào đây), hoặc xóa nó.",
              "Liên kết tượng trưng có thể trỏ ra ngoài kho (tệp mật của máy dựng), và bản dựng sẽ chép tệp đó lên trang web "
              "và vào bản dùng không cần mạng. Thư mục docs/ và materials/ chỉ nhận tệp thật."),
+        Rule("P017", "Không phải tệp thường", "«{name}» không phải tệp thường (thiết bị, đường ống hay ổ cắm của hệ thống).",
+             "Xóa mục này; trong docs/ và materials/ chỉ đặt tệp thật và thư mục.",
+             "Đọc một thiết bị như /dev/zero không bao giờ hết, một đường ống (FIFO) làm lệnh kiểm tra chờ mãi. Kho tài liệu "
+             "chỉ nhận tệp thường; các mục khác không bao giờ được đọc."),
         # --- photos (materials/anh/, and images in docs/) ----------------------
         Rule("A001", "Ảnh thiếu mô tả", "Ảnh «{file}» chưa có mô tả (trường «mo_ta»).",
              "Thêm dòng «mo_ta: ...» dưới «tep: {file}»: một câu nói ảnh có gì, ví dụ «Đoàn viên thôn 2 khơi thông rãnh nước».",
@@ -283,10 +291,12 @@ RULES: dict[str, Rule] = {
              "Một tệp vài KB có thể khai hàng tỷ điểm ảnh (bom giải nén) làm treo máy dựng trang. Kích thước được đọc từ đầu tệp, "
              "trước khi mở ảnh; ảnh vượt giới hạn bị từ chối, không bao giờ được giải nén."),
         Rule("A008", "Ảnh còn vị trí GPS", "Ảnh «{file}» còn vị trí GPS nơi chụp: ai tải ảnh cũng biết nhà, ngõ trong ảnh ở đâu trên bản đồ.",
-             "Thêm lại ảnh bằng lệnh «ntm them-anh» (tự xóa vị trí); đừng chép ảnh thẳng vào thư mục.",
+             "Thêm lại ảnh bằng lệnh «ntm them-anh» (tự xóa vị trí); đừng chép ảnh thẳng vào thư mục. Hình trong docs/: "
+             "mở bằng Paint (Windows) rồi lưu thành tệp PNG mới, thay tệp cũ; chạy lại «ntm check» để xem đã sạch chưa.",
              "Điện thoại ghi tọa độ nơi chụp vào ảnh. Ảnh đăng lên mạng còn tọa độ thì chỉ ra chính xác nhà của người dân trong ảnh."),
         Rule("A009", "Ảnh còn thông tin ẩn", "Ảnh «{file}» còn thông tin ẩn: {kinds}.",
-             "Thêm lại ảnh bằng lệnh «ntm them-anh» (tự xóa mọi thông tin ẩn); đừng chép ảnh thẳng vào thư mục.",
+             "Thêm lại ảnh bằng lệnh «ntm them-anh» (tự xóa mọi thông tin ẩn); đừng chép ảnh thẳng vào thư mục. Hình trong "
+             "docs/: mở bằng Paint (Windows) rồi lưu thành tệp PNG mới, thay tệp cũ; chạy lại «ntm check» để xem đã sạch chưa.",
              "Ảnh điện thoại mang tên máy, số máy, ngày giờ, tên người chụp, có khi cả một đoạn video. Ảnh đăng chỉ giữ hình."),
         Rule("A010", "Ảnh chưa chuẩn hóa", "Ảnh «{file}» chưa chuẩn hóa: {detail}.",
              "Thêm lại ảnh bằng lệnh «ntm them-anh» (xoay đúng chiều, thu nhỏ còn {long_side} điểm ảnh chiều dài, JPEG).",
@@ -308,6 +318,18 @@ RULES: dict[str, Rule] = {
         Rule("A015", "Ảnh quá nhỏ", "Ảnh «{file}» chỉ có {width} × {height} điểm ảnh, nhỏ hơn {minimum} điểm ảnh chiều dài.",
              "Lấy ảnh gốc từ điện thoại (không dùng ảnh xem trước, ảnh chụp màn hình) rồi thêm lại.",
              "Ảnh quá nhỏ thường là ảnh xem trước của Zalo: lên trang web và bản in sẽ nhòe."),
+        Rule("A016", "Hình có phần không phải hình", "Hình «{file}» {detail}: trang web chỉ đăng hình trơn.",
+             "Mở hình bằng Paint (Windows) rồi lưu thành tệp PNG mới, thay tệp cũ; chạy lại «ntm check» để xem đã sạch chưa. "
+             "Phần mềm khác (GIMP...): khi xuất hình, bỏ chọn lưu thông tin Exif, XMP, chú thích.",
+             "Hình trong docs/ được đăng nguyên tệp lên trang web, vào bản tải về và nhúng nguyên vào tài liệu in. Chỉ những "
+             "phần một hình cần (bảng màu, dữ liệu điểm ảnh, hồ sơ màu) được nhận: phần khác có thể mang vị trí, tên người, "
+             "máy chụp dưới một dạng mà bộ kiểm tra không biết tới."),
+        Rule("A017", "Ảnh có quá nhiều lượt quét", "Ảnh «{file}» có {scans} lượt quét (JPEG lũy tiến), quá giới hạn {limit}: "
+             "không mở ảnh này.",
+             "Dùng ảnh chụp bình thường từ điện thoại hoặc Zalo (khoảng 10 lượt quét), hoặc mở ảnh bằng phần mềm xem ảnh "
+             "rồi lưu lại thành JPG mới.",
+             "Mỗi lượt quét của ảnh JPEG lũy tiến được giải mã trên toàn bộ ảnh: một tệp 1 MB có hàng nghìn lượt quét rỗng "
+             "làm máy bận hàng giờ. Số lượt quét được đếm từ cấu trúc tệp, trước khi mở ảnh."),
         # --- the build --------------------------------------------------------
         Rule("B001", "Cảnh báo khi dựng trang", "{message}",
              "Sửa theo cảnh báo; bản dựng chính thức dừng lại khi có bất kỳ cảnh báo nào.",

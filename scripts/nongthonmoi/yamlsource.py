@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from . import rules
+from .inputfile import NotReadable, read_input
 from .errors import ContentError, ContentErrors
 
 Location = tuple[Any, ...]
@@ -40,9 +41,14 @@ MAX_DEPTH = 16
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def control_character(text: str) -> tuple[int, str] | None:
+# In a value (after YAML read the line breaks): a carriage return too. It
+# reaches calendars, CSV and workbooks as a line end the text never had.
+VALUE_CONTROL = re.compile("[\r" + CONTROL.pattern[1:])
+
+
+def control_character(text: str, pattern: re.Pattern = CONTROL) -> tuple[int, str] | None:
     """(line, "U+000C") of the first control character of ``text``, or None."""
-    found = CONTROL.search(text)
+    found = pattern.search(text)
     if found is None:
         return None
     return text.count("\n", 0, found.start()) + 1, f"U+{ord(found.group(0)):04X}"
@@ -132,16 +138,31 @@ def refuse_link(path: Path, display: str) -> None:
             raise ContentErrors([rules.error("P016", display, 0, name=display, target=os.readlink(part))])
 
 
+def read_data(path: Path, display: str) -> bytes:
+    """A data file's bytes, through the one reader of input files
+    (inputfile.read_input): a link (P016), an entry that is no regular file
+    (P017), a missing file (Y009) or one over the limit (Y008) is never read."""
+    refuse_link(path, display)
+    try:
+        data = read_input(path, MAX_DATA_BYTES)
+    except NotReadable as exc:
+        if exc.kind == "special":
+            raise ContentErrors([rules.error("P017", display, 0, name=display)]) from None
+        if exc.kind == "link":
+            raise ContentErrors([rules.error("P016", display, 0, name=display, target=os.readlink(path))]) from None
+        raise ContentErrors([rules.error("Y009", display, 0)]) from None
+    if len(data) > MAX_DATA_BYTES:
+        size = max(len(data), path.lstat().st_size)
+        raise ContentErrors([rules.error("Y008", display, 1, size=size // 1024, limit=MAX_DATA_BYTES // 1024)])
+    return data
+
+
 def load_yaml(path: Path, display: str, data: bytes | None = None) -> YamlSource:
     """Read and parse ``path``; ``data``: its bytes, when the caller has read
     them already (thousands of plan files are opened once, not twice)."""
     try:
         if data is None:
-            refuse_link(path, display)
-            size = path.stat().st_size
-            if size > MAX_DATA_BYTES:
-                raise ContentErrors([rules.error("Y008", display, 1, size=size // 1024, limit=MAX_DATA_BYTES // 1024)])
-            data = path.read_bytes()
+            data = read_data(path, display)
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ContentErrors([rules.error("Y002", display, 1)]) from exc
@@ -232,9 +253,10 @@ class _Builder:
                 self.source.lines[loc + (index,)] = self._line(item)
                 items.append(self.build(item, loc + (index,), at_line=self._line(node)))
             return items
-        if isinstance(node, yaml.ScalarNode) and CONTROL.search(node.value):
-            # Written as an escape in quotes ("\f", "\x00"): the text itself had none.
-            control = control_character(node.value)
+        if isinstance(node, yaml.ScalarNode) and VALUE_CONTROL.search(node.value):
+            # Written as an escape in quotes ("\f", "\x00", "\r"): the text itself
+            # had none (a CR in the file is a line break, read as "\n").
+            control = control_character(node.value, VALUE_CONTROL)
             self.errors.append(rules.error("Y011", self.source.display, self._line(node), char=control[1]))
             return None
         if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):

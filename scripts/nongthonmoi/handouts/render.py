@@ -29,6 +29,7 @@ import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from ..inputfile import NotReadable, read_input
 from ..views import vi_date
 from .source import keep_together
 
@@ -183,6 +184,9 @@ class Refused(ValueError):
     """An address a handout may not read (WeasyPrint logs it and goes on without it)."""
 
 
+MAX_FETCHED_BYTES = 40_000_000  # a picture of docs/ (photos.MAX_INPUT_BYTES), a font, the print CSS
+
+
 def project_fetcher(root: Path):
     """A WeasyPrint URL fetcher (``weasyprint.URLFetcher``, WeasyPrint 68+)
     that reads the project's own files of :data:`ALLOWED` and ``data:``
@@ -201,7 +205,15 @@ def project_fetcher(root: Path):
             if path is None:
                 self.refused.append(url)
                 raise Refused(f"Tài liệu in không được đọc «{url[:200]}»")
-            return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": _content_type(path)})
+            try:
+                # The one reader of input files: a regular file, bounded.
+                data = read_input(path, MAX_FETCHED_BYTES)
+            except NotReadable:
+                data = b""
+            if not data or len(data) > MAX_FETCHED_BYTES:
+                self.refused.append(url)
+                raise Refused(f"Tài liệu in không đọc được «{url[:200]}»")
+            return URLFetcherResponse(path.as_uri(), data, {"Content-Type": _content_type(path)})
 
     return ProjectFetcher()
 

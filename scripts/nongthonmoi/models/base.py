@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
@@ -215,7 +217,7 @@ def check_unique(items, key, source: YamlSource, list_field: str, what: str) -> 
         value = key(item)
         if value in seen:
             errors.append(
-                rules.error(
+                _in_workbook(list_field, rules.error(
                     "S008",
                     source.display,
                     source.line_of((list_field, index)),
@@ -224,8 +226,23 @@ def check_unique(items, key, source: YamlSource, list_field: str, what: str) -> 
                     first_index=seen[value] + 1,
                     first_line=source.line_of((list_field, seen[value])),
                     cell=source.cell_of((list_field, index)),
-                )
+                ))
             )
         else:
             seen[value] = index
     return errors
+
+
+def _in_workbook(list_field: str, error: ContentError) -> ContentError:
+    """A duplicate found in a workbook: the fix says what to do in the sheet.
+    A task code is locked and copied along when a clerk copies a task's rows
+    to make a similar one: emptying the code cell gives the new task its own."""
+    if not error.cell:
+        return error
+    cell = error.cell.rsplit("!", 1)[-1]
+    if list_field == "phan_viec":
+        hint = (f"Xóa mã ở ô {cell} (để trống): phần việc mới sẽ được đặt mã theo nội dung. Nếu đây là phần việc "
+                "chép thừa thì xóa hết các dòng của nó.")
+    else:
+        hint = f"Xóa dòng trùng (ô {cell}) và giữ một dòng, hoặc sửa lại cho đúng."
+    return dataclasses.replace(error, hint=hint)

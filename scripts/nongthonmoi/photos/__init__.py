@@ -31,4 +31,9 @@ MIN_LONG_SIDE = 640  # smaller than this is a thumbnail (a Zalo preview), not a 
 MAX_INPUT_BYTES = 40_000_000
 MAX_INPUT_PIXELS = 40_000_000
 MAX_JPEG_PIXELS = 120_000_000
+# Scans of a progressive JPEG: each is decoded over the whole picture, so
+# thousands of empty scans (163 bytes each) keep a decoder busy for hours.
+# Encoders write 10 to 12 (libjpeg, phones, Zalo); counted from the header
+# before any decoding.
+MAX_SCANS = 64
 INPUT_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WebP"}

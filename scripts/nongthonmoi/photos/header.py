@@ -65,6 +65,8 @@ class Header:
     lfs_oid: str = ""
     lfs_size: int = 0
     jfif_ok: bool = True  # JPEG: no APP0 other than a plain JFIF header
+    scans: int = 0  # JPEG: SOS segments (a progressive JPEG has several; each is decoded over the whole picture)
+    parts: tuple[str, ...] = ()  # PNG and WebP chunk types, GIF blocks, in order (JPEG: see ``segments``)
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -95,9 +97,8 @@ def read_header(data: bytes) -> Header:
         return _png(data)
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return _webp(data)
-    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
-        width, height = struct.unpack("<HH", data[6:10])
-        return Header("gif", width, height)
+    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 13:
+        return _gif(data)
     if data[4:8] == b"ftyp":
         brand = data[8:12]
         return Header("avif" if brand in (b"avif", b"avis") else "heic")
@@ -121,6 +122,7 @@ def _jpeg(data: bytes) -> Header:
     width = height = components = precision = 0
     progressive = False
     jfif_ok = True
+    scans = 0
     pos = 2
     size = len(data)
     while True:
@@ -157,18 +159,20 @@ def _jpeg(data: bytes) -> Header:
             progressive = marker in (0xC2, 0xC6, 0xCA, 0xCE)
         pos += length
         if marker == 0xDA:  # SOS: entropy-coded data up to the next marker
+            scans += 1
             match = _NEXT_MARKER.search(data, pos)
             if match is None:
                 return _damaged("jpeg", "tệp bị cắt cụt", found, segments, width, height)
             pos = match.start()
     return Header(
         "jpeg", width, height, progressive, components, precision, True, "", frozenset(found), tuple(segments),
-        jfif_ok=jfif_ok,
+        jfif_ok=jfif_ok, scans=scans,
     )
 
 
 def _damaged(kind, problem, found, segments, width, height) -> Header:
-    return Header(kind, width, height, complete=False, problem=problem, metadata=frozenset(found), segments=tuple(segments))
+    return Header(kind, width, height, complete=False, problem=problem, metadata=frozenset(found), segments=tuple(segments),
+                  scans=segments.count("SOS"))
 
 
 def _plain_jfif(body: bytes) -> bool:
@@ -186,16 +190,19 @@ def _segment(marker: int, body: bytes, found: set[str]) -> str:
         found.add(THUMBNAIL if body.startswith(b"JFXX\x00") else OTHER)
         return "APP0"
     if marker == 0xE1:
-        if body.startswith(b"Exif\x00"):
+        # EXIF and XMP in any form: a prefix before «Exif\0» (readers skip it),
+        # «XMP\0» instead of the Adobe namespace; anything else is OTHER.
+        exif_at = body.find(b"Exif\x00", 0, 64)
+        if exif_at >= 0:
             found.add(EXIF)
-            if exif_has_gps(body[6:]):
+            if exif_has_gps(body[exif_at + 6 :]):
                 found.add(GPS)
-        elif body.startswith(b"http://ns.adobe.com/"):
+        elif body.startswith((b"http://ns.adobe.com/", b"XMP\x00")) or b"<x:xmpmeta" in body or b"<?xpacket" in body:
             found.add(XMP)
-            if _xmp_has_gps(body):
-                found.add(GPS)
         else:
             found.add(OTHER)
+        if _xmp_has_gps(body):
+            found.add(GPS)
         return "APP1"
     if marker == 0xE2:
         if body.startswith(b"ICC_PROFILE\x00"):
@@ -208,6 +215,8 @@ def _segment(marker: int, body: bytes, found: set[str]) -> str:
     if marker == 0xED:
         found.add(IPTC)
         return "APP13"
+    if marker == 0xEE and body.startswith(b"Adobe") and len(body) == 12:
+        return "APP14"  # Adobe's colour transform flag: part of the picture, no metadata
     if 0xE3 <= marker <= 0xEF:
         found.add(OTHER)
         return f"APP{marker - 0xE0}"
@@ -272,11 +281,13 @@ def _ifd_pointer(tiff: bytes, order: str, offset: int, wanted: int) -> int | Non
 
 def _png(data: bytes) -> Header:
     found: set[str] = set()
+    chunks: list[str] = []
     width = height = 0
     pos = 8
     while pos + 8 <= len(data):
         length, kind = struct.unpack(">I4s", data[pos : pos + 8])
         body = data[pos + 8 : pos + 8 + length]
+        chunks.append(kind.decode("latin-1"))
         if kind == b"IHDR" and len(body) >= 8:
             width, height = struct.unpack(">II", body[:8])
         elif kind == b"eXIf":
@@ -284,27 +295,69 @@ def _png(data: bytes) -> Header:
             if exif_has_gps(body):
                 found.add(GPS)
         elif kind in (b"iTXt", b"tEXt", b"zTXt"):
-            if body.startswith(b"XML:com.adobe.xmp"):
-                found.add(XMP)
-                if _xmp_has_gps(body):
-                    found.add(GPS)
-            elif body.startswith(b"Raw profile type exif") or body.startswith(b"Raw profile type APP1"):
-                found.add(EXIF)
+            _png_text(kind, body, found)
         elif kind == b"iCCP":
             found.add(ICC)
         elif kind == b"IEND":
+            if data[pos + 12 + length :].strip(b"\x00"):
+                found.add(TRAILER)
             break
         pos += 12 + length
-    return Header("png", width, height, metadata=frozenset(found))
+    return Header("png", width, height, metadata=frozenset(found), parts=tuple(chunks))
+
+
+_TEXT_LIMIT = 1 << 20  # bytes of a compressed text chunk looked into
+
+
+def _png_text(kind: bytes, body: bytes, found: set[str]) -> None:
+    """What a PNG text chunk carries: XMP (Adobe's keyword, or ImageMagick's
+    «Raw profile type xmp», hex), EXIF, IPTC, or a comment (any other text)."""
+    import binascii
+    import zlib
+
+    keyword, _, rest = body.partition(b"\x00")
+    text = rest
+    try:
+        if kind == b"zTXt":
+            text = zlib.decompressobj().decompress(rest[1:], _TEXT_LIMIT)
+        elif kind == b"iTXt" and len(rest) >= 2:
+            compressed, tail = rest[0], rest[2:]
+            tail = tail.split(b"\x00", 2)[-1]  # after the language tag and the translated keyword
+            text = zlib.decompressobj().decompress(tail, _TEXT_LIMIT) if compressed else tail
+    except zlib.error:
+        text = rest
+    name = keyword.lower()
+    if name.startswith(b"raw profile type "):
+        # «\nxmp\n    1234\n3c3f78...»: a name, a length, then hex digits.
+        digits = b"".join(text.split(b"\n")[3:]) if text.count(b"\n") >= 3 else b""
+        try:
+            text = binascii.unhexlify(b"".join(digits.split()))
+        except (binascii.Error, ValueError):
+            pass
+    if name == b"xml:com.adobe.xmp" or name in (b"raw profile type xmp", b"raw profile type 8bim") or b"<x:xmpmeta" in text:
+        found.add(XMP)
+    elif name in (b"raw profile type exif", b"raw profile type app1"):
+        found.add(EXIF)
+        exif_at = text.find(b"Exif\x00")
+        if exif_has_gps(text[exif_at + 6 :] if exif_at >= 0 else text):
+            found.add(GPS)
+    elif name in (b"raw profile type iptc",):
+        found.add(IPTC)
+    else:
+        found.add(COMMENT)
+    if _xmp_has_gps(text):
+        found.add(GPS)
 
 
 def _webp(data: bytes) -> Header:
     found: set[str] = set()
+    chunks: list[str] = []
     width = height = 0
     pos = 12
     while pos + 8 <= len(data):
         kind, length = struct.unpack("<4sI", data[pos : pos + 8])
         body = data[pos + 8 : pos + 8 + length]
+        chunks.append(kind.decode("latin-1"))
         if kind == b"VP8X" and len(body) >= 10:
             width = 1 + int.from_bytes(body[4:7], "little")
             height = 1 + int.from_bytes(body[7:10], "little")
@@ -315,13 +368,96 @@ def _webp(data: bytes) -> Header:
             width, height = (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
         elif kind == b"EXIF":
             found.add(EXIF)
-            if exif_has_gps(body[6:] if body.startswith(b"Exif\x00") else body):
+            exif_at = body.find(b"Exif\x00", 0, 64)
+            if exif_has_gps(body[exif_at + 6 :] if exif_at >= 0 else body):
                 found.add(GPS)
         elif kind == b"XMP ":
             found.add(XMP)
-            if _xmp_has_gps(body):
-                found.add(GPS)
         elif kind == b"ICCP":
             found.add(ICC)
+        if kind not in (b"VP8 ", b"VP8L", b"ALPH", b"ANMF") and _xmp_has_gps(body):
+            found.add(GPS)
         pos += 8 + length + (length & 1)
-    return Header("webp", width, height, metadata=frozenset(found))
+    riff_end = 8 + struct.unpack("<I", data[4:8])[0] if len(data) >= 8 else len(data)
+    if data[riff_end:].strip(b"\x00"):
+        found.add(TRAILER)
+    return Header("webp", width, height, metadata=frozenset(found), parts=tuple(chunks))
+
+
+# GIF extension labels.
+_GIF_GRAPHIC_CONTROL, _GIF_COMMENT, _GIF_APPLICATION, _GIF_PLAIN_TEXT = 0xF9, 0xFE, 0xFF, 0x01
+
+
+def _gif(data: bytes) -> Header:
+    """A GIF's blocks: the picture's (descriptor, colour tables, image data,
+    graphic control), the looping application block, and the others by kind
+    (comments, plain text, XMP and other application blocks)."""
+    found: set[str] = set()
+    blocks: list[str] = []
+    size = len(data)
+    width, height = struct.unpack("<HH", data[6:10])
+    flags = data[10] if size > 10 else 0
+    pos = 13 + ((3 << ((flags & 7) + 1)) if flags & 0x80 else 0)
+
+    def damaged(problem: str) -> Header:
+        return Header("gif", width, height, complete=False, problem=problem, metadata=frozenset(found), parts=tuple(blocks))
+
+    def sub_blocks(at: int) -> tuple[int, bytes]:
+        """(position after the data sub-blocks at ``at``, their first 64 KB)."""
+        start = at
+        while at < size and data[at]:
+            at += 1 + data[at]
+        if at >= size:
+            return -1, b""
+        return at + 1, data[start : min(at, start + 65536)]
+
+    while True:
+        if pos >= size:
+            return damaged("tệp bị cắt cụt")
+        introducer = data[pos]
+        if introducer == 0x3B:  # trailer
+            blocks.append("trailer")
+            if data[pos + 1 :].strip(b"\x00"):
+                found.add(TRAILER)
+            break
+        if introducer == 0x2C:  # image descriptor
+            if pos + 10 > size:
+                return damaged("tệp bị cắt cụt")
+            local = data[pos + 9]
+            pos += 10 + ((3 << ((local & 7) + 1)) if local & 0x80 else 0)
+            blocks.append("image")
+            pos, _ = sub_blocks(pos + 1)  # after the LZW minimum code size
+            if pos < 0:
+                return damaged("tệp bị cắt cụt")
+            continue
+        if introducer != 0x21 or pos + 2 > size:
+            return damaged("cấu trúc GIF hỏng")
+        label = data[pos + 1]
+        end, content = sub_blocks(pos + 2)
+        if end < 0:
+            return damaged("tệp bị cắt cụt")
+        if label == _GIF_GRAPHIC_CONTROL:
+            blocks.append("graphic-control")
+        elif label == _GIF_COMMENT:
+            blocks.append("comment")
+            found.add(COMMENT)
+        elif label == _GIF_APPLICATION:
+            ident = content[1:12]
+            if ident in (b"NETSCAPE2.0", b"ANIMEXTS1.0") and len(content) == 16 and content[12] == 3 and content[13] == 1:
+                blocks.append("loop")
+            elif ident == b"XMP DataXMP":
+                blocks.append("xmp")
+                found.add(XMP)
+            elif ident == b"ICCRGBG1012":
+                blocks.append("icc")
+                found.add(ICC)
+            else:
+                blocks.append("application")
+                found.add(OTHER)
+        else:
+            blocks.append(f"extension-{label:02X}")
+            found.add(OTHER)
+        if _xmp_has_gps(content):
+            found.add(GPS)
+        pos = end
+    return Header("gif", width, height, metadata=frozenset(found), parts=tuple(blocks))

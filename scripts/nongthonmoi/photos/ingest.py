@@ -31,6 +31,7 @@ from pathlib import Path
 
 from .. import rules
 from ..errors import ContentError, ContentErrors
+from ..inputfile import NotReadable, read_input
 from . import MAX_INPUT_BYTES, PHOTOS_DIR
 from .library import MIN_DESCRIPTION, describes
 from .normalise import Normalised, PhotoRefused, megabytes, normalise_photo
@@ -93,10 +94,28 @@ def collect(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     return photos, tables
 
 
+MAX_TABLE_BYTES = 1_000_000  # a table of 100 photos with long descriptions is under 100 KB
+MAX_CELL = 2_000  # characters of one cell (a description's own limit)
+
+
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
 def read_table(path: Path) -> dict[str, dict]:
-    """Rows of a sidecar table by original file name (Excel's «CSV UTF-8», comma or semicolon)."""
+    """Rows of a sidecar table by original file name (Excel's «CSV UTF-8»,
+    comma or semicolon). Bounded before it is read; a row with more or fewer
+    cells than the header, a cell too long, a quote left open: a Vietnamese
+    message naming the table and the line."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = read_input(path, MAX_TABLE_BYTES)
+    except NotReadable as exc:
+        raise IngestError(f"{path.name}: không đọc được bảng: {exc.reason}.") from None
+    if len(data) > MAX_TABLE_BYTES:
+        raise IngestError(f"{path.name}: bảng lớn hơn {megabytes(MAX_TABLE_BYTES)}; bảng mô tả ảnh chỉ vài chục KB. "
+                          "Kiểm tra đúng tệp chưa.")
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise IngestError(f"{path.name}: bảng không phải UTF-8. Trong Excel chọn Lưu thành «CSV UTF-8».") from None
     dialect = csv.excel
@@ -104,13 +123,42 @@ def read_table(path: Path) -> dict[str, dict]:
         dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "tep", delimiters=",;\t")
     except csv.Error:
         pass
-    rows = {}
-    for number, row in enumerate(csv.DictReader(io.StringIO(text), dialect=dialect), start=2):
-        clean = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-        name = clean.get("tep", "")
-        if not name:
-            raise IngestError(f"{path.name}, dòng {number}: thiếu cột «tep» (tên tệp ảnh như trong thư mục).")
-        rows[name.casefold()] = {**clean, "_where": f"{path.name}, dòng {number}"}
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
+    rows: dict[str, dict] = {}
+    header: list[str] | None = None
+    number = 0
+    try:
+        for cells in reader:
+            number = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue  # an empty line
+            long = next((cell for cell in cells if len(cell) > MAX_CELL), None)
+            if long is not None:
+                raise IngestError(f"{path.name}, dòng {number}: một ô dài {_count(len(long))} ký tự, quá giới hạn "
+                                  f"{_count(MAX_CELL)} ký tự. Viết mô tả ngắn lại (một câu).")
+            if header is None:
+                header = [cell.strip().lower() for cell in cells]
+                continue
+            if len(cells) != len(header):
+                more = len(cells) > len(header)
+                raise IngestError(
+                    f"{path.name}, dòng {number}: có {len(cells)} ô, {'nhiều' if more else 'ít'} hơn {len(header)} cột "
+                    f"của dòng tiêu đề. " + ("Có dấu phẩy trong mô tả? Đặt mô tả trong ngoặc kép, hoặc lưu lại từ Excel "
+                                             "dạng «CSV UTF-8»." if more else "Điền đủ các cột (để trống ô không có gì).")
+                )
+            clean = {key: cell.strip() for key, cell in zip(header, cells)}
+            name = clean.get("tep", "")
+            if not name:
+                raise IngestError(f"{path.name}, dòng {number}: thiếu cột «tep» (tên tệp ảnh như trong thư mục).")
+            rows[name.casefold()] = {**clean, "_where": f"{path.name}, dòng {number}"}
+    except csv.Error as exc:
+        # A field over csv's own limit, a NUL, a stray quote in strict dialects.
+        line = reader.line_num or number or 1
+        if "field larger" in str(exc):
+            raise IngestError(f"{path.name}, dòng {line}: một ô dài quá giới hạn {_count(MAX_CELL)} ký tự. "
+                              "Viết mô tả ngắn lại (một câu).") from None
+        raise IngestError(f"{path.name}, dòng {line}: không đọc được dòng này (dấu ngoặc kép mở mà không đóng, hoặc ký tự lạ). "
+                          "Mở bảng trong Excel rồi lưu lại dạng «CSV UTF-8».") from None
     return rows
 
 
@@ -223,14 +271,13 @@ def add_photos(root: Path, unit_id: str, day: date, paths: list[Path], *, to_pla
     incoming: list[Incoming] = []
     for path in photos:
         try:
-            size = path.stat().st_size
-            if size > MAX_INPUT_BYTES:  # not even read
-                raise PhotoRefused(rules.error("A006", path.name, 0, file=path.name, size=megabytes(size), limit=megabytes(MAX_INPUT_BYTES)))
-            incoming.append(Incoming(path, normalise_photo(path.read_bytes(), path.name)))
+            # At most the limit + 1 bytes, a regular file only: normalise_photo
+            # refuses what is over the limit (A006) before any decoding.
+            incoming.append(Incoming(path, normalise_photo(read_input(path, MAX_INPUT_BYTES), path.name)))
         except PhotoRefused as exc:
             errors.append(exc.error)
-        except OSError as exc:
-            errors.append(rules.error("A011", path.name, 0, file=path.name, problem=exc.strerror or "không đọc được"))
+        except NotReadable as exc:
+            errors.append(rules.error("A011", path.name, 0, file=path.name, problem=exc.reason))
     if errors:
         raise ContentErrors(errors)
 
@@ -293,7 +340,10 @@ _FIELD = {"mo_ta": "description", "chu_thich": "caption", "giai_doan": "stage", 
 def _sha(path: Path) -> str:
     import hashlib
 
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        return hashlib.sha256(read_input(path, MAX_INPUT_BYTES)).hexdigest()
+    except NotReadable:
+        return ""  # not a photo of the folder: P016/P017 name it
 
 
 def _next_number(existing: dict[str, Path]) -> int:

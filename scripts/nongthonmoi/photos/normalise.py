@@ -43,6 +43,7 @@ from . import (
     MAX_INPUT_BYTES,
     MAX_INPUT_PIXELS,
     MAX_JPEG_PIXELS,
+    MAX_SCANS,
     MAX_STORED_BYTES,
     MIN_LONG_SIDE,
     QUALITY,
@@ -150,6 +151,8 @@ def check_input(data: bytes, name: str, accepted: str = ACCEPTED) -> Header:
     if header.pixels > limit:
         raise _refuse("A007", name, width=header.width, height=header.height,
                       megapixels=_millions(header.pixels), limit=_millions(limit))
+    if header.scans > MAX_SCANS:
+        raise _refuse("A017", name, scans=header.scans, limit=MAX_SCANS)
     return header
 
 

@@ -12,7 +12,7 @@ the rules are the same in ``ntm check``, the build and CI.
 
 from __future__ import annotations
 
-from . import LONG_SIDE, MAX_JPEG_PIXELS, MAX_STORED_BYTES, MIN_LONG_SIDE
+from . import LONG_SIDE, MAX_JPEG_PIXELS, MAX_SCANS, MAX_STORED_BYTES, MIN_LONG_SIDE
 from .header import ICC, OTHER, THUMBNAIL, Header
 
 _ALLOWED_SEGMENTS = {"APP0", "DQT", "DHT", "DRI", "SOS", "EOI", "SOF0", "SOF1", "SOF2"}
@@ -48,6 +48,9 @@ def stored_problems(header: Header, size: int) -> list[tuple[str, dict]]:
         # A bomb, or a giant: never decoded, and nothing more to say.
         return [("A007", {"width": header.width, "height": header.height, "megapixels": _millions(header.pixels),
                           "limit": _millions(limit)})]
+    if header.scans > MAX_SCANS:
+        # Never decoded either (variants are made from stored photos).
+        return [("A017", {"scans": header.scans, "limit": MAX_SCANS})]
     if not header.complete:
         problems.append(("A011", {"problem": header.problem}))
     if header.location:

@@ -23,7 +23,7 @@ from ..models.base import check_unique, validate
 from ..models.plans import SaturdayPlan
 from ..models.results import SaturdayResult, StaffList
 from ..models.units import UnitRegistry
-from ..yamlsource import YamlSource, load_yaml, parse_yaml, refuse_link
+from ..yamlsource import YamlSource, load_yaml, parse_yaml, read_data
 
 UNITS_FILE = "don-vi.yml"
 AGENCIES_FILE = "co-quan.yml"
@@ -146,11 +146,7 @@ _FILES: _FileCache | None = None  # during load(cache_dir=...)
 
 def _read_bytes(path: Path, display: str) -> bytes:
     """A data file's bytes, in one open (no separate check that it exists)."""
-    refuse_link(path, display)
-    try:
-        return path.read_bytes()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        raise ContentErrors([rules.error("Y009", display, 0)]) from None
+    return read_data(path, display)
 
 
 def _load(path: Path, display: str, model, overlay: dict[str, str] | None = None):

@@ -9,6 +9,7 @@ needed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable
@@ -20,7 +21,15 @@ VIETNAM = timezone(timedelta(hours=7))
 PRODID = "-//Ban Tuyen giao Huyen uy Di Linh//Nong thon moi//VI"
 
 
+# RFC 5545 (3.3.11) forbids control characters in TEXT; a bare CR would end
+# the line for a lenient reader and start a property the data never had.
+# The data refuses them (Y011); this is the second line of defence.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def escape_text(value: str) -> str:
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = _CONTROL.sub("", value)
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 

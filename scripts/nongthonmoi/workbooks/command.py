@@ -15,39 +15,57 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .batch import DUPLICATE, NEW, UNCHANGED, UPDATED, Upload, import_batch
+from .batch import DUPLICATE, NEW, UNCHANGED, UPDATED, Upload, display_name, import_batch
+from ..inputfile import NotReadable, read_input
 from .package import LIMITS
 
 INBOX = Path("materials") / "nhap-excel"
 # Files of an inbox folder that are no workbooks to import.
 _NOT_WORKBOOKS = {"README.md", ".gitkeep", ".gitignore"}
+# The published editor's notes of each upload (editor/config.py EXCEL_NOTES): never imported, no note.
+EDITOR_NOTES = "phieu"
+EXCEL_LOCK = "~$"  # Excel's owner file beside a workbook that is open: «~$ke hoach.xlsx»
 
 
 def _uploads(files: list[Path]) -> tuple[list[Upload], list[str]]:
-    """The files' bytes; a file that cannot be read becomes an empty upload
-    with its reason (reported by the batch as «Không đọc được tệp»)."""
+    """The files' bytes, read through :func:`inputfile.read_input` (a regular
+    file only, never more than the limit + 1 bytes); a file that cannot be
+    read becomes an empty upload with its reason in Vietnamese (reported by
+    the batch as «Không đọc được tệp»)."""
     uploads, problems = [], []
     for path in files:
         try:
-            if path.stat().st_size > LIMITS.max_bytes:
-                # Read only what the limit needs: the batch refuses it as too big.
-                with open(path, "rb") as handle:
-                    content = handle.read(LIMITS.max_bytes + 1)
-            else:
-                content = path.read_bytes()
-            uploads.append(Upload(path.name, content))
+            uploads.append(Upload(path.name, read_input(path, LIMITS.max_bytes)))
             problems.append("")
-        except OSError as exc:
+        except NotReadable as exc:
             uploads.append(Upload(path.name, b""))
-            problems.append(exc.strerror or type(exc).__name__)
+            problems.append(exc.reason)
     return uploads, problems
 
 
-def inbox_files(folder: Path) -> list[Path]:
-    # Files only: materials/nhap-excel/phieu/ holds the editor's upload notes (editor/config.py).
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.name not in _NOT_WORKBOOKS and not p.name.startswith(".")) \
-        if folder.is_dir() else []
+def inbox_files(folder: Path) -> tuple[list[Path], list[str]]:
+    """(the entries of an inbox folder to import, notes on those skipped).
+
+    Sub-folders and Excel's lock files are skipped with a note, not refused:
+    they are no workbook a commune sent. Links and other entries that are no
+    regular file stay in the list: the import refuses each with its reason,
+    without reading it.
+    """
+    if not folder.is_dir():
+        return [], []
+    files, notes = [], []
+    for path in sorted(folder.iterdir()):
+        if path.name in _NOT_WORKBOOKS or path.name.startswith(".") or path.name == EDITOR_NOTES:
+            continue
+        name = display_name(path.name)
+        if path.name.startswith(EXCEL_LOCK):
+            notes.append(f"{name}: bỏ qua, đây là tệp tạm Excel tạo ra khi bảng tính «{name[2:]}» "
+                         "đang mở (không phải bảng tính); đóng Excel rồi xóa tệp này.")
+        elif not path.is_symlink() and path.is_dir():
+            notes.append(f"{name}: bỏ qua thư mục (chỉ nhập các tệp nằm ngay trong «{folder.name}»).")
+        else:
+            files.append(path)
+    return files, notes
 
 
 def run(root: Path, files: list[Path], folder: Path | None, expect_unit: str | None, check_only: bool,
@@ -56,12 +74,17 @@ def run(root: Path, files: list[Path], folder: Path | None, expect_unit: str | N
         print("Chưa chọn bảng tính nào: ghi tên tệp sau lệnh, ví dụ «ntm nhap-excel ke-hoach-gung-re.xlsx», "
               "hoặc một thư mục bằng --thu-muc.", file=sys.stderr)
         return 2
+    notes: list[str] = []
     if folder is not None:
-        files = [*files, *inbox_files(folder)]
+        waiting, notes = inbox_files(folder)
+        files = [*files, *waiting]
+    for note in notes:
+        print(note)
     if not files:
         print("Không có bảng tính nào để nhập.")
         if report_path is not None:
-            report_path.write_text("## Nhập bảng tính Excel\n\nKhông có bảng tính nào chờ nhập.\n", encoding="utf-8")
+            report_path.write_text("## Nhập bảng tính Excel\n\nKhông có bảng tính nào chờ nhập.\n" + _notes_markdown(notes),
+                                   encoding="utf-8")
         return 0
     uploads, problems = _uploads(files)
     progress = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
@@ -81,10 +104,22 @@ def run(root: Path, files: list[Path], folder: Path | None, expect_unit: str | N
             print(f"    {change}", file=stream)
     print(report.conclusion(), file=sys.stderr if report.failed else sys.stdout)
     if report_path is not None:
-        report_path.write_text(report.markdown(), encoding="utf-8")
+        report_path.write_text(report.markdown() + _notes_markdown(notes), encoding="utf-8")
     if remove_imported and not check_only and folder is not None:
         done = {NEW, UPDATED, UNCHANGED, DUPLICATE}
         for path, book in zip(files, report.workbooks):
             if book.status in done and (book.written or book.status in (UNCHANGED, DUPLICATE)) and path.parent == folder:
                 path.unlink()
     return 1 if report.failed else 0
+
+
+def _notes_markdown(notes: list[str]) -> str:
+    if not notes:
+        return ""
+    return "\n### Bỏ qua\n\n" + "".join(f"- {_escape(note)}\n" for note in notes)
+
+
+def _escape(text: str) -> str:
+    from .batch import _cell
+
+    return _cell(text)

@@ -42,8 +42,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Gửi tệp này cho nhóm kỹ thuật; các tệp khác vẫn được nhập.",
     ),
     "unreadable": (
-        "Không đọc được tệp ({detail}).",
-        "Kiểm tra đường dẫn và quyền đọc tệp.",
+        "Không đọc được tệp: {detail}.",
+        "Kiểm tra đường dẫn và quyền đọc tệp; một liên kết tượng trưng, thư mục hay tệp đặc biệt của hệ thống thì không "
+        "nhập được: đặt chính tệp bảng tính (.xlsx) vào đây.",
     ),
     "not-ours": (
         "Bảng tính này không phải mẫu của trang Nông thôn mới Di Linh (không có trang ẩn «{sheet}», hoặc trang đó đã bị sửa).",
@@ -120,6 +121,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Chỉ gõ số, không kèm chữ hay đơn vị, ví dụ 120 hoặc 1,5.",
     ),
     "not-whole": ("Ô «{title}» cần một số nguyên, đang là {value}.", "Gõ số nguyên, không có phần thập phân."),
+    "control-character": (
+        "Ô «{title}» có ký tự điều khiển vô hình ({char}).",
+        "Gõ lại nội dung ô, hoặc dán lại dưới dạng chữ thường (Ctrl+Shift+V); xuống dòng trong ô dùng Alt+Enter.",
+    ),
+    "number-out-of-range": (
+        "Ô «{title}» có số {value}, lớn quá mức có thể (tới {limit}).",
+        "Gõ lại con số cho đúng: có thể thừa chữ số, dán nhầm, hoặc ghi nhầm đơn vị (m thay cho km).",
+    ),
     "not-a-date": ("Ô «{title}» cần một ngày, đang là «{value}».", "Gõ ngày dạng 25/03/2023."),
     "not-a-time": ("Ô «{title}» cần một giờ, đang là «{value}».", "Gõ giờ dạng 7:00 hoặc 13:30 (bảng tính hiện 7h00)."),
     "not-text": ("Ô «{title}» cần chữ, đang là «{value}».", "Gõ lại nội dung; muốn giữ nguyên cách viết thì gõ dấu ' trước."),
@@ -342,6 +351,8 @@ RULE_IDS: dict[str, tuple[str, str]] = {
     "changed-meanwhile": ("W068", "Tệp đã đổi sau khi xem trước"),
     "too-many-files": ("W069", "Quá nhiều tệp một lần"),
     "planned-cell-changed": ("W070", "Ô kế hoạch trong mẫu kết quả bị sửa"),
+    "number-out-of-range": ("W071", "Số lớn quá mức"),
+    "control-character": ("W072", "Ký tự điều khiển trong ô"),
 }
 
 
@@ -389,6 +400,12 @@ EXPLANATIONS: dict[str, str] = {
     "planned-cell-changed": _GUESS + "Mẫu kết quả ghi số lượng và đơn vị của kế hoạch bên cạnh ô khối lượng đã làm. Ô đó bị sửa "
                             "(ví dụ đổi km thành m để ghi 1500) thì con số đã làm theo một đơn vị khác kế hoạch: nhập vào sẽ "
                             "thành 1500 km.",
+    "unreadable": "Chỉ tệp thật được đọc, và không quá giới hạn cỡ tệp: một liên kết tượng trưng có thể trỏ tới tệp mật "
+                  "hay thiết bị của máy (/dev/zero không bao giờ hết), một đường ống (FIFO) làm lệnh chờ mãi.",
+    "control-character": "Ký tự điều khiển (ngắt trang, ký tự rỗng...) theo vào khi dán từ phần mềm khác; chúng không hiện ra "
+                         "nhưng làm hỏng lịch (.ics), tìm kiếm và bản in, nên bị trả lại kèm ô. Xuống dòng được giữ.",
+    "number-out-of-range": _GUESS + "Số lượng, số hộ, số người của một xã không bao giờ tới một tỉ; một số như vậy (hay một số "
+                           "hàng nghìn chữ số) là gõ nhầm hoặc tệp cố ý làm hỏng, và làm vỡ trang web, bản in.",
     "too-many-files": "Giới hạn số tệp một lần nhập để việc nhập luôn nhanh và có hạn.",
 }
 

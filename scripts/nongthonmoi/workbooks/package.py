@@ -14,9 +14,13 @@ sees the file:
   every part, not only the sheets);
 - XML with a document type declaration, entities or external references
   (defusedxml: none of these are in a file Excel, LibreOffice or WPS write);
+- a package whose content types name another part than /xl/workbook.xml
+  as the workbook (openpyxl reads the workbook part the content types name,
+  so this scan and openpyxl see the same sheets);
 - a sheet with rows or cells past the limits of a form, a merge or a
   hyperlink covering more cells than a form has, or a ``<dimension>`` that
-  claims rows past the limit.
+  claims rows past the limit. A sheet is any part whose root element is
+  ``<worksheet>``, whether the workbook lists it or not.
 
 The scan reads each part once, as a stream (SAX), so its memory does not grow
 with the file, and it stops at the first limit passed. openpyxl itself then
@@ -42,6 +46,16 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and Office's encrypted .xlsx
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+# The content types openpyxl takes for the workbook part (openpyxl/reader/excel.py,
+# _find_workbook_part): whichever part one of them names is read as the workbook.
+WORKBOOK_TYPES = frozenset({
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+})
+WORKBOOK_PART = "/xl/workbook.xml"
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 
 
@@ -139,6 +153,8 @@ class _PartScan(ContentHandler):
         self.linked = 0
         self.sheet_names: list[tuple[str, str]] = []  # workbook.xml: (name, relationship id)
         self.targets: dict[str, str] = {}  # a .rels part: relationship id -> target
+        self.overrides: list[tuple[str, str]] = []  # [Content_Types].xml: (part name, content type)
+        self.defaults: list[tuple[str, str]] = []  # [Content_Types].xml: (extension, content type)
 
     def _stop(self, key: str, cell: str = "", **fill):
         raise _Stop(refuse(self.display, key, cell, **fill))
@@ -151,6 +167,15 @@ class _PartScan(ContentHandler):
         if self.cap is not None and self.elements > self.cap:
             self._stop("too-many-parts", detail=f"phần «{self.part}» có hơn {self.cap:,} phần tử XML".replace(",", "."))
         uri, local = name
+        if self.elements == 1 and local == "worksheet" and self.sheet is None and self.part != "xl/workbook.xml":
+            # A worksheet, whatever names it (or does not): the sheet limits apply.
+            self.sheet = self.part
+        if uri == _CONTENT_TYPES:
+            if local == "Override":
+                self.overrides.append((attrs.get((None, "PartName"), ""), attrs.get((None, "ContentType"), "").strip()))
+            elif local == "Default":
+                self.defaults.append((attrs.get((None, "Extension"), ""), attrs.get((None, "ContentType"), "").strip()))
+            return
         if uri == _PKG_REL and local == "Relationship":
             self.targets[attrs.get((None, "Id"), "")] = attrs.get((None, "Target"), "")
             return
@@ -204,7 +229,7 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, display: str, sh
     """The part's counts; None for a part that is not XML (a picture, printer
     settings: openpyxl does not parse it as XML either)."""
     name = info.filename
-    cap = None if sheet is not None or name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels") else \
+    cap = None if sheet is not None or name in _READ_FIRST else \
         limits.max_strings if name.lower().endswith("sharedstrings.xml") else limits.max_part_elements
     handler = _PartScan(display, sheet, limits, budget, name, cap)
     with archive.open(info) as stream:
@@ -235,6 +260,28 @@ class Package:
     unpacked: int = 0
     elements: int = 0
     sheets: dict[str, str] = field(default_factory=dict)  # part name -> sheet name
+
+
+_READ_FIRST = ("[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+
+
+def _check_workbook_part(archive: zipfile.ZipFile, display: str, limits: Limits, budget: _Budget) -> None:
+    """The workbook part is the one openpyxl will read: the part the content
+    types name as the workbook must be /xl/workbook.xml (whose sheets this
+    scan knows), and no other part may be named so."""
+    try:
+        info = archive.getinfo("[Content_Types].xml")
+    except KeyError:
+        raise refuse(display, "broken", detail="thiếu danh mục thành phần [Content_Types].xml") from None
+    types = _scan_part(archive, info, display, None, limits, budget)
+    if types is None:
+        raise refuse(display, "broken", detail="danh mục thành phần [Content_Types].xml không phải XML")
+    named = {part for part, kind in types.overrides if kind in WORKBOOK_TYPES}
+    by_default = [ext for ext, kind in types.defaults if kind in WORKBOOK_TYPES]
+    if named - {WORKBOOK_PART} or (not named and not by_default):
+        others = ", ".join(sorted(named - {WORKBOOK_PART})) or "không có"
+        raise refuse(display, "broken", detail=f"danh mục thành phần chỉ phần sổ làm việc là «{others}», "
+                                               f"không phải «{WORKBOOK_PART}»")
 
 
 def _sheet_parts(archive: zipfile.ZipFile, display: str, limits: Limits, budget: _Budget) -> dict[str, str]:
@@ -298,10 +345,11 @@ def check_package(content: bytes, display: str, limits: Limits = LIMITS) -> Pack
                     raise refuse(display, "zip-bomb", part=info.filename, size=size_text(info.file_size),
                                  packed=size_text(info.compress_size), ratio=info.file_size // max(1, info.compress_size))
             budget = _Budget()
+            _check_workbook_part(archive, display, limits, budget)
             sheets = _sheet_parts(archive, display, limits, budget)
             xml = 0
             for info in infos:
-                if info.filename in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels") or info.is_dir():
+                if info.filename in _READ_FIRST or info.is_dir():
                     continue
                 if _scan_part(archive, info, display, sheets.get(info.filename), limits, budget) is not None:
                     xml += info.file_size

@@ -34,7 +34,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from ..errors import ContentError
-from ..yamlsource import Location, YamlSource
+from ..yamlsource import Location, YamlSource, control_character
 from . import messages
 from .book import fingerprint
 from .choices import normalise
@@ -487,6 +487,12 @@ class _Reader:
             value = tidy_float(value) if isinstance(value, float) else value
         else:
             typed = value
+            if len(typed.strip()) > MAX_NUMBER_CHARACTERS:
+                # Before any conversion: Python refuses (in English) to read
+                # a 5,000-digit number, and no count of the forms has 20 digits.
+                self.error(cell, "number-out-of-range", title=title, value=_shown(typed.strip()[:20]) + "…",
+                           limit=MAX_NUMBER_TEXT)
+                return None
             try:
                 value = number_from_text(typed, whole)
             except Unreadable as problem:
@@ -495,6 +501,9 @@ class _Reader:
             if value is None:
                 self.error(cell, "not-a-number", title=title, value=_shown(typed))
                 return None
+        if not -MAX_NUMBER <= value <= MAX_NUMBER:  # also NaN
+            self.error(cell, "number-out-of-range", title=title, value=_shown_big(value), limit=MAX_NUMBER_TEXT)
+            return None
         if whole and isinstance(value, float):
             if not value.is_integer():
                 self.error(cell, "not-whole", title=title, value=_shown(value))
@@ -508,8 +517,15 @@ class _Reader:
             return None
         title = leaf.title
         if isinstance(value, str):
-            value = unicodedata.normalize("NFC", value).strip()
+            # A carriage return (Excel keeps one as «_x000D_» from a paste) is
+            # the line break the clerk meant; other control characters are
+            # refused here, with the cell, before they reach a calendar or a page.
+            value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
             if not value:
+                return None
+            control = control_character(value)
+            if control is not None:
+                self.error(cell, "control-character", title=title, char=control[1])
                 return None
         choice = self.sheet.choice(leaf)
         if leaf.kind == "bool":
@@ -555,9 +571,30 @@ class _Reader:
         if isinstance(value, str):
             return value
         if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not -MAX_NUMBER <= value <= MAX_NUMBER:
+                self.error(cell, "number-out-of-range", title=title, value=_shown_big(value), limit=MAX_NUMBER_TEXT)
+                return None
             return _shown(value)
         self.error(cell, "not-text", title=title, value=_shown(value))
         return None
+
+
+# What a quantity, count of households or of people can plausibly be: a
+# commune has a few thousand households, a road is some km, an area some
+# thousand m2. Far above any real figure, far below what breaks a page or a PDF.
+MAX_NUMBER = 1_000_000_000
+MAX_NUMBER_TEXT = "1.000.000.000"
+MAX_NUMBER_CHARACTERS = 20  # «1.000.000.000,25» has 16
+
+
+def _shown_big(value: float | int) -> str:
+    """A number too large to print whole: its first digits and how many there are."""
+    if value != value:
+        return "không phải số (NaN)"
+    if isinstance(value, float) and abs(value) == float("inf"):
+        return "vô cực"
+    digits = f"{abs(value):.0f}" if isinstance(value, float) else str(abs(value))
+    return ("-" if value < 0 else "") + (digits if len(digits) <= 15 else f"{digits[:6]}… ({len(digits)} chữ số)")
 
 
 def _shown(value: Any) -> str:
