@@ -12,7 +12,6 @@ import contextlib
 import io
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 

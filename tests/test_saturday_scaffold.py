@@ -75,7 +75,7 @@ def test_blank_plan_gets_a_vietnamese_message_and_fix_for_every_field(materials_
     check = run_ntm(materials_copy, "check")
     lines = [line for line in check.stderr.splitlines() if "tan-lam/2023-03-25.yml" in line]
     fields = {line.split("«")[1].split("»")[0] for line in lines}
-    assert fields == {"noi_dung", "chi_dao", "to_chuc", "don_vi_tinh", "cong_cu", "thanh_phan", "thu_gom", "xu_ly"}
+    assert fields == {"noi_dung", "chi_dao", "to_chuc", "so", "don_vi_tinh", "cong_cu", "thanh_phan", "thu_gom", "xu_ly"}
     assert all("[M004]" in line for line in lines)
     assert check.stderr.count("Cách sửa:") >= len(lines)
     assert not any(word in check.stderr for word in ("Value should", "validation", "Input should", "Field required"))

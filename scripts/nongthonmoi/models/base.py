@@ -183,6 +183,9 @@ def translate(error: dict, source: YamlSource) -> ContentError:
     # runs after them: a text, not a list, is too short or too long then.
     if isinstance(value, str) and rule_id in ("M016", "M017"):
         rule_id = "M004" if rule_id == "M016" else "M005"
+    # «so:» with nothing after it is a field left blank, not «phải là số (đang là None)».
+    if value is None and rule_id in ("M003", "M007", "M008", "M011", "M012", "M013", "M014"):
+        rule_id = "M004"
     params = {
         "field": field,
         "value": _shown(value),

@@ -36,7 +36,7 @@ phan_viec:
   - ma: viec-1
     noi_dung: ""
     khoi_luong:
-      so: 0
+      so:
       don_vi_tinh: ""
     thon: [{hamlet}]
     cong_cu: [""]
