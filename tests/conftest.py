@@ -122,14 +122,22 @@ def copy_repo(target: Path, *, warm: bool = True, without_caches: tuple[str, ...
     # The npm packages (the web editor) are read, never changed: share them.
     if (ROOT / "node_modules").is_dir():
         (target / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
-    caches = ROOT / ".cache"
-    if warm and caches.is_dir():
-        with exclusive(ROOT_BUILD_LOCK):
-            for folder in sorted(caches.iterdir()):
-                # .keep (at any depth): which builds of the working tree used what (cachekeep.py).
-                if folder.is_dir() and folder.name not in (".keep", *without_caches):
-                    shutil.copytree(folder, target / ".cache" / folder.name, ignore=shutil.ignore_patterns("*.tmp", ".keep"))
+    if warm:
+        copy_caches(target, without_caches)
     return target
+
+
+def copy_caches(target: Path, without_caches: tuple[str, ...] = ()) -> None:
+    """The working tree's build caches into another checkout (what CI's
+    cache restore does); call after ``real_site()``."""
+    caches = ROOT / ".cache"
+    if not caches.is_dir():
+        return
+    with exclusive(ROOT_BUILD_LOCK):
+        for folder in sorted(caches.iterdir()):
+            # .keep (at any depth): which builds of the working tree used what (cachekeep.py).
+            if folder.is_dir() and folder.name not in (".keep", *without_caches):
+                shutil.copytree(folder, target / ".cache" / folder.name, ignore=shutil.ignore_patterns("*.tmp", ".keep"), dirs_exist_ok=True)
 
 
 @pytest.fixture

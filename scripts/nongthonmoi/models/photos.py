@@ -43,9 +43,9 @@ class Photo(Model):
     file: PhotoFile = Field(
         alias="tep",
         title="Tệp ảnh",
-        description="Ảnh chụp ngày thứ Bảy, thêm bằng nút «Chọn ảnh» (hoặc lệnh «ntm them-anh» trên máy tính): "
-        "ảnh được xoay đúng chiều, thu nhỏ và xóa vị trí GPS, thông tin máy chụp, rồi lưu vào "
-        "thư mục materials/anh/<mã xã>/<ngày>/ với tên như «anh-3f9a1c07b2e4.jpg».",
+        # Shown under the field in the web editor: no command, no folder names.
+        description="Bấm «Chọn ảnh» và chọn ảnh chụp từ điện thoại hay ảnh nhận qua Zalo. Trang tự xoay ảnh "
+        "đúng chiều, thu nhỏ, xóa vị trí GPS và thông tin máy chụp rồi đặt tên cho ảnh.",
     )
     description: Description = Field(
         alias="mo_ta",
