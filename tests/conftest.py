@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import shutil
 import subprocess
@@ -340,3 +341,13 @@ def pytest_configure(config):
             "(pytest-xdist#1386); install the versions of requirements.lock (bash scripts/run test does)."
         )
 
+
+
+def pytest_make_parametrize_id(config, val, argname):
+    """A long text or bytes parameter gets a short id: pytest would put the
+    whole value (a 41 MB file, a 1.8 MB table) into the test's id, printed
+    and sent between the workers with every report."""
+    if isinstance(val, (str, bytes)) and len(val) > 60:
+        digest = hashlib.sha1(val if isinstance(val, bytes) else val.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        return f"{argname}-{len(val)}-{digest}"
+    return None
