@@ -419,3 +419,21 @@ def test_a_new_plan_does_not_copy_last_weeks_photos(tmp_path):
                     encoding="utf-8")
     made = new_plan(repo, "gung-re", date(2023, 3, 25))
     assert "anh:" not in made.path.read_text(encoding="utf-8") and "tep:" not in made.path.read_text(encoding="utf-8")
+
+
+def test_the_home_pages_photos_stay_out_of_the_search_index(site):
+    """Captions glued together («điểm rác đã dọnThị trấn Di Linh · Sau khi…»)
+    made the home page a long, noisy search result; each Saturday's gallery
+    page is the one that answers a search for a photo."""
+    import json
+
+    page = (site / "index.html").read_text(encoding="utf-8")
+    captions = [re.sub(r"<[^>]+>", " ", c).split()[:3] for c in re.findall(r"<figcaption>(.*?)</figcaption>", page, re.S)]
+    assert captions, "the home page shows photos"
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    home = " ".join(d["text"] for d in docs if d["location"] == "" or d["location"].startswith("#"))
+    assert "Xem tất cả ảnh ngày" in home
+    for words in captions:
+        assert " ".join(words) not in home, words
+    gallery = " ".join(d["text"] for d in docs if d["location"].startswith("anh/"))
+    assert any(" ".join(words) in gallery for words in captions)
