@@ -154,3 +154,14 @@ def own_history(root: Path) -> Path:
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "Bản sao để thử")
     return root
+
+
+def clone_of(history: Path, tmp_path: Path) -> Path:
+    """A test's own working copy of a history made by :func:`own_history`:
+    cloning is a tenth of copying and committing again. No remote: pushes
+    go only where a test sends them."""
+    root = tmp_path / "repo"
+    git(tmp_path, "clone", "-q", str(history), str(root))
+    git(root, "remote", "remove", "origin")
+    configure_git(root)
+    return root

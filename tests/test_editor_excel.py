@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_repo, run_ntm
-from editor_support import SECRET, call, configure_git, environ, git, own_history, start_edit
+from editor_support import SECRET, call, clone_of, environ, git, own_history, start_edit
 from nongthonmoi.editor.backend import LocalBackend
 from nongthonmoi.materials import load_materials
 from nongthonmoi.workbooks import forms
@@ -79,11 +79,7 @@ def history(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def repo(tmp_path, history) -> Path:
-    root = tmp_path / "repo"
-    git(tmp_path, "clone", "-q", str(history), str(root))
-    git(root, "remote", "remove", "origin")
-    configure_git(root)
-    return root
+    return clone_of(history, tmp_path)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ import yaml
 from PIL import Image
 
 from conftest import copy_repo, run_ntm
-from editor_support import SECRET, call, configure_git, environ, git, own_history
+from editor_support import SECRET, call, clone_of, environ, git, own_history
 from nongthonmoi.editor import backend as backend_module
 from nongthonmoi.editor.backend import LocalBackend
 from nongthonmoi.editor.photos import upload_name
@@ -43,11 +43,7 @@ def history(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def repo(tmp_path, history) -> Path:
-    root = tmp_path / "repo"
-    git(tmp_path, "clone", "-q", str(history), str(root))
-    git(root, "remote", "remove", "origin")
-    configure_git(root)
-    return root
+    return clone_of(history, tmp_path)
 
 
 @pytest.fixture
