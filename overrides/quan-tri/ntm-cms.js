@@ -506,26 +506,33 @@
     },
   });
 
+  // A drop-down bound to the field: the chosen value, or "" for none.
+  function fieldSelect(self, props, options) {
+    return h(
+      "select",
+      inputProps(props, {
+        value: props.value || "",
+        onChange: function (event) {
+          self.changed(event.target.value || "");
+        },
+      }),
+      options
+    );
+  }
+
+  // «Chọn…» then one option per {value, label}.
+  function choiceOptions(items) {
+    return [h("option", { key: "", value: "" }, "Chọn…")].concat(
+      items.map(function (item) {
+        return h("option", { key: item.value, value: item.value }, item.label);
+      })
+    );
+  }
+
   var ChoiceControl = widget({
     render: function () {
-      var self = this;
       var props = this.props;
-      var options = option(props.field, "options", []);
-      var items = [h("option", { key: "", value: "" }, "Chọn…")].concat(
-        options.map(function (item) {
-          return h("option", { key: item.value, value: item.value }, item.label);
-        })
-      );
-      return h(
-        "select",
-        inputProps(props, {
-          value: props.value || "",
-          onChange: function (event) {
-            self.changed(event.target.value || "");
-          },
-        }),
-        items
-      );
+      return fieldSelect(this, props, choiceOptions(option(props.field, "options", [])));
     },
   });
 
@@ -602,21 +609,7 @@
       if (props.value && !hamlets.some(function (item) { return item.value === props.value; })) {
         items.push({ value: props.value, label: props.value + " (không thuộc xã này)" });
       }
-      var choices = [h("option", { key: "", value: "" }, "Chọn…")].concat(
-        items.map(function (item) {
-          return h("option", { key: item.value, value: item.value }, item.label);
-        })
-      );
-      return h(
-        "select",
-        inputProps(props, {
-          value: props.value || "",
-          onChange: function (event) {
-            self.changed(event.target.value || "");
-          },
-        }),
-        choices
-      );
+      return fieldSelect(self, props, choiceOptions(items));
     },
   });
 
@@ -649,16 +642,7 @@
       if (props.value && !tasks.some(function (task) { return task.ma === props.value; })) {
         options.push(h("option", { key: props.value, value: props.value }, props.value + " (không có trong kế hoạch)"));
       }
-      return h(
-        "select",
-        inputProps(props, {
-          value: props.value || "",
-          onChange: function (event) {
-            self.changed(event.target.value || "");
-          },
-        }),
-        options
-      );
+      return fieldSelect(self, props, options);
     },
   });
 
