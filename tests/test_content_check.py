@@ -166,3 +166,54 @@ def test_a_check_keeps_its_page_answer_and_asks_again_when_a_page_changes(tmp_pa
     assert again.returncode == 1 and again.stderr == broken.stderr  # the kept answer is the same answer
     assert len(list((repo / ".cache/checks/site").glob("site-*.pickle"))) == 2
     assert run_ntm(repo, "check").returncode == 0  # the page as it was: its kept answer
+
+
+def test_checking_again_in_one_process_converts_only_the_changed_page(tmp_path, monkeypatch):
+    """`ntm edit` checks on every save in one process: a page that did not
+    change is not converted again, and the answers are those of a fresh
+    check (a page's problem keeps its line when another page changes)."""
+    from conftest import copy_repo
+
+    from nongthonmoi import pagecheck
+
+    repo = copy_repo(tmp_path / "repo", warm=False)
+    converted = []
+    real = pagecheck._Converter._convert
+    monkeypatch.setattr(pagecheck._Converter, "_convert", lambda self, body: converted.append(body) or real(self, body))
+    page, other = repo / "docs/huong-dan/ai-lam-gi.md", repo / "docs/thuat-ngu.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n<span onclick=\"alert(1)\">bấm</span>\n", encoding="utf-8")
+    first = pagecheck.check_pages(repo)
+    assert len(converted) == len(list((repo / "docs").rglob("*.md")))
+    converted.clear()
+    other.write_text(other.read_text(encoding="utf-8") + "\nMột dòng thêm.\n", encoding="utf-8")
+    second = pagecheck.check_pages(repo)
+    assert len(converted) == 1 and "Một dòng thêm." in converted[0]
+    assert [(e.path, e.line, e.rule) for e in second] == [(e.path, e.line, e.rule) for e in first]
+    assert any(e.rule == "P005" and e.path.endswith("ai-lam-gi.md") for e in second)
+    # A fresh process (the memo emptied) gives the same answer.
+    pagecheck._MEMO.items.clear()
+    pagecheck._MEMO.size = 0
+    assert [(e.path, e.line, e.rule) for e in pagecheck.check_pages(repo)] == [(e.path, e.line, e.rule) for e in second]
+
+
+def test_a_configuration_with_an_extension_that_reads_files_is_converted_every_time(tmp_path, monkeypatch):
+    """pymdownx.snippets pulls other files into a page: its conversions are
+    not kept (only extensions that read nothing but the page are)."""
+    from nongthonmoi import pagecheck
+
+    snippet = tmp_path / "doan.md"
+    snippet.write_text("Đoạn một.\n", encoding="utf-8")
+    converter = pagecheck._Converter(["pymdownx.snippets"], {"pymdownx.snippets": {"base_path": [str(tmp_path)]}})
+    assert converter.key is None
+    assert "Đoạn một." in converter.convert('--8<-- "doan.md"\n')
+    snippet.write_text("Đoạn hai.\n", encoding="utf-8")
+    assert "Đoạn hai." in converter.convert('--8<-- "doan.md"\n')
+
+
+def test_the_kept_conversions_are_bounded():
+    from nongthonmoi import pagecheck
+
+    memo = pagecheck._Memo(limit=1000)
+    for number in range(50):
+        memo.get(("k", f"{number:03d}" * 100), len)
+    assert memo.size <= 1000 and len(memo.items) == 3

@@ -155,30 +155,96 @@ class _Anchors:
         self.root = root
         self._ids: dict[str, set[str]] = {}
         self._html: dict[str, str] = {}
-        self._markdown = None
+        self._setup = None
 
-    def _md(self):
-        if self._markdown is None:
-            import markdown
-
-            extensions, configs = markdown_setup(read_site_config(self.root))
-            self._markdown = markdown.Markdown(extensions=extensions, extension_configs=configs)
-        return self._markdown
+    def _converter(self) -> _Converter:
+        if self._setup is None:
+            self._setup = _converter(*markdown_setup(read_site_config(self.root)))
+        return self._setup
 
     def html(self, src_uri: str) -> str:
         """The page's HTML as the site's Markdown makes it (before the policy)."""
         if src_uri not in self._html:
-            md = self._md()
-            md.reset()
-            self._html[src_uri] = md.convert(self.pages[src_uri].body)
+            self._html[src_uri] = self._converter().convert(self.pages[src_uri].body)
         return self._html[src_uri]
 
     def of(self, src_uri: str) -> set[str]:
         if markdown_limits(self.pages[src_uri].body):
             return set()  # not converted (T006)
         if src_uri not in self._ids:
-            self._ids[src_uri] = set(_ID.findall(sanitize.clean(self.html(src_uri))))
+            self._ids[src_uri] = set(_ID.findall(_MEMO.get(("clean", self.html(src_uri)), sanitize.clean)))
         return self._ids[src_uri]
+
+
+class _Memo:
+    """Answers of pure functions of one text (a page's Markdown, its HTML),
+    kept by this process up to ``limit`` characters of keys (least recently
+    used go first). A check converts every page when one changes; a process
+    that checks again and again (`ntm edit` on every save) converts only the
+    pages that changed."""
+
+    def __init__(self, limit: int):
+        from collections import OrderedDict
+
+        self.limit, self.size, self.items = limit, 0, OrderedDict()
+
+    def get(self, key: tuple[str, str], make):
+        if key in self.items:
+            self.items.move_to_end(key)
+            return self.items[key]
+        value = make(key[1])
+        self.items[key] = value
+        self.size += len(key[1])
+        while self.size > self.limit and len(self.items) > 1:
+            (_, text), _ = self.items.popitem(last=False)
+            self.size -= len(text)
+        return value
+
+
+_MEMO = _Memo(limit=64 * MAX_PAGE_BYTES)
+
+# Extensions whose output depends only on the page's text and their options
+# (no file read, no clock): their conversions may be kept. Any other
+# (pymdownx.snippets reads files) and every page is converted again each time.
+_PURE_EXTENSIONS = {
+    "abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables", "toc", "fenced_code",
+    "meta", "sane_lists", "smarty", "nl2br", "wikilinks", "legacy_attrs", "legacy_em", "codehilite",
+    "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist", "pymdownx.tilde", "pymdownx.caret",
+    "pymdownx.mark", "pymdownx.smartsymbols", "pymdownx.betterem", "pymdownx.saneheaders", "pymdownx.keys",
+    "pymdownx.tabbed", "pymdownx.inlinehilite", "pymdownx.highlight", "pymdownx.critic",
+}
+
+
+class _Converter:
+    """The site's Markdown for one configuration; ``key`` names it in the memo
+    (None: its conversions are not kept)."""
+
+    def __init__(self, extensions: list, configs: dict):
+        import markdown
+
+        self.markdown = markdown.Markdown(extensions=extensions, extension_configs=configs)
+        pure = all(isinstance(e, str) and e.removeprefix("markdown.extensions.") in _PURE_EXTENSIONS for e in extensions)
+        self.key = repr((extensions, sorted(configs.items(), key=lambda item: item[0]))) if pure else None
+
+    def _convert(self, body: str) -> str:
+        self.markdown.reset()
+        return self.markdown.convert(body)
+
+    def convert(self, body: str) -> str:
+        if self.key is None:
+            return self._convert(body)
+        return _MEMO.get((self.key, body), self._convert)
+
+
+_CONVERTERS: dict[str, _Converter] = {}
+
+
+def _converter(extensions: list, configs: dict) -> _Converter:
+    key = repr((extensions, sorted(configs.items(), key=lambda item: item[0])))
+    if key not in _CONVERTERS:
+        _CONVERTERS.clear()  # one configuration at a time: a new mkdocs.yml replaces it
+        _CONVERTERS[key] = _Converter(extensions, configs)
+    return _CONVERTERS[key]
 
 
 def read_site_config(root: Path) -> dict:
@@ -350,7 +416,7 @@ _CODE_TAGS = {"<script>"}
 
 def unsafe_html(display: str, page: Page, html: str) -> list[ContentError]:
     """What the site's HTML policy would take out of the page, with a line each."""
-    found = sanitize.problems(html)
+    found = _MEMO.get(("problems", html), lambda text: tuple(sanitize.problems(text)))
     if not found:
         return []
     lines = page.body.splitlines()
