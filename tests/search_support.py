@@ -36,19 +36,24 @@ def questions() -> list[dict]:
     return yaml.safe_load(QUESTIONS_FILE.read_text(encoding="utf-8"))
 
 
-def ask_worker(chromium, served: str, site: Path, queries: list[str], viewport: dict | None = None) -> dict[str, list[str]]:
-    """Result pages of each query, best first, from Material's search worker."""
-    page = chromium.new_page(viewport=viewport or PHONE)
+def ask_worker(browser, served: str, site: Path, queries: list[str], viewport: dict | None = None) -> dict[str, list[str]]:
+    """Result pages of each query, best first, from Material's search worker.
+    ``browser``: Chromium (a tab of its own) or a reused tab (conftest.Tab)."""
+    # A page of the site without our page script (it holds the search
+    # worker back until the reader opens search).
+    start = served + "search/search_index.json"
+    reused = hasattr(browser, "open")
+    page = browser.open(start, viewport=viewport or PHONE) if reused else browser.new_page(viewport=viewport or PHONE)
     try:
-        # A page of the site without our page script (it holds the search
-        # worker back until the reader opens search).
-        page.goto(served + "search/search_index.json")
+        if not reused:
+            page.goto(start)
         worker = next((site / "assets/javascripts/workers").glob("search.*.min.js")).relative_to(site).as_posix()
         found = page.evaluate(
             ASK_WORKER, {"worker": served + worker, "index": served + "search/search_index.json", "questions": queries}
         )
     finally:
-        page.close()
+        if not reused:
+            page.close()
     return dict(zip(queries, found))
 
 

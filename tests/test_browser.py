@@ -149,13 +149,11 @@ def axe():
 
 
 @pytest.mark.parametrize("kind", PAGE_TYPES)
-def test_page_type_passes_axe_core(chromium, served, site, axe, kind):
+def test_page_type_passes_axe_core(reader_tab, served, site, axe, kind):
     path = _page_of_type(site, PAGE_TYPES[kind])
-    page = chromium.new_page()
-    page.goto(served + path.removesuffix("index.html"), wait_until="networkidle")
+    page = reader_tab.open(served + path.removesuffix("index.html"), wait_until="networkidle")
     assert page.evaluate("document.documentElement.lang") == "vi"
     result = axe.run(page)
-    page.close()
     bad = [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
         for v in result.response["violations"]
@@ -164,11 +162,9 @@ def test_page_type_passes_axe_core(chromium, served, site, axe, kind):
     assert bad == [], path
 
 
-def test_open_search_results_pass_axe_core(chromium, served, axe):
-    page = chromium.new_page()
-    page.goto(served, wait_until="load")
+def test_open_search_results_pass_axe_core(reader_tab, served, axe):
+    page = reader_tab.open(served)
     run_search(page, "thu bay")
     result = axe.run(page)
-    page.close()
     bad = [(v["id"], v["impact"]) for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
     assert bad == []

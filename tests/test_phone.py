@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conftest import copy_repo, run_mkdocs, serve_folder
+from conftest import Tab, copy_repo, run_mkdocs, serve_folder
 
 PHONE = {"width": 360, "height": 740}
 
@@ -75,13 +75,14 @@ def phone(chromium):
     context.close()
 
 
-def layout(context, url: str) -> dict:
-    page = context.new_page()
-    try:
-        page.goto(url, wait_until="networkidle")
-        return {**page.evaluate(CELLS), "broken": page.evaluate(BROKEN_WORDS)}
-    finally:
-        page.close()
+@pytest.fixture(scope="module")
+def phone_tab(phone) -> Tab:
+    return Tab(phone)
+
+
+def layout(tab: Tab, url: str) -> dict:
+    page = tab.open(url, wait_until="networkidle")
+    return {**page.evaluate(CELLS), "broken": page.evaluate(BROKEN_WORDS)}
 
 
 def check_fits(found: dict) -> None:
@@ -97,8 +98,8 @@ def check_fits(found: dict) -> None:
 
 
 @pytest.fixture(scope="module")
-def layouts(phone, served) -> dict[str, dict]:
-    return {kind: layout(phone, served + path) for kind, path in PAGE_TYPES.items()}
+def layouts(phone_tab, served) -> dict[str, dict]:
+    return {kind: layout(phone_tab, served + path) for kind, path in PAGE_TYPES.items()}
 
 
 @pytest.mark.parametrize("kind", PAGE_TYPES)
@@ -122,9 +123,8 @@ def test_document_index_keeps_words_whole(layouts):
     assert "Thông báo số 422-TB/HU" in texts and "Kế hoạch số 36/KH-UBND" in texts
 
 
-def test_commune_name_and_participation_show_on_a_saturday_card(phone, served):
-    page = phone.new_page()
-    page.goto(served + PAGE_TYPES["saturday"], wait_until="networkidle")
+def test_commune_name_and_participation_show_on_a_saturday_card(phone_tab, served):
+    page = phone_tab.open(served + PAGE_TYPES["saturday"], wait_until="networkidle")
     row = page.locator("article table").first.locator("tbody tr", has_text="Xã Gung Ré")
     assert row.locator("th").inner_text() == "Xã Gung Ré"
     rate = row.locator("td[data-label='Hộ tham gia']")
@@ -135,14 +135,12 @@ def test_commune_name_and_participation_show_on_a_saturday_card(phone, served):
     assert rate.inner_text().endswith("150/300 (50,0%)")
     box = rate.bounding_box()
     assert box["x"] + box["width"] <= PHONE["width"]
-    page.close()
 
 
-def test_cards_stay_tables_for_screen_readers(phone, served):
+def test_cards_stay_tables_for_screen_readers(phone, phone_tab, served):
     """Chromium's accessibility tree still has the table, its rows and cells
     once the rows are drawn as cards."""
-    page = phone.new_page()
-    page.goto(served + PAGE_TYPES["saturday"], wait_until="networkidle")
+    page = phone_tab.open(served + PAGE_TYPES["saturday"], wait_until="networkidle")
     assert page.evaluate("getComputedStyle(document.querySelector('article tbody tr')).display") == "block"
     cdp = phone.new_cdp_session(page)
     roles = [n.get("role", {}).get("value") for n in cdp.send("Accessibility.getFullAXTree")["nodes"]]
@@ -151,15 +149,13 @@ def test_cards_stay_tables_for_screen_readers(phone, served):
     assert roles.count("row") == rows
     assert roles.count("rowheader") >= 19 and roles.count("columnheader") >= 5
     assert roles.count("cell") > 0
-    page.close()
+    cdp.detach()
 
 
 @pytest.mark.parametrize("kind", ["document-index", "saturday", "communes", "handout-list"])
-def test_cards_pass_axe_core(phone, served, kind):
-    page = phone.new_page()
-    page.goto(served + PAGE_TYPES[kind], wait_until="networkidle")
+def test_cards_pass_axe_core(phone_tab, served, kind):
+    page = phone_tab.open(served + PAGE_TYPES[kind], wait_until="networkidle")
     result = Axe().run(page)
-    page.close()
     bad = [(v["id"], v["impact"]) for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
     assert bad == []
 

@@ -11,16 +11,10 @@ import unicodedata
 from urllib.parse import urlsplit
 
 import pytest
-from search_support import ASK_WORKER
+from search_support import ask_worker
 
 SEARCH_BOX = "input[data-md-component=search-query]"
 RESULT_LINKS = ".md-search-result__item > a.md-search-result__link:first-child"
-
-
-def open_page(chromium, url, **options):
-    page = chromium.new_page(**options)
-    page.goto(url, wait_until="load")
-    return page
 
 
 def results(page) -> list[tuple[str, str]]:
@@ -61,10 +55,8 @@ def marks(page) -> list[str]:
 
 
 @pytest.fixture
-def page(chromium, served):
-    page = open_page(chromium, served, viewport={"width": 1280, "height": 900})
-    yield page
-    page.close()
+def page(reader_tab, served):
+    return reader_tab.open(served, viewport={"width": 1280, "height": 900})
 
 
 # --- folding: one function, the same for index and query ---------------------
@@ -254,18 +246,9 @@ QUESTIONS = [
 
 
 @pytest.fixture(scope="module")
-def answers(chromium, served, site) -> dict[str, list[str]]:
-    page = chromium.new_page()
-    # A page of the site without our page script (it holds the search worker
-    # back until the reader opens search).
-    page.goto(served + "search/search_index.json")
-    worker = next((site / "assets/javascripts/workers").glob("search.*.min.js")).relative_to(site).as_posix()
-    found = page.evaluate(
-        ASK_WORKER,
-        {"worker": served + worker, "index": served + "search/search_index.json", "questions": [q for q, _ in QUESTIONS]},
-    )
-    page.close()
-    return dict(zip((q for q, _ in QUESTIONS), found))
+def answers(reader_tab, served, site) -> dict[str, list[str]]:
+    queries = [q for q, _ in QUESTIONS]
+    return ask_worker(reader_tab, served, site, queries)
 
 
 def test_the_answer_is_in_the_top_three_and_mostly_first(answers):

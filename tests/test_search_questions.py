@@ -17,8 +17,8 @@ ENTRIES = questions()
 
 
 @pytest.fixture(scope="module")
-def answers(chromium, served, site) -> dict[str, list[str]]:
-    return ask_worker(chromium, served, site, sorted({e["query"] for e in ENTRIES}), viewport=PHONE)
+def answers(reader_tab, served, site) -> dict[str, list[str]]:
+    return ask_worker(reader_tab, served, site, sorted({e["query"] for e in ENTRIES}), viewport=PHONE)
 
 
 def test_the_question_set_is_whole():
@@ -56,9 +56,9 @@ def test_editor_pages_come_after_every_reader_page(answers):
         assert editors == sorted(editors), (query, found)
 
 
-def test_editor_pages_are_still_found(chromium, served, site):
+def test_editor_pages_are_still_found(reader_tab, served, site):
     """Out of the readers' way, not out of the index: an editor finds the rule list."""
-    found = ask_worker(chromium, served, site, ["quy tac kiem tra"])["quy tac kiem tra"]
+    found = ask_worker(reader_tab, served, site, ["quy tac kiem tra"])["quy tac kiem tra"]
     assert "/bien-tap/quy-tac/" in found
 
 
@@ -81,11 +81,9 @@ MEANS = [
 ]
 
 
-def test_what_people_type_means_what_pages_write(chromium, served):
-    page = chromium.new_page(viewport=PHONE)
-    page.goto(served)
+def test_what_people_type_means_what_pages_write(reader_tab, served):
+    page = reader_tab.open(served, viewport=PHONE)
     got = page.evaluate("rows => rows.map(([w, b]) => ntmMeans(w, b))", [[w, b] for w, b, _ in MEANS])
-    page.close()
     assert got == [m for _, _, m in MEANS]
 
 
@@ -96,19 +94,19 @@ def test_what_people_type_means_what_pages_write(chromium, served):
         ("t7", "thứ bảy"),
     ],
 )
-def test_weekday_numerals_find_saturday_pages(chromium, served, site, query, expected):
-    found = ask_worker(chromium, served, site, [query])[query]
+def test_weekday_numerals_find_saturday_pages(reader_tab, served, site, query, expected):
+    found = ask_worker(reader_tab, served, site, [query])[query]
     titles = [(site / p.strip("/") / "index.html").read_text(encoding="utf-8").lower() for p in found[:3]]
     assert all(expected in t for t in titles), found[:3]
 
 
-def test_abbreviation_finds_the_glossary(chromium, served, site):
-    assert ask_worker(chromium, served, site, ["ptnt"])["ptnt"][:3].count("/thuat-ngu/") == 1
+def test_abbreviation_finds_the_glossary(reader_tab, served, site):
+    assert ask_worker(reader_tab, served, site, ["ptnt"])["ptnt"][:3].count("/thuat-ngu/") == 1
 
 
 @pytest.mark.parametrize("query, commune", [("xa hoa ninh thu 7", "/xa/hoa-ninh/"), ("ke hoach t7 gung re", "/xa/gung-re/")])
-def test_a_commune_named_without_diacritics_leads_to_its_page(chromium, served, site, query, commune):
-    assert ask_worker(chromium, served, site, [query])[query][0] == commune
+def test_a_commune_named_without_diacritics_leads_to_its_page(reader_tab, served, site, query, commune):
+    assert ask_worker(reader_tab, served, site, [query])[query][0] == commune
 
 
 # --- on the phone: what the reader sees ---------------------------------------
@@ -118,14 +116,12 @@ PHONE_QUESTIONS = ["thu 7 nay xa hoa ninh lam gi", "phong nn ptnt nhiem vu ngay 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("query", PHONE_QUESTIONS)
-def test_results_on_a_phone_are_short_and_the_same_as_the_worker(chromium, served, answers, query):
-    page = chromium.new_page(viewport=PHONE)
-    page.goto(served, wait_until="load")
+def test_results_on_a_phone_are_short_and_the_same_as_the_worker(reader_tab, served, answers, query):
+    page = reader_tab.open(served, viewport=PHONE)
     seen = [urlsplit(href).path for href, _ in run_search(page, query)]
     heights = page.eval_on_selector_all(".md-search-result__item", "els => els.map(e => e.getBoundingClientRect().height)")
     # No highlight nested in another (an abbreviation and its long form share a place).
     nested = page.eval_on_selector_all(".md-search-result mark mark", "els => els.length")
-    page.close()
     assert seen[:3] == answers[query][:3]
     # Three-line excerpts: the first result is well under half the screen
     # (858 px before), and the first three start on the first screen.
