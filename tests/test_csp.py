@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import DESKTOP, Tab
 from nongthonmoi import csp
 from test_search import RESULT_LINKS, run_search
 
@@ -58,23 +59,48 @@ def _open(chromium, url: str):
     return context, page, console
 
 
+class WatchedTab(Tab):
+    """A reused tab (conftest.Tab) whose every page is watched for violations:
+    the collector runs before the page's scripts; ``console`` holds what the
+    console said since the last ``open``."""
+
+    def __init__(self, chromium):
+        context = chromium.new_context()
+        context.add_init_script(COLLECT)
+        super().__init__(context, DESKTOP)
+        self.console: list[str] = []
+        self.page = context.new_page()
+        self.page.on("console", lambda m: self.console.append(m.text) if "Content Security Policy" in m.text else None)
+        self.page.on("pageerror", lambda e: self.console.append(str(e)))
+
+    def open(self, url: str, **options):
+        self.console.clear()
+        page = super().open(url, **options)
+        page.wait_for_timeout(200)
+        return page
+
+
+@pytest.fixture(scope="module")
+def watched(chromium):
+    tab = WatchedTab(chromium)
+    yield tab
+    tab.context.close()
+
+
 def _violations(page, console) -> list[str]:
     return page.evaluate("window.__violations") + console
 
 
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
-def test_page_type_runs_with_no_csp_violation(chromium, served, site, kind):
+def test_page_type_runs_with_no_csp_violation(watched, served, site, kind):
     path = _page_of_type(site, PAGE_TYPES[kind])
     html = (site / path).read_text(encoding="utf-8")
     (meta,) = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', html)
     assert "'unsafe-inline'" not in meta and "'unsafe-eval'" not in meta
     assert html.index("Content-Security-Policy") < html.index("<script")  # before the scripts it governs
-    context, page, console = _open(chromium, served + path)
-    try:
-        assert page.evaluate("typeof document$") != "undefined"  # Material's bundle ran
-        assert _violations(page, console) == []
-    finally:
-        context.close()
+    page = watched.open(served + path)
+    assert page.evaluate("typeof document$") != "undefined"  # Material's bundle ran
+    assert _violations(page, watched.console) == []
 
 
 def test_open_search_with_results_has_no_csp_violation(chromium, served):
