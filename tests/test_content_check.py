@@ -177,6 +177,7 @@ def test_checking_again_in_one_process_converts_only_the_changed_page(tmp_path, 
     from nongthonmoi import pagecheck
 
     repo = copy_repo(tmp_path / "repo", warm=False)
+    monkeypatch.setattr(pagecheck, "_MEMO", pagecheck._Memo(limit=pagecheck._MEMO.limit))  # this process's first check
     converted = []
     real = pagecheck._Converter._convert
     monkeypatch.setattr(pagecheck._Converter, "_convert", lambda self, body: converted.append(body) or real(self, body))
@@ -191,8 +192,7 @@ def test_checking_again_in_one_process_converts_only_the_changed_page(tmp_path, 
     assert [(e.path, e.line, e.rule) for e in second] == [(e.path, e.line, e.rule) for e in first]
     assert any(e.rule == "P005" and e.path.endswith("ai-lam-gi.md") for e in second)
     # A fresh process (the memo emptied) gives the same answer.
-    pagecheck._MEMO.items.clear()
-    pagecheck._MEMO.size = 0
+    monkeypatch.setattr(pagecheck, "_MEMO", pagecheck._Memo(limit=pagecheck._MEMO.limit))
     assert [(e.path, e.line, e.rule) for e in pagecheck.check_pages(repo)] == [(e.path, e.line, e.rule) for e in second]
 
 
