@@ -14,7 +14,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from conftest import BIN
+import pytest
+
+from conftest import BIN, copy_repo
 
 SECRET = "s3cret-of-this-run-0123456789abcdef"
 
@@ -165,3 +167,16 @@ def clone_of(history: Path, tmp_path: Path) -> Path:
     git(root, "remote", "remove", "origin")
     configure_git(root)
     return root
+
+
+@pytest.fixture(scope="session")
+def history(tmp_path_factory) -> Path:
+    """One copy with a history of its own per worker (nothing here builds);
+    each test clones it (``repo``), which is a tenth of copying and committing again."""
+    return own_history(copy_repo(tmp_path_factory.mktemp("editor-history") / "repo", warm=False))
+
+
+@pytest.fixture
+def repo(tmp_path, history) -> Path:
+    """A test's own working copy of ``history``."""
+    return clone_of(history, tmp_path)

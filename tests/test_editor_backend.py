@@ -20,26 +20,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import copy_repo, run_ntm
-from editor_support import SECRET, call, clone_of, environ, git, own_history
+from conftest import run_ntm
+from editor_support import SECRET, call, environ, git
+from editor_support import history, repo  # noqa: F401  (fixtures)
 from nongthonmoi.editor import backend as backend_module
 from nongthonmoi.editor.backend import LocalBackend
 
 PORT = 8123
 PLAN = "materials/ke-hoach/gung-re/2023-03-18.yml"  # a plan with no result
 PLAN_WITH_RESULT = "materials/ke-hoach/gung-re/2023-03-04.yml"
-
-
-@pytest.fixture(scope="session")
-def history(tmp_path_factory) -> Path:
-    """One copy with a history of its own per worker (nothing here builds);
-    each test clones it, which is a tenth of copying and committing again."""
-    return own_history(copy_repo(tmp_path_factory.mktemp("backend-history") / "repo", warm=False))
-
-
-@pytest.fixture
-def repo(tmp_path, history) -> Path:
-    return clone_of(history, tmp_path)
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_repo, run_ntm
-from editor_support import SECRET, call, clone_of, environ, git, own_history, start_edit
+from editor_support import SECRET, call, environ, git, own_history, start_edit
+from editor_support import history, repo  # noqa: F401  (fixtures)
 from nongthonmoi.editor.backend import LocalBackend
 from nongthonmoi.materials import load_materials
 from nongthonmoi.workbooks import forms
@@ -70,16 +71,6 @@ def corrected_result(data) -> bytes:
 
 
 # --- the backend, as the page calls it ----------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def history(tmp_path_factory) -> Path:
-    return own_history(copy_repo(tmp_path_factory.mktemp("excel-history") / "repo", warm=False))
-
-
-@pytest.fixture
-def repo(tmp_path, history) -> Path:
-    return clone_of(history, tmp_path)
 
 
 @pytest.fixture

@@ -22,8 +22,9 @@ import pytest
 import yaml
 from PIL import Image
 
-from conftest import copy_repo, run_ntm
-from editor_support import SECRET, call, clone_of, environ, git, own_history
+from conftest import run_ntm
+from editor_support import SECRET, call, environ, git
+from editor_support import history, repo  # noqa: F401  (fixtures)
 from nongthonmoi.editor import backend as backend_module
 from nongthonmoi.editor.backend import LocalBackend
 from nongthonmoi.editor.photos import upload_name
@@ -34,16 +35,6 @@ UPLOAD = f"/__ntm/api/{SECRET}/tai-len"
 RESULT = "materials/ket-qua/gung-re/2023-03-11.yml"
 FOLDER = "materials/anh/gung-re/2023-03-11/"
 PLAN = "materials/ke-hoach/gung-re/2023-03-18.yml"  # a plan with no result
-
-
-@pytest.fixture(scope="module")
-def history(tmp_path_factory) -> Path:
-    return own_history(copy_repo(tmp_path_factory.mktemp("photo-history") / "repo", warm=False))
-
-
-@pytest.fixture
-def repo(tmp_path, history) -> Path:
-    return clone_of(history, tmp_path)
 
 
 @pytest.fixture
