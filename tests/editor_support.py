@@ -3,6 +3,7 @@ hand (any Host, Origin or secret), and `ntm edit` started in a scratch copy."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -128,6 +129,17 @@ def start_edit(root: Path, *, extra_env: dict | None = None, seconds: float = 24
             time.sleep(0.5)
     run.stop()
     raise AssertionError("the editor's configuration never appeared")
+
+
+@contextlib.contextmanager
+def editing(folder: Path):
+    """`ntm edit` in a fresh copy (warm caches, a history of its own) under
+    ``folder``, stopped at the end of the block."""
+    run = start_edit(own_history(copy_repo(folder / "repo")))
+    try:
+        yield run
+    finally:
+        run.stop()
 
 
 def configure_git(root: Path) -> None:

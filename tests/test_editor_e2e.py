@@ -18,7 +18,7 @@ import pytest
 
 from conftest import copy_repo, run_ntm
 from editor_published import init_script, published_copy, serve, write_back
-from editor_support import git, own_history, start_edit
+from editor_support import editing, git
 
 pytestmark = pytest.mark.slow
 
@@ -28,10 +28,8 @@ SIZES = {"desktop": (1280, 900), "phone": (360, 740)}
 
 @pytest.fixture(scope="module")
 def local_run(tmp_path_factory):
-    root = own_history(copy_repo(tmp_path_factory.mktemp("e2e-local") / "repo"))
-    run = start_edit(root)
-    yield run
-    run.stop()
+    with editing(tmp_path_factory.mktemp("e2e-local")) as run:
+        yield run
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_repo, run_ntm
-from editor_support import SECRET, call, environ, git, own_history, start_edit
+from conftest import run_ntm
+from editor_support import SECRET, call, editing, environ, git
 from editor_support import history, repo  # noqa: F401  (fixtures)
+from test_editor_e2e import Editor
 from nongthonmoi.editor.backend import LocalBackend
 from nongthonmoi.materials import load_materials
 from nongthonmoi.workbooks import forms
@@ -195,29 +196,20 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @pytest.fixture(scope="module")
 def edit_run(tmp_path_factory):
-    root = own_history(copy_repo(tmp_path_factory.mktemp("excel-e2e") / "repo"))
-    run = start_edit(root)
-    yield run
-    run.stop()
+    with editing(tmp_path_factory.mktemp("excel-e2e")) as run:
+        yield run
 
 
 @pytest.fixture
 def page(chromium, edit_run):
-    context = chromium.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
-    context.add_init_script(
-        "window.__csp = []; document.addEventListener('securitypolicyviolation', "
-        "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
-    )
-    page = context.new_page()
-    page.goto(edit_run.base + "quan-tri/")
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_selector("text=Loại nội dung")
+    editor = Editor(chromium, edit_run.base, "local", "phone", edit_run.root)
+    page = editor.page
     # The way a Board editor comes here: the link in the editor's top bar.
     page.get_by_role("link", name="Nhập từ Excel").click()
     page.get_by_role("heading", name="Nhập từ Excel").wait_for()
     yield page
-    assert page.evaluate("window.__csp") == []
-    context.close()
+    assert editor.csp_violations() == []
+    editor.close()
 
 
 def pick(page, *pairs: tuple[str, bytes]) -> None:

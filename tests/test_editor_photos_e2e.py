@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import copy_repo, run_ntm
+from conftest import run_ntm
 from editor_published import published_copy, serve
-from editor_support import git, own_history, start_edit
+from editor_support import editing, git
 from photos_support import heic_like, metadata_left, phone_photo, upright_has_red_at_top_right
 from test_editor_e2e import Editor
 
@@ -36,10 +36,8 @@ FOLDER = "materials/anh/gung-re/2023-03-11/"
 
 @pytest.fixture(scope="module")
 def local_run(tmp_path_factory):
-    root = own_history(copy_repo(tmp_path_factory.mktemp("photos-e2e") / "repo"))
-    run = start_edit(root)
-    yield run
-    run.stop()
+    with editing(tmp_path_factory.mktemp("photos-e2e")) as run:
+        yield run
 
 
 @pytest.fixture(scope="module")
