@@ -37,3 +37,33 @@ MAX_JPEG_PIXELS = 120_000_000
 # before any decoding.
 MAX_SCANS = 64
 INPUT_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WebP"}
+
+
+def megapixels(pixels: int) -> str:
+    """Millions of pixels as a Vietnamese reader writes them: 120, 40,5."""
+    return f"{pixels / 1e6:.1f}".replace(".", ",").removesuffix(",0")
+
+
+def never_decoded(header) -> list[tuple[str, dict]]:
+    """A JPEG with too many pixels (A007: a bomb or a giant) or too many scans
+    (A017): never decoded, and nothing more is said of it. [] otherwise."""
+    if header.pixels > MAX_JPEG_PIXELS:
+        return [("A007", {"width": header.width, "height": header.height, "megapixels": megapixels(header.pixels),
+                          "limit": megapixels(MAX_JPEG_PIXELS)})]
+    if header.scans > MAX_SCANS:
+        return [("A017", {"scans": header.scans, "limit": MAX_SCANS})]
+    return []
+
+
+def hidden_data(header, personal_names: dict[str, str]) -> list[tuple[str, dict]]:
+    """What a picture carries besides the picture: a cut-off file (A011), a
+    position (A008), personal data named by ``personal_names`` (A009)."""
+    problems: list[tuple[str, dict]] = []
+    if not header.complete:
+        problems.append(("A011", {"problem": header.problem}))
+    if header.location:
+        problems.append(("A008", {}))
+    personal = sorted(header.personal)
+    if personal:
+        problems.append(("A009", {"kinds": ", ".join(personal_names[k] for k in personal)}))
+    return problems

@@ -47,6 +47,7 @@ from . import (
     MAX_STORED_BYTES,
     MIN_LONG_SIDE,
     QUALITY,
+    megapixels,
 )
 from .header import EXIF, GPS, Header, read_header
 from .stored import stored_problems
@@ -150,14 +151,10 @@ def check_input(data: bytes, name: str, accepted: str = ACCEPTED) -> Header:
     limit = MAX_JPEG_PIXELS if header.kind == "jpeg" else MAX_INPUT_PIXELS
     if header.pixels > limit:
         raise _refuse("A007", name, width=header.width, height=header.height,
-                      megapixels=_millions(header.pixels), limit=_millions(limit))
+                      megapixels=megapixels(header.pixels), limit=megapixels(limit))
     if header.scans > MAX_SCANS:
         raise _refuse("A017", name, scans=header.scans, limit=MAX_SCANS)
     return header
-
-
-def _millions(pixels: int) -> str:
-    return f"{pixels / 1e6:.1f}".replace(".", ",").removesuffix(",0")
 
 
 def normalise_photo(data: bytes, name: str = "ảnh", accepted: str = ACCEPTED) -> Normalised:
@@ -178,8 +175,8 @@ def normalise_photo(data: bytes, name: str = "ảnh", accepted: str = ACCEPTED) 
                 raise _refuse("A005", name, format=FORMAT_NAMES["unknown"], accepted=accepted)
             width, height = image.size
             if width * height > limit:
-                raise _refuse("A007", name, width=width, height=height, megapixels=_millions(width * height),
-                              limit=_millions(limit))
+                raise _refuse("A007", name, width=width, height=height, megapixels=megapixels(width * height),
+                              limit=megapixels(limit))
             if image.format in ("JPEG", "MPO"):
                 # Decode at 1/2, 1/4 or 1/8 scale when that still leaves LONG_SIDE pixels.
                 scale = LONG_SIDE / max(width, height)
@@ -195,7 +192,7 @@ def normalise_photo(data: bytes, name: str = "ảnh", accepted: str = ACCEPTED) 
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _refuse("A007", name, width=header.width, height=header.height,
-                      megapixels=_millions(header.pixels), limit=_millions(limit)) from None
+                      megapixels=megapixels(header.pixels), limit=megapixels(limit)) from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, MemoryError) as exc:
         raise _refuse("A011", name, problem=_problem(exc)) from None
     picture = _as_srgb(upright, profile)

@@ -12,7 +12,7 @@ metadata, A016 anything else the list does not name).
 
 from __future__ import annotations
 
-from . import MAX_JPEG_PIXELS, MAX_SCANS
+from . import hidden_data, never_decoded
 from .header import ICC, Header
 
 DOC_IMAGES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
@@ -43,20 +43,10 @@ def published_problems(header: Header) -> list[tuple[str, dict]]:
     picture; [] if it is one."""
     if header.kind not in KINDS:
         return [("A016", {"detail": "không phải hình JPEG, PNG, WebP hay GIF"})]
-    if header.pixels > MAX_JPEG_PIXELS:
-        return [("A007", {"width": header.width, "height": header.height,
-                          "megapixels": f"{header.pixels / 1e6:.1f}".replace(".", ",").removesuffix(",0"),
-                          "limit": f"{MAX_JPEG_PIXELS / 1e6:.0f}"})]
-    if header.scans > MAX_SCANS:
-        return [("A017", {"scans": header.scans, "limit": MAX_SCANS})]
-    problems: list[tuple[str, dict]] = []
-    if not header.complete:
-        problems.append(("A011", {"problem": header.problem}))
-    if header.location:
-        problems.append(("A008", {}))
-    personal = sorted(header.personal)
-    if personal:
-        problems.append(("A009", {"kinds": ", ".join(_PERSONAL_NAMES[k] for k in personal)}))
+    refused = never_decoded(header)
+    if refused:
+        return refused
+    problems = hidden_data(header, _PERSONAL_NAMES)
     odd = _odd_parts(header)
     if problems:
         odd = [name for name in odd if name not in _EXPLAINED]  # already named by A008/A009

@@ -12,7 +12,7 @@ the rules are the same in ``ntm check``, the build and CI.
 
 from __future__ import annotations
 
-from . import LONG_SIDE, MAX_JPEG_PIXELS, MAX_SCANS, MAX_STORED_BYTES, MIN_LONG_SIDE
+from . import LONG_SIDE, MAX_STORED_BYTES, MIN_LONG_SIDE, hidden_data, never_decoded
 from .header import ICC, OTHER, THUMBNAIL, Header
 
 _ALLOWED_SEGMENTS = {"APP0", "DQT", "DHT", "DRI", "SOS", "EOI", "SOF0", "SOF1", "SOF2"}
@@ -24,10 +24,6 @@ _PERSONAL_NAMES = {
     "MPF": "ảnh thứ hai giấu trong tệp",
     "TRAILER": "dữ liệu sau ảnh (video của ảnh động)",
 }
-
-
-def _millions(pixels: int) -> str:
-    return f"{pixels / 1e6:.1f}".replace(".", ",").removesuffix(",0")
 
 
 def _size(count: int) -> str:
@@ -42,22 +38,10 @@ def stored_problems(header: Header, size: int) -> list[tuple[str, dict]]:
 
     if header.kind != "jpeg":
         return [("A005", {"format": FORMAT_NAMES.get(header.kind, header.kind), "accepted": "ảnh trong kho phải là JPEG đã chuẩn hóa"})]
-    problems: list[tuple[str, dict]] = []
-    limit = MAX_JPEG_PIXELS
-    if header.pixels > limit:
-        # A bomb, or a giant: never decoded, and nothing more to say.
-        return [("A007", {"width": header.width, "height": header.height, "megapixels": _millions(header.pixels),
-                          "limit": _millions(limit)})]
-    if header.scans > MAX_SCANS:
-        # Never decoded either (variants are made from stored photos).
-        return [("A017", {"scans": header.scans, "limit": MAX_SCANS})]
-    if not header.complete:
-        problems.append(("A011", {"problem": header.problem}))
-    if header.location:
-        problems.append(("A008", {}))
-    personal = sorted(header.personal)
-    if personal:
-        problems.append(("A009", {"kinds": ", ".join(_PERSONAL_NAMES[k] for k in personal)}))
+    refused = never_decoded(header)  # variants are made from stored photos: never decode these
+    if refused:
+        return refused
+    problems = hidden_data(header, _PERSONAL_NAMES)
     details = []
     if header.width and header.long_side > LONG_SIDE:
         details.append(f"{header.width} × {header.height} điểm ảnh, lớn hơn {LONG_SIDE} điểm ảnh chiều dài")
