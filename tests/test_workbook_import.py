@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from conftest import ROOT, libreoffice, needs_libreoffice, run_ntm
 from nongthonmoi import cli
@@ -234,6 +235,18 @@ def _set_form(wb, sheet: str, label: str, value) -> str:
     return f"{sheet}!{_form_cell(ws, label)}"
 
 
+def _first_task(ws) -> int:
+    return header_row(ws, "Việc cần làm") + 1
+
+
+def _set_first_task(wb, column: int, value) -> str:
+    """Type ``value`` into column ``column`` of the plan's first task; the cell, as errors name it."""
+    ws = wb[forms.PLAN_SHEET]
+    row = _first_task(ws)
+    ws.cell(row, column).value = value
+    return f"{forms.PLAN_SHEET}!{get_column_letter(column)}{row}"
+
+
 def _set_meta(wb, key: str, value: str) -> None:
     """Change the very hidden sheet that identifies the workbook (book.write_meta)."""
     ws = wb[book.META_SHEET]
@@ -372,10 +385,7 @@ def case_true_in_text(wb):
 
 
 def case_hamlet_not_in_list(wb):
-    ws = wb[forms.PLAN_SHEET]
-    row = header_row(ws, "Việc cần làm") + 1
-    ws.cell(row, 5).value = "Thôn 9"
-    return f"Kế hoạch!E{row}", "«Thôn 9» không có trong danh sách «Thôn, tổ dân phố thực hiện»"
+    return _set_first_task(wb, 5, "Thôn 9"), "«Thôn 9» không có trong danh sách «Thôn, tổ dân phố thực hiện»"
 
 
 # --- the model's rules, worded for a cell
@@ -412,17 +422,11 @@ def case_no_work_reported(wb):
 
 def case_zero_quantity(wb):
     # A planned amount cleared to 0: «1/0 khu» in the Monday report otherwise.
-    ws = wb[forms.PLAN_SHEET]
-    row = header_row(ws, "Việc cần làm") + 1
-    ws.cell(row, 3).value = 0
-    return f"Kế hoạch!C{row}", "Ô «Số lượng» phải lớn hơn 0 (đang là 0)"
+    return _set_first_task(wb, 3, 0), "Ô «Số lượng» phải lớn hơn 0 (đang là 0)"
 
 
 def case_negative_quantity(wb):
-    ws = wb[forms.PLAN_SHEET]
-    row = header_row(ws, "Việc cần làm") + 1
-    ws.cell(row, 3).value = -1
-    return f"Kế hoạch!C{row}", "Ô «Số lượng» không được âm"
+    return _set_first_task(wb, 3, -1), "Ô «Số lượng» không được âm"
 
 
 def test_a_copied_task_code_is_fixed_by_emptying_the_code_cell(blank_books, shared_repo, tmp_path):
@@ -432,7 +436,7 @@ def test_a_copied_task_code_is_fixed_by_emptying_the_code_cell(blank_books, shar
 
     def copy_code(wb):
         ws = wb[forms.PLAN_SHEET]
-        first = header_row(ws, "Việc cần làm") + 1
+        first = _first_task(ws)
         second = next(r for r in range(first + 1, ws.max_row + 1) if ws.cell(r, 1).value)
         ws.cell(second, 1).value = ws.cell(first, 1).value
         found["cell"] = f"A{second}"
@@ -466,24 +470,15 @@ def test_a_carriage_return_in_a_cell_arrives_as_a_line_break(blank_books, repo, 
 
 
 def case_huge_quantity(wb):
-    ws = wb[forms.PLAN_SHEET]
-    row = header_row(ws, "Việc cần làm") + 1
-    ws.cell(row, 3).value = 1e308
-    return f"Kế hoạch!C{row}", "Ô «Số lượng» có số 100000… (309 chữ số), lớn quá mức có thể (tới 1.000.000.000)"
+    return _set_first_task(wb, 3, 1e308), "Ô «Số lượng» có số 100000… (309 chữ số), lớn quá mức có thể (tới 1.000.000.000)"
 
 
 def case_thousands_of_digits(wb):
-    ws = wb[forms.PLAN_SHEET]
-    row = header_row(ws, "Việc cần làm") + 1
-    ws.cell(row, 3).value = "9" * 5000
-    return f"Kế hoạch!C{row}", "Ô «Số lượng» có số 99999999999999999999…, lớn quá mức có thể"
+    return _set_first_task(wb, 3, "9" * 5000), "Ô «Số lượng» có số 99999999999999999999…, lớn quá mức có thể"
 
 
 def case_huge_number_as_text_field(wb):
-    ws = wb[forms.PLAN_SHEET]
-    row = header_row(ws, "Việc cần làm") + 1
-    ws.cell(row, 2).value = 1e308
-    return f"Kế hoạch!B{row}", "lớn quá mức có thể"
+    return _set_first_task(wb, 2, 1e308), "lớn quá mức có thể"
 
 
 def case_no_households(wb):
@@ -491,10 +486,7 @@ def case_no_households(wb):
 
 
 def case_typed_task_id(wb):
-    ws = wb[forms.PLAN_SHEET]
-    row = header_row(ws, "Việc cần làm") + 1
-    ws.cell(row, 1).value = "Dọn Đường"
-    return f"Kế hoạch!A{row}", "Mã «Dọn Đường» ở ô «Mã phần việc» không hợp lệ"
+    return _set_first_task(wb, 1, "Dọn Đường"), "Mã «Dọn Đường» ở ô «Mã phần việc» không hợp lệ"
 
 
 def case_html_in_text(wb):
@@ -512,7 +504,7 @@ def case_text_too_long(wb):
 
 def case_too_many_tasks(wb):
     ws = wb[forms.PLAN_SHEET]
-    first = header_row(ws, "Việc cần làm") + 1
+    first = _first_task(ws)
     ws.insert_rows(first, 40)
     for row in range(first, first + 31):  # 31 new tasks above the plan's 2
         for col, value in ((2, f"Việc {row}"), (3, 1), (4, "cây"), (5, "Thôn 1"), (7, "Cuốc"), (8, "Hộ dân")):
@@ -532,10 +524,6 @@ def case_households_over_total(wb):
 
 
 # --- what the clerk meant is not clear: refused, never guessed
-
-
-def _first_task(ws) -> int:
-    return header_row(ws, "Việc cần làm") + 1
 
 
 def case_extra_sheet(wb):
