@@ -49,6 +49,11 @@ def set_line(key: str, value: str):
     return change
 
 
+def front_matter_line(line: str):
+    """One more line in the front matter of the glossary page (PAGE)."""
+    return replace("title: Thuật ngữ viết tắt", "title: Thuật ngữ viết tắt\n" + line)
+
+
 def append(extra: str):
     return lambda text: text + extra
 
@@ -200,25 +205,23 @@ CASES = {
                           words="http://127.0.0.1:9/x.png"),
     "html-title": Case("P013", PAGE, replace("title: Thuật ngữ viết tắt", 'title: "&lt;b&gt;Thuật ngữ"'), line="title:",
                        words="có mã HTML"),
-    "unknown-view": Case("P013", PAGE, replace("title: Thuật ngữ viết tắt", "title: Thuật ngữ viết tắt\nview: ../../quan-tri/index"),
+    "unknown-view": Case("P013", PAGE, front_matter_line("view: ../../quan-tri/index"),
                          line="view:", words="«view»"),
     # Front matter: an allow-list of keys and types (frontmatter.py); each of
     # these crashed the check or the build with a traceback, or printed raw.
-    "front-matter-view-list": Case("P013", PAGE, replace("title: Thuật ngữ viết tắt", "title: Thuật ngữ viết tắt\nview: [1]"),
+    "front-matter-view-list": Case("P013", PAGE, front_matter_line("view: [1]"),
                                    line="view:", words="«view»"),
-    "front-matter-hide-number": Case("P013", PAGE, replace("title: Thuật ngữ viết tắt", "title: Thuật ngữ viết tắt\nhide: 5"),
+    "front-matter-hide-number": Case("P013", PAGE, front_matter_line("hide: 5"),
                                      line="hide:", words="«hide»"),
-    "front-matter-search-word": Case("P013", PAGE, replace("title: Thuật ngữ viết tắt", "title: Thuật ngữ viết tắt\nsearch: exclude"),
+    "front-matter-search-word": Case("P013", PAGE, front_matter_line("search: exclude"),
                                      line="search:", words="«search»"),
-    "front-matter-sources-number": Case("P013", PAGE, replace("title: Thuật ngữ viết tắt", "title: Thuật ngữ viết tắt\nsources: 5"),
+    "front-matter-sources-number": Case("P013", PAGE, front_matter_line("sources: 5"),
                                         line="sources:", words="«sources»"),
-    "front-matter-icon": Case("P013", PAGE, replace("title: Thuật ngữ viết tắt", "title: Thuật ngữ viết tắt\nicon: khong-co"),
+    "front-matter-icon": Case("P013", PAGE, front_matter_line("icon: khong-co"),
                               line="icon:", words="«icon»"),
-    "front-matter-subtitle-script": Case("P013", PAGE, replace("title: Thuật ngữ viết tắt",
-                                         'title: Thuật ngữ viết tắt\nsubtitle: "Xem <script>alert(1)</script>"'),
+    "front-matter-subtitle-script": Case("P013", PAGE, front_matter_line('subtitle: "Xem <script>alert(1)</script>"'),
                                          line="subtitle:", words="có mã HTML"),
-    "front-matter-status-handler": Case("P013", PAGE, replace("title: Thuật ngữ viết tắt",
-                                        "title: Thuật ngữ viết tắt\nstatus: 'new\" onmouseover=\"alert(2)'"),
+    "front-matter-status-handler": Case("P013", PAGE, front_matter_line("status: 'new\" onmouseover=\"alert(2)'"),
                                         line="status:", words="«status»"),
     "handout-file": Case("P014", "docs/khang-trang-xanh-sach-dep/ho-gia-dinh.md",
                          append("\n![Sơ đồ](../../../bi-mat.png)\n"), line="bi-mat.png", words="«ho-gia-dinh»"),
@@ -241,7 +244,7 @@ CASES = {
                                  line="title:", words="U+000B"),
     "deep-nesting": Case("Y012", PLAN, append("ghi_chu: " + "[" * 2000 + "]" * 2000 + "\n"), line="ghi_chu:",
                          words="16 tầng"),
-    "front-matter-nesting": Case("Y012", PAGE, replace("title: Thuật ngữ viết tắt", "title: Thuật ngữ viết tắt\nx: " + "[" * 40 + "]" * 40),
+    "front-matter-nesting": Case("Y012", PAGE, front_matter_line("x: " + "[" * 40 + "]" * 40),
                                  line="x: [", words="16 tầng"),
     "bracket-paste": Case("T006", PAGE, append("\nChữ.\n\n" + "[" * 100_000 + "\n"), line="[[[", words="một đoạn"),
     "nested-markers": Case("T006", PAGE, append("\n" + "1. " * 5000 + "x\n"), line="1. 1.", words="lồng nhau"),
