@@ -205,13 +205,23 @@ CHROMIUM_ARGS = [
 ]
 
 
-def serve_folder(folder: Path):
-    """An HTTP server for ``folder`` on 127.0.0.1 (free port), in a daemon thread."""
+def serve_folder(folder: Path, headers=None, types: dict[str, str] | None = None):
+    """An HTTP server for ``folder`` on 127.0.0.1 (free port), in a daemon thread.
+    ``headers``: a function of the request's path giving the (name, value)
+    pairs to add (a host's headers); ``types``: content types by suffix, over
+    Python's."""
     import functools
     import http.server
     import threading
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
+        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **(types or {})}
+
+        def end_headers(self):
+            for name, value in headers(self.path) if headers else ():
+                self.send_header(name, value)
+            super().end_headers()
+
         def log_message(self, *args):
             pass
 

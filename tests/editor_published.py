@@ -5,15 +5,13 @@ repository's data files, served on 127.0.0.1 with the page's CSP header."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import yaml
 
+from conftest import serve_folder
 from nongthonmoi.editor.csp import editor_headers
 
 
@@ -40,21 +38,11 @@ def published_copy(site: Path, target: Path, publish_mode: str = "simple") -> Pa
 
 
 def serve(folder: Path):
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml", ".js": "text/javascript"}
+    """The published copy as a host serves it: the editor's headers on its page."""
+    def headers(path: str) -> list:
+        return editor_headers() if path.rstrip("/").endswith(("quan-tri", ".html")) else []
 
-        def end_headers(self):
-            if self.path.rstrip("/").endswith(("quan-tri", ".html")):
-                for name, value in editor_headers():
-                    self.send_header(name, value)
-            super().end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+    return serve_folder(folder, headers, {".yml": "text/yaml", ".js": "text/javascript"})
 
 
 def repo_tree(root: Path) -> dict:

@@ -15,14 +15,12 @@ templates' own inline scripts.
 
 from __future__ import annotations
 
-import http.server
 import re
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import copy_repo, run_mkdocs, run_ntm
+from conftest import copy_repo, run_mkdocs, run_ntm, serve_folder
 from nongthonmoi import csp, frontmatter
 from nongthonmoi.editor.check import check_page
 from nongthonmoi.pagecheck import check_front_matter, split_front_matter
@@ -119,26 +117,6 @@ def test_a_script_that_is_not_the_templates_is_not_named(script):
     assert csp._hash(script) not in policy
 
 
-def _serve(folder: Path, header: str | None):
-    """``folder`` on 127.0.0.1 (free port), with the hosting header if given."""
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=str(folder), **kwargs)
-
-        def end_headers(self):
-            if header:
-                self.send_header("Content-Security-Policy", header)
-            super().end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
 def _run(chromium, url: str) -> tuple[dict, list[str]]:
     context = chromium.new_context()
     dialogs: list[str] = []
@@ -152,6 +130,16 @@ def _run(chromium, url: str) -> tuple[dict, list[str]]:
     finally:
         context.close()
     return state, dialogs
+
+
+def _visit(chromium, folder: Path, path: str, header: str | None) -> tuple[dict, list[str]]:
+    """:func:`_run` on ``path`` of ``folder`` served on 127.0.0.1, with the hosting header if given."""
+    server, url = serve_folder(folder, (lambda _: [("Content-Security-Policy", header)]) if header else None)
+    try:
+        return _run(chromium, url + path)
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.mark.slow
@@ -169,12 +157,7 @@ def test_an_injected_script_is_refused_by_the_policy_the_build_computes(chromium
     folder.mkdir(parents=True)
     (folder / "index.html").write_text(csp.add_policy(injected), encoding="utf-8")
     (tmp_path / "assets").symlink_to(site / "assets")
-    server, url = _serve(tmp_path, csp.header() if header else None)
-    try:
-        state, dialogs = _run(chromium, url + "huong-dan/ai-lam-gi/")
-    finally:
-        server.shutdown()
-        server.server_close()
+    state, dialogs = _visit(chromium, tmp_path, "huong-dan/ai-lam-gi/", csp.header() if header else None)
     assert state["ran"] == 0 and dialogs == []
     assert state["scope"] == "object"  # Material's own inline script ran: the header lets the templates' through
 
@@ -183,12 +166,7 @@ def test_an_injected_script_is_refused_by_the_policy_the_build_computes(chromium
 def test_the_hosting_header_runs_no_inline_script_of_a_document_the_build_did_not_write(chromium, tmp_path):
     (tmp_path / "thong-bao.html").write_text(
         '<!doctype html><meta charset="utf-8"><title>x</title><script>window.__ran=1</script>', encoding="utf-8")
-    server, url = _serve(tmp_path, csp.header())
-    try:
-        state, _ = _run(chromium, url + "thong-bao.html")
-    finally:
-        server.shutdown()
-        server.server_close()
+    state, _ = _visit(chromium, tmp_path, "thong-bao.html", csp.header())
     assert state["ran"] == 0
 
 
@@ -222,12 +200,7 @@ def test_a_subtitle_with_a_script_is_text_in_every_menu_and_runs_nowhere(hostile
         html = path.read_text(encoding="utf-8")
         assert "<script>window.__ran" not in html and "<img src=x" not in html, path
         assert "Xem ngay &lt;img src=x onerror=alert(document.domain)&gt;&lt;script&gt;" in html, path
-    server, url = _serve(site, csp.header())
-    try:
-        state, dialogs = _run(chromium, url + "huong-dan/ai-lam-gi/")
-    finally:
-        server.shutdown()
-        server.server_close()
+    state, dialogs = _visit(chromium, site, "huong-dan/ai-lam-gi/", csp.header())
     assert state["ran"] == 0 and dialogs == [] and state["scope"] == "object"
 
 
