@@ -172,6 +172,7 @@
         });
       });
   }
+  window.NTM.api = api; // the «Nhập từ Excel» page (ntm-nhap-excel.js) calls the backend through it
 
   // --- what the rules know about other entries --------------------------------
 

@@ -33,7 +33,6 @@
   };
   var WRITTEN = { new: "Đã tạo mới", updated: "Đã cập nhật" };
 
-  var proxyUrl = null;
   var page = null;
   var chosen = []; // [{name, content (base64)}] of the files picked
   var lastReport = null;
@@ -47,36 +46,9 @@
 
   // --- the backend --------------------------------------------------------
 
-  function loadProxyUrl() {
-    if (proxyUrl) return Promise.resolve(proxyUrl);
-    var link = document.querySelector('link[rel="cms-config-url"]');
-    return window
-      .fetch(link ? link.getAttribute("href") : "config.yml", { cache: "no-store" })
-      .then(function (response) {
-        return response.text();
-      })
-      .then(function (text) {
-        var match = /proxy_url:\s*['"]?([^\s'"]+)/.exec(text);
-        proxyUrl = match ? match[1] : null;
-        return proxyUrl;
-      });
-  }
-
+  // The backend's answer, or an Error with its message (ntm-cms.js: NTM.api).
   function send(params) {
-    return loadProxyUrl().then(function (url) {
-      return window
-        .fetch(url + "/tai-len", {
-          method: "POST",
-          headers: { "Content-Type": "application/json; charset=utf-8" },
-          body: JSON.stringify({ action: "ntmNhapExcel", params: params }),
-        })
-        .then(function (response) {
-          return response.json().then(function (body) {
-            if (!response.ok) throw new Error(body.error || "Không rõ lỗi.");
-            return body;
-          });
-        });
-    });
+    return window.NTM.api("ntmNhapExcel", params, "/tai-len");
   }
 
   function readBase64(file) {
