@@ -45,6 +45,14 @@ class Case:
         self.rule, self.files, self.where, self.line, self.words = rule, files, where, line, words
 
 
+DOCS_PICTURES = "docs/bien-tap/hinh"
+
+
+def docs_picture(rule: str, name: str, data: bytes, words: str) -> Case:
+    """A picture of a page (docs/), reported at its own path."""
+    return Case(rule, {f"{DOCS_PICTURES}/{name}": data}, where=f"{DOCS_PICTURES}/{name}", words=words)
+
+
 PHOTO_RULE_CASES = {
     "no-description": Case("A001", {RESULT: lambda t: t.replace(
         "    mo_ta: 'Hình vẽ ví dụ, không phải ảnh chụp: đường thôn còn rác hai bên, trước buổi ra quân'\n", "", 1)},
@@ -68,22 +76,15 @@ PHOTO_RULE_CASES = {
                                words="60000 × 60000 điểm ảnh"),
     "gps-position": Case("A008", add_photo("anh-26.jpg", phone_photo(1600, 1200, orientation=1)),
                          where=f"{FOLDER}/anh-26.jpg", words="còn vị trí GPS"),
-    "gps-in-a-docs-image": Case("A008", {"docs/bien-tap/hinh/buoi-lam.jpg": phone_photo(800, 600)},
-                                where="docs/bien-tap/hinh/buoi-lam.jpg", words="còn vị trí GPS"),
+    "gps-in-a-docs-image": docs_picture("A008", "buoi-lam.jpg", phone_photo(800, 600), "còn vị trí GPS"),
     # Pictures of docs/ are held to an allow-list (published.py): metadata in
     # any form, and anything else a plain picture does not need.
-    "gps-after-junk-in-a-docs-image": Case("A008", {"docs/bien-tap/hinh/rac.jpg": hostile.jpeg_exif_after_junk()},
-                                           where="docs/bien-tap/hinh/rac.jpg", words="còn vị trí GPS"),
-    "xmp-null-in-a-docs-image": Case("A009", {"docs/bien-tap/hinh/xmp.jpg": hostile.jpeg_xmp_null()},
-                                     where="docs/bien-tap/hinh/xmp.jpg", words="XMP"),
-    "raw-xmp-in-a-docs-png": Case("A008", {"docs/bien-tap/hinh/raw.png": hostile.png_raw_profile_xmp()},
-                                  where="docs/bien-tap/hinh/raw.png", words="còn vị trí GPS"),
-    "xmp-in-a-docs-gif": Case("A008", {"docs/bien-tap/hinh/dong.gif": hostile.gif_xmp_gps()},
-                              where="docs/bien-tap/hinh/dong.gif", words="còn vị trí GPS"),
-    "unknown-segment-in-a-docs-image": Case("A016", {"docs/bien-tap/hinh/app9.jpg": hostile.jpeg_unknown_app()},
-                                            where="docs/bien-tap/hinh/app9.jpg", words="«APP9»"),
-    "unknown-chunk-in-a-docs-png": Case("A016", {"docs/bien-tap/hinh/vpag.png": hostile.png_unknown_chunk()},
-                                        where="docs/bien-tap/hinh/vpag.png", words="«vpAg»"),
+    "gps-after-junk-in-a-docs-image": docs_picture("A008", "rac.jpg", hostile.jpeg_exif_after_junk(), "còn vị trí GPS"),
+    "xmp-null-in-a-docs-image": docs_picture("A009", "xmp.jpg", hostile.jpeg_xmp_null(), "XMP"),
+    "raw-xmp-in-a-docs-png": docs_picture("A008", "raw.png", hostile.png_raw_profile_xmp(), "còn vị trí GPS"),
+    "xmp-in-a-docs-gif": docs_picture("A008", "dong.gif", hostile.gif_xmp_gps(), "còn vị trí GPS"),
+    "unknown-segment-in-a-docs-image": docs_picture("A016", "app9.jpg", hostile.jpeg_unknown_app(), "«APP9»"),
+    "unknown-chunk-in-a-docs-png": docs_picture("A016", "vpag.png", hostile.png_unknown_chunk(), "«vpAg»"),
     "thousands-of-scans": Case("A017", add_photo("anh-32.jpg", hostile.many_scans(3000)), where=f"{FOLDER}/anh-32.jpg",
                                words="3010 lượt quét"),
     "camera-and-comment": Case("A009", add_photo("anh-27.jpg", phone_photo(1600, 1200, orientation=1, gps=False, comment=True)),
