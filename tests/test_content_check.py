@@ -203,7 +203,7 @@ def test_a_configuration_with_an_extension_that_reads_files_is_converted_every_t
 
     snippet = tmp_path / "doan.md"
     snippet.write_text("Đoạn một.\n", encoding="utf-8")
-    converter = pagecheck._Converter(["pymdownx.snippets"], {"pymdownx.snippets": {"base_path": [str(tmp_path)]}})
+    converter = pagecheck._converter(["pymdownx.snippets"], {"pymdownx.snippets": {"base_path": [str(tmp_path)]}})
     assert converter.key is None
     assert "Đoạn một." in converter.convert('--8<-- "doan.md"\n')
     snippet.write_text("Đoạn hai.\n", encoding="utf-8")
@@ -217,3 +217,8 @@ def test_the_kept_conversions_are_bounded():
     for number in range(50):
         memo.get(("k", f"{number:03d}" * 100), len)
     assert memo.size <= 1000 and len(memo.items) == 3
+    # A text answer (a page's HTML) counts as much as its key.
+    memo = pagecheck._Memo(limit=1000)
+    for number in range(50):
+        memo.get(("k", f"{number:03d}" * 100), lambda text: text + text)
+    assert memo.size <= 1000 and len(memo.items) == 1

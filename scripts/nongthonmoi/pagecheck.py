@@ -178,8 +178,8 @@ class _Anchors:
 
 class _Memo:
     """Answers of pure functions of one text (a page's Markdown, its HTML),
-    kept by this process up to ``limit`` characters of keys (least recently
-    used go first). A check converts every page when one changes; a process
+    kept by this process up to ``limit`` characters of texts and text answers
+    (least recently used go first). A check converts every page when one changes; a process
     that checks again and again (`ntm edit` on every save) converts only the
     pages that changed."""
 
@@ -194,14 +194,19 @@ class _Memo:
             return self.items[key]
         value = make(key[1])
         self.items[key] = value
-        self.size += len(key[1])
+        self.size += _weight(key, value)
         while self.size > self.limit and len(self.items) > 1:
-            (_, text), _ = self.items.popitem(last=False)
-            self.size -= len(text)
+            self.size -= _weight(*self.items.popitem(last=False))
         return value
 
 
-_MEMO = _Memo(limit=64 * MAX_PAGE_BYTES)
+def _weight(key: tuple[str, str], value) -> int:
+    return len(key[1]) + (len(value) if isinstance(value, str) else 0)
+
+
+# 16 million characters: the whole real docs/ (about 1 MB) many times over, or
+# 16 pages of the largest size with their HTML; some 32 MB of memory at most.
+_MEMO = _Memo(limit=32 * MAX_PAGE_BYTES)
 
 # Extensions whose output depends only on the page's text and their options
 # (no file read, no clock): their conversions may be kept. Any other
@@ -219,12 +224,12 @@ class _Converter:
     """The site's Markdown for one configuration; ``key`` names it in the memo
     (None: its conversions are not kept)."""
 
-    def __init__(self, extensions: list, configs: dict):
+    def __init__(self, extensions: list, configs: dict, key: str):
         import markdown
 
         self.markdown = markdown.Markdown(extensions=extensions, extension_configs=configs)
         pure = all(isinstance(e, str) and e.removeprefix("markdown.extensions.") in _PURE_EXTENSIONS for e in extensions)
-        self.key = repr((extensions, sorted(configs.items(), key=lambda item: item[0]))) if pure else None
+        self.key = key if pure else None
 
     def _convert(self, body: str) -> str:
         self.markdown.reset()
@@ -243,7 +248,7 @@ def _converter(extensions: list, configs: dict) -> _Converter:
     key = repr((extensions, sorted(configs.items(), key=lambda item: item[0])))
     if key not in _CONVERTERS:
         _CONVERTERS.clear()  # one configuration at a time: a new mkdocs.yml replaces it
-        _CONVERTERS[key] = _Converter(extensions, configs)
+        _CONVERTERS[key] = _Converter(extensions, configs, key)
     return _CONVERTERS[key]
 
 
