@@ -67,6 +67,46 @@ def test_no_fork_where_other_threads_run(tmp_path):
         thread.join()
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_handouts_and_photo_variants_fork_only_where_it_is_safe(monkeypatch, threads):
+    """`ntm edit` rebuilds beside its web server's threads: a fork there can
+    copy a lock another thread holds, and the child, then the rebuild and the
+    editor's save, wait forever. Several handouts or photos are made in place
+    there, in a pool of forked processes where the process has one thread."""
+    from nongthonmoi.handouts import build as handouts_build
+    from nongthonmoi.photos import variants
+
+    pools = []
+
+    class Pool:
+        def __init__(self, *args, **kwargs):
+            pools.append(kwargs.get("mp_context"))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def map(self, function, tasks, **kwargs):
+            return [function(task) for task in tasks]
+
+    monkeypatch.setattr(background.threading, "active_count", lambda: threads)
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(handouts_build, "_run", lambda task: [(task, b"", 1, 0.0)])
+    monkeypatch.setattr(variants, "_make", lambda task: None)
+    builder = handouts_build.HandoutBuilder.__new__(handouts_build.HandoutBuilder)
+    builder.workers = 2
+    assert set(builder._render_all(["a", "b"])) == {"a", "b"}
+    store = variants.VariantStore.__new__(variants.VariantStore)
+    store.folder = Path("variants")
+    assert store.make([(Path("a.jpg"), []), (Path("b.jpg"), [])], workers=2) == 2
+    if threads == 1:
+        assert len(pools) == 2 and all(p is not None and p.get_start_method() == "fork" for p in pools)
+    else:
+        assert pools == []
+
+
 # A build of the real sources with the Saturday pages streamed from the other
 # core (saturday/site.py), as in a district-size first build: the real site
 # has too few pages to stream them by itself (STREAM_FROM).

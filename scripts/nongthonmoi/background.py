@@ -138,7 +138,7 @@ def beside(work: Callable[[], object], *, later: bool = False, cheap: bool = Fal
     """Start ``work`` on the other core; ``.result()`` waits for its value.
     In place where forking is not safe (see :func:`start`), or when the work
     is ``cheap``: forking would cost more than it saves."""
-    if cheap or not _can_fork():
+    if cheap or not can_fork():
         return _Done(work)
     # ``later``: a value needed later than the others (the checks, waited
     # for after the data): it gives them the core when both want it.
@@ -165,8 +165,18 @@ def _returning(send, work, nice: int) -> None:
     send.close()
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
+    """Forking is safe here: one thread (a fork copies the locks other
+    threads hold, never released in the child) and an OS that forks."""
     return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def fork_pool(workers: int):
+    """A pool of forked processes (they inherit what is imported); only where
+    :func:`can_fork`."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
 
 
 class Stream:
@@ -218,7 +228,7 @@ class Stream:
 def stream(name: str, work: Callable[[Callable[[int], None]], None]) -> Stream | None:
     """Start ``work`` beside the build (see :class:`Stream`); None where
     forking is not safe: then the caller does the work itself, now."""
-    if not _can_fork():
+    if not can_fork():
         return None
     job = Stream(name, work)
     _PENDING.append(job)
@@ -260,7 +270,7 @@ def start(name: str, work: Callable[[], None]) -> None:
     """Queue ``work`` to run beside the build from :func:`launch` on; or run
     it now where forking is not safe: in a process with other threads
     (``mkdocs serve``'s web server) or without fork."""
-    if not _can_fork():
+    if not can_fork():
         work()
         return
     _PENDING.append(Job(name, work))

@@ -22,14 +22,13 @@ import json
 import os
 import re
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 from markupsafe import Markup
 
-from .. import cachekeep, gitdates, publishing
+from .. import background, cachekeep, gitdates, publishing
 from ..atomicfile import write_atomically
 from ..errors import ContentError, ContentErrors
 from .catalog import Handout, all_handouts
@@ -398,7 +397,9 @@ class HandoutBuilder:
     def _render_all(self, tasks: list[tuple]) -> dict[str, tuple[bytes, int, float]]:
         if not tasks:
             return {}
-        if len(tasks) == 1 or self.workers == 1:
+        # In place beside other threads (`ntm edit`'s web server): a fork
+        # there could copy a lock the child then waits for forever.
+        if len(tasks) == 1 or self.workers == 1 or not background.can_fork():
             done = [_run(task) for task in tasks]
         else:
             # Import WeasyPrint once here: forked workers inherit it instead of
@@ -406,7 +407,7 @@ class HandoutBuilder:
             # (render.font_config) and renders many handouts with them.
             import weasyprint  # noqa: F401
 
-            with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks))) as pool:
+            with background.fork_pool(min(self.workers, len(tasks))) as pool:
                 done = list(pool.map(_run, tasks))
         return {slug: (pdf, pages, seconds) for rendered in done for slug, pdf, pages, seconds in rendered}
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -144,15 +143,15 @@ class VariantStore:
         tasks = [(str(source), [(v.fmt, v.width, v.height, str(self.folder / v.cache_name)) for v in variants])
                  for source, variants in work]
         workers = min(workers or os.cpu_count() or 1, len(tasks))
-        import threading
+        from .. import background
 
         # Never fork from a process with threads (mkdocs serve's web server):
         # there, the few photos of an edit are made in place.
-        if workers == 1 or threading.active_count() > 1:
+        if workers == 1 or not background.can_fork():
             for task in tasks:
                 _make(task)
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with background.fork_pool(workers) as pool:
                 list(pool.map(_make, tasks, chunksize=4))
         return len(tasks)
 
