@@ -85,6 +85,7 @@ def plant_orphans(root: Path, label: str) -> set[str]:
         f"checks/data/files-{key('data')[:32]}.pickle": b"orphan",
         "generated/files/lich/xa-khong-con.ics": b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
         f"generated/pages/.pages.pack.{dead}.tmp": b"ntm-pages 1\n",
+        f"templates/{key('template')}.bin": b"orphan",
     }
     for rel, data in made.items():
         (cache / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -42,7 +42,7 @@ from mkdocs.utils import get_relative_url
 
 from . import (
     a11y, background, buildday, buildlog, cachekeep, contentcheck, csp, frontmatter, gitdates, images, inputcache, offline,
-    pagecheck, precompress, publishing, rules, sanitize,
+    pagecheck, precompress, publishing, rules, sanitize, templatecache,
 )
 from .navigation import complete_nav
 from .editor.settings import EditorSettingsError
@@ -150,6 +150,7 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             # No repository configured (intranet copy): no edit links at all.
             config.edit_uri = None
         self.views = make_environment(self.root)
+        templatecache.install(self.views, self.root)
         self.history = gitdates.file_history(self.root)
         self.dates = gitdates.as_dates(self.history)
         self.handouts = Handouts(self.root, config, self.materials, self.dates)
@@ -385,7 +386,10 @@ class NongThonMoiPlugin(BasePlugin[PluginConfig]):
             return csp.add_policy(output_content, offline=offline.is_offline_build())
         return output_content
 
+    @event_priority(-100)  # after the plugins that add filters to env: they decide the compiled code
     def on_env(self, env, *, config, files):
+        # The theme's templates compiled by an earlier build (templatecache.py).
+        templatecache.install(env, self.root)
         # Workbooks and PDFs are made beside the build (background.py); MkDocs copies them next.
         try:
             problems = self._checks_done()
