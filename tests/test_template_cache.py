@@ -69,8 +69,9 @@ def test_environments_that_compile_differently_do_not_share_entries(templates, t
     plain = env_of(templates, tmp_path)
     escaped = env_of(templates, tmp_path, autoescape=True)
     trimmed = env_of(templates, tmp_path, trim_blocks=True)
-    with_context = env_of(templates, tmp_path)
+    with_context = jinja2.Environment(loader=jinja2.FileSystemLoader(templates))
     with_context.filters["upper"] = jinja2.pass_context(lambda context, value: value.upper())
+    templatecache.install(with_context, tmp_path)
     keys = {env.bytecode_cache.get_cache_key("main.html") for env in (plain, escaped, trimmed, with_context)}
     assert len(keys) == 4
     # A function of the name (select_autoescape): keyed by its answer, and the
@@ -85,8 +86,20 @@ def test_environments_that_compile_differently_do_not_share_entries(templates, t
     assert env_of(templates, tmp_path, autoescape=True).get_template("x.html").render(v="<b>") == "&lt;b&gt;"
 
 
-def test_every_template_is_claimed_before_use(templates, tmp_path, monkeypatch):
-    claimed = []
+def test_every_template_is_claimed_before_it_is_looked_up(templates, tmp_path, monkeypatch):
+    claimed, looked_up = [], []
     monkeypatch.setattr(cachekeep, "claim", lambda folder, names, entries: claimed.extend(names))
-    env = env_of(templates, tmp_path)
-    assert sorted(claimed) == sorted(env.bytecode_cache.entry(name) for name in ("main.html", "part.html"))
+    read_bytes = Path.read_bytes
+
+    def reading(path):
+        if path.suffix == ".bin":
+            looked_up.append(path.name)
+            assert path.name in claimed, "looked up before it was claimed"
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", reading)
+    for _ in range(2):
+        env = env_of(templates, tmp_path)
+        assert env.get_template("main.html").render(word="a") == "cũ|A"
+    keys = {f"{env.bytecode_cache.get_cache_key(name)}.bin" for name in ("main.html", "part.html")}
+    assert set(claimed) == keys and set(looked_up) == keys

@@ -11,8 +11,8 @@ compiled code in ``.cache/templates/``:
   extensions: :func:`fingerprint`); Jinja itself checks the template's
   source (a checksum) and Python's version before using an entry, so an
   edited template is compiled again;
-- every template of the theme is claimed before any is looked up
-  (cachekeep.py), so what a build uses is never pruned under it.
+- an entry is claimed before it is looked up (cachekeep.py), so what a
+  build uses is never pruned under it.
 
 The entries are Python code, like ``__pycache__`` and the data cache's
 pickles (inputcache.py): ``.cache/`` is the build machine's own, never
@@ -64,20 +64,22 @@ class TemplateCache(jinja2.BytecodeCache):
     def __init__(self, folder: Path, env: jinja2.Environment):
         self.folder = Path(folder)
         self.env = env
+        self._fingerprint: str | None = None  # taken at the first template, when every plugin has added its filters
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         # The name (not the file: Jinja compares the source's checksum kept
         # in the entry, so another file under the same name is compiled
-        # again, never served stale), the fingerprint (taken now: a plugin
-        # may add a filter after install), and whether the name is escaped
-        # (autoescape may be a function of the name).
+        # again, never served stale), the fingerprint, and whether the name
+        # is escaped (autoescape may be a function of the name).
+        if self._fingerprint is None:
+            self._fingerprint = fingerprint(self.env)
         autoescape = self.env.autoescape(name) if callable(self.env.autoescape) else self.env.autoescape
-        return hashlib.sha256(f"{fingerprint(self.env)}\0{bool(autoescape)}\0{name}".encode()).hexdigest()
-
-    def entry(self, name: str) -> str:
-        return f"{self.get_cache_key(name)}.bin"
+        return hashlib.sha256(f"{self._fingerprint}\0{bool(autoescape)}\0{name}".encode()).hexdigest()
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        # Claimed before it is looked up (cachekeep.py). One by one: the theme
+        # lists thousands of files (Material's icons) and a page uses a few dozen.
+        cachekeep.claim(self.folder, [f"{bucket.key}.bin"], CACHE_ENTRIES)
         path = self.folder / f"{bucket.key}.bin"
         try:
             if path.stat().st_size > MAX_ENTRY_BYTES or not path.is_file():
@@ -102,12 +104,6 @@ class TemplateCache(jinja2.BytecodeCache):
 
 
 def install(env: jinja2.Environment, root: Path) -> None:
-    """Give ``env`` the cache of ``root``'s ``.cache/templates/``, claiming
-    every template the theme has for this build (cachekeep.py)."""
-    cache = TemplateCache(Path(root) / CACHE_DIR, env)
-    try:
-        names = env.list_templates()
-    except (TypeError, OSError):  # a loader that cannot list: no cache, as before
-        return
-    cachekeep.claim(cache.folder, [cache.entry(name) for name in names], CACHE_ENTRIES)
-    env.bytecode_cache = cache
+    """Give ``env`` the cache of ``root``'s ``.cache/templates/``: call it when
+    the plugins have added their filters, before the first template."""
+    env.bytecode_cache = TemplateCache(Path(root) / CACHE_DIR, env)
