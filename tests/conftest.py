@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+import cachestore
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -44,15 +46,18 @@ ROOT_BUILD_LOCK = ROOT / ".cache" / "tests-build.lock"
 
 
 def run_mkdocs(root: Path, site_dir: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    turn = exclusive(ROOT_BUILD_LOCK) if Path(root).resolve() == ROOT else contextlib.nullcontext()
-    with turn:
-        return subprocess.run(
+    scratch = Path(root).resolve() != ROOT
+    with contextlib.nullcontext() if scratch else exclusive(ROOT_BUILD_LOCK):
+        result = subprocess.run(
             [str(BIN / "mkdocs"), "build", "--strict", "-d", str(site_dir), *extra],
             cwd=root,
             capture_output=True,
             text=True,
             env={**os.environ, **(env or {})},
         )
+    if scratch and result.returncode == 0:
+        cachestore.keep(ROOT, Path(root))  # for the next run's copies (cachestore.py)
+    return result
 
 
 def run_ntm(root: Path, *args: str) -> subprocess.CompletedProcess:
@@ -66,6 +71,11 @@ def run_wide_folder(tmp_path_factory) -> Path:
 
 
 _RUN_FOLDER: list[Path] = []  # run_wide_folder, once the session has started
+
+
+def pytest_sessionstart(session):
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # once per run, before any worker copies
+        cachestore.begin_run(ROOT)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -149,15 +159,17 @@ def copy_repo(target: Path, *, warm: bool = True, without_caches: tuple[str, ...
 
 def copy_caches(target: Path, without_caches: tuple[str, ...] = ()) -> None:
     """The working tree's build caches into another checkout (what CI's
-    cache restore does); call after ``real_site()``."""
+    cache restore does), and what scratch builds of earlier runs made
+    (cachestore.py); call after ``real_site()``."""
     caches = ROOT / ".cache"
     if not caches.is_dir():
         return
     with exclusive(ROOT_BUILD_LOCK):
         for folder in sorted(caches.iterdir()):
             # .keep (at any depth): which builds of the working tree used what (cachekeep.py).
-            if folder.is_dir() and folder.name not in (".keep", *without_caches):
+            if folder.is_dir() and folder.name not in (".keep", Path(cachestore.STORE).name, *without_caches):
                 shutil.copytree(folder, target / ".cache" / folder.name, ignore=shutil.ignore_patterns("*.tmp", ".keep"), dirs_exist_ok=True)
+    cachestore.lend(ROOT, target, without_caches)
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, copy_repo
+import cachestore
+from conftest import BIN, ROOT, copy_repo
 
 SECRET = "s3cret-of-this-run-0123456789abcdef"
 
@@ -92,6 +93,7 @@ class EditRun:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
         self.log.close()
+        cachestore.keep(ROOT, self.root)  # what its rebuilds made, for the next run's copies
 
 
 def start_edit(root: Path, *, extra_env: dict | None = None, seconds: float = 240) -> EditRun:

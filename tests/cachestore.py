@@ -1,0 +1,159 @@
+"""Build caches of the scratch copies, kept from one test run to the next.
+
+A scratch copy starts with the working tree's caches (conftest.copy_caches),
+which hold what the real site uses. Most scratch builds make something the
+real site never has (a build of another day, a planted plan, hostile text):
+their handouts, workbooks, compressed files and offline entries were made
+again on every run, about half of the suite's build time. Those entries are
+keyed on content (the inputs and the code that makes them), so an entry made
+by one run is right for any later run that asks for the same key:
+
+- after a scratch build that succeeded, its entries are linked into
+  ``.cache/tests/<folder>/`` of the working tree (:func:`keep`), never a
+  product build's cache (cachekeep.py never sees this folder);
+- a new copy gets them beside the working tree's own (:func:`lend`);
+- the store stays bounded: when it has grown past :data:`MAX_BYTES`, the
+  first process of a run forgets what no scratch build of the last
+  :data:`RUNS_KEPT` runs made or used (:func:`begin_run`); a run counter,
+  not the clock, says which runs those are.
+
+Only immutable entries are kept: files written once under a name that is
+their key (atomicfile.write_atomically), so a hard link never sees a change.
+Nothing here decides whether an entry is right: the build's own keys do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import shutil
+from pathlib import Path
+
+# folder of .cache/ -> the names of its immutable entries (each module's own pattern)
+ENTRIES = {
+    "handouts": r"[0-9a-f]{64}\.(?:pdf|json)",
+    "bang-tinh": r"[0-9a-f]{64}\.xlsx",
+    "offline": r"[0-9a-f]{64}\.z",
+    "compressed": r"[0-9a-f]{64}\.(?:gz|br)",
+    "templates": r"[0-9a-f]{64}\.bin",
+    "anh/bien-the": r"[0-9a-f]{40}\.(?:avif|webp|jpg)",
+}
+RUNS_KEPT = 2
+MAX_BYTES = 256 * 1024 * 1024  # a full run keeps about 40 MB; each change of a template or of the code adds some
+STORE = ".cache/tests"
+_RECORDED: set[str] = set()  # names this process has written to its record of the run
+
+
+def _patterns() -> dict[str, re.Pattern]:
+    return {folder: re.compile(pattern) for folder, pattern in ENTRIES.items()}
+
+
+def _store(root: Path) -> Path:
+    return Path(root) / STORE
+
+
+@contextlib.contextmanager
+def _locked(store: Path):
+    store.mkdir(parents=True, exist_ok=True)
+    with open(store / "lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _link(source: Path, target: Path) -> None:
+    """``target`` becomes ``source``'s file (a hard link; a copy across file systems)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.link")
+    try:
+        os.link(source, temporary)
+    except OSError:
+        shutil.copyfile(source, temporary)
+    os.replace(temporary, target)
+
+
+def _run(store: Path) -> int:
+    try:
+        return int((store / "run").read_text())
+    except (OSError, ValueError):
+        return 0
+
+
+def begin_run(root: Path) -> None:
+    """Called once per test run, before any copy: a new run number; when the
+    store has grown past :data:`MAX_BYTES`, it keeps only what the scratch
+    builds of the last :data:`RUNS_KEPT` runs that built made or used."""
+    store = _store(root)
+    with _locked(store):
+        run = _run(store) + 1
+        (store / "run").write_text(str(run))
+        seen_dir = store / "seen"
+        seen_dir.mkdir(exist_ok=True)
+        entries = [entry for folder in ENTRIES if (store / folder).is_dir() for entry in (store / folder).iterdir()]
+        if sum(entry.stat().st_size for entry in entries) <= MAX_BYTES:
+            return
+        runs = sorted({int(record.name.split("-")[0]) for record in seen_dir.glob("*-*.txt")})[-RUNS_KEPT:]
+        kept: set[str] = set()
+        for record in seen_dir.glob("*-*.txt"):
+            if int(record.name.split("-")[0]) in runs:
+                kept |= set(record.read_text(encoding="utf-8").split())
+            else:
+                record.unlink()
+        for entry in entries:
+            if entry.relative_to(store).as_posix() not in kept:
+                entry.unlink(missing_ok=True)
+
+
+def lend(root: Path, target: Path, without: tuple[str, ...] = ()) -> None:
+    """The stored entries into ``target``'s .cache/, beside those it has
+    (not in the folders ``without`` names, which a test wants cold)."""
+    store = _store(root)
+    for folder, pattern in _patterns().items():
+        if folder.split("/")[0] in without:
+            continue
+        source = store / folder
+        if not source.is_dir():
+            continue
+        destination = target / ".cache" / folder
+        destination.mkdir(parents=True, exist_ok=True)
+        present = set(os.listdir(destination))
+        for name in os.listdir(source):
+            if name in present or not pattern.fullmatch(name):
+                continue
+            try:
+                os.link(source / name, destination / name)
+            except FileNotFoundError:
+                continue  # forgotten meanwhile by another run: the build makes it
+            except OSError:
+                shutil.copyfile(source / name, destination / name)
+
+
+def keep(root: Path, copy: Path) -> None:
+    """After a scratch build of ``copy`` that succeeded: its entries into the store."""
+    store = _store(root)
+    run, worker = _run(store), os.environ.get("PYTEST_XDIST_WORKER", "main")
+    names = []
+    for folder, pattern in _patterns().items():
+        cache = copy / ".cache" / folder
+        if not cache.is_dir():
+            continue
+        for name in os.listdir(cache):
+            if not pattern.fullmatch(name):
+                continue
+            if f"{folder}/{name}" not in _RECORDED:
+                names.append(f"{folder}/{name}")
+            target = store / folder / name
+            if not target.exists():
+                try:
+                    _link(cache / name, target)
+                except OSError:
+                    continue
+    if names:
+        _RECORDED.update(names)
+        (store / "seen").mkdir(parents=True, exist_ok=True)
+        with open(store / "seen" / f"{run}-{worker}.txt", "a", encoding="utf-8") as record:
+            record.write("\n".join(names) + "\n")

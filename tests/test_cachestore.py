@@ -1,0 +1,78 @@
+"""The suite's own store of scratch builds' cache entries (cachestore.py):
+entries go from a built copy to the next run's copies, only immutable
+entries, and the store forgets what recent runs did not use once it is large."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+import cachestore
+
+
+def _entry(label: str, suffix: str = ".pdf") -> str:
+    return hashlib.sha256(label.encode()).hexdigest() + suffix
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setattr(cachestore, "_RECORDED", set())
+    root = tmp_path / "tree"
+    root.mkdir()
+    return root
+
+
+def built_copy(tmp_path: Path, name: str, entries: dict[str, bytes]) -> Path:
+    copy = tmp_path / name
+    for rel, data in entries.items():
+        (copy / ".cache" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (copy / ".cache" / rel).write_bytes(data)
+    return copy
+
+
+def test_a_scratch_builds_entries_reach_the_next_runs_copies(tree, tmp_path):
+    pdf, book = _entry("plan"), _entry("book", ".xlsx")
+    cachestore.begin_run(tree)
+    first = built_copy(tmp_path, "first", {
+        f"handouts/{pdf}": b"%PDF", f"bang-tinh/{book}": b"PK",
+        # not immutable entries: an index rewritten in place, a half-written file
+        "offline/pages.json": b"{}", f"handouts/.{pdf}.123.tmp": b"half",
+    })
+    cachestore.keep(tree, first)
+    cachestore.begin_run(tree)
+    second = built_copy(tmp_path, "second", {})
+    cachestore.lend(tree, second)
+    files = {p.relative_to(second / ".cache").as_posix(): p.read_bytes() for p in (second / ".cache").rglob("*") if p.is_file()}
+    assert files == {f"handouts/{pdf}": b"%PDF", f"bang-tinh/{book}": b"PK"}
+    # A folder the test wants cold gets nothing.
+    third = built_copy(tmp_path, "third", {})
+    cachestore.lend(tree, third, ("handouts",))
+    assert not (third / ".cache" / "handouts").exists()
+
+
+def test_an_entry_the_copy_has_is_not_replaced(tree, tmp_path):
+    pdf = _entry("plan")
+    cachestore.keep(tree, built_copy(tmp_path, "old", {f"handouts/{pdf}": b"stored"}))
+    copy = built_copy(tmp_path, "copy", {f"handouts/{pdf}": b"the working tree's"})
+    cachestore.lend(tree, copy)
+    assert (copy / ".cache" / "handouts" / pdf).read_bytes() == b"the working tree's"
+
+
+def test_a_large_store_keeps_what_the_last_runs_used(tree, tmp_path, monkeypatch):
+    monkeypatch.setattr(cachestore, "MAX_BYTES", 10)
+    old, recent, latest = _entry("old"), _entry("recent"), _entry("latest")
+    for label, name in (("a", old), ("b", recent), ("c", latest)):
+        cachestore.begin_run(tree)
+        monkeypatch.setattr(cachestore, "_RECORDED", set())  # a new run is a new process
+        cachestore.keep(tree, built_copy(tmp_path, label, {f"handouts/{name}": b"x" * 8}))
+    stored = tree / cachestore.STORE / "handouts"
+    assert {p.name for p in stored.iterdir()} == {old, recent, latest}  # 24 bytes: pruned at the next run
+    cachestore.begin_run(tree)
+    assert {p.name for p in stored.iterdir()} == {recent, latest}
+    # Small enough: nothing more goes, whatever the runs used.
+    monkeypatch.setattr(cachestore, "MAX_BYTES", 1000)
+    for _ in range(3):
+        cachestore.begin_run(tree)
+    assert {p.name for p in stored.iterdir()} == {recent, latest}
