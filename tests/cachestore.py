@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -110,7 +111,13 @@ def begin_run(root: Path) -> None:
 
 def lend(root: Path, target: Path, without: tuple[str, ...] = ()) -> None:
     """The stored entries into ``target``'s .cache/, beside those it has
-    (not in the folders ``without`` names, which a test wants cold)."""
+    (not in the folders ``without`` names, which a test wants cold).
+
+    They are claimed for the test process (cachekeep.py's claim of a
+    running build), so the copy's first build does not prune what its later
+    builds (another day, the next hostile example) are about to use."""
+    from nongthonmoi import cachekeep
+
     store = _store(root)
     for folder, pattern in _patterns().items():
         if folder.split("/")[0] in without:
@@ -121,6 +128,7 @@ def lend(root: Path, target: Path, without: tuple[str, ...] = ()) -> None:
         destination = target / ".cache" / folder
         destination.mkdir(parents=True, exist_ok=True)
         present = set(os.listdir(destination))
+        lent = []
         for name in os.listdir(source):
             if name in present or not pattern.fullmatch(name):
                 continue
@@ -130,6 +138,10 @@ def lend(root: Path, target: Path, without: tuple[str, ...] = ()) -> None:
                 continue  # forgotten meanwhile by another run: the build makes it
             except OSError:
                 shutil.copyfile(source / name, destination / name)
+            lent.append(name)
+        claims = destination.parent / cachekeep.KEEP_DIR / destination.name / "claims"
+        claims.mkdir(parents=True, exist_ok=True)
+        (claims / f"{cachekeep.process_name()}-lent.json").write_text(json.dumps(sorted(lent)), encoding="utf-8")
 
 
 def keep(root: Path, copy: Path) -> None:

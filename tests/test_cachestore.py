@@ -44,7 +44,8 @@ def test_a_scratch_builds_entries_reach_the_next_runs_copies(tree, tmp_path):
     cachestore.begin_run(tree)
     second = built_copy(tmp_path, "second", {})
     cachestore.lend(tree, second)
-    files = {p.relative_to(second / ".cache").as_posix(): p.read_bytes() for p in (second / ".cache").rglob("*") if p.is_file()}
+    files = {p.relative_to(second / ".cache").as_posix(): p.read_bytes() for p in (second / ".cache").rglob("*")
+             if p.is_file() and ".keep" not in p.parts}
     assert files == {f"handouts/{pdf}": b"%PDF", f"bang-tinh/{book}": b"PK"}
     # A folder the test wants cold gets nothing.
     third = built_copy(tmp_path, "third", {})
@@ -76,3 +77,21 @@ def test_a_large_store_keeps_what_the_last_runs_used(tree, tmp_path, monkeypatch
     for _ in range(3):
         cachestore.begin_run(tree)
     assert {p.name for p in stored.iterdir()} == {recent, latest}
+
+
+def test_lent_entries_outlive_the_copys_first_build(tree, tmp_path, monkeypatch):
+    """A copy built several times (other days, hostile examples): its first
+    build must not prune what the store lent for the later ones."""
+    from nongthonmoi import cachekeep
+
+    monkeypatch.setattr(cachekeep, "_CURRENT", None)
+    later = _entry("later build")
+    cachestore.keep(tree, built_copy(tmp_path, "earlier run", {f"handouts/{later}": b"%PDF"}))
+    copy = built_copy(tmp_path, "copy", {})
+    cachestore.lend(tree, copy)
+    folder = copy / ".cache" / "handouts"
+    cachekeep.begin("build")
+    cachekeep.claim(folder, [], r"[0-9a-f]{64}\.(?:pdf|json)")  # the first build uses none of it
+    cachekeep.finished()
+    cachekeep.end()
+    assert (folder / later).read_bytes() == b"%PDF"
