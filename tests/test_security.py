@@ -20,6 +20,7 @@ import contextlib
 import http.server
 import io
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -220,8 +221,14 @@ def test_build_of_a_planted_page_publishes_no_foreign_bytes(planted_repo, listen
     config.write_text(config.read_text(encoding="utf-8").replace("  - nongthonmoi\n", "  - nongthonmoi:\n      check_content: false\n"),
                       encoding="utf-8")
     out = tmp_path / "site"
-    result = run_mkdocs(planted_repo, out, env={"NTM_HANDOUT_CACHE": str(tmp_path / "cache")})
+    # The working tree's handouts only (never a scratch build's, which may
+    # hold this very page's PDFs): the planted handouts are rendered here,
+    # with the listener and the secret in place.
+    cache = tmp_path / "cache"
+    shutil.copytree(ROOT / ".cache" / "handouts", cache)
+    result = run_mkdocs(planted_repo, out, env={"NTM_HANDOUT_CACHE": str(cache)})
     assert result.returncode == 0, result.stderr[-3000:]
+    assert re.search(r"dựng lại 2\b", result.stderr), re.findall(r"Tài liệu in:.*", result.stderr)
     for slug in ("ho-gia-dinh", "ho-gia-dinh-a5"):
         found = _pdf_tools(out / "tai-lieu-in" / f"{slug}.pdf")
         assert found["attachments"].startswith("0 embedded files"), slug
