@@ -113,7 +113,7 @@ def _nothing_left_beside_the_build():
         background.cancel_all()
 
 
-def copy_repo(target: Path, *, warm: bool = True, without_caches: tuple[str, ...] = ()) -> Path:
+def copy_repo(target: Path, *, warm: bool = True, without_caches: tuple[str, ...] = (), borrow: bool = True) -> Path:
     """A copy of the sources (with git history) that a test may break.
 
     The build caches come along (handouts, workbooks, generated pages,
@@ -123,7 +123,8 @@ def copy_repo(target: Path, *, warm: bool = True, without_caches: tuple[str, ...
     twenty: ``warm`` builds the real site first, which fills them (a test
     that never builds its copy passes ``warm=False``: no caches). Copied while no build
     of the working tree writes them; ``without_caches`` names folders of
-    .cache/ a test wants cold.
+    .cache/ a test wants cold; ``borrow=False``: without what earlier runs'
+    scratch builds made (cachestore.py), for a test of the caches themselves.
     """
     if warm:
         real_site()
@@ -153,11 +154,11 @@ def copy_repo(target: Path, *, warm: bool = True, without_caches: tuple[str, ...
     if (ROOT / "node_modules").is_dir():
         (target / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     if warm:
-        copy_caches(target, without_caches)
+        copy_caches(target, without_caches, borrow=borrow)
     return target
 
 
-def copy_caches(target: Path, without_caches: tuple[str, ...] = ()) -> None:
+def copy_caches(target: Path, without_caches: tuple[str, ...] = (), *, borrow: bool = True) -> None:
     """The working tree's build caches into another checkout (what CI's
     cache restore does), and what scratch builds of earlier runs made
     (cachestore.py); call after ``real_site()``."""
@@ -169,7 +170,8 @@ def copy_caches(target: Path, without_caches: tuple[str, ...] = ()) -> None:
             # .keep (at any depth): which builds of the working tree used what (cachekeep.py).
             if folder.is_dir() and folder.name not in (".keep", Path(cachestore.STORE).name, *without_caches):
                 shutil.copytree(folder, target / ".cache" / folder.name, ignore=shutil.ignore_patterns("*.tmp", ".keep"), dirs_exist_ok=True)
-    cachestore.lend(ROOT, target, without_caches)
+    if borrow:
+        cachestore.lend(ROOT, target, without_caches)
 
 
 @pytest.fixture

@@ -113,7 +113,7 @@ def build(root: Path, clock_shift: float, tmp_path: Path) -> subprocess.Complete
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> Path:
     """A scratch copy with a good build done: its caches hold what a build of it uses."""
-    root = copy_repo(tmp_path_factory.mktemp("caches") / "repo")
+    root = copy_repo(tmp_path_factory.mktemp("caches") / "repo", borrow=False)
     assert not list((root / ".cache").rglob(".keep"))  # bookkeeping is not copied with a cache folder
     result = run_mkdocs(root, root / "site")
     assert result.returncode == 0, result.stderr
