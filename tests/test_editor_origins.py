@@ -12,6 +12,7 @@ on to the preview.
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
@@ -113,3 +114,23 @@ def test_a_lone_surrogate_is_a_vietnamese_400(tmp_path):
     body = '{"action": "info", "params": {"x": "\\ud83d\\ude00"}}'.encode()
     status, answer = call(lambda e, s: backend(e, s, e["PATH_INFO"]), environ(body, port=8123))
     assert status == 200, answer
+
+
+@pytest.mark.slow
+def test_the_editors_script_is_kept_by_the_browser_and_its_configuration_is_not(editing):
+    """Decap's 5 MB script is asked again with its ETag and not sent (304):
+    on a slow computer it is neither downloaded nor compiled on every
+    opening. The configuration holds this run's secret: never kept."""
+    root, run = editing
+    first = urllib.request.urlopen(run.base + "quan-tri/decap-cms.js")
+    body, tag = first.read(), first.headers["ETag"]
+    assert len(body) > 1_000_000 and first.headers["Cache-Control"] == "no-cache" and tag
+    again = urllib.request.Request(run.base + "quan-tri/decap-cms.js", headers={"If-None-Match": tag})
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(again)  # urllib raises on 304
+    assert answer.value.code == 304 and answer.value.read() == b""
+    stale = urllib.request.Request(run.base + "quan-tri/decap-cms.js", headers={"If-None-Match": '"old"'})
+    assert urllib.request.urlopen(stale).read() == body
+    for secret_or_page in ("quan-tri/config.yml", "quan-tri/"):
+        sent = urllib.request.urlopen(run.base + secret_or_page)
+        assert sent.headers["Cache-Control"] == "no-store" and sent.headers["ETag"] is None, secret_or_page

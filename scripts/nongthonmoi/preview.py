@@ -35,6 +35,7 @@ site whose name was pointed at this computer (DNS rebinding) gets nothing.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import logging
@@ -180,24 +181,38 @@ class PreviewServer(LiveReloadServer):
             # The site's origin never serves the editor (nor its secret).
             return self._redirect(start_response, self.editor_url + path[len(self.mount_path):] + query)
         if in_editor:
-            return self._serve_editor(path, start_response)
+            return self._serve_editor(path, start_response, environ)
         if self.backend is not None and self.preview_url:
             # The editor's origin serves no page of the site: a page's script would share its origin.
             rel = path[len(self.mount_path):]
             if rel.startswith("assets/") and Path(rel).suffix.lower() in _EDITOR_ASSETS:
-                return self._serve_asset(rel, start_response)
+                return self._serve_asset(rel, start_response, environ)
             if rel == "":
                 return self._redirect(start_response, self.mount_path + EDITOR_PREFIX)
             return self._redirect(start_response, self.preview_url + rel + query)
         return super()._serve_request(environ, start_response)
 
-    def _serve_asset(self, rel: str, start_response):
+    def _serve_asset(self, rel: str, start_response, environ):
         target = (Path(self.root) / rel).resolve()
         if not target.is_relative_to(Path(self.root).resolve()) or not target.is_file() or ".." in rel.split("/"):
             return None
         data = target.read_bytes()
-        start_response("200 OK", [("Content-Type", self._guess_type(str(target))), ("Content-Length", str(len(data))),
-                                  ("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-store")])
+        return self._send_static(data, [("Content-Type", self._guess_type(str(target))), ("X-Content-Type-Options", "nosniff")],
+                                 start_response, environ)
+
+    @staticmethod
+    def _send_static(data: bytes, headers: list, start_response, environ):
+        """A file the same for every run (Decap's 5 MB script, styles, fonts):
+        the browser keeps it and asks whether it changed (an ETag of its
+        bytes; 304 when not), so it is neither downloaded nor compiled again
+        on every opening of the editor. The configuration and the page carry
+        this run's details: they are sent with ``no-store`` instead."""
+        tag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+        headers = [*headers, ("Cache-Control", "no-cache"), ("ETag", tag)]
+        if tag in [t.strip() for t in environ.get("HTTP_IF_NONE_MATCH", "").split(",")]:
+            start_response("304 Not Modified", [h for h in headers if h[0] != "Content-Type"])
+            return [b""]
+        start_response("200 OK", [*headers, ("Content-Length", str(len(data)))])
         return [data]
 
     @staticmethod
@@ -207,7 +222,7 @@ class PreviewServer(LiveReloadServer):
                                 ("Cache-Control", "no-store")])
         return [data]
 
-    def _serve_editor(self, path: str, start_response):
+    def _serve_editor(self, path: str, start_response, environ):
         # The editor is a single-page app: no live-reload script in it.
         from .editor.csp import editor_headers
 
@@ -224,6 +239,8 @@ class PreviewServer(LiveReloadServer):
         if rel.endswith(".html") and self.backend is not None:
             # Whatever git host the build was made for, here the editor saves on this computer.
             data = re.sub(rb'data-ntm-backend="[^"]*"', b'data-ntm-backend="local"', data)
+        if not rel.endswith((".html", ".yml")):
+            return self._send_static(data, [("Content-Type", self._guess_type(str(target)))], start_response, environ)
         headers = [("Content-Type", self._guess_type(str(target))), ("Content-Length", str(len(data))),
                    ("Cache-Control", "no-store")]
         if rel.endswith(".html"):
