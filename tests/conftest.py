@@ -303,6 +303,57 @@ def reader_tab(chromium):
     context.close()
 
 
+class EditorTabs:
+    """Pages of one browser context, opened and closed by the editor's tests
+    in turn.
+
+    In a new context Decap's 5 MB script is compiled again: about 2.5 s of
+    CPU a session, the largest part of an editor test. Pages of one context
+    share the compiled code. Nothing else carries over: each page has its
+    own size and start-up script, and closing it clears what the sites it
+    visited kept (storage, databases, cookies: Decap keeps the login and
+    unsaved entries there).
+    """
+
+    def __init__(self, context):
+        self.context = context
+        self._visited: dict = {}
+
+    def open(self, viewport: dict, init_script: str | None = None):
+        page = self.context.new_page()
+        page.set_viewport_size(viewport)
+        if init_script:
+            page.add_init_script(init_script)
+        origins = self._visited[page] = set()
+        page.on("framenavigated", lambda frame: origins.add(_origin(frame.url)) if frame.parent_frame is None else None)
+        return page
+
+    def close(self, page) -> None:
+        origins = self._visited.pop(page, set()) | {_origin(page.url)}
+        if not page.is_closed():
+            session = self.context.new_cdp_session(page)
+            for origin in sorted(o for o in origins if o.startswith("http")):
+                session.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+            session.detach()
+            page.close()
+        self.context.clear_cookies()
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@pytest.fixture(scope="session")
+def editor_tabs(chromium):
+    """:class:`EditorTabs` of a Vietnamese-language context."""
+    context = chromium.new_context(locale="vi-VN")
+    yield EditorTabs(context)
+    context.close()
+
+
 # --- LibreOffice (issue 10): a real office suite reads the workbooks back.
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

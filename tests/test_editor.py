@@ -201,9 +201,9 @@ def editing(tmp_path_factory):
 class Browse:
     """One Chromium page on the editor, recording every request."""
 
-    def __init__(self, chromium, base: str):
-        self.context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-        self.page = self.context.new_page()
+    def __init__(self, tabs, base: str):
+        self.tabs = tabs
+        self.page = tabs.open({"width": 1280, "height": 900})
         self.base = base
         self.requests: list[str] = []
         self.failed: list[str] = []
@@ -235,7 +235,7 @@ class Browse:
         return toast.first.inner_text()
 
     def close(self) -> None:
-        self.context.close()
+        self.tabs.close(self.page)
 
 
 def _wait_for(path: Path, seconds: float = 20) -> str:
@@ -265,9 +265,9 @@ def _git(root: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
 
 
-def test_new_weekly_plan_through_the_form(chromium, editing):
+def test_new_weekly_plan_through_the_form(editor_tabs, editing):
     root, base, _ = editing
-    browse = Browse(chromium, base)
+    browse = Browse(editor_tabs, base)
     try:
         browse.open_editor("collections/ke-hoach/new")
         browse.page.wait_for_selector("label:has-text('Xã, thị trấn')")
@@ -320,9 +320,9 @@ def test_new_weekly_plan_through_the_form(chromium, editing):
     assert browse.failed == []
 
 
-def test_result_form_lists_the_plans_tasks_and_shows_the_rules(chromium, editing):
+def test_result_form_lists_the_plans_tasks_and_shows_the_rules(editor_tabs, editing):
     root, base, _ = editing
-    browse = Browse(chromium, base)
+    browse = Browse(editor_tabs, base)
     try:
         browse.open_editor("collections/ket-qua/new")
         browse.page.wait_for_selector("label:has-text('Số hộ tham gia')")
@@ -357,11 +357,11 @@ def test_result_form_lists_the_plans_tasks_and_shows_the_rules(chromium, editing
     assert run_ntm(root, "check").returncode == 0
 
 
-def test_markdown_page_edit_shows_on_the_page(chromium, editing):
+def test_markdown_page_edit_shows_on_the_page(editor_tabs, editing):
     root, base, _ = editing
     page_file = root / "docs/huong-dan/ai-lam-gi.md"
     before = page_file.read_text(encoding="utf-8")
-    browse = Browse(chromium, base)
+    browse = Browse(editor_tabs, base)
     sentence = "Câu thêm từ trang quản trị để thử."
     try:
         browse.open_editor("collections/trang-huong-dan/entries/ai-lam-gi")
@@ -385,9 +385,9 @@ def test_markdown_page_edit_shows_on_the_page(chromium, editing):
     assert sentence in _wait_for_page(base + "huong-dan/ai-lam-gi/", sentence)
 
 
-def test_new_page_joins_its_menu_section(chromium, editing):
+def test_new_page_joins_its_menu_section(editor_tabs, editing):
     root, base, _ = editing
-    browse = Browse(chromium, base)
+    browse = Browse(editor_tabs, base)
     try:
         browse.open_editor("collections/trang-huong-dan/new")
         browse.field("title").wait_for()

@@ -44,18 +44,15 @@ def published_site(site, tmp_path_factory):
 class Editor:
     """One browser page on the editor, in one mode and one size."""
 
-    def __init__(self, chromium, base: str, mode: str, size: str, root: Path):
+    def __init__(self, tabs, base: str, mode: str, size: str, root: Path):
         width, height = SIZES[size]
-        self.context = chromium.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
-        self.mode, self.size, self.base, self.root = mode, size, base, root
+        self.tabs, self.mode, self.size, self.base, self.root = tabs, mode, size, base, root
         if mode == "published":
-            self.context.add_init_script(init_script(root))
+            script = init_script(root)
         else:
-            self.context.add_init_script(
-                "window.__csp = []; document.addEventListener('securitypolicyviolation', "
-                "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
-            )
-        self.page = self.context.new_page()
+            script = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+                      "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+        self.page = tabs.open({"width": width, "height": height}, script)
         self.page.goto(base + "quan-tri/")
         self.page.get_by_role("button", name="Đăng nhập").click()
         self.page.wait_for_selector("text=Loại nội dung")
@@ -127,7 +124,7 @@ class Editor:
         return self.page.evaluate("[window.repoFiles, window.repoFilesUnpublished]")
 
     def close(self) -> None:
-        self.context.close()
+        self.tabs.close(self.page)
 
 
 def working_copy(editor: Editor, tmp_path: Path) -> Path:
@@ -147,16 +144,16 @@ def check_passes(root: Path) -> None:
 
 
 @pytest.fixture(params=[("local", "desktop"), ("local", "phone"), ("published", "desktop"), ("published", "phone")], ids="-".join)
-def editor(request, chromium):
+def editor(request, editor_tabs):
     mode, size = request.param
     if mode == "local":
         run = request.getfixturevalue("local_run")
-        page = Editor(chromium, run.base, mode, size, run.root)
+        page = Editor(editor_tabs, run.base, mode, size, run.root)
     else:
         base = request.getfixturevalue("published_site")
         from conftest import ROOT
 
-        page = Editor(chromium, base, mode, size, ROOT)
+        page = Editor(editor_tabs, base, mode, size, ROOT)
     yield page
     violations = page.csp_violations()
     page.close()

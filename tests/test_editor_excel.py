@@ -201,8 +201,8 @@ def edit_run(tmp_path_factory):
 
 
 @pytest.fixture
-def page(chromium, edit_run):
-    editor = Editor(chromium, edit_run.base, "local", "phone", edit_run.root)
+def page(editor_tabs, edit_run):
+    editor = Editor(editor_tabs, edit_run.base, "local", "phone", edit_run.root)
     page = editor.page
     # The way a Board editor comes here: the link in the editor's top bar.
     page.get_by_role("link", name="Nhập từ Excel").click()

@@ -94,8 +94,8 @@ def photo_widget(editor: Editor, index: int):
 
 
 @pytest.fixture(params=["desktop", "phone"])
-def local_editor(request, chromium, local_run):
-    page = Editor(chromium, local_run.base, "local", request.param, local_run.root)
+def local_editor(request, editor_tabs, local_run):
+    page = Editor(editor_tabs, local_run.base, "local", request.param, local_run.root)
     yield page
     violations = page.csp_violations()
     page.close()
@@ -163,8 +163,8 @@ def remove_item(editor: Editor, index: int) -> None:
     ],
     ids=["heic", "garbage"],
 )
-def test_what_is_not_a_photo_is_refused_at_the_field(chromium, local_run, name, content, words):
-    editor = Editor(chromium, local_run.base, "local", "phone", local_run.root)
+def test_what_is_not_a_photo_is_refused_at_the_field(editor_tabs, local_run, name, content, words):
+    editor = Editor(editor_tabs, local_run.base, "local", "phone", local_run.root)
     try:
         root = editor.root
         head, status = git(root, "rev-parse", "HEAD"), git(root, "status", "--porcelain")
@@ -190,10 +190,10 @@ def test_what_is_not_a_photo_is_refused_at_the_field(chromium, local_run, name, 
         editor.close()
 
 
-def test_published_mode_re_encodes_in_the_browser(chromium, published_site, phone_jpeg, tmp_path):
+def test_published_mode_re_encodes_in_the_browser(editor_tabs, published_site, phone_jpeg, tmp_path):
     from conftest import ROOT
 
-    editor = Editor(chromium, published_site, "published", "phone", ROOT)
+    editor = Editor(editor_tabs, published_site, "published", "phone", ROOT)
     try:
         editor.open_entry("ket-qua", "gung-re/2023-03-11")
         index = add_photo_item(editor)
