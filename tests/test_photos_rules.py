@@ -107,7 +107,7 @@ PHOTO_RULE_CASES = {
 
 @pytest.fixture(scope="module")
 def scratch_repo(tmp_path_factory) -> Path:
-    return copy_repo(tmp_path_factory.mktemp("photo-rules") / "repo")
+    return copy_repo(tmp_path_factory.mktemp("photo-rules") / "repo", warm=False)  # checked, never built
 
 
 def _check(root: Path) -> tuple[int, str]:
