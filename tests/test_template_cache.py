@@ -89,15 +89,14 @@ def test_environments_that_compile_differently_do_not_share_entries(templates, t
 def test_every_template_is_claimed_before_it_is_looked_up(templates, tmp_path, monkeypatch):
     claimed, looked_up = [], []
     monkeypatch.setattr(cachekeep, "claim", lambda folder, names, entries: claimed.extend(names))
-    read_bytes = Path.read_bytes
+    read_input = templatecache.read_input
 
-    def reading(path):
-        if path.suffix == ".bin":
-            looked_up.append(path.name)
-            assert path.name in claimed, "looked up before it was claimed"
-        return read_bytes(path)
+    def reading(path, limit):
+        looked_up.append(path.name)
+        assert path.name in claimed, "looked up before it was claimed"
+        return read_input(path, limit)
 
-    monkeypatch.setattr(Path, "read_bytes", reading)
+    monkeypatch.setattr(templatecache, "read_input", reading)
     for _ in range(2):
         env = env_of(templates, tmp_path)
         assert env.get_template("main.html").render(word="a") == "cũ|A"

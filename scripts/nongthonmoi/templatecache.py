@@ -30,6 +30,7 @@ import jinja2
 
 from . import cachekeep
 from .atomicfile import write_atomically
+from .inputfile import NotReadable, read_input
 
 CACHE_DIR = Path(".cache") / "templates"
 CACHE_ENTRIES = r"[0-9a-f]{64}\.bin"
@@ -80,12 +81,11 @@ class TemplateCache(jinja2.BytecodeCache):
         # Claimed before it is looked up (cachekeep.py). One by one: the theme
         # lists thousands of files (Material's icons) and a page uses a few dozen.
         cachekeep.claim(self.folder, [f"{bucket.key}.bin"], CACHE_ENTRIES)
-        path = self.folder / f"{bucket.key}.bin"
         try:
-            if path.stat().st_size > MAX_ENTRY_BYTES or not path.is_file():
-                return
-            data = path.read_bytes()
-        except OSError:
+            data = read_input(self.folder / f"{bucket.key}.bin", MAX_ENTRY_BYTES)
+        except NotReadable:
+            return  # not made yet (or not a regular file): compiled and written
+        if len(data) > MAX_ENTRY_BYTES:
             return
         # A damaged entry (cut short by a full disk) leaves the bucket empty:
         # the template is compiled again and the entry written anew.
