@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import os
 import re
 import shutil
@@ -67,14 +66,21 @@ def _locked(store: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link (a copy across file systems); FileNotFoundError if ``source`` is gone."""
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        raise
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def _link(source: Path, target: Path) -> None:
-    """``target`` becomes ``source``'s file (a hard link; a copy across file systems)."""
+    """``target`` becomes ``source``'s file at once (the store is shared by the workers)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.link")
-    try:
-        os.link(source, temporary)
-    except OSError:
-        shutil.copyfile(source, temporary)
+    _link_or_copy(source, temporary)
     os.replace(temporary, target)
 
 
@@ -114,9 +120,10 @@ def lend(root: Path, target: Path, without: tuple[str, ...] = ()) -> None:
     """The stored entries into ``target``'s .cache/, beside those it has
     (not in the folders ``without`` names, which a test wants cold).
 
-    They are claimed for the test process (cachekeep.py's claim of a
-    running build), so the copy's first build does not prune what its later
-    builds (another day, the next hostile example) are about to use."""
+    They are claimed by the test process (cachekeep.claim outside a build:
+    protected while the process runs), so the copy's first build does not
+    prune what its later builds (another day, the next hostile example) are
+    about to use."""
     from nongthonmoi import cachekeep
 
     store = _store(root)
@@ -134,15 +141,11 @@ def lend(root: Path, target: Path, without: tuple[str, ...] = ()) -> None:
             if name in present or not pattern.fullmatch(name):
                 continue
             try:
-                os.link(source / name, destination / name)
+                _link_or_copy(source / name, destination / name)
             except FileNotFoundError:
                 continue  # forgotten meanwhile by another run: the build makes it
-            except OSError:
-                shutil.copyfile(source / name, destination / name)
             lent.append(name)
-        claims = destination.parent / cachekeep.KEEP_DIR / destination.name / "claims"
-        claims.mkdir(parents=True, exist_ok=True)
-        (claims / f"{cachekeep.process_name()}-lent.json").write_text(json.dumps(sorted(lent)), encoding="utf-8")
+        cachekeep.claim(destination, lent, ENTRIES[folder])
 
 
 def keep(root: Path, copy: Path) -> None:
