@@ -311,10 +311,9 @@ class EditorTabs:
     CPU a session, the largest part of an editor test. A page of a context
     that is already there often costs a fifth of that (when Chromium reuses
     a renderer; measured: the end-to-end module 55 -> 45 s of CPU). Nothing
-    else carries over: each page has its
-    own size and start-up script, and closing it clears what the sites it
-    visited kept (storage, databases, cookies: Decap keeps the login and
-    unsaved entries there).
+    else carries over: each page has its own size and start-up script, and
+    closing it clears what the sites it visited kept (storage, databases,
+    cookies: Decap keeps the login and unsaved entries there).
     """
 
     def __init__(self, context):
