@@ -31,24 +31,29 @@ import re
 import shutil
 from pathlib import Path
 
-# folder of .cache/ -> the names of its immutable entries: each module's own pattern
-# (tests/test_cachestore.py checks they agree; importing those modules here cost every worker 0.8 s)
-ENTRIES = {
-    "handouts": r"[0-9a-f]{64}\.(?:pdf|json)",
-    "bang-tinh": r"[0-9a-f]{64}\.xlsx",
-    "offline": r"[0-9a-f]{64}\.z",
-    "compressed": r"[0-9a-f]{64}\.(?:gz|br)",
-    "templates": r"[0-9a-f]{64}\.bin",
-    "anh/bien-the": r"[0-9a-f]{40}\.(?:avif|webp|jpg)",
-}
 RUNS_KEPT = 2
 MAX_BYTES = 256 * 1024 * 1024  # a full run keeps about 40 MB; each change of a template or of the code adds some
 STORE = ".cache/tests"
 _RECORDED: set[str] = set()  # names this process has written to its record of the run
 
 
+def entries() -> dict[str, str]:
+    """Folder of .cache/ -> the names of its immutable entries: each cache's
+    own pattern (the one cachekeep.py prunes by). The test modules import
+    these modules anyway."""
+    from nongthonmoi import offline, precompress, templatecache
+    from nongthonmoi.handouts import build as handouts
+    from nongthonmoi.photos import variants
+    from nongthonmoi.workbooks import site as workbooks
+
+    return {
+        "handouts": handouts.CACHE_ENTRIES, "bang-tinh": workbooks.CACHE_ENTRIES, "offline": offline.CACHE_ENTRIES,
+        "compressed": precompress.CACHE_ENTRIES, "templates": templatecache.CACHE_ENTRIES, "anh/bien-the": variants.ENTRIES,
+    }
+
+
 def _patterns() -> dict[str, re.Pattern]:
-    return {folder: re.compile(pattern) for folder, pattern in ENTRIES.items()}
+    return {folder: re.compile(pattern) for folder, pattern in entries().items()}
 
 
 def _store(root: Path) -> Path:
@@ -101,8 +106,10 @@ def begin_run(root: Path) -> None:
         (store / "run").write_text(str(run))
         seen_dir = store / "seen"
         seen_dir.mkdir(exist_ok=True)
-        entries = [entry for folder in ENTRIES if (store / folder).is_dir() for entry in (store / folder).iterdir()]
-        if sum(entry.stat().st_size for entry in entries) <= MAX_BYTES:
+        # Every file but the store's own records (read here by the first
+        # process of a run, which need not import the caches' modules).
+        stored = [p for p in store.rglob("*") if p.is_file() and p.parent not in (store, seen_dir)]
+        if sum(entry.stat().st_size for entry in stored) <= MAX_BYTES:
             return
         runs = sorted({int(record.name.split("-")[0]) for record in seen_dir.glob("*-*.txt")})[-RUNS_KEPT:]
         kept: set[str] = set()
@@ -111,7 +118,7 @@ def begin_run(root: Path) -> None:
                 kept |= set(record.read_text(encoding="utf-8").split())
             else:
                 record.unlink()
-        for entry in entries:
+        for entry in stored:
             if entry.relative_to(store).as_posix() not in kept:
                 entry.unlink(missing_ok=True)
 
@@ -145,7 +152,7 @@ def lend(root: Path, target: Path, without: tuple[str, ...] = ()) -> None:
             except FileNotFoundError:
                 continue  # forgotten meanwhile by another run: the build makes it
             lent.append(name)
-        cachekeep.claim(destination, lent, ENTRIES[folder])
+        cachekeep.claim(destination, lent, pattern.pattern)
 
 
 def keep(root: Path, copy: Path) -> None:

@@ -96,25 +96,3 @@ def test_lent_entries_outlive_the_copys_first_build(tree, tmp_path, monkeypatch)
     cachekeep.end()
     assert (folder / later).read_bytes() == b"%PDF"
 
-
-def test_the_stores_entries_are_the_product_caches_entries():
-    """The same names as each cache's own pattern (cachekeep prunes by them):
-    a cache whose names change is not lent under the old ones."""
-    from nongthonmoi import offline, precompress, templatecache
-    from nongthonmoi.handouts import build as handouts
-    from nongthonmoi.photos import variants
-    from nongthonmoi.workbooks import site as workbooks
-
-    own = {
-        "handouts": handouts.CACHE_ENTRIES, "bang-tinh": workbooks.CACHE_ENTRIES, "offline": offline.CACHE_ENTRIES,
-        "compressed": precompress.CACHE_ENTRIES, "templates": templatecache.CACHE_ENTRIES, "anh/bien-the": variants.ENTRIES,
-    }
-    samples = {"handouts": ["a" * 64 + ".pdf", "b" * 64 + ".json"], "bang-tinh": ["c" * 64 + ".xlsx"],
-               "offline": ["d" * 64 + ".z"], "compressed": ["e" * 64 + ".gz", "f" * 64 + ".br"],
-               "templates": ["0" * 64 + ".bin"], "anh/bien-the": ["1" * 40 + ".avif", "2" * 40 + ".webp", "3" * 40 + ".jpg"]}
-    assert own.keys() == cachestore.ENTRIES.keys()
-    for folder, names in samples.items():
-        for name in [*names, "pages.json", "x.tmp", names[0] + ".tmp"]:
-            import re
-
-            assert bool(re.fullmatch(own[folder], name)) == bool(re.fullmatch(cachestore.ENTRIES[folder], name)), (folder, name)
