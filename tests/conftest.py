@@ -41,6 +41,20 @@ def exclusive(lock_file: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _pin_the_run_s_day() -> None:
+    """One build day for the whole run: a run that crosses midnight in Vietnam
+    would otherwise build "today" twice, and the same-day tests compare builds
+    of two days. Set once, before the workers start (they inherit it); a
+    day set by whoever runs the suite is kept."""
+    if os.environ.get("PYTEST_XDIST_WORKER") or os.environ.get("NTM_TODAY"):
+        return
+    from nongthonmoi.buildday import build_day
+
+    os.environ["NTM_TODAY"] = build_day().isoformat()
+
+
+_pin_the_run_s_day()
+
 # Builds of the working tree write its .cache/: one at a time across workers.
 ROOT_BUILD_LOCK = ROOT / ".cache" / "tests-build.lock"
 
