@@ -237,7 +237,9 @@ def serve_folder(folder: Path, headers=None, types: dict[str, str] | None = None
     """An HTTP server for ``folder`` on 127.0.0.1 (free port), in a daemon thread.
     ``headers``: a function of the request's path giving the (name, value)
     pairs to add (a host's headers); ``types``: content types by suffix, over
-    Python's."""
+    Python's. Unless ``headers`` says otherwise, every answer is ``no-cache``:
+    a browser profile that outlives a test (:class:`EditorTabs`) checks each
+    file with the server, however alike two tests' addresses are."""
     import functools
     import http.server
     import threading
@@ -246,7 +248,10 @@ def serve_folder(folder: Path, headers=None, types: dict[str, str] | None = None
         extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **(types or {})}
 
         def end_headers(self):
-            for name, value in headers(self.path) if headers else ():
+            added = list(headers(self.path)) if headers else []
+            if not any(name.lower() == "cache-control" for name, _ in added):
+                added.append(("Cache-Control", "no-cache"))
+            for name, value in added:
                 self.send_header(name, value)
             super().end_headers()
 
@@ -268,15 +273,21 @@ def served(site):
 
 
 @pytest.fixture(scope="session")
-def chromium():
-    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+def playwright():
+    """Playwright's driver, one per test process."""
     assert Path(CHROMIUM).exists(), "Debian chromium is missing: bash scripts/run test installs it"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright):
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 class Tab:
@@ -318,16 +329,19 @@ def reader_tab(chromium):
 
 
 class EditorTabs:
-    """Pages of one browser context, opened and closed by the editor's tests
+    """Pages of one browser profile, opened and closed by the editor's tests
     in turn.
 
-    In a new context Decap's 5 MB script is compiled again: about 2.5 s of
-    CPU a session, the largest part of an editor test. A page of a context
-    that is already there often costs a fifth of that (when Chromium reuses
-    a renderer; measured: the end-to-end module 55 -> 45 s of CPU). Nothing
-    else carries over: each page has its own size and start-up script, and
-    closing it clears what the sites it visited kept (storage, databases,
-    cookies: Decap keeps the login and unsaved entries there).
+    Compiling Decap's 5 MB script is the largest part of an editor test:
+    about 2.8 s of CPU a page in a context without a disk. The profile here
+    is on disk (a folder of this test process), so Chromium keeps V8's
+    compiled code beside its HTTP cache and a page after the second opens
+    Decap for about 1.3 s (measured with process accounting, 7 openings).
+    Nothing else carries over: each page has its own size and start-up
+    script, and closing it clears what the sites it visited kept (storage,
+    databases, cookies: Decap keeps the login and unsaved entries there);
+    the servers send the editor's files with ``no-cache``, so a cached file
+    is always checked against the server first.
     """
 
     def __init__(self, context):
@@ -362,9 +376,11 @@ def _origin(url: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def editor_tabs(chromium):
-    """:class:`EditorTabs` of a Vietnamese-language context."""
-    context = chromium.new_context(locale="vi-VN")
+def editor_tabs(playwright, tmp_path_factory):
+    """:class:`EditorTabs` of a Vietnamese-language profile."""
+    context = playwright.chromium.launch_persistent_context(
+        tmp_path_factory.mktemp("editor-profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, locale="vi-VN",
+    )
     yield EditorTabs(context)
     context.close()
 
