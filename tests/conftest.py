@@ -446,7 +446,7 @@ PER_WORKER_SESSION_FIXTURES = {"built_repo"}
 # A test that needs one of these (or a costly fixture) is end to end: marked
 # ``slow`` by itself; tests that build or drive a browser in their own body
 # carry the mark in their module.
-SLOW_FIXTURES = {"site", "served", "chromium", "built_repo", "scratch"}
+SLOW_FIXTURES = {"site", "served", "playwright", "chromium", "built_repo", "scratch"}
 
 
 @pytest.hookimpl(tryfirst=True)
