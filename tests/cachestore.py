@@ -106,18 +106,23 @@ def begin_run(root: Path) -> None:
         (store / "run").write_text(str(run))
         seen_dir = store / "seen"
         seen_dir.mkdir(exist_ok=True)
+        # Only the last runs' records ever decide what stays: older ones go
+        # at once, or a store that never grows large would keep them all.
+        runs = sorted({int(record.name.split("-")[0]) for record in seen_dir.glob("*-*.txt")})[-RUNS_KEPT:]
+        records = []
+        for record in seen_dir.glob("*-*.txt"):
+            if int(record.name.split("-")[0]) in runs:
+                records.append(record)
+            else:
+                record.unlink()
         # Every file but the store's own records (read here by the first
         # process of a run, which need not import the caches' modules).
         stored = [p for p in store.rglob("*") if p.is_file() and p.parent not in (store, seen_dir)]
         if sum(entry.stat().st_size for entry in stored) <= MAX_BYTES:
             return
-        runs = sorted({int(record.name.split("-")[0]) for record in seen_dir.glob("*-*.txt")})[-RUNS_KEPT:]
         kept: set[str] = set()
-        for record in seen_dir.glob("*-*.txt"):
-            if int(record.name.split("-")[0]) in runs:
-                kept |= set(record.read_text(encoding="utf-8").split())
-            else:
-                record.unlink()
+        for record in records:
+            kept |= set(record.read_text(encoding="utf-8").split())
         for entry in stored:
             if entry.relative_to(store).as_posix() not in kept:
                 entry.unlink(missing_ok=True)

@@ -79,6 +79,20 @@ def test_a_large_store_keeps_what_the_last_runs_used(tree, tmp_path, monkeypatch
     assert {p.name for p in stored.iterdir()} == {recent, latest}
 
 
+def test_a_small_store_keeps_only_the_last_runs_records(tree, tmp_path, monkeypatch):
+    """The records of what each run used decide only for the last runs: older
+    ones go even while the store is small (else they pile up run after run)."""
+    names = [_entry(label) for label in "abcd"]
+    for label, name in zip("abcd", names):
+        cachestore.begin_run(tree)
+        monkeypatch.setattr(cachestore, "_RECORDED", set())  # a new run is a new process
+        cachestore.keep(tree, built_copy(tmp_path, label, {f"handouts/{name}": b"x" * 8}))
+    cachestore.begin_run(tree)
+    seen = tree / cachestore.STORE / "seen"
+    assert sorted(int(p.name.split("-")[0]) for p in seen.iterdir()) == [3, 4]
+    assert {p.name for p in (tree / cachestore.STORE / "handouts").iterdir()} == set(names)  # small: all stay
+
+
 def test_lent_entries_outlive_the_copys_first_build(tree, tmp_path, monkeypatch):
     """A copy built several times (other days, hostile examples): its first
     build must not prune what the store lent for the later ones."""
