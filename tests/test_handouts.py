@@ -24,6 +24,7 @@ import yaml
 from mkdocs.config import load_config
 
 from conftest import ROOT, copy_repo
+from nongthonmoi.atomicfile import write_atomically
 from nongthonmoi.handouts import HandoutBuilder, Settings
 from nongthonmoi.handouts.catalog import all_handouts, static_handouts
 from nongthonmoi.handouts.render import human_size
@@ -89,10 +90,7 @@ def qr_codes(pdf: Path) -> set[str]:
         for png in sorted(Path(folder).glob("p*.png")):
             result = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True)
             decoded |= set(result.stdout.split())
-    memo.parent.mkdir(parents=True, exist_ok=True)
-    partial = memo.with_suffix(f".{os.getpid()}")
-    partial.write_text(json.dumps(sorted(decoded)), encoding="utf-8")
-    partial.replace(memo)  # another worker never reads half a file
+    write_atomically(memo, json.dumps(sorted(decoded)).encode())  # another worker never reads half a file
     return decoded
 
 
