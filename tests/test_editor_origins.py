@@ -134,3 +134,46 @@ def test_the_editors_script_is_kept_by_the_browser_and_its_configuration_is_not(
     for secret_or_page in ("quan-tri/config.yml", "quan-tri/"):
         sent = urllib.request.urlopen(run.base + secret_or_page)
         assert sent.headers["Cache-Control"] == "no-store" and sent.headers["ETag"] is None, secret_or_page
+
+
+def test_a_rebuilt_editor_file_is_sent_anew_with_its_new_tag(tmp_path):
+    """The server keeps each static file's ETag and the configuration it
+    serves while the file stays as it was; a rebuild (which replaces files)
+    gets the new bytes and a new tag to the browser at once, even with the
+    same size and time."""
+    import os
+
+    from nongthonmoi.preview import PreviewServer
+
+    site = tmp_path / "site"
+    (site / "quan-tri").mkdir(parents=True)
+    script, config = site / "quan-tri" / "decap-cms.js", site / "quan-tri" / "config.yml"
+    script.write_text("console.log(1);\n")
+    config.write_text("backend:\n  name: github\ncollections: []\nsite_url: http://a.invalid/\n")
+    server = PreviewServer(lambda: None, "127.0.0.1", 0, str(site), root=tmp_path)
+    try:
+        def get(rel: str, tag: str = "") -> tuple[str, dict, bytes]:
+            seen = {}
+            body = server._serve_editor("/" + rel, lambda status, headers: seen.update(status=status, headers=dict(headers)),
+                                        {"HTTP_IF_NONE_MATCH": tag} if tag else {})
+            return seen["status"], seen["headers"], b"".join(body)
+
+        status, headers, body = get("quan-tri/decap-cms.js")
+        assert status == "200 OK" and body == b"console.log(1);\n"
+        tag = headers["ETag"]
+        assert get("quan-tri/decap-cms.js", tag)[0] == "304 Not Modified"
+        assert b"a.invalid" in get("quan-tri/config.yml")[2]
+        # A rebuild: new files in place of the old ones, same size, same time.
+        stamp = script.stat().st_mtime_ns
+        for path, text in ((script, "console.log(2);\n"), (config, config.read_text().replace("a.invalid", "b.invalid"))):
+            fresh = path.with_suffix(".new")
+            fresh.write_text(text)
+            os.utime(fresh, ns=(stamp, stamp))
+            fresh.replace(path)
+        status, headers, body = get("quan-tri/decap-cms.js", tag)
+        assert status == "200 OK" and body == b"console.log(2);\n" and headers["ETag"] != tag
+        assert get("quan-tri/decap-cms.js", headers["ETag"])[0] == "304 Not Modified"
+        served = get("quan-tri/config.yml")[2]
+        assert b"b.invalid" in served and b"a.invalid" not in served
+    finally:
+        server.server_close()

@@ -97,6 +97,10 @@ def _overlay(errors: list[str], warnings: list[str]) -> bytes:
 _EDITOR_ASSETS = {".png", ".ico", ".jpg", ".webp", ".woff2", ".css"}
 
 
+def _etag(data: bytes) -> str:
+    return '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+
+
 class _Handler(_MkDocsHandler):
     # A redirect between the two origins is how ntm edit works, not a
     # problem of the build (MkDocs logs every answer but 200 as a warning,
@@ -126,7 +130,12 @@ class PreviewServer(LiveReloadServer):
         self.hosts = {f"{host}:{port}"}
         if host in ("127.0.0.1", "localhost"):
             self.hosts |= {f"127.0.0.1:{port}", f"localhost:{port}"}
-        self._config_cache: tuple[float, bytes] | None = None
+        # What the editor's files cost to answer, kept while the file's
+        # (mtime, size) stays: the configuration as served (a YAML parse and
+        # dump, a tenth of a second) and each static file's ETag (a hash of
+        # Decap's 5 MB script, read for nothing when the browser has it).
+        self._config_cache: tuple[tuple, bytes] | None = None
+        self._tags: dict[str, tuple[tuple, str]] = {}
 
     @property
     def editor(self) -> bool:
@@ -196,23 +205,29 @@ class PreviewServer(LiveReloadServer):
         target = (Path(self.root) / rel).resolve()
         if not target.is_relative_to(Path(self.root).resolve()) or not target.is_file() or ".." in rel.split("/"):
             return None
-        data = target.read_bytes()
-        return self._send_static(data, [("Content-Type", self._guess_type(str(target))), ("X-Content-Type-Options", "nosniff")],
+        return self._send_static(target, [("Content-Type", self._guess_type(str(target))), ("X-Content-Type-Options", "nosniff")],
                                  start_response, environ)
 
-    @staticmethod
-    def _send_static(data: bytes, headers: list, start_response, environ):
+    def _send_static(self, target: Path, headers: list, start_response, environ):
         """A file the same for every run (Decap's 5 MB script, styles, fonts):
         the browser keeps it and asks whether it changed (an ETag of its
         bytes; 304 when not), so it is neither downloaded nor compiled again
         on every opening of the editor. The configuration and the page carry
         this run's details: they are sent with ``no-store`` instead."""
-        tag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
-        headers = [*headers, ("Cache-Control", "no-cache"), ("ETag", tag)]
-        if tag in [t.strip() for t in environ.get("HTTP_IF_NONE_MATCH", "").split(",")]:
-            start_response("304 Not Modified", [h for h in headers if h[0] != "Content-Type"])
+        stat = target.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)  # the build replaces files, never edits them
+        known = self._tags.get(str(target))
+        data = None
+        if known is None or known[0] != stamp:
+            data = target.read_bytes()
+            known = self._tags[str(target)] = (stamp, _etag(data))
+        if known[1] in [t.strip() for t in environ.get("HTTP_IF_NONE_MATCH", "").split(",")]:
+            start_response("304 Not Modified",
+                           [*(h for h in headers if h[0] != "Content-Type"), ("Cache-Control", "no-cache"), ("ETag", known[1])])
             return [b""]
-        start_response("200 OK", [*headers, ("Content-Length", str(len(data)))])
+        if data is None:
+            data = target.read_bytes()
+        start_response("200 OK", [*headers, ("Cache-Control", "no-cache"), ("ETag", known[1]), ("Content-Length", str(len(data)))])
         return [data]
 
     @staticmethod
@@ -232,6 +247,8 @@ class PreviewServer(LiveReloadServer):
         target = (Path(self.root) / rel).resolve()
         if not target.is_relative_to(Path(self.root).resolve()) or not target.is_file():
             return None
+        if not rel.endswith((".html", ".yml")):
+            return self._send_static(target, [("Content-Type", self._guess_type(str(target)))], start_response, environ)
         if rel == EDITOR_PREFIX + "config.yml":
             data = self._editor_config(target)
         else:
@@ -239,8 +256,6 @@ class PreviewServer(LiveReloadServer):
         if rel.endswith(".html") and self.backend is not None:
             # Whatever git host the build was made for, here the editor saves on this computer.
             data = re.sub(rb'data-ntm-backend="[^"]*"', b'data-ntm-backend="local"', data)
-        if not rel.endswith((".html", ".yml")):
-            return self._send_static(data, [("Content-Type", self._guess_type(str(target)))], start_response, environ)
         headers = [("Content-Type", self._guess_type(str(target))), ("Content-Length", str(len(data))),
                    ("Cache-Control", "no-store")]
         if rel.endswith(".html"):
@@ -252,10 +267,11 @@ class PreviewServer(LiveReloadServer):
         """The built configuration, pointed at this run's local backend (with its secret)."""
         from .editor.config import local_config
 
-        stamp = built.stat().st_mtime
+        stat = built.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
         if self._config_cache is None or self._config_cache[0] != stamp:
-            self._config_cache = (stamp, built.read_bytes())
-        return local_config(self._config_cache[1], self.backend.api_path if self.backend else None)
+            self._config_cache = (stamp, local_config(built.read_bytes(), self.backend.api_path if self.backend else None))
+        return self._config_cache[1]
 
     def error_page(self, code: int) -> bytes | None:
         """A page of its own when there is no good page to show yet."""
