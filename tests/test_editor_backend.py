@@ -129,6 +129,8 @@ OUTSIDE_WRITES = [
     ".github/workflows/site.yml",
     "docs/.an.md",
     "docs/x.md\x00.yml",
+    "docs/hinh-anh\n/x.pdf",  # a regular expression's $ also matches before a final newline
+    "materials/anh/gung-re/2023-03-04/anh-1.jpg\n",
     "docs/" + "a/" * 10 + "x.md",
 ]
 

@@ -43,7 +43,7 @@ def _parts(rel: object) -> list[str]:
     if not isinstance(rel, str) or not rel or len(rel) > MAX_PATH:
         raise PathRefused("Đường dẫn tệp không hợp lệ.")
     parts = rel.split("/")
-    if len(parts) > MAX_DEPTH or not all(_NAME.match(p) for p in parts):
+    if len(parts) > MAX_DEPTH or not all(_NAME.fullmatch(p) for p in parts):
         # Covers "..", "", "/abs", "C:\\x", ".git", names with spaces or controls.
         raise PathRefused(f"Đường dẫn «{_shown(rel)}» không hợp lệ: trang quản trị chỉ sửa các tệp trong docs/ và materials/.")
     if parts[0] not in (DOCS, MATERIALS):
@@ -64,7 +64,7 @@ def kind_of(rel: str) -> str:
         return "page" if parts[0] == DOCS else "data"
     if parts[0] == DOCS and extension in MEDIA_EXTENSIONS:
         return "media"
-    if PHOTO.match(rel):
+    if PHOTO.fullmatch(rel):
         return "photo"
     raise PathRefused(f"Trang quản trị không được sửa loại tệp «{_shown(parts[-1])}».")
 
@@ -130,7 +130,7 @@ def list_files(root: Path, folder: str, extension: str, depth: int) -> list[str]
             return
         with os.scandir(path) as entries:
             for entry in sorted(entries, key=lambda e: e.name):
-                if not _NAME.match(entry.name) or entry.is_symlink():
+                if not _NAME.fullmatch(entry.name) or entry.is_symlink():
                     continue
                 child = f"{rel}/{entry.name}"
                 if entry.is_dir(follow_symlinks=False):

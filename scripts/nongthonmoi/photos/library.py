@@ -305,7 +305,7 @@ def load_library(root: Path, data, docs_dir: Path | None = None, overlay: dict |
         relative = path[len(f"materials/{PHOTOS_DIR}/"):]
         parts = relative.split("/")
         well_placed = (
-            len(parts) == 3 and parts[0] in units and _DATE.match(parts[1]) is not None and _NAME.match(parts[2]) is not None
+            len(parts) == 3 and parts[0] in units and _DATE.fullmatch(parts[1]) is not None and _NAME.fullmatch(parts[2]) is not None
         )
         if not well_placed:
             errors.append(rules.error("A012", path, 0, value=relative))

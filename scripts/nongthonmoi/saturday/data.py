@@ -300,7 +300,7 @@ def _dated_files(root: Path, kind: str, errors: list[ContentError], overlay: dic
     for name in sorted(names, key=lambda n: n.split("/")):  # the order of Path parts
         parts = name.split("/")
         display = prefix + name
-        match = _DATE_NAME.match(parts[-1])
+        match = _DATE_NAME.fullmatch(parts[-1])
         saturday = None
         if match:
             try:
