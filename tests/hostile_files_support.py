@@ -150,3 +150,54 @@ def gif_with_block(block: bytes) -> bytes:
     data = _gif()
     at = data.index(b"\x2c")
     return data[:at] + block + data[at:]
+
+
+# --- documents of docs/ (photos/documents.py) -----------------------------------
+
+def jpeg_with_gps() -> bytes:
+    """A phone photo as Word keeps it when pasted: EXIF with the camera and a position."""
+    return _with_segment(_jpeg(), 0xE1, _exif_with_gps())
+
+
+def docx_with(picture: bytes | None = None, creator: str = "", last_editor: str = "") -> bytes:
+    """A Word file (the parts that matter here) with a picture and its properties."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                                                'package/2006/content-types"/>')
+        archive.writestr("word/document.xml", "<w:document/>")
+        if picture is not None:
+            archive.writestr("word/media/image1.jpeg", picture)
+        archive.writestr("docProps/core.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/'
+            '2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            f"<dc:title>Mẫu kế hoạch</dc:title><dc:creator>{creator}</dc:creator>"
+            f"<cp:lastModifiedBy>{last_editor}</cp:lastModifiedBy></cp:coreProperties>"))
+    return out.getvalue()
+
+
+def pdf_with(picture: bytes | None = None, author: bytes = b"", compressed: bool = False) -> bytes:
+    """A one-page PDF: the picture as a DCT image (a JPEG in a PDF is its
+    file), ``author`` as the document information's /Author (a PDF string,
+    e.g. ``b"(Nguyen Van A)"`` or ``b"<FEFF...>"``), in a compressed object
+    stream when ``compressed`` (PDF 1.5, what Word writes)."""
+    objects = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+               b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 64 48]" + (b"/Resources<</XObject<</Im0 4 0 R>>>>" if picture else b"")
+               + b">>"]
+    if picture:
+        objects.append(b"<</Type/XObject/Subtype/Image/Width 64/Height 48/ColorSpace/DeviceRGB/BitsPerComponent 8"
+                       b"/Filter/DCTDecode/Length " + str(len(picture)).encode() + b">>\nstream\n" + picture + b"\nendstream")
+    info = b"<</Author" + author + b"/Producer(Microsoft Word)>>" if author else b"<</Producer(LibreOffice)>>"
+    body = b"%PDF-1.5\n"
+    for number, content in enumerate(objects, 1):
+        body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    info_number = len(objects) + 1
+    if compressed:
+        packed = zlib.compress(b"%d 0 " % info_number + info)
+        body += (b"%d 0 obj\n<</Type/ObjStm/N 1/First %d/Filter/FlateDecode/Length %d>>\nstream\n"
+                 % (info_number + 1, len(b"%d 0 " % info_number), len(packed)) + packed + b"\nendstream\nendobj\n")
+    else:
+        body += b"%d 0 obj\n" % info_number + info + b"\nendobj\n"
+    return body + b"trailer\n<</Root 1 0 R/Info %d 0 R>>\n%%%%EOF\n" % info_number

@@ -345,3 +345,50 @@ def test_the_launcher_opens_the_editor_without_a_terminal(tmp_path):
     if desktop_file_validate:
         result = subprocess.run([desktop_file_validate, str(written[0])], capture_output=True, text=True)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- what an upload may be ------------------------------------------------------
+
+def _media(path: str, content: bytes) -> dict:
+    import base64
+
+    return {"action": "persistMedia", "params": {"asset": {"path": path, "content": base64.b64encode(content).decode(),
+                                                           "encoding": "base64"}, "options": {"commitMessage": "Thêm tệp"}}}
+
+
+def _uploads():
+    import hostile_files_support as hostile
+
+    return {
+        "phone photo with GPS": ("docs/hinh-anh/cho-moi.jpg", hostile.jpeg_with_gps(), "A008", "vị trí GPS"),
+        "text named .pdf": ("docs/hinh-anh/mau.pdf", b"<html><script>alert(1)</script>", "A018", "không phải tệp PDF"),
+        "PDF with its author": ("docs/hinh-anh/mau.pdf", hostile.pdf_with(author=b"(Nguyen Van A 0912345678)"), "A020",
+                                "Nguyen Van A 0912345678"),
+        "PDF with a phone photo": ("docs/hinh-anh/mau.pdf", hostile.pdf_with(hostile.jpeg_with_gps()), "A019", "vị trí GPS"),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_uploads()))
+def test_an_upload_that_ntm_check_would_refuse_is_refused_before_it_is_written(repo, backend, name):
+    """The editor's media library and a page's attachments go through the
+    rules every file of docs/ meets in ``ntm check``: refused at once, in
+    Vietnamese, with the fix; nothing written, nothing committed."""
+    path, content, rule, words = _uploads()[name]
+    before, head = snapshot(repo), git(repo, "rev-parse", "HEAD")
+    page = persist("docs/trang-moi.md", "---\ntitle: Trang mới\n---\n\n# Trang mới\n\nChữ.\n", new=True)
+    page["params"]["assets"] = [_media(path, content)["params"]["asset"]]
+    for body in (_media(path, content), page):
+        status, answer = _api(backend, body)
+        assert status == 422, answer
+        assert rule in [p["rule"] for p in answer["problems"]] and words in answer["error"], answer
+        assert "Cách sửa:" in answer["error"] and answer["problems"][0]["fix"]
+    assert snapshot(repo) == before and git(repo, "rev-parse", "HEAD") == head
+
+
+def test_a_plain_picture_upload_is_saved_and_passes_the_check(repo, backend):
+    import hostile_files_support as hostile
+
+    status, answer = _api(backend, _media("docs/hinh-anh/cho-moi.jpg", hostile._jpeg()))
+    assert status == 200, answer
+    assert git(repo, "log", "-1", "--format=%s").strip() == "Thêm tệp"
+    assert run_ntm(repo, "check").returncode == 0

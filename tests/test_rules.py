@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import hostile_files_support as hostile
 from conftest import copy_repo
 from nongthonmoi import cli
 from nongthonmoi.rules import RULES, explain
@@ -253,6 +254,15 @@ CASES = {
                                  words="Tài liệu in cần trang này"),
     "absolute-link": Case("P008", PAGE, append("\nXem [văn bản](/van-ban/).\n"), line="(/van-ban/)",
                           words="bắt đầu bằng «/»"),
+    "html-named-pdf": Case("A018", "docs/mau-ke-hoach.pdf", raw=b"<!doctype html><script>alert(1)</script>",
+                           words="không phải tệp PDF"),
+    "old-word-format": Case("P015", "docs/mau-ke-hoach.doc", raw=b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504,
+                            words="đuôi .doc"),
+    "photo-with-gps-in-word": Case("A019", "docs/mau-ke-hoach.docx", raw=hostile.docx_with(hostile.jpeg_with_gps()),
+                                   words="vị trí GPS"),
+    "author-in-pdf": Case("A020", "docs/mau-ke-hoach.pdf", raw=hostile.pdf_with(author=b"(Nguyen Van A 0912345678)",
+                                                                                compressed=True),
+                          words="Tác giả: «Nguyen Van A 0912345678»"),
 }
 
 # Rules whose case is not a planted file: tested by the functions named here.

@@ -550,13 +550,14 @@ def _line_in(path: Path, url: str) -> int:
 # file's type from its extension, and many extensions mean a page that runs
 # script with the site's origin (.html, .shtml, .xht, .svg, .xml...): only
 # pages (Markdown, converted by the build), pictures (checked by
-# photos/library.docs_image_problems), PDFs and office documents are files a
-# server never serves as a page.
+# photos/library.docs_file_problems), PDFs and office documents (checked by
+# photos/documents.py; not the old binary formats it cannot look into) are
+# files a server never serves as a page.
 PUBLISHABLE_SUFFIXES = frozenset({
     ".md",
     ".jpg", ".jpeg", ".png", ".webp", ".gif",
     ".pdf",
-    ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".odp",
+    ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp",
     ".csv", ".txt",
 })  # said in words in the fix of P015 (rules.py): keep both in step
 

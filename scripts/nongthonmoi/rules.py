@@ -250,9 +250,10 @@ RULES: dict[str, Rule] = {
              "và dữ liệu «data:», không đính kèm tệp nào."),
         Rule("P015", "Loại tệp không được đăng", "Tệp «{name}» (đuôi {suffix}) không thuộc các loại tệp trang web đăng.",
              # The kinds of pagecheck.PUBLISHABLE_SUFFIXES, in words.
-             "Chỉ đặt vào docs/: trang Markdown (.md); hình JPG, PNG, WebP, GIF; tệp PDF, Word, Excel, PowerPoint, "
-             "OpenDocument, CSV, TXT. Hình vẽ SVG: xuất ra PNG; trang HTML: đưa nội dung vào một trang Markdown; "
-             "tệp khác: đổi sang PDF.",
+             "Chỉ đặt vào docs/: trang Markdown (.md); hình JPG, PNG, WebP, GIF; tệp PDF, Word (.docx), Excel (.xlsx), "
+             "PowerPoint (.pptx), OpenDocument, CSV, TXT. Word, Excel, PowerPoint dạng cũ (.doc, .xls, .ppt): mở rồi «Lưu "
+             "thành» .docx, .xlsx, .pptx hoặc PDF. Hình vẽ SVG: xuất ra PNG; trang HTML: đưa nội dung vào một trang "
+             "Markdown; tệp khác: đổi sang PDF.",
              "Máy chủ web chọn cách mở tệp theo đuôi tên tệp, và nhiều đuôi (.html, .shtml, .xht, .svg, .xml...) được mở như "
              "một trang của chính trang web, chạy được mã lấy cắp quyền của người biên tập. Vì vậy docs/ (kể cả thư mục hình "
              "của trang quản trị) chỉ nhận một danh sách loại tệp cố định, không bao giờ bị máy chủ mở như trang web."),
@@ -330,6 +331,26 @@ RULES: dict[str, Rule] = {
              "rồi lưu lại thành JPG mới.",
              "Mỗi lượt quét của ảnh JPEG lũy tiến được giải mã trên toàn bộ ảnh: một tệp 1 MB có hàng nghìn lượt quét rỗng "
              "làm máy bận hàng giờ. Số lượt quét được đếm từ cấu trúc tệp, trước khi mở ảnh."),
+        Rule("A018", "Tài liệu không kiểm tra được", "Tệp «{file}» {detail}: không kiểm tra được trong tệp có gì.",
+             "Mở tệp bằng chương trình đã tạo ra nó rồi lưu lại đúng loại (Word: «Lưu thành» .docx hoặc PDF), hoặc đổi "
+             "đuôi tên tệp cho đúng. Tài liệu quá lớn: giảm cỡ ảnh trong tài liệu hoặc chia thành nhiều tệp. Chạy lại "
+             "«ntm check».",
+             "Trang web đăng nguyên tệp và máy chủ cho người đọc mở theo đuôi tên tệp: một tệp mang đuôi khác với nội dung "
+             "có thể là trang chạy mã. Loại tệp được xét từ những byte đầu của tệp; ảnh và thuộc tính trong tệp được đọc "
+             "trong giới hạn định trước, phần nào vượt giới hạn thì cả tệp bị từ chối."),
+        Rule("A019", "Tài liệu có ảnh còn thông tin ẩn", "Tài liệu «{file}» có ảnh bên trong còn {kinds}.",
+             "Ảnh dán vào Word giữ nguyên vị trí và thông tin máy chụp: trước khi dán, lưu ảnh lại bằng Paint (Windows) "
+             "thành tệp PNG mới rồi dán tệp đó, hoặc thêm ảnh bằng «ntm them-anh». Trong Word: bấm vào ảnh, «Nén ảnh» "
+             "(Compress Pictures) không xóa được thông tin này. Xuất lại PDF sau khi thay ảnh; chạy lại «ntm check».",
+             "Ảnh chụp điện thoại dán vào Word hay in ra PDF vẫn mang tọa độ nơi chụp, tên máy, ngày giờ: người đọc không "
+             "thấy, nhưng ai tải tài liệu về cũng đọc được."),
+        Rule("A020", "Tài liệu còn tên người soạn", "Tài liệu «{file}» còn thông tin người soạn trong thuộc tính tệp: {fields}.",
+             "Word, Excel, PowerPoint: «Tệp» > «Thông tin» > «Kiểm tra vấn đề» > «Kiểm tra tài liệu», bấm «Loại bỏ tất cả» ở "
+             "dòng «Thuộc tính tài liệu và thông tin cá nhân», lưu lại. Khi xuất PDF từ Word: «Tùy chọn...», bỏ chọn "
+             "«Thuộc tính tài liệu». LibreOffice: «Công cụ» > «Tùy chọn» > «Bảo mật» > «Tùy chọn...», chọn «Xóa thông tin "
+             "cá nhân khi lưu», rồi lưu hoặc xuất PDF lại. Chạy lại «ntm check».",
+             "Word, Excel, LibreOffice ghi tên tài khoản máy tính (thường là họ tên, có khi cả số điện thoại) vào thuộc tính "
+             "tệp. Người đọc không thấy, nhưng ai tải tài liệu về cũng đọc được."),
         # --- the build --------------------------------------------------------
         Rule("B001", "Cảnh báo khi dựng trang", "{message}",
              "Sửa theo cảnh báo; bản dựng chính thức dừng lại khi có bất kỳ cảnh báo nào.",

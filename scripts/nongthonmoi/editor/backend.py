@@ -47,6 +47,7 @@ from .check import (
     Problem,
     check_delete,
     check_page,
+    check_upload,
     check_save,
     collection_named,
     collection_of_path,
@@ -319,6 +320,7 @@ class LocalBackend:
         assets = [self._asset(a, ("media", "photo")) for a in _limited(params.get("assets"))]
         sent_photos = {a: c for a, c in assets if paths.kind_of(a) == "photo"}
         assets = [(a, c) for a, c in assets if a not in sent_photos]
+        self._check_uploads(assets)
         photos = PhotoFiles()
         if kind == "data":
             target, old, photos = self._data_target(rel, raw, new_entry=bool(options.get("newEntry")), sent_photos=sent_photos)
@@ -370,9 +372,15 @@ class LocalBackend:
             raise Refused(422, "Chưa lưu. " + " ".join(p.text() for p in problems), problems)
         return target, old, photos
 
+    def _check_uploads(self, assets: list[tuple[str, bytes]]) -> None:
+        problems = [p for rel, content in assets for p in check_upload(rel, content)]
+        if problems:
+            raise Refused(422, "Chưa lưu. " + " ".join(p.text() for p in problems), problems)
+
     @action("persistMedia")
     def persist_media(self, params: dict) -> dict:
         rel, content = self._asset(params.get("asset"))
+        self._check_uploads([(rel, content)])
         undo = self._snapshot([rel])
         self._write(rel, content, MAX_MEDIA_FILE)
         options = params.get("options") if isinstance(params.get("options"), dict) else {}

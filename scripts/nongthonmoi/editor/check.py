@@ -296,6 +296,29 @@ def check_page(text: str, display: str, root: Path | None = None) -> list[Proble
     ]
 
 
+def check_upload(rel: str, data: bytes) -> list[Problem]:
+    """A picture or document added to docs/ through the editor, held to what
+    ``ntm check`` holds every file of docs/ to (photos/published.py,
+    photos/documents.py): refused before it is written, never committed and
+    then found by the next build."""
+    from ..photos.documents import DOCUMENTS, document_problems
+    from ..photos.header import read_header
+    from ..photos.published import DOC_IMAGES, published_problems
+
+    name = rel.rsplit("/", 1)[-1]
+    if name.lower().endswith(DOC_IMAGES):
+        found = published_problems(read_header(data))
+    elif name.lower().endswith(DOCUMENTS):
+        found = document_problems(name, data)
+    else:
+        found = []
+    problems = []
+    for rule_id, params in found:
+        error = registry.error(rule_id, rel, 0, **{"file": name, **params})
+        problems.append(Problem(rule_id, (), "Tệp", _LINE_NOTE.sub("", error.message), error.hint))
+    return problems
+
+
 def nfc(text: str) -> str:
     """Text pasted from Word or PDF in decomposed form, normalised silently."""
     return unicodedata.normalize("NFC", text)

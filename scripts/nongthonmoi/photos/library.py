@@ -39,6 +39,7 @@ from ..inputfile import NotReadable, read_input
 from . import MAX_INPUT_BYTES, PHOTOS_DIR
 from .header import read_header
 from .normalise import megabytes
+from .documents import DOCUMENTS, document_problems
 from .published import DOC_IMAGES, published_problems
 from .stored import stored_problems
 
@@ -321,7 +322,7 @@ def load_library(root: Path, data, docs_dir: Path | None = None, overlay: dict |
         for rule_id, params in facts.problems:
             errors.append(rules.error(rule_id, path, 0, **{"file": parts[2], **params}))
     if docs_dir is not None:
-        errors += docs_image_problems(root, docs_dir)
+        errors += docs_file_problems(root, docs_dir)
     index.save()
     if errors:
         raise ContentErrors(errors)
@@ -348,16 +349,18 @@ def _files(base: Path) -> set[str]:
     return found
 
 
-def docs_image_problems(root: Path, docs_dir: Path) -> list[ContentError]:
-    """Pictures under docs/ go to the site, the offline zip and the handouts as
-    they are: each is held to the allow-list of published.py. Read through
-    inputfile.read_input: links and entries that are no regular file are
-    never read (P016, P017 name them), and never more than the limit."""
+def docs_file_problems(root: Path, docs_dir: Path) -> list[ContentError]:
+    """Pictures and documents under docs/ go to the site and the offline zip
+    as they are (pictures also into the handouts): each picture is held to
+    the allow-list of published.py, each document to documents.py. Read
+    through inputfile.read_input: links and entries that are no regular file
+    are never read (P016, P017 name them), and never more than the limit."""
     errors = []
     for folder, dirs, names in os.walk(docs_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))  # MkDocs publishes no hidden folder
         for name in sorted(names):
-            if not name.lower().endswith(DOC_IMAGES) or name.startswith("."):
+            picture = name.lower().endswith(DOC_IMAGES)
+            if not (picture or name.lower().endswith(DOCUMENTS)) or name.startswith("."):
                 continue
             path = Path(folder, name)
             display = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
@@ -369,6 +372,7 @@ def docs_image_problems(root: Path, docs_dir: Path) -> list[ContentError]:
                 errors.append(rules.error("A006", display, 0, file=name, size=f"hơn {megabytes(MAX_INPUT_BYTES)}",
                                           limit=megabytes(MAX_INPUT_BYTES)))
                 continue
-            for rule_id, params in published_problems(read_header(data)):
+            found = published_problems(read_header(data)) if picture else document_problems(name, data)
+            for rule_id, params in found:
                 errors.append(rules.error(rule_id, display, 0, **{"file": name, **params}))
     return errors

@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.writer.excel import ExcelWriter
 
+from ..photos.documents import PUBLISHER
 from .prefill import source_date
 
 META_SHEET = "Thông tin tệp"
@@ -31,7 +32,7 @@ LISTS_SHEET = "Danh mục"
 FORMAT = "nongthonmoi-dilinh"
 # Raise when a form changes shape so that older forms cannot be read wrongly.
 VERSION = "1"
-AUTHOR = "Ban Tuyên giáo Huyện ủy Di Linh"
+AUTHOR = PUBLISHER  # the files say who made them: the Board, no person (A020)
 
 FONT_NAME = "Arial"  # metric twin of Liberation Sans (LibreOffice): same widths everywhere
 BODY = Font(name=FONT_NAME, size=11)
