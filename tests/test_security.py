@@ -537,3 +537,30 @@ def test_every_print_template_prints_data_as_text(tmp_path):
         assert "</style><script" not in html
         assert str(escape("<b>thẻ</b>")) in html or "\\3c b\\3e" in html, handout.slug
     assert {"leaflet.html", "checklist.html", "official.html", "plan.html", "result-form.html"} <= templates
+
+
+@pytest.mark.parametrize("html", [
+    '<svg viewBox="0 0 10 10"><rect width="10" height="10" fill="URL(//evil.example/p.svg#a)"/></svg>',
+    '<svg><rect fill="url(#x) url(//evil.example/p.svg)"/></svg>',
+    '<svg><rect stroke="\\75 rl(//evil.example/p.svg)"/></svg>',
+    '<svg><rect fill="url( \'//evil.example/p.svg\')"/></svg>',
+    '<p><img src="&#1;//evil.example/x.png" alt="x"></p>',
+    '<p><img src="&#x7f;//evil.example/x.png" alt="x"></p>',
+    '<p><img src=" &#9;//evil.example/x.png" alt="x"></p>',
+    '<p><img src="hinh/a.jpg" srcset="&#x0e;//evil.example/x.png 2x" alt="x"></p>',
+], ids=["upper-case-url", "second-url", "css-escape", "quoted-url", "c0-before-address", "del-before-address",
+        "tab-before-address", "c0-in-srcset"])
+def test_an_outside_address_is_taken_out_however_it_is_written(html):
+    """What a browser reads as an address of another host (CSS is not case
+    sensitive, a URL parser drops controls before it reads) is taken out by
+    the sanitiser and named by the check: the page's CSP is the second
+    line, not the only one."""
+    assert "evil.example" not in sanitize.clean(html)
+    assert sanitize.problems(html)
+
+
+def test_invisible_controls_are_published_in_no_form():
+    html = "<p>Gọi số &#8238;0123 456 789&#8236;, \u202e987\u202c hoặc &#x2066;12&#x2069;.</p>"
+    cleaned = sanitize.clean(html)
+    assert cleaned == "<p>Gọi số 0123 456 789, 987 hoặc 12.</p>"
+    assert sanitize.clean('<svg><rect fill="url(#g)"/></svg>') == '<svg><rect fill="url(#g)"></rect></svg>'

@@ -29,6 +29,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from .yamlsource import CONTROL
+
 _HTML = {
     "a", "abbr", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
     "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4",
@@ -102,10 +104,18 @@ _ID = re.compile(r"[A-Za-z0-9][\w:.\-]*", re.ASCII)
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 
 
+# What a browser's URL parser drops before it reads an address (leading and
+# trailing C0 controls and spaces; tabs and line breaks anywhere): an address
+# holding any is refused, so "\x01//host/x.png" is not taken for relative.
+_URL_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _resource_ok(value: str) -> bool:
     """An image of the site itself: a relative address (no scheme, no host, no
     leading slash). The site loads nothing from other hosts."""
-    value = value.strip()
+    if _URL_CONTROL.search(value):
+        return False
+    value = value.strip(" ")
     return not (_SCHEME.match(value) or value.startswith(("/", "\\")))
 
 
@@ -124,8 +134,17 @@ def _attribute_ok(tag: str, name: str, value: str) -> bool:
     if name == "srcset":
         return _srcset_ok(value)
     if name in ("fill", "stroke"):
-        return "url(" not in value or value.replace(" ", "").startswith("url(#")
+        return _paint_ok(value)
     return True
+
+
+_PAINT_REFERENCE = re.compile(r"url\(\s*['\"]?\s*(.?)", re.I)
+
+
+def _paint_ok(value: str) -> bool:
+    """SVG paint refers only to the page (``url(#gradient)``): every ``url(``
+    in any case, and no CSS escape (``\\75 rl(`` is ``url(`` too)."""
+    return "\\" not in value and all(first == "#" for first in _PAINT_REFERENCE.findall(value))
 
 
 # The three checks of _attribute_ok, on nh3's output: a Python callback for
@@ -135,7 +154,7 @@ def _attribute_ok(tag: str, name: str, value: str) -> bool:
 _BAD_ID = re.compile(r'(<[a-zA-Z][^<>]*?)\s(?:id|for)="(?:(?![A-Za-z0-9])[^"]*|[\w:.\-]*[^\w:.\-"][^"]*)"', re.ASCII)
 _SRC = re.compile(r'(<img\b[^<>]*?)\ssrc="([^"]*)"')
 _SRCSET = re.compile(r'(<(?:img|source)\b[^<>]*?)\ssrcset="([^"]*)"')
-_PAINT_URL = re.compile(r'(<[a-zA-Z][^<>]*?)\s(?:fill|stroke)="([^"]*url\([^"]*)"')
+_PAINT_URL = re.compile(r'(<[a-zA-Z][^<>]*?)\s(?:fill|stroke)="([^"]*[(\\][^"]*)"')
 
 
 def _after(html: str) -> str:
@@ -147,9 +166,12 @@ def _after(html: str) -> str:
         html = _SRC.sub(lambda m: m.group(0) if _resource_ok(unescape(m.group(2))) else m.group(1), html)
     if " srcset=" in html:
         html = _SRCSET.sub(lambda m: m.group(0) if _srcset_ok(unescape(m.group(2))) else m.group(1), html)
-    if "url(" in html:
-        html = _PAINT_URL.sub(lambda m: m.group(0) if m.group(2).replace(" ", "").startswith("url(#") else m.group(1), html)
-    return html
+    if ' fill="' in html or ' stroke="' in html:
+        html = _PAINT_URL.sub(lambda m: m.group(0) if _paint_ok(unescape(m.group(2))) else m.group(1), html)
+    # Invisible controls and bidirectional overrides, however the page wrote
+    # them (a character or a reference like &#8238;): the check names them
+    # (Y011); a build without the check publishes none.
+    return CONTROL.sub("", html) if CONTROL.search(html) else html
 
 
 @functools.cache

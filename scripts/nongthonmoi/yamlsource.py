@@ -53,6 +53,29 @@ def control_character(text: str, pattern: re.Pattern = CONTROL) -> tuple[int, st
         return None
     return text.count("\n", 0, found.start()) + 1, f"U+{ord(found.group(0)):04X}"
 
+
+_REFERENCE = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}));?")
+
+
+def control_reference(text: str) -> tuple[int, str] | None:
+    """(line, "U+202E, viết là «&#8238;»") of the first character reference of
+    a page (HTML in Markdown) that a browser reads as a control character.
+    Decoded as a browser does (Python's html.unescape drops &#1;, a browser
+    keeps it); 128-159 are the Windows-1252 characters."""
+    from html import unescape
+
+    for found in _REFERENCE.finditer(text):
+        code = int(found.group(1), 16) if found.group(1) else int(found.group(2))
+        if 0x80 <= code <= 0x9F:
+            char = unescape(found.group(0))
+        elif code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            continue
+        else:
+            char = chr(code)
+        if CONTROL.fullmatch(char):
+            return text.count("\n", 0, found.start()) + 1, f"U+{code:04X}, viết là «{found.group(0)}»"
+    return None
+
 # libyaml's parser when PyYAML has it: same nodes and marks, about six times
 # faster, which matters with thousands of weekly plan files.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
