@@ -190,3 +190,28 @@ def test_fonts_are_served_from_the_site(site):
     for font in re.findall(r'url\("\.\./fonts/([^"]+)"\)', css):
         assert (site / "assets/fonts" / font).is_file()
     assert "Noto Sans" in css
+
+
+def test_every_page_says_the_documents_describe_the_district_as_it_was(site):
+    """The documents are dated 2023; the district level ended on 1/7/2025. Every
+    page says so once, names no body of today (the documents name none), and
+    deadlines of a week after that day say whose deadlines they were; the
+    weeks of 2023 stay as they were."""
+    pages = [p for p in site.rglob("*.html") if "quan-tri" not in p.parts]
+    assert len(pages) > 40
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert text.count('class="ntm-era"') == 1, page
+    era = re.search(r'<p class="ntm-era">(.*?)</p>', (site / "index.html").read_text(encoding="utf-8")).group(1)
+    assert "năm 2023" in era and "1/7/2025" in era and "không còn cấp huyện" in era
+    later = "Các hạn trên theo Thông báo 422-TB/HU năm 2023, khi còn huyện"
+    assert later in (site / "thu-bay-nay" / "index.html").read_text(encoding="utf-8")
+    saturday_2023 = site / "thu-bay" / "2023-03-18" / "index.html"
+    assert "báo cáo huyện" in saturday_2023.read_text(encoding="utf-8")
+    assert later not in saturday_2023.read_text(encoding="utf-8")
+    from openpyxl import load_workbook
+
+    form = sorted((site / "bang-tinh").glob("ke-hoach-gung-re-*.xlsx"))[-1]
+    texts = [c.value for ws in load_workbook(form, read_only=True) for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str)]
+    assert any("từ 1/7/2025 không còn cấp huyện" in t for t in texts), form

@@ -1118,3 +1118,17 @@ def test_merging_a_group_header_is_harmless(data, repo, tmp_path):
 
     [done] = import_all(repo, [save(tmp_path, "kh.xlsx", edit(plan_bytes(data), merge))])
     assert done.status == "new", [str(e) for e in done.errors]
+
+
+def test_a_form_printed_before_the_note_on_the_district_still_imports(data, repo, tmp_path):
+    """Forms now say that the district level ended on 1/7/2025; the forms
+    communes already hold say what they said then, and are still read."""
+    def fill(wb):
+        fill_plan(wb)
+        ws = wb[forms.PLAN_SHEET]
+        [cell] = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "1/7/2025" in c.value]
+        cell.value = ("Xong: lưu tệp dạng .xlsx (Excel, LibreOffice hay WPS đều được), gửi qua Zalo hoặc thư điện tử cho "
+                      "Ban Tuyên giáo Huyện ủy.")
+
+    [done] = import_all(repo, [save(tmp_path, "kh.xlsx", edit(plan_bytes(data), fill))])
+    assert done.status == "new", [str(e) for e in done.errors]

@@ -109,7 +109,9 @@ class FormSheet:
 
 _COMMON_END = (
     "Không đổi tên trang tính, không gộp ô, không thêm cột, không dùng công thức.",
-    "Xong: lưu tệp dạng .xlsx (Excel, LibreOffice hay WPS đều được), gửi qua Zalo hoặc thư điện tử cho Ban Tuyên giáo Huyện ủy.",
+    "Xong: lưu tệp dạng .xlsx (Excel, LibreOffice hay WPS đều được), gửi qua Zalo hoặc thư điện tử cho Ban Tuyên giáo "
+    "Huyện ủy (mẫu theo tài liệu năm 2023, khi còn huyện; từ 1/7/2025 không còn cấp huyện: hỏi Ủy ban nhân dân xã nơi "
+    "gửi hiện nay).",
 )
 
 
