@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -1132,3 +1133,26 @@ def test_a_form_printed_before_the_note_on_the_district_still_imports(data, repo
 
     [done] = import_all(repo, [save(tmp_path, "kh.xlsx", edit(plan_bytes(data), fill))])
     assert done.status == "new", [str(e) for e in done.errors]
+
+
+def test_text_cells_lose_invisible_characters_and_odd_spaces(data, repo, tmp_path):
+    """What the clerk saw is what is kept: a zero-width space pasted from a
+    web page, a no-break or em space, a tab and two spaces are one plain
+    space; a line break (Alt+Enter) stays; «Thôn 1» with a no-break space is
+    still the hamlet of the list."""
+    def fill(wb):
+        fill_plan(wb)
+        ws = wb[forms.PLAN_SHEET]
+        rows = rows_by_label(ws)
+        ws.cell(rows["Nội dung chính"], 2).value = "Dọn\u200b vệ\u00a0sinh\u2003đường\tthôn,  trồng\ufeff hoa "
+        ws.cell(rows["Ghi chú"], 2).value = "Mang theo\u00a0 nước uống\nĐội\u2002mũ"
+        head = header_row(ws, "Việc cần làm")
+        row = next(r for r in range(head + 1, ws.max_row + 1) if ws.cell(r, 2).value == "Trồng hoa dọc đường")
+        ws.cell(row, 5).value = "Thôn\u00a01"
+
+    [done] = import_all(repo, [save(tmp_path, "kh.xlsx", edit(plan_bytes(data), fill))])
+    assert done.status == "new", [str(e) for e in done.errors]
+    plan = yaml.safe_load((repo / NEW_PLAN).read_text(encoding="utf-8"))
+    assert plan["noi_dung"] == "Dọn vệ sinh đường thôn, trồng hoa"
+    assert plan["ghi_chu"] == "Mang theo nước uống\nĐội mũ"
+    assert plan["phan_viec"][-1]["thon"][0] == "thon-1", plan["phan_viec"][-1]

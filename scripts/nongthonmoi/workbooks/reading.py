@@ -521,6 +521,8 @@ class _Reader:
             # the line break the clerk meant; other control characters are
             # refused here, with the cell, before they reach a calendar or a page.
             value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+            if leaf.kind == "text":
+                value = tidy_spaces(value)
             if not value:
                 return None
             control = control_character(value)
@@ -595,6 +597,19 @@ def _shown_big(value: float | int) -> str:
         return "vô cực"
     digits = f"{abs(value):.0f}" if isinstance(value, float) else str(abs(value))
     return ("-" if value < 0 else "") + (digits if len(digits) <= 15 else f"{digits[:6]}… ({len(digits)} chữ số)")
+
+
+# In text: characters that show nothing (zero-width spaces, the word joiner,
+# a byte-order mark) go; every other kind of space (tab, no-break space, em
+# space...) is the space the clerk saw, and several are one. Line breaks stay.
+_INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff\u00ad]")  # not the joiner of emoji (U+200D)
+_SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def tidy_spaces(text: str) -> str:
+    """A text cell as the clerk saw it: no invisible characters, one plain space between words."""
+    text = _INVISIBLE.sub("", text)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()
 
 
 def _shown(value: Any) -> str:
