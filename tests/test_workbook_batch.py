@@ -350,3 +350,17 @@ def test_hiding_the_forms_own_rows_and_an_empty_column_is_harmless(data, repo):
 
     [book] = import_batch(repo, uploads(("kh.xlsx", edit(plan_bytes(data), tidy))), write=True).workbooks
     assert book.status == "new", [str(e) for e in book.errors]
+
+
+def test_an_unknown_commune_after_xa_is_named_before_any_workbook_is_read(tmp_path, capsys):
+    """A typo in «--xa gungre» would make every workbook «another commune's»:
+    said once, with the codes there are, before anything is read."""
+    from conftest import ROOT
+    from nongthonmoi import cli
+
+    never_read = tmp_path / "khong-co-tep-nay.xlsx"
+    code = cli.main(["--root", str(ROOT), "nhap-excel", "--chi-kiem-tra", "--xa", "gungre", str(never_read)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Không có xã, thị trấn nào mã «gungre»" in err and "gung-re" in err and "Cách sửa:" in err
+    assert "khong-co-tep-nay" not in err

@@ -74,6 +74,18 @@ def run(root: Path, files: list[Path], folder: Path | None, expect_unit: str | N
         print("Chưa chọn bảng tính nào: ghi tên tệp sau lệnh, ví dụ «ntm nhap-excel ke-hoach-gung-re.xlsx», "
               "hoặc một thư mục bằng --thu-muc.", file=sys.stderr)
         return 2
+    if expect_unit is not None:
+        from ..errors import ContentErrors
+        from ..saturday.data import load_units
+
+        try:
+            units = load_units(root).by_id()
+        except ContentErrors:
+            units = None  # the data itself is wrong: the import says so, with its lines
+        if units is not None and expect_unit not in units:
+            print(f"Không có xã, thị trấn nào mã «{expect_unit}» (--xa). Các mã có trong materials/don-vi.yml: "
+                  f"{', '.join(sorted(units))}. Cách sửa: gõ lại mã sau --xa, ví dụ «--xa gung-re».", file=sys.stderr)
+            return 2
     notes: list[str] = []
     if folder is not None:
         waiting, notes = inbox_files(folder)
