@@ -297,6 +297,11 @@ def test_a_negative_quantity(editor, tmp_path):
     error.wait_for()
     assert "«Số lượng» không được âm" in error.inner_text() and "«so»" not in error.inner_text()
     editor.assert_fits()
+    # «1.500» is a thousand five hundred or one and a half: never saved as either.
+    editor.field("so").fill("1.500")
+    editor.save()
+    editor.page.wait_for_function("el => el.innerText.includes('1.500')", arg=error.element_handle(), timeout=10000)
+    assert "1500, không có dấu chấm" in error.inner_text(), error.inner_text()
     assert (editor.root / PLAN).read_bytes() == before
     check_passes(working_copy(editor, tmp_path))
 

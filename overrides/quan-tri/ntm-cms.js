@@ -386,12 +386,6 @@
     },
   });
 
-  function parseNumber(text) {
-    var cleaned = String(text).trim().replace(/\s/g, "").replace(",", ".");
-    if (cleaned === "") return undefined;
-    return /^-?\d+(\.\d+)?$/.test(cleaned) ? Number(cleaned) : String(text).trim();
-  }
-
   var NumberControl = widget({
     getInitialState: function () {
       var value = this.props.value;
@@ -408,7 +402,7 @@
           value: self.state.text,
           onChange: function (event) {
             self.setState({ text: event.target.value });
-            self.changed(parseNumber(event.target.value));
+            self.changed(RULES.readNumber(event.target.value, option(props.field, "value_type", "float") === "int"));
           },
         })
       );

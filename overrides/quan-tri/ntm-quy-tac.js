@@ -491,6 +491,37 @@
     return value;
   }
 
+  /* A number as a person types it, read as the workbook import reads a
+     typed cell (workbooks/typed.number_from_text): «1,5» and «1.5» are one
+     and a half; «1 200» and, in a whole-number field, «1.000» are thousands;
+     «1.500» where a fraction is allowed could be either, and «0,500» is a
+     fraction. What cannot be read one way only (or past 15 digits, which a
+     number would round) stays the typed text, which the field's rule refuses
+     with the text shown: never a different number than the one typed. */
+  var WHOLE = /^-?\d+$/;
+  var SPACED = /^-?\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+$/;
+  var GROUPED = /^-?\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$/;
+  var DECIMAL = /^-?\d+[.,]\d+$/;
+  var VI_MIXED = /^-?\d{1,3}(?:\.\d{3})+,\d+$/;
+  var EN_MIXED = /^-?\d{1,3}(?:,\d{3})+\.\d+$/;
+
+  function readNumber(text, whole) {
+    var value = String(text).trim();
+    if (value === "") return undefined;
+    var read = null;
+    var grouped = GROUPED.exec(value);
+    if (WHOLE.test(value)) read = value;
+    else if (SPACED.test(value)) read = value.replace(/[ \u00a0\u202f\u2009]/g, "");
+    else if (grouped) {
+      if (value.replace("-", "").charAt(0) === "0" && !whole) read = value.replace(",", ".");
+      else if (whole || value.split(grouped[1]).length > 2) read = value.replace(/[.,]/g, "");
+    } else if (DECIMAL.test(value)) read = value.replace(",", ".");
+    else if (VI_MIXED.test(value)) read = value.replace(/\./g, "").replace(",", ".");
+    else if (EN_MIXED.test(value)) read = value.replace(/,/g, "");
+    if (read === null || read.replace(/[-.]/g, "").replace(/^0+/, "").length > 15) return value;
+    return Number(read);
+  }
+
   /* "Quét dọn đường liên thôn" -> "quet-don-duong-lien-thon" (a task code). */
   function codeFrom(text) {
     return String(text || "")
@@ -512,6 +543,7 @@
     checkEntry: checkEntry,
     normalise: normalise,
     codeFrom: codeFrom,
+    readNumber: readNumber,
     viDate: viDate,
     isIsoDate: isIsoDate,
     weekday: weekday,

@@ -23,7 +23,7 @@ FORM_FIXES: dict[str, str] = {
     "M005": "Viết ngắn lại; chi tiết dài đưa vào một trang hướng dẫn.",
     "M006": "Chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ «don-duong».",
     "M007": "Gõ một số nguyên, không kèm chữ, ví dụ 120.",
-    "M008": "Gõ một số, ví dụ 2 hoặc 1,5; đơn vị tính ghi ở ô riêng.",
+    "M008": "Gõ một số, ví dụ 2 hoặc 1,5 (một nghìn năm trăm: gõ 1500, không có dấu chấm); đơn vị tính ghi ở ô riêng.",
     "M009": "Sửa thành số từ 0 trở lên.",
     "M010": "Sửa thành số lớn hơn 0.",
     "M012": "Gõ ngày dạng ngày/tháng/năm, ví dụ 04/03/2023.",
