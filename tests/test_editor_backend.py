@@ -223,6 +223,20 @@ def test_a_save_is_checked_written_in_nfc_and_committed(repo, backend):
     assert run_ntm(repo, "check").returncode == 0
 
 
+def test_text_pasted_from_word_is_saved_as_it_was_seen(repo, backend):
+    """A no-break or em space, a zero-width space and a soft hyphen (which
+    breaks «khơi-thông» on a phone and hides it from search) are saved as
+    the plain text the editor saw; an emoji's joiner stays."""
+    text = (repo / PLAN).read_text(encoding="utf-8")
+    pasted = "Vệ sinh\u00a0đường\u2003liên thôn \u200bvà khơi\u00adthông rãnh 👨\u200d👩"
+    raw = text.replace("noi_dung: ", f"noi_dung: {pasted} ", 1)
+    status, answer = _api(backend, persist(PLAN, raw))
+    assert status == 200, answer
+    line = next(line for line in (repo / PLAN).read_text(encoding="utf-8").splitlines() if line.startswith("noi_dung:"))
+    assert "noi_dung: Vệ sinh đường liên thôn và khơithông rãnh 👨\u200d👩 " in line, line
+    assert run_ntm(repo, "check").returncode == 0
+
+
 def test_a_negative_quantity_is_refused_at_its_field(repo, backend):
     before = (repo / PLAN).read_bytes()
     data = yaml.safe_load(before)

@@ -319,6 +319,14 @@ def check_upload(rel: str, data: bytes) -> list[Problem]:
     return problems
 
 
+# Pasted from Word, a PDF or a web page: characters that show nothing (a
+# zero-width space, a soft hyphen that breaks a word on a phone and hides it
+# from search, a byte-order mark) and spaces of other widths.
+_INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff\u00ad]")  # not U+200D, the joiner of emoji
+_ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+
+
 def nfc(text: str) -> str:
-    """Text pasted from Word or PDF in decomposed form, normalised silently."""
-    return unicodedata.normalize("NFC", text)
+    """Text as the editor saw it, saved silently: composed (Word and PDF paste
+    decomposed text), without invisible characters, every space a plain one."""
+    return _ODD_SPACES.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", text)))
