@@ -406,3 +406,29 @@ def test_a_plain_picture_upload_is_saved_and_passes_the_check(repo, backend):
     assert status == 200, answer
     assert git(repo, "log", "-1", "--format=%s").strip() == "Thêm tệp"
     assert run_ntm(repo, "check").returncode == 0
+
+
+def test_a_save_over_a_version_saved_since_it_was_opened_is_refused(repo, backend):
+    """Two tabs (or two people) open the same plan; A saves; B, whose form
+    still holds the version it opened, is refused (E008) instead of undoing
+    A's save. A save from the version on disk goes through and answers the
+    new version's id, which the page keeps for its next save."""
+    import hashlib
+
+    opened = (repo / PLAN).read_text(encoding="utf-8")
+    status, entry = _api(backend, {"action": "getEntry", "params": {"path": PLAN}})
+    assert status == 200 and entry["file"]["id"] == hashlib.sha256(opened.encode()).hexdigest()
+    tab_a = persist(PLAN, opened.replace("noi_dung: ", "noi_dung: Thẻ A - ", 1))
+    tab_a["params"]["baseIds"] = {PLAN: entry["file"]["id"]}
+    status, saved = _api(backend, tab_a)
+    assert status == 200, saved
+    after_a = (repo / PLAN).read_bytes()
+    assert saved["id"] == hashlib.sha256(after_a).hexdigest()
+    head = git(repo, "rev-parse", "HEAD")
+    tab_b = persist(PLAN, opened.replace("noi_dung: ", "noi_dung: Thẻ B - ", 1))
+    tab_b["params"]["baseIds"] = {PLAN: entry["file"]["id"]}
+    status, answer = _api(backend, tab_b)
+    assert status == 409 and "vừa được lưu ở nơi khác" in answer["error"] and "F5" in answer["error"], answer
+    assert (repo / PLAN).read_bytes() == after_a and git(repo, "rev-parse", "HEAD") == head
+    tab_b["params"]["baseIds"] = {PLAN: saved["id"]}  # B reloaded: its form starts from A's version
+    assert _api(backend, tab_b)[0] == 200

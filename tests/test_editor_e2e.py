@@ -318,3 +318,29 @@ def test_text_pasted_in_nfd(editor, tmp_path):
     text = (root / "materials/ke-hoach/gung-re/2023-03-11.yml").read_text(encoding="utf-8")
     assert words in text and unicodedata.is_normalized("NFC", text)
     check_passes(root)
+
+
+def test_two_tabs_never_undo_each_others_save(editor_tabs, local_run):
+    """The same plan open in two tabs (or on a laptop and a phone): the
+    first save goes through; the second, from a form that still holds the
+    version it opened, is refused with what to do, and the first save stays."""
+    plan = "gung-re/2023-03-04"
+    path = local_run.root / f"materials/ke-hoach/{plan}.yml"
+    first, second = (Editor(editor_tabs, local_run.base, "local", size, local_run.root) for size in ("desktop", "phone"))
+    try:
+        for tab in (first, second):
+            tab.open_entry("ke-hoach", plan)
+        first.field("noi_dung").fill("Thẻ thứ nhất: tổng vệ sinh khu dân cư")
+        first.save()
+        first.saved()
+        head = git(local_run.root, "rev-parse", "HEAD")
+        second.field("noi_dung").fill("Thẻ thứ hai: dọn đường liên thôn")
+        second.save()
+        second.page.get_by_text("vừa được lưu ở nơi khác").first.wait_for(timeout=20000)
+        text = path.read_text(encoding="utf-8")
+        assert "Thẻ thứ nhất" in text and "Thẻ thứ hai" not in text
+        assert git(local_run.root, "rev-parse", "HEAD") == head
+        assert first.csp_violations() == [] and second.csp_violations() == []
+    finally:
+        first.close()
+        second.close()

@@ -241,6 +241,7 @@ EDITOR_RULE_CASES = {
     "E005": "test_editor_backend.py::test_write_from_another_origin_is_refused",
     "E006": "test_editor_backend.py::test_limits_come_before_any_work",
     "E007": "test_editor_photos.py::test_a_photo_not_what_the_editor_made_is_refused",
+    "E008": "test_editor_backend.py::test_a_save_over_a_version_saved_since_it_was_opened_is_refused",
 }
 
 

@@ -108,14 +108,62 @@
 
   // Every request to the local backend: a refused connection or a stale
   // secret becomes one page, not a toast per request.
+  // Each file's version (the backend's id of its bytes) as this tab opened
+  // it: a save says which version its form started from, and the backend
+  // refuses it if the file was saved since, in another tab or by another
+  // person (E008), instead of silently undoing that save.
+  var opened = {};
+
+  function remember(entry, replace) {
+    var file = entry && entry.file;
+    if (file && typeof file.path === "string" && typeof file.id === "string" && (replace || !(file.path in opened))) {
+      opened[file.path] = file.id;
+    }
+  }
+
+  function withVersions(init) {
+    try {
+      var body = JSON.parse(init.body);
+      if (body.action !== "persistEntry") return { init: init, body: body };
+      var files = (body.params && (body.params.dataFiles || (body.params.entry ? [body.params.entry] : []))) || [];
+      var base = {};
+      files.forEach(function (file) {
+        if (file && file.path in opened) base[file.path] = opened[file.path];
+      });
+      body.params.baseIds = base;
+      return { init: Object.assign({}, init, { body: JSON.stringify(body) }), body: body };
+    } catch (e) {
+      return { init: init, body: null };
+    }
+  }
+
+  function learn(body, response) {
+    if (!body || !response.ok) return;
+    response
+      .clone()
+      .json()
+      .then(function (answer) {
+        if (body.action === "getEntry") remember(answer, true);
+        else if (body.action === "entriesByFolder" || body.action === "entriesByFiles") {
+          (answer || []).forEach(function (entry) { remember(entry, false); });
+        } else if (body.action === "persistEntry" && answer && answer.path) {
+          opened[answer.path] = answer.id;
+          if (answer.movedFrom) delete opened[answer.movedFrom];
+        }
+      })
+      .catch(function () {});
+  }
+
   var realFetch = window.fetch.bind(window);
   window.fetch = function (input, init) {
     var url = typeof input === "string" ? input : input && input.url;
     var local = LOCAL && url && url.indexOf("/__ntm/api/") >= 0;
-    var request = realFetch(input, init);
+    var sent = local && init && typeof init.body === "string" ? withVersions(init) : { init: init, body: null };
+    var request = realFetch(input, sent.init);
     if (!local) return request;
     return request.then(
       function (response) {
+        learn(sent.body, response);
         // Not our backend answering (the preview without the editor, another server on the port).
         if (response.status === 404 || response.status === 501 || response.status === 502 || response.status === 503) backendDown();
         if (response.status === 403) {

@@ -330,6 +330,7 @@ class LocalBackend:
                 raise Refused(422, "Chưa lưu. " + " ".join(p.text() for p in problems), problems)
         else:
             raise paths.PathRefused(f"«{rel}» không phải trang hay tệp dữ liệu.")
+        self._refuse_if_changed_since_opened(params.get("baseIds"), [rel, target])
         # The record, its photos (written, moved, removed) and attachments: one commit.
         changed = [target] + ([old] if old else []) + [a for a, _ in assets] + photos.paths
         undo = self._snapshot(changed)
@@ -339,7 +340,26 @@ class LocalBackend:
         for gone in [*([old] if old else []), *photos.remove]:
             paths.resolve(self.root, gone, write=True).unlink(missing_ok=True)
         commit = self._commit(changed, options.get("commitMessage"), undo)
-        return {"message": "entry persisted", "path": target, "movedFrom": old, "commit": commit}
+        return {"message": "entry persisted", "path": target, "movedFrom": old, "commit": commit,
+                "id": hashlib.sha256(raw.encode("utf-8")).hexdigest()}
+
+    def _refuse_if_changed_since_opened(self, base_ids: object, rels: list[str]) -> None:
+        """The page says which version of each file its form was opened from
+        (ntm-cms.js, the ``id`` this backend gave it); a file saved since by
+        another tab or person is not overwritten (E008)."""
+        if not isinstance(base_ids, dict):
+            return
+        for rel in dict.fromkeys(rels):
+            base = base_ids.get(rel)
+            if not isinstance(base, str):
+                continue
+            path = paths.resolve(self.root, rel, write=True)
+            try:
+                current = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+            except OSError:
+                current = None
+            if current is not None and current != base:
+                raise Refused(409, _rule_text("E008", file=rel.rsplit("/", 1)[-1]))
 
     def _data_target(
         self, rel: str, raw: str, *, new_entry: bool, sent_photos: dict[str, bytes] | None = None

@@ -8,7 +8,7 @@ replaced by its label (check.py in Python, ntm-quy-tac.js in the browser,
 both from this one table, which the build writes into the editor's rules
 file).
 
-The editor's own rules (E001-E007) are about saving through the editor
+The editor's own rules (E001-E008) are about saving through the editor
 (a second plan for the same Saturday, a date that cannot change on the
 published site, what the local backend refuses); they are listed with every
 other rule on the guide's page «Các quy tắc kiểm tra».
@@ -124,5 +124,15 @@ EDITOR_RULES: list[tuple[str, str, str, str, str]] = [
         "Bấm «Chọn ảnh khác» và chọn lại ảnh, rồi lưu.",
         "Trang quản trị đặt tên mỗi ảnh theo chính nội dung ảnh đã chuẩn hóa (xoay đúng chiều, thu nhỏ, xóa vị trí GPS). "
         "Ảnh gửi kèm lần lưu phải đúng là ảnh đó: không bao giờ lưu ảnh gốc hay một tên đặt từ bên ngoài.",
+    ),
+    (
+        "E008",
+        "Mục đã được lưu ở nơi khác",
+        "Chưa lưu: «{file}» vừa được lưu ở nơi khác (một thẻ khác của trình duyệt, hay một người khác) sau khi bạn mở "
+        "nó; lưu bây giờ sẽ xóa mất thay đổi đó.",
+        "Chép phần bạn vừa sửa ra Notepad hay giấy, bấm F5 để tải lại trang, mở lại mục này (đã có thay đổi kia) rồi "
+        "sửa lại và lưu.",
+        "Mỗi lần lưu ghi cả tệp. Trang quản trị nhớ bản tệp lúc bạn mở; nếu tệp đã đổi từ đó, lần lưu này bị từ chối "
+        "thay vì lặng lẽ xóa thay đổi của người (hay thẻ) lưu trước.",
     ),
 ]
