@@ -432,3 +432,26 @@ def test_a_save_over_a_version_saved_since_it_was_opened_is_refused(repo, backen
     assert (repo / PLAN).read_bytes() == after_a and git(repo, "rev-parse", "HEAD") == head
     tab_b["params"]["baseIds"] = {PLAN: saved["id"]}  # B reloaded: its form starts from A's version
     assert _api(backend, tab_b)[0] == 200
+
+
+def test_a_result_for_a_saturday_not_yet_come_is_refused_at_its_date(repo, backend):
+    """On a Tuesday, a result for the coming Saturday would publish its
+    participation four days early: refused at «Ngày thứ Bảy» (E009), with
+    the last Saturday that has passed; nothing written."""
+    from datetime import timedelta
+
+    from nongthonmoi.buildday import build_day
+
+    today = build_day()
+    coming = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    text = (repo / "materials/ket-qua/gung-re/2023-03-04.yml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    data["ngay"] = coming.isoformat()
+    before = snapshot(repo)
+    status, answer = _api(backend, persist(f"materials/ket-qua/gung-re/{coming.isoformat()}.yml",
+                                           yaml.safe_dump(data, allow_unicode=True, sort_keys=False), new=True))
+    assert status == 422, answer
+    [problem] = answer["problems"]
+    assert problem["rule"] == "E009" and problem["path"] == ["ngay"], problem
+    assert f"Chưa đến thứ Bảy {coming:%d/%m/%Y}" in problem["message"] and "gần nhất là" in problem["fix"]
+    assert snapshot(repo) == before

@@ -42,6 +42,7 @@ import yaml
 
 from .. import rules as registry
 from ..atomicfile import write_atomically
+from ..buildday import build_day
 from . import paths
 from .check import (
     Problem,
@@ -53,6 +54,7 @@ from .check import (
     collection_of_path,
     describe_file,
     exists_problem,
+    future_result_problem,
     nfc,
     target_path,
 )
@@ -377,6 +379,9 @@ class LocalBackend:
             raise Refused(400, "Không đọc được dữ liệu của biểu mẫu.")
         data = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()}
         target = target_path(collection, data)
+        future = future_result_problem(collection, data, build_day())
+        if future is not None:
+            raise Refused(422, "Chưa lưu. " + future.text(), [future])
         if collection.file is None:
             paths.resolve(self.root, target, write=True)  # a commune id is a path part: checked like any path
         old = None if new_entry or rel == target else rel

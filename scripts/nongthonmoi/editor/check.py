@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from .. import contentcheck
@@ -214,6 +215,24 @@ def exists_problem(root: Path, collection: DataCollection, data: dict) -> Proble
     rule = registry.rule("E001")
     loc = (collection.date_field,)
     return Problem("E001", loc, labels.path(loc), rule.message.format(**params), rule.fix.format(**params))
+
+
+def future_result_problem(collection: DataCollection, data: dict, today: date) -> Problem | None:
+    """E009: a result for a Saturday that has not come yet (the site would
+    publish its participation before the day)."""
+    if collection.name != "ket-qua":
+        return None
+    try:
+        day = date.fromisoformat(str(data.get(collection.date_field) or ""))
+    except ValueError:
+        return None  # the model names a wrong date
+    if day <= today:
+        return None
+    last = today - timedelta(days=(today.weekday() - 5) % 7)
+    params = {"date": day.strftime("%d/%m/%Y"), "last": last.strftime("%d/%m/%Y")}
+    rule = registry.rule("E009")
+    loc = (collection.date_field,)
+    return Problem("E009", loc, Labels(collection).path(loc), rule.message.format(**params), rule.fix.format(**params))
 
 
 def _model_problems(collection: DataCollection, text: str, target: str, labels: Labels, names: dict) -> tuple[list[Problem], bool]:

@@ -8,7 +8,7 @@ replaced by its label (check.py in Python, ntm-quy-tac.js in the browser,
 both from this one table, which the build writes into the editor's rules
 file).
 
-The editor's own rules (E001-E008) are about saving through the editor
+The editor's own rules (E001-E009) are about saving through the editor
 (a second plan for the same Saturday, a date that cannot change on the
 published site, what the local backend refuses); they are listed with every
 other rule on the guide's page «Các quy tắc kiểm tra».
@@ -134,5 +134,12 @@ EDITOR_RULES: list[tuple[str, str, str, str, str]] = [
         "sửa lại và lưu.",
         "Mỗi lần lưu ghi cả tệp. Trang quản trị nhớ bản tệp lúc bạn mở; nếu tệp đã đổi từ đó, lần lưu này bị từ chối "
         "thay vì lặng lẽ xóa thay đổi của người (hay thẻ) lưu trước.",
+    ),
+    (
+        "E009",
+        "Kết quả cho ngày chưa tới",
+        "Chưa đến thứ Bảy {date}: kết quả của ngày này chỉ nhập được từ ngày đó trở đi.",
+        "Chọn đúng ngày thứ Bảy đã làm (gần nhất là {last}); kết quả của thứ Bảy {date} nhập sau khi làm xong.",
+        "Trang web đăng tỷ lệ hộ tham gia ngay khi có kết quả: kết quả của một ngày chưa tới là số liệu chưa có thật.",
     ),
 ]
