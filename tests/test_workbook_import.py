@@ -977,6 +977,7 @@ def _workbook_rule_cases() -> dict[str, str]:
     cases = {
         "W008": "test_an_unexpected_failure_is_reported_not_raised",
         "W015": "test_workbook_of_another_commune_is_refused_when_the_commune_is_named",
+        "W073": "test_a_result_for_a_saturday_not_yet_come_is_refused",
         # The batch and the repository: tests/test_workbook_batch.py
         "W065": "test_workbook_batch.py::test_two_workbooks_for_the_same_saturday_with_different_content",
         "W066": "test_workbook_batch.py::test_a_result_whose_plan_in_the_batch_is_refused",
@@ -1156,3 +1157,23 @@ def test_text_cells_lose_invisible_characters_and_odd_spaces(data, repo, tmp_pat
     assert plan["noi_dung"] == "Dọn vệ sinh đường thôn, trồng hoa"
     assert plan["ghi_chu"] == "Mang theo nước uống\nĐội mũ"
     assert plan["phan_viec"][-1]["thon"][0] == "thon-1", plan["phan_viec"][-1]
+
+
+def test_a_result_for_a_saturday_not_yet_come_is_refused(blank_books, shared_repo, tmp_path):
+    """A result form filled before its Saturday (the published forms include
+    the coming weeks') would publish a participation rate for a day that has
+    not come: refused at the date's cell (W073), as the editor refuses it (E009)."""
+    import os
+    import subprocess
+
+    from conftest import BIN
+
+    path = save(tmp_path, "ket-qua.xlsx", blank_books["result"])
+    before = snapshot(shared_repo)
+    env = {**os.environ, "NTM_TODAY": "2023-03-01"}
+    result = subprocess.run([str(BIN / "ntm"), "nhap-excel", str(path)], cwd=shared_repo, capture_output=True, text=True,
+                            env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "[W073]" in result.stderr and "hôm nay mới là 01/03/2023: chưa đến ngày làm" in result.stderr, result.stderr
+    assert "ket-qua.xlsx, Kết quả!B" in result.stderr and "Cách sửa:" in result.stderr
+    assert snapshot(shared_repo) == before

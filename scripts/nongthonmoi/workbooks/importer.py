@@ -20,6 +20,7 @@ from pathlib import Path
 from pydantic import TypeAdapter, ValidationError
 
 from .. import rules
+from ..buildday import build_day
 from ..errors import ContentError, ContentErrors
 from ..models.agencies import AgencyRegistry
 from ..models.base import ViDate, validate
@@ -306,6 +307,11 @@ def read_form(repo: Repository, wb, meta: Meta, unit: Unit, display: str, expect
                 messages.error("date-changed", display, date_cell.row, date_cell, value=shown, expected=f"{meta.saturday:%d/%m/%Y}")
             )
         data["ngay"] = meta.saturday
+        today = build_day()
+        if meta.saturday > today:
+            date_cell = source.cell(("ngay",))
+            errors.append(messages.error("result-before-its-day", display, date_cell.row, date_cell,
+                                         value=f"{meta.saturday:%d/%m/%Y}", today=f"{today:%d/%m/%Y}"))
 
     model = SaturdayPlan if meta.kind == PLAN else SaturdayResult
     try:

@@ -78,6 +78,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ngày ở ô này ({value}) khác ngày thứ Bảy của mẫu ({expected}).",
         "Mẫu kết quả làm cho đúng một ngày thứ Bảy: tải mẫu kết quả của ngày cần báo cáo trên trang web.",
     ),
+    "result-before-its-day": (
+        "Kết quả cho thứ Bảy {value}, nhưng hôm nay mới là {today}: chưa đến ngày làm.",
+        "Gửi lại kết quả sau khi làm xong ngày thứ Bảy {value}; nếu đã làm ngày khác, tải mẫu kết quả của đúng ngày đó.",
+    ),
     # --- the sheet's shape
     "sheet-missing": (
         "Không có trang tính «{sheet}» (đã bị xóa hoặc đổi tên; đang có: {found}).",
@@ -353,6 +357,7 @@ RULE_IDS: dict[str, tuple[str, str]] = {
     "planned-cell-changed": ("W070", "Ô kế hoạch trong mẫu kết quả bị sửa"),
     "number-out-of-range": ("W071", "Số lớn quá mức"),
     "control-character": ("W072", "Ký tự điều khiển trong ô"),
+    "result-before-its-day": ("W073", "Kết quả cho ngày chưa tới"),
 }
 
 
@@ -389,6 +394,8 @@ EXPLANATIONS: dict[str, str] = {
     "duplicate-item": _GUESS + "Một thôn ghi hai lần trong một phần việc thường là phần sót của phần việc đã xóa dở.",
     "far-row": _GUESS + "Ô gõ xa bên dưới bảng (sau hơn 20 dòng trống) thường là gõ nhầm.",
     "untouched": _GUESS + "Mẫu kế hoạch chép sẵn kế hoạch tuần trước; gửi lại nguyên như vậy tức là xã chưa điền.",
+    "result-before-its-day": "Trang web đăng tỷ lệ hộ tham gia ngay khi có kết quả: kết quả của một ngày chưa tới là số "
+                             "liệu chưa có thật (như trang quản trị, quy tắc E009).",
     "date-before-form": _GUESS + "Mẫu kế hoạch làm cho một ngày thứ Bảy; ngày sớm hơn thường là gõ nhầm năm.",
     "date-far": _GUESS + "Kế hoạch cách ngày của mẫu hơn 8 tuần thường là gõ nhầm năm hoặc tháng.",
     "drafted-far": _GUESS + "Ngày lập cách ngày thứ Bảy hơn 56 ngày thường là gõ nhầm năm.",
