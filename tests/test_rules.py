@@ -168,6 +168,8 @@ CASES = {
                          line="phan_viec: viec-khac", words="không có phần việc mã «viec-khac»"),
     "agency-not-assigned": Case("S013", STAFF, replace("  - xa: thi-tran-di-linh", "  - xa: gung-re"),
                                 line="- xa: gung-re", words="không được phân công hỗ trợ"),
+    "real-result-of-an-example-plan": Case("S015", RESULT, set_line("vi_du", "false"), line="vi_du:",
+                                           words="kế hoạch của xã cho thứ Bảy 04/03/2023 là dữ liệu ví dụ"),
     "staff-list-late": Case("S014", STAFF, replace("ngay_gui: 2023-03-01", "ngay_gui: 2023-03-06"), line="ngay_gui:",
                             words="sau ngày thứ Bảy"),
     # --- document registry

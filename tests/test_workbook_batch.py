@@ -16,7 +16,7 @@ from nongthonmoi.workbooks import batch, forms
 from nongthonmoi.workbooks.batch import Upload, import_batch
 
 # data, repo: the fixtures of the import tests (pytest finds them here by name)
-from test_workbook_import import NEW_PLAN, _form_cell, data, edit, fill_plan, repo, save, snapshot  # noqa: F401
+from test_workbook_import import NEW_PLAN, _form_cell, data, edit, fill_plan, real_plan, repo, save, snapshot  # noqa: F401
 from test_workbooks import header_row, plan_bytes, result_bytes, rows_by_label
 
 RESULT_0311 = "materials/ket-qua/gung-re/2023-03-11.yml"
@@ -239,6 +239,8 @@ def test_values_arrive_as_typed(data, repo, label, typed, field, expected):
     from nongthonmoi.workbooks.importer import Repository, check_workbook
 
     changes = {label: typed}
+    if field == "is_example" and expected is False:
+        real_plan(repo)  # a real result needs a real plan (S015)
     if field == "households_joined" and expected > 300:
         changes["Tổng số hộ"] = 2000
     record = check_workbook(Repository.load(repo), _typed_result(data, changes), "kq.xlsx").record

@@ -173,6 +173,12 @@ def test_filled_plan_becomes_yaml_that_passes_the_check(data, repo, tmp_path):
     assert (repo / NEW_PLAN).stat().st_mtime_ns == before
 
 
+def real_plan(repo, rel: str = "materials/ke-hoach/gung-re/2023-03-11.yml") -> None:
+    """The plan of the result forms of these tests, made the commune's real plan."""
+    plan = repo / rel
+    plan.write_text(plan.read_text(encoding="utf-8").replace("vi_du: true", "vi_du: false", 1), encoding="utf-8")
+
+
 @pytest.mark.slow
 def test_filled_result_updates_the_file_and_keeps_its_comments(data, repo, tmp_path):
     def fill(wb):
@@ -183,6 +189,7 @@ def test_filled_result_updates_the_file_and_keeps_its_comments(data, repo, tmp_p
 
     rel = "materials/ket-qua/gung-re/2023-03-11.yml"
     old = (repo / rel).read_text(encoding="utf-8")
+    real_plan(repo)  # a real result needs a real plan (S015)
     path = save(tmp_path, "kq.xlsx", edit(result_bytes(data), fill))
     [done] = import_all(repo, [path], overwrite=True)
     assert done.status == "updated", done.errors
@@ -1177,3 +1184,19 @@ def test_a_result_for_a_saturday_not_yet_come_is_refused(blank_books, shared_rep
     assert "[W073]" in result.stderr and "hôm nay mới là 01/03/2023: chưa đến ngày làm" in result.stderr, result.stderr
     assert "ket-qua.xlsx, Kết quả!B" in result.stderr and "Cách sửa:" in result.stderr
     assert snapshot(shared_repo) == before
+
+
+def test_a_real_result_for_an_example_plan_is_refused_at_its_cell(data, repo, tmp_path):
+    """«Dữ liệu ví dụ: Không» on a result whose plan is example data was
+    written, then shown as an example on the site and in Monday's report:
+    refused at that cell (S015) with both ways out."""
+    def fill(wb):
+        ws = wb[forms.RESULT_SHEET]
+        ws.cell(rows_by_label(ws)["Dữ liệu ví dụ"], 2).value = "Không"
+
+    before = snapshot(repo)
+    [done] = import_all(repo, [save(tmp_path, "kq.xlsx", edit(result_bytes(data), fill))], overwrite=True)
+    assert done.status != "updated"
+    [error] = [str(e) for e in done.errors if "[S015]" in str(e)]
+    assert "kq.xlsx, Kết quả!B" in error and "là dữ liệu ví dụ" in error and "Cách sửa:" in error
+    assert snapshot(repo) == before

@@ -167,6 +167,12 @@ RULES: dict[str, Rule] = {
              "Cơ quan cử người về những xã được phân công hỗ trợ."),
         Rule("S014", "Gửi danh sách sau ngày thứ Bảy", "Ngày gửi ({sent}) sau ngày thứ Bảy ({saturday}).", "Sửa ngày gửi danh sách.",
              "Danh sách cán bộ gửi trước ngày thứ Bảy, chậm nhất thứ Tư (Thông báo 422-TB/HU, mục II.3.2)."),
+        Rule("S015", "Kết quả thật của kế hoạch ví dụ",
+             "Kết quả ghi là số liệu thật («Dữ liệu ví dụ»: không) nhưng kế hoạch của xã cho thứ Bảy {date} là dữ liệu ví dụ.",
+             "Nếu đây là kế hoạch thật của xã: mở kế hoạch, sửa «Dữ liệu ví dụ» thành «Không» (vi_du: false) rồi lưu lại kết "
+             "quả. Nếu chưa phải số liệu thật: ghi kết quả là dữ liệu ví dụ (vi_du: true).",
+             "Trang web và báo cáo thứ Hai coi kết quả của một kế hoạch ví dụ là ví dụ: số liệu thật ghi vào đó sẽ bị hiện "
+             "là «Dữ liệu ví dụ» và không được cộng vào số liệu thật."),
         # --- document registry ------------------------------------------------
         Rule("V001", "Văn bản liên quan không có", "Văn bản liên quan «{value}» không có trong danh mục.", "Dùng một mã đã có: {known}.",
              "Liên kết giữa các văn bản chỉ trỏ tới văn bản có trong danh mục."),

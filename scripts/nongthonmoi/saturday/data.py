@@ -487,6 +487,8 @@ def _check_result(
             _error("S011", source, ("ngay",), unit=result.unit, date=f"{result.date:%d/%m/%Y}", iso=result.date.isoformat())
         )
         return errors
+    if plan.is_example and not result.is_example:
+        errors.append(_error("S015", source, ("vi_du",), date=f"{plan.date:%d/%m/%Y}"))
     for index, done in enumerate(result.work_done):
         if plan.task(done.task) is None:
             errors.append(
