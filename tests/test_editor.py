@@ -348,12 +348,14 @@ def test_result_form_lists_the_plans_tasks_and_shows_the_rules(editor_tabs, edit
         assert any("Quét dọn đường, ngõ xóm" in o for o in options), options
         select.select_option(label=next(o for o in options if "Quét dọn đường" in o))
         browse.field("da_lam").fill("1,5")
+        # The plan of 18/03/2023 is example data: so is its result (S015).
+        browse.field("vi_du").click()
         browse.save()
         text = _wait_for(root / "materials/ket-qua/gung-re/2023-03-18.yml")
     finally:
         browse.close()
     result = yaml.safe_load(text)
-    assert result["khoi_luong_da_lam"] == [{"phan_viec": "don-duong", "da_lam": 1.5}]
+    assert result["khoi_luong_da_lam"] == [{"phan_viec": "don-duong", "da_lam": 1.5}] and result["vi_du"] is True
     assert run_ntm(root, "check").returncode == 0
 
 
