@@ -497,3 +497,20 @@ def test_preview_shows_a_broken_build_in_the_browser(chromium, editing):
     while 'id="ntm-loi-xem-truoc"' in urllib.request.urlopen(base + "xa/gung-re/").read().decode():
         assert time.monotonic() < deadline, "the error stayed after the fix"
         time.sleep(1)
+
+
+def test_the_preview_link_of_an_entry_is_its_page():
+    """«Xem thử» opened the home page: Decap builds the link from each
+    collection's preview_path, which must name the page `ntm edit` and the
+    site show for the entry (backend.preview_path)."""
+    from nongthonmoi.editor.backend import preview_path
+
+    config = _config()
+    by_name = {c["name"]: c for c in config["collections"]}
+    for name, rel in (("ke-hoach", "gung-re/2023-03-18"), ("ket-qua", "gung-re/2023-03-11"),
+                      ("danh-sach", "phong-nn-ptnt/2023-03-04")):
+        dirname, filename = rel.split("/")
+        link = by_name[name]["preview_path"].replace("{{dirname}}", dirname).replace("{{filename}}", filename)
+        assert link == preview_path(ROOT, name, rel), name
+    pages = next(c for c in config["collections"] if c.get("folder") == "docs/huong-dan")
+    assert pages["preview_path"].replace("{{slug}}", "ke-hoach-tuan") == preview_path(ROOT, pages["name"], "ke-hoach-tuan")

@@ -399,6 +399,10 @@ def data_collection(collection: DataCollection, choices: Choices) -> dict:
             # commune (or agency), the file name the Saturday.
             "path": "{{%s}}/{{slug}}" % owner,
             "slug": "{{%s}}" % day,
+            # «Xem thử» / «Xem trên trang»: the page of this entry, not the home page
+            # (backend.preview_path says the same for `ntm edit`).
+            "preview_path": "xa/{{dirname}}/{{filename}}/" if collection.folder.startswith(("materials/ke-hoach", "materials/ket-qua"))
+            else "thu-bay/{{filename}}/",
             "identifier_field": day,
             # dd/mm/yyyy · the commune's id, which ntm-cms.js shows as its name.
             "summary": "{{%s | date('DD/MM/YYYY')}} · {{%s}}" % (day, owner),
@@ -468,6 +472,7 @@ def page_collections(docs_dir: Path, nav: list | None) -> list[dict]:
                 "create": True,
                 "delete": False,
                 "slug": "{{slug}}",
+                "preview_path": ("" if folder == "." else f"{folder}/") + "{{slug}}/",
                 "summary": "{{title}}",
                 "sortable_fields": ["title"],
                 # Pictures next to the page, so links stay relative.
