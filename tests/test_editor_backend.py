@@ -285,8 +285,9 @@ def test_a_changed_saturday_moves_the_file(repo, backend):
 def test_a_plan_with_a_result_neither_moves_nor_goes_away(repo, backend):
     raw = (repo / PLAN_WITH_RESULT).read_text(encoding="utf-8").replace("ngay: 2023-03-04", "ngay: 2023-04-01")
     status, answer = _api(backend, persist(PLAN_WITH_RESULT, raw))
-    assert status == 422 and any(p["rule"] == "S011" for p in answer["problems"]), answer
-    assert "Kết quả 04/03/2023 · Xã Gung Ré" in answer["error"] and "ntm " not in answer["error"]
+    assert status == 422 and [(p["rule"], p["path"]) for p in answer["problems"]] == [("E010", ["ngay"])], answer
+    assert "đã có kết quả của Xã Gung Ré cho thứ Bảy 04/03/2023" in answer["error"] and "«Xóa»" in answer["error"]
+    assert "ntm " not in answer["error"]
     status, answer = _api(backend, {"action": "deleteFile", "params": {"path": PLAN_WITH_RESULT, "options": {}}})
     assert status == 409 and answer["problems"][0]["rule"] == "E003"
     assert (repo / PLAN_WITH_RESULT).is_file()

@@ -243,6 +243,7 @@ EDITOR_RULE_CASES = {
     "E007": "test_editor_photos.py::test_a_photo_not_what_the_editor_made_is_refused",
     "E008": "test_editor_backend.py::test_a_save_over_a_version_saved_since_it_was_opened_is_refused",
     "E009": "test_editor_backend.py::test_a_result_for_a_saturday_not_yet_come_is_refused_at_its_date",
+    "E010": "test_editor_backend.py::test_a_plan_with_a_result_neither_moves_nor_goes_away",
 }
 
 

@@ -55,6 +55,7 @@ from .check import (
     describe_file,
     exists_problem,
     future_result_problem,
+    moved_plan_problem,
     nfc,
     target_path,
 )
@@ -385,6 +386,9 @@ class LocalBackend:
         if collection.file is None:
             paths.resolve(self.root, target, write=True)  # a commune id is a path part: checked like any path
         old = None if new_entry or rel == target else rel
+        moved = moved_plan_problem(self.root, collection, data, old, target)
+        if moved is not None:
+            raise Refused(422, "Chưa lưu. " + moved.text(), [moved])
         if (new_entry or old) and (self.root / target).exists():
             problem = exists_problem(self.root, collection, data)
             raise Refused(409, "Chưa lưu. " + problem.text(), [problem])

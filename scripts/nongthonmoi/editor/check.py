@@ -235,6 +235,22 @@ def future_result_problem(collection: DataCollection, data: dict, today: date) -
     return Problem("E009", loc, Labels(collection).path(loc), rule.message.format(**params), rule.fix.format(**params))
 
 
+def moved_plan_problem(root: Path, collection: DataCollection, data: dict, old: str | None, target: str) -> Problem | None:
+    """E010: a plan with a result moved to another Saturday or commune (the
+    result would be left without its plan), at the field that moved it."""
+    if collection.name != "ke-hoach" or not old or old == target:
+        return None
+    owner, day = old.removeprefix(collection.folder + "/").removesuffix(".yml").split("/", 1)
+    if not (root / "materials" / "ket-qua" / owner / f"{day}.yml").is_file():
+        return None
+    moved = collection.date_field if str(data.get(collection.date_field) or "") != day else collection.owner_field
+    labels = Labels(collection)
+    names = _unit_names(root)
+    params = {"unit": names.get(owner, owner), "date": "/".join(reversed(day.split("-"))), "label": labels.path((moved,))}
+    rule = registry.rule("E010")
+    return Problem("E010", (moved,), labels.path((moved,)), rule.message.format(**params), rule.fix.format(**params))
+
+
 def _model_problems(collection: DataCollection, text: str, target: str, labels: Labels, names: dict) -> tuple[list[Problem], bool]:
     """The model's own rules, each at the place pydantic names (not a line)."""
     from pydantic import ValidationError

@@ -8,7 +8,7 @@ replaced by its label (check.py in Python, ntm-quy-tac.js in the browser,
 both from this one table, which the build writes into the editor's rules
 file).
 
-The editor's own rules (E001-E009) are about saving through the editor
+The editor's own rules (E001-E010) are about saving through the editor
 (a second plan for the same Saturday, a date that cannot change on the
 published site, what the local backend refuses); they are listed with every
 other rule on the guide's page «Các quy tắc kiểm tra».
@@ -141,5 +141,14 @@ EDITOR_RULES: list[tuple[str, str, str, str, str]] = [
         "Chưa đến thứ Bảy {date}: kết quả của ngày này chỉ nhập được từ ngày đó trở đi.",
         "Chọn đúng ngày thứ Bảy đã làm (gần nhất là {last}); kết quả của thứ Bảy {date} nhập sau khi làm xong.",
         "Trang web đăng tỷ lệ hộ tham gia ngay khi có kết quả: kết quả của một ngày chưa tới là số liệu chưa có thật.",
+    ),
+    (
+        "E010",
+        "Kế hoạch đã có kết quả",
+        "Kế hoạch này đã có kết quả của {unit} cho thứ Bảy {date}: không đổi được «{label}» của nó.",
+        "Để lại «{label}» như cũ. Nếu kế hoạch nhập nhầm ngày hay nhầm xã: mở kết quả thứ Bảy {date} của {unit}, bấm "
+        "«Xóa», rồi đổi kế hoạch và nhập lại kết quả cho đúng.",
+        "Kết quả một ngày thứ Bảy đối chiếu với kế hoạch cùng xã, cùng ngày; chuyển kế hoạch đi thì kết quả không còn "
+        "kế hoạch để đối chiếu.",
     ),
 ]
