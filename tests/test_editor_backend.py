@@ -456,3 +456,20 @@ def test_a_result_for_a_saturday_not_yet_come_is_refused_at_its_date(repo, backe
     assert problem["rule"] == "E009" and problem["path"] == ["ngay"], problem
     assert f"Chưa đến thứ Bảy {coming:%d/%m/%Y}" in problem["message"] and "gần nhất là" in problem["fix"]
     assert snapshot(repo) == before
+
+
+@pytest.mark.parametrize("stderr", [
+    "fatal: '/tmp/x/no-push-remote' does not appear to be a git repository\nfatal: Could not read from remote repository.",
+    "remote: Repository not found.\nfatal: repository 'https://example.invalid/x.git/' not found",
+    "Host key verification failed.\nfatal: Could not read from remote repository.",
+    "error: RPC failed; HTTP 500 curl 22 The requested URL returned error: 500",
+    "fatal: unable to access 'https://example.invalid/': Could not resolve host: example.invalid",
+])
+def test_a_failed_push_is_said_in_vietnamese(stderr, capsys):
+    """The banner every page of the editor shows when a push fails: git's
+    English stays in the «ntm edit» window, the editor reads Vietnamese."""
+    from nongthonmoi.editor.history import _push_problem
+
+    said = _push_problem(stderr)
+    assert said.startswith(("Không", "Kho chung", "Chưa gửi")) and "fatal" not in said and "error" not in said.lower()
+    assert not any(word in said for word in ("repository", "remote", "failed", "HTTP")), said

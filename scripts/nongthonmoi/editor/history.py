@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -172,6 +173,14 @@ def _push_problem(stderr: str) -> str:
             "Kho chung có thay đổi mới hơn từ máy khác, nên chưa gửi được. "
             "Báo người quản trị kỹ thuật để gộp hai bên; các lần lưu trên máy này không mất."
         )
-    if "permission" in text or "denied" in text or "authentication" in text or "403" in text:
+    if "permission" in text or "denied" in text or "authentication" in text or "403" in text \
+            or "host key verification" in text:
         return "Kho chung từ chối quyền gửi của máy này. Báo người quản trị kỹ thuật kiểm tra tài khoản, khóa SSH."
-    return "Chưa gửi được lên kho chung: " + _first_line(stderr) + ". Báo người quản trị kỹ thuật nếu lỗi còn lặp lại."
+    if "not found" in text or "does not appear to be a git repository" in text or "no such" in text \
+            or "could not read from remote" in text:
+        return ("Không tìm thấy kho chung ở địa chỉ đã cài cho máy này. Các lần lưu vẫn nằm trong lịch sử trên máy, "
+                "không mất. Báo người quản trị kỹ thuật kiểm tra địa chỉ kho chung.")
+    # git's own words are English: they go to the «ntm edit» window, for the administrator.
+    print("git push: " + _first_line(stderr), file=sys.stderr, flush=True)
+    return ("Chưa gửi được lên kho chung. Các lần lưu vẫn nằm trong lịch sử trên máy, không mất. Báo người quản trị kỹ "
+            "thuật nếu lỗi còn lặp lại (chi tiết ghi trong cửa sổ «ntm edit»).")
