@@ -562,6 +562,24 @@ def case_hidden_value(wb):
     return f"Kết quả!{cell.coordinate}", "Ô này có nội dung «16» nhưng định dạng ô làm nó không hiện ra"
 
 
+def case_white_text(wb):
+    from openpyxl.styles import Font
+
+    ws = wb[forms.PLAN_SHEET]
+    cell = ws.cell(_first_task(ws) + 3, 2)
+    cell.font = Font(color="FFFFFFFF")  # white on the white sheet: the clerk sees an empty cell
+    return f"Kế hoạch!{cell.coordinate}", "nhưng định dạng ô làm nó không hiện ra"
+
+
+def case_yellow_on_yellow(wb):
+    from openpyxl.styles import Font
+
+    ws = wb[forms.RESULT_SHEET]
+    cell = ws[_form_cell(ws, "Cán bộ xã tham gia")]
+    cell.font = Font(color=cell.fill.fgColor.rgb)  # the input cell's own yellow
+    return f"Kết quả!{cell.coordinate}", "Ô này có nội dung «16» nhưng định dạng ô làm nó không hiện ra"
+
+
 def case_struck_out_task(wb):
     from openpyxl.styles import Font
 
@@ -687,6 +705,8 @@ CASES = {  # case -> (workbook it starts from, rule it must report, change)
     "hidden-row": ("plan", "W048", case_hidden_row),
     "hidden-column": ("plan", "W049", case_hidden_column),
     "hidden-value": ("result", "W050", case_hidden_value),
+    "white-text": ("plan", "W050", case_white_text),
+    "yellow-on-yellow": ("result", "W050", case_yellow_on_yellow),
     "struck-out-task": ("plan", "W051", case_struck_out_task),
     "error-cell": ("result", "W052", case_error_cell),
     "percent-number": ("result", "W053", case_percent_number),

@@ -195,7 +195,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "hidden-value": (
         "Ô này có nội dung «{value}» nhưng định dạng ô làm nó không hiện ra.",
-        "Đổi định dạng ô về «Chung» (General). Nội dung cần bỏ thì xóa hẳn.",
+        "Đổi định dạng ô về «Chung» (General) và màu chữ về «Tự động» (chữ đen). Nội dung cần bỏ thì xóa hẳn.",
     ),
     "strikethrough": (
         "Ô này có chữ gạch ngang «{value}»: không rõ là bỏ hay giữ.",

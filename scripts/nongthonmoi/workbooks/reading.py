@@ -186,7 +186,7 @@ class _Reader:
                 reported_cols.add(col)
                 self.error(where, "hidden-column", col=get_column_letter(col), value=_shown(value))
             fmt = cell.number_format or ""
-            if fmt.replace('"', "").strip() in (";;;", ";;", ";;;@"):
+            if fmt.replace('"', "").strip() in (";;;", ";;", ";;;@") or _ink_like_paper(cell):
                 self.error(where, "hidden-value", value=_shown(value))
             elif cell.font is not None and cell.font.strike:
                 self.error(where, "strikethrough", value=_shown(value))
@@ -604,6 +604,48 @@ def _shown_big(value: float | int) -> str:
 # space...) is the space the clerk saw, and several are one. Line breaks stay.
 _INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff\u00ad]")  # not the joiner of emoji (U+200D)
 _SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+# Colours a font or fill may name by index (Excel's legacy palette: the
+# whites and blacks) or by theme (Office themes: 0 and 2 light, 1 and 3 dark).
+_INDEXED = {0: "000000", 1: "FFFFFF", 8: "000000", 9: "FFFFFF", 64: "000000"}
+_THEME = {0: "FFFFFF", 1: "000000", 2: "E7E6E6", 3: "44546A"}
+
+
+def _rgb(colour) -> str | None:
+    if colour is None:
+        return None
+    kind = getattr(colour, "type", None)
+    if kind == "rgb" and isinstance(colour.rgb, str) and len(colour.rgb) >= 6:
+        return colour.rgb[-6:].upper()
+    if kind == "indexed":
+        return _INDEXED.get(colour.indexed)
+    if kind == "theme":
+        return _THEME.get(colour.theme) if not getattr(colour, "tint", 0) else None
+    return None
+
+
+def _luminance(rgb: str) -> float:
+    def channel(c: int) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(rgb[i:i + 2], 16) for i in (0, 2, 4))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def _ink_like_paper(cell) -> bool:
+    """Text in the colour of its cell (white on white, yellow on the yellow
+    input cells): the clerk sees an empty cell. Contrast under 1.5 : 1."""
+    font = _rgb(getattr(cell.font, "color", None)) if cell.font is not None else None
+    if font is None:
+        return False
+    fill = cell.fill
+    paper = _rgb(fill.fgColor) if fill is not None and fill.fill_type == "solid" else "FFFFFF"
+    if paper is None:
+        return False
+    light, dark = sorted((_luminance(font), _luminance(paper)), reverse=True)
+    return (light + 0.05) / (dark + 0.05) < 1.5
 
 
 def tidy_spaces(text: str) -> str:
