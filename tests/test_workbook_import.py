@@ -845,6 +845,8 @@ NOT_WORKBOOKS = {  # file -> (rule, part of its message)
     "mat-khau.xlsx": ("W004", "có đặt mật khẩu"),
     "libre.ods": ("W005", "LibreOffice (.ods)"),
     "ghi-chu.xlsx": ("W006", "không phải bảng tính Excel"),
+    "ke-hoach.csv": ("W074", "Tệp là bảng chữ CSV (các ô cách nhau bằng dấu «;»)"),
+    "doi-ten.xlsx": ("W074", "Tệp là bảng chữ CSV (các ô cách nhau bằng dấu «,»)"),
     "van-ban.docx": ("W006", "không phải bảng tính Excel"),
     "hong.xlsx": ("W007", "bị hỏng"),
     "khong-co.xlsx": ("W009", "Không đọc được tệp"),  # not there
@@ -961,6 +963,8 @@ def _not_workbooks(data, good: bytes) -> dict[str, bytes]:
         "mat-khau.xlsx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + b"\0" * 600,
         "libre.ods": ods.getvalue(),
         "ghi-chu.xlsx": "Kế hoạch tuần sau\n".encode(),
+        "ke-hoach.csv": "\ufeffNội dung;Khối lượng\nQuét dọn đường;1,5\n".encode(),  # Excel, Vietnamese settings
+        "doi-ten.xlsx": "Nội dung,Khối lượng\nQuét dọn đường,2\n".encode(),  # a CSV renamed .xlsx
         "van-ban.docx": docx.getvalue(),
         "hong.xlsx": good[: len(good) // 2],
         "khac.xlsx": other.getvalue(),

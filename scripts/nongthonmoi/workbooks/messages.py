@@ -33,6 +33,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tệp không phải bảng tính Excel (.xlsx).",
         "Gửi đúng tệp bảng tính tải từ trang web, đã lưu dạng .xlsx (không chụp ảnh, không chuyển sang PDF hay Word).",
     ),
+    "csv": (
+        "Tệp là bảng chữ CSV (các ô cách nhau bằng dấu «{separator}»), không phải bảng tính Excel (.xlsx): CSV không giữ "
+        "các trang, danh sách chọn và ô của mẫu.",
+        "Mở tệp bảng tính tải từ trang web bằng Excel (hay LibreOffice, WPS), điền rồi bấm «Lưu» (Ctrl+S) giữ dạng "
+        ".xlsx; khi máy hỏi, đừng chọn «Lưu thành» CSV.",
+    ),
     "broken": (
         "Tệp .xlsx bị hỏng, không mở được ({detail}).",
         "Mở lại trong Excel hoặc LibreOffice, lưu lại rồi gửi lại; nếu không mở được, tải mẫu mới và điền lại.",
@@ -358,6 +364,7 @@ RULE_IDS: dict[str, tuple[str, str]] = {
     "number-out-of-range": ("W071", "Số lớn quá mức"),
     "control-character": ("W072", "Ký tự điều khiển trong ô"),
     "result-before-its-day": ("W073", "Kết quả cho ngày chưa tới"),
+    "csv": ("W074", "Tệp CSV, không phải .xlsx"),
 }
 
 

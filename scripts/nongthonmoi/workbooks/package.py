@@ -312,6 +312,29 @@ def _normal_path(path: str) -> str:
     return "/".join(out)
 
 
+def _csv_separator(content: bytes) -> str:
+    """«;» or «,» (or tab) when the file is text whose lines are cells split by
+    it (Excel's «Save as CSV», in Vietnamese settings with «;»); "" otherwise."""
+    head = content[:4096]
+    if b"\0" in head:
+        return ""
+    for encoding in ("utf-8-sig", "cp1258"):
+        try:
+            text = head.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return ""
+    lines = [line for line in text.splitlines()[:10] if line.strip()]
+    if len(lines) < 2:
+        return ""
+    for separator in (";", "\t", ","):
+        if all(separator in line for line in lines[:-1] or lines):
+            return "Tab" if separator == "\t" else separator
+    return ""
+
+
 def check_package(content: bytes, display: str, limits: Limits = LIMITS) -> Package:
     """Refuse (:class:`Refused`) a file that is not a plain, bounded .xlsx."""
     if not content:
@@ -322,6 +345,9 @@ def check_package(content: bytes, display: str, limits: Limits = LIMITS) -> Pack
         # Office wraps a password-protected .xlsx in the old compound format.
         raise refuse(display, "password" if "EncryptionInfo".encode("utf-16-le") in content else "xls")
     if not content.startswith(b"PK"):
+        separator = _csv_separator(content)
+        if separator:
+            raise refuse(display, "csv", separator=separator)
         raise refuse(display, "not-xlsx")
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
