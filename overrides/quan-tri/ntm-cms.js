@@ -679,7 +679,7 @@
       tasks = tasks || [];
       var options = [h("option", { key: "", value: "" }, tasks.length ? "Chọn phần việc…" : "Đang tải kế hoạch…")];
       tasks.forEach(function (task) {
-        var amount = task.khoi_luong ? " (" + task.khoi_luong.so + " " + task.khoi_luong.don_vi_tinh + ")" : "";
+        var amount = task.khoi_luong ? " (" + String(task.khoi_luong.so).replace(".", ",") + " " + task.khoi_luong.don_vi_tinh + ")" : "";  // 1,5 km, as the site writes it
         options.push(h("option", { key: task.ma, value: task.ma }, task.noi_dung + amount));
       });
       if (props.value && !tasks.some(function (task) { return task.ma === props.value; })) {
