@@ -276,6 +276,8 @@ def test_a_changed_saturday_moves_the_file(repo, backend):
     moved = repo / "materials/ke-hoach/gung-re/2023-03-25.yml"
     assert answer["path"] == moved.relative_to(repo).as_posix() and answer["movedFrom"] == PLAN
     assert moved.is_file() and not (repo / PLAN).exists()
+    # The message Decap worded from the entry as opened says where it went.
+    assert git(repo, "log", "-1", "--format=%s").strip() == "Dời kế hoạch sang 25/03/2023 (chuyển sang «gung-re/2023-03-25»)"
     # One commit holds both sides of the move (git sees a rename).
     changed = git(repo, "show", "--name-status", "--format=", "HEAD").split()
     assert changed[0].startswith("R") and changed[1:] == [PLAN, "materials/ke-hoach/gung-re/2023-03-25.yml"], changed

@@ -342,7 +342,11 @@ class LocalBackend:
             self._write(asset_path, content, MAX_MEDIA_FILE)
         for gone in [*([old] if old else []), *photos.remove]:
             paths.resolve(self.root, gone, write=True).unlink(missing_ok=True)
-        commit = self._commit(changed, options.get("commitMessage"), undo)
+        message = str(options.get("commitMessage") or "")
+        if old:
+            # Decap words the message from the entry as it was opened: say where it went.
+            message = f"{message} (chuyển sang «{_entry_slug(target)}»)".strip()
+        commit = self._commit(changed, message, undo)
         return {"message": "entry persisted", "path": target, "movedFrom": old, "commit": commit,
                 "id": hashlib.sha256(raw.encode("utf-8")).hexdigest()}
 
@@ -535,6 +539,11 @@ def full_check(root: Path) -> list[str]:
     from ..fullcheck import problems
 
     return [str(p) for p in problems(root, shallow=False)]
+
+
+def _entry_slug(rel: str) -> str:
+    """«materials/ke-hoach/hoa-ninh/2026-12-19.yml» -> «hoa-ninh/2026-12-19» (how Decap names an entry)."""
+    return "/".join(rel.removesuffix(".yml").split("/")[2:])
 
 
 def preview_path(root: Path, collection: str, slug: str) -> str | None:
