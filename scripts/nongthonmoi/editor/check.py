@@ -240,7 +240,10 @@ def moved_plan_problem(root: Path, collection: DataCollection, data: dict, old: 
     result would be left without its plan), at the field that moved it."""
     if collection.name != "ke-hoach" or not old or old == target:
         return None
-    owner, day = old.removeprefix(collection.folder + "/").removesuffix(".yml").split("/", 1)
+    parts = old.removeprefix(collection.folder + "/").removesuffix(".yml").split("/")
+    if len(parts) != 2:
+        return None  # not where a plan lives: the path rules say so
+    owner, day = parts
     if not (root / "materials" / "ket-qua" / owner / f"{day}.yml").is_file():
         return None
     moved = collection.date_field if str(data.get(collection.date_field) or "") != day else collection.owner_field
