@@ -81,6 +81,7 @@ CASES = {
     "markup in a text": Case("ke-hoach", PLAN, [(("chi_dao",), "Chủ tịch <b>UBND</b> xã")], [("M020", "chi_dao")]),
     "OCR residue": Case("ke-hoach", PLAN, [(("noi_dung",), "Xây dựng néng thén méi")], [("T002", "noi_dung")] * 3),
     "digit in a word": Case("ke-hoach", PLAN, [(("to_chuc",), "Trưởng các thôn ph0ng 1")], [("T003", "to_chuc")]),
+    "team numbers are no OCR mistake": Case("ke-hoach", PLAN, [(("to_chuc",), "Tổ 5b, lớp 12a1, xe 4x4")], []),
     "task code with accents": Case("ke-hoach", PLAN, [(("phan_viec", 0, "ma"), "Dọn đường")], [("M006", "phan_viec.0.ma")]),
     "two tasks, one code": Case(
         "ke-hoach", PLAN, [(("phan_viec", 1, "ma"), "__first__")], [("S008", "phan_viec.1.ma")]

@@ -1224,3 +1224,24 @@ def test_a_real_result_for_an_example_plan_is_refused_at_its_cell(data, repo, tm
     [error] = [str(e) for e in done.errors if "[S015]" in str(e)]
     assert "kq.xlsx, Kết quả!B" in error and "là dữ liệu ví dụ" in error and "Cách sửa:" in error
     assert snapshot(repo) == before
+
+
+def test_words_ntm_check_refuses_are_refused_at_their_cell_and_team_numbers_pass(data, repo, tmp_path):
+    """The import said «đã ghi» for a plan the build then refused (T003 on a
+    remark): the words `ntm check` reads are read here too, at their cell;
+    numbers with a letter (tổ 5b, xe 4x4) are no OCR mistake."""
+    def fill(remark):
+        def change(wb):
+            fill_plan(wb)
+            ws = wb[forms.PLAN_SHEET]
+            ws.cell(rows_by_label(ws)["Ghi chú"], 2).value = remark
+        return change
+
+    before = snapshot(repo)
+    [refused] = import_all(repo, [save(tmp_path, "kh.xlsx", edit(plan_bytes(data), fill("Mang theo dụng cụ ph0ng hộ")))])
+    [error] = [str(e) for e in refused.errors]
+    assert "[T003]" in error and "«ph0ng»" in error and "kh.xlsx, Kế hoạch!B" in error, error
+    assert snapshot(repo) == before
+    [done] = import_all(repo, [save(tmp_path, "kh2.xlsx", edit(plan_bytes(data), fill("Tổ 5b mang xe 4x4")))])
+    assert done.status == "new", [str(e) for e in done.errors]
+    assert run_ntm(repo, "check").returncode == 0

@@ -33,7 +33,7 @@
   var CLOCK = /^\s*(\d{1,2})\s*(?:h|g|giờ|:)\s*(\d{0,2})\s*(?:p|phút)?\s*$/i;
   var WORD = /[\p{L}\p{N}_]+/gu;
   var DIGIT_IN_WORD = /[a-zà-ỹđ]\d|\d[a-zà-ỹđ]/;
-  var ALLOWED_MIXED = /^\d*(m2|m3|km2|km|kg|ha|cm|mm|h\d{0,2}|g)$/;
+  var ALLOWED_MIXED = /^(?:\d*(m2|m3|km2|km|kg|ha|cm|mm|h\d{0,2}|g)|\d+[a-z]\d*)$/; // as contentcheck._ALLOWED_MIXED: and «tổ 5b», «4x4»
   var NOT_PROSE = [/`[^`]*`/g, /\]\([^)]*\)/g, /\{[:#][^}]*\}/g, /<[^>]*>/g, /https?:\/\/\S+/g];
   var LINE_NOTE = /,? dòng \d+/g;
   // Lists whose items must differ (saturday/data.py check_unique): list -> key, what.

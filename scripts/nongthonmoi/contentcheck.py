@@ -31,9 +31,10 @@ OCR_RESIDUE = frozenset(
 _LOWER = "a-zà-ỹđ"
 _WORD = re.compile(r"[\wÀ-ỹĐđ]+")
 # A lowercase letter touching a digit ("s6", "t6", "v0i"), except units and
-# clock times written the Vietnamese way (m2, m3, km2, 7h30).
+# clock times written the Vietnamese way (m2, m3, km2, 7h30), and numbers
+# with one letter (team 5b, class 12a1, a 4x4 truck).
 _DIGIT_IN_WORD = re.compile(rf"[{_LOWER}]\d|\d[{_LOWER}]")
-_ALLOWED_MIXED = re.compile(r"^\d*(m2|m3|km2|km|kg|ha|cm|mm|h\d{0,2}|g)$")
+_ALLOWED_MIXED = re.compile(r"^(?:\d*(m2|m3|km2|km|kg|ha|cm|mm|h\d{0,2}|g)|\d+[a-z]\d*)$")  # and «tổ 5b», «lớp 12a1», «4x4»
 # Every pattern stops at the next character that would start another match
 # ("[", "(", "{", "<"), so a line of 100,000 of them costs one pass, not one
 # pass per character (the quadratic scans that hung the check).
@@ -150,13 +151,22 @@ def check_text(text: str, display: str, markdown: bool) -> list[ContentError]:
             line = line.split(" #", 1)[0]
             if stripped.startswith("#") or _FILE_NAME_KEY.match(stripped):
                 continue
-        for word in _WORD.findall(_prose(line)):
-            lower = word.lower()
-            if lower in OCR_RESIDUE or word in OCR_RESIDUE:
-                errors.append(rules.error("T002", display, number, word=word))
-            elif _DIGIT_IN_WORD.search(word) and not _ALLOWED_MIXED.match(word):
-                errors.append(rules.error("T003", display, number, word=word))
+        errors += [rules.error(rule, display, number, word=word) for rule, word in word_problems(line)]
     return errors
+
+
+def word_problems(text: str) -> list[tuple[str, str]]:
+    """(rule, word) for each word of ``text`` that looks like OCR residue (T002)
+    or holds a digit inside (T003): one reading for pages, data files, the
+    web editor and the workbook import."""
+    found = []
+    for word in _WORD.findall(_prose(text)):
+        lower = word.lower()
+        if lower in OCR_RESIDUE or word in OCR_RESIDUE:
+            found.append(("T002", word))
+        elif _DIGIT_IN_WORD.search(word) and not _ALLOWED_MIXED.match(word):
+            found.append(("T003", word))
+    return found
 
 
 # (path, size, mtime_ns, markdown) -> problems found. ``mkdocs serve`` checks

@@ -21,6 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from .. import rules
 from ..buildday import build_day
+from ..contentcheck import word_problems
 from ..errors import ContentError, ContentErrors
 from ..models.agencies import AgencyRegistry
 from ..models.base import ViDate, validate
@@ -263,6 +264,18 @@ def _for_cells(errors: list[ContentError], kind: str, names: dict[str, str] | No
     return [replace(e, message=swap(e.message), hint=swap(e.hint)) if e.cell else e for e in errors]
 
 
+def _texts(value, loc: tuple = ()):
+    """(location, text) of every text of a record as read from the form."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, (*loc, index))
+
+
 def read_form(repo: Repository, wb, meta: Meta, unit: Unit, display: str, expect_unit: str | None = None,
               plan: SaturdayPlan | None = None) -> Candidate:
     """The workbook's record, valid on its own; ContentErrors listing every problem otherwise.
@@ -323,6 +336,10 @@ def read_form(repo: Repository, wb, meta: Meta, unit: Unit, display: str, expect
         raise ContentErrors(errors + [e for e in _model_errors(exc, source, meta.kind) if e.cell not in refused]) from None
     key = (unit.id, record.date)
     names = names_in(sheet)
+    # The words `ntm check` reads in every data file (T002, T003): said here
+    # at their cell, not after the file is written and the build refuses it.
+    errors += [rules.error(rule, source.display, source.line_of(loc), cell=source.cell_of(loc), word=word)
+               for loc, text in _texts(data) for rule, word in word_problems(text)]
     if meta.kind == PLAN:
         errors += _for_cells(saturday_data.check_plan(record, source, key, repo.units, repo.agencies), PLAN, names)
         # One message a cell: a Friday is «not a Saturday», not also «before the form's Saturday».
