@@ -560,7 +560,7 @@ def test_an_outside_address_is_taken_out_however_it_is_written(html):
 
 
 def test_invisible_controls_are_published_in_no_form():
-    html = "<p>Gọi số &#8238;0123 456 789&#8236;, \u202e987\u202c hoặc &#x2066;12&#x2069;.</p>"
+    html = "<p>Gọi số &#8238;0123 456 789&#8236;, \u202e987\u202c hoặc &#x2066;12&#x2069;, 0912 &rlm;345 &#1564;678.</p>"
     cleaned = sanitize.clean(html)
-    assert cleaned == "<p>Gọi số 0123 456 789, 987 hoặc 12.</p>"
+    assert cleaned == "<p>Gọi số 0123 456 789, 987 hoặc 12, 0912 345 678.</p>"
     assert sanitize.clean('<svg><rect fill="url(#g)"/></svg>') == '<svg><rect fill="url(#g)"></rect></svg>'

@@ -116,7 +116,7 @@ def check_text(text: str, display: str, markdown: bool) -> list[ContentError]:
     in_front_matter = False
     in_fence = False
     control = control_character(text)
-    if control is None and markdown and "&#" in text:
+    if control is None and markdown and "&" in text:
         control = control_reference(text)
     if control is not None:
         errors.append(rules.error("Y011", display, control[0], char=control[1]))

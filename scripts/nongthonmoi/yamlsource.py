@@ -37,8 +37,9 @@ MAX_DATA_BYTES = 256 * 1024
 MAX_DEPTH = 16
 # Invisible control characters (C0 but tab, line feed and carriage return;
 # DEL; C1; the Unicode line and paragraph separators; the bidirectional
-# overrides that make text read differently from how it is stored).
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# marks, embeddings, overrides and isolates that make text read differently
+# from how it is stored: «0912 345 678» shown as «0912678 345»).
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 # In a value (after YAML read the line breaks): a carriage return too. It
@@ -54,7 +55,7 @@ def control_character(text: str, pattern: re.Pattern = CONTROL) -> tuple[int, st
     return text.count("\n", 0, found.start()) + 1, f"U+{ord(found.group(0)):04X}"
 
 
-_REFERENCE = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}));?")
+_REFERENCE = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}));?|&(lrm|rlm);")
 
 
 def control_reference(text: str) -> tuple[int, str] | None:
@@ -65,6 +66,9 @@ def control_reference(text: str) -> tuple[int, str] | None:
     from html import unescape
 
     for found in _REFERENCE.finditer(text):
+        if found.group(3):  # the named marks: &lrm; &rlm;
+            code = 0x200E if found.group(3) == "lrm" else 0x200F
+            return text.count("\n", 0, found.start()) + 1, f"U+{code:04X}, viết là «{found.group(0)}»"
         code = int(found.group(1), 16) if found.group(1) else int(found.group(2))
         if 0x80 <= code <= 0x9F:
             char = unescape(found.group(0))
