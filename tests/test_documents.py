@@ -69,21 +69,67 @@ def test_bytes_that_are_not_what_the_name_says_are_refused(name, data):
     assert set(rules_of(name, data)) == {"A018"}
 
 
-@pytest.mark.parametrize("name, size", [("word/media/image1.jpeg", 10_000_000), ("docProps/core.xml", 2_000_000)])
-def test_a_part_past_the_limits_is_refused_not_skipped(name, size, monkeypatch):
-    """Read up to the limit and no further (a zip's sizes may lie); what is
-    not read could hold anything, so the file is refused."""
-    from nongthonmoi.photos import documents
-
-    monkeypatch.setattr(documents, "MAX_PICTURE", 5_000_000)  # 40 MB in use: the same path, less work
+def _zip(members: dict) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
-        with archive.open(name, "w", force_zip64=True) as part:
-            for _ in range(size // 1_000_000):  # zeros: ten megabytes pack into ten kilobytes
-                part.write(b"\0" * 1_000_000)
-    assert len(out.getvalue()) < 100_000
-    assert "quá lớn, quá giới hạn kiểm tra" in rules_of("mau.docx", out.getvalue())["A018"]["detail"]
+        for name, content in members.items():
+            if isinstance(content, int):  # that many megabytes of zeros, written as they pack
+                with archive.open(name, "w", force_zip64=True) as part:
+                    for _ in range(content):
+                        part.write(b"\0" * 1_000_000)
+            else:
+                archive.writestr(name, content)
+    return out.getvalue()
+
+
+def test_a_zip_bomb_or_a_picture_past_the_limits_is_refused_not_skipped(monkeypatch):
+    """Every part is read up to the limit and no further (a zip's sizes may
+    lie); what is not read could hold anything, so the file is refused. The
+    limits are set smaller here: the same path, a tenth of the work."""
+    from nongthonmoi.photos import documents
+
+    monkeypatch.setattr(documents, "MAX_READ", 8_000_000)
+    monkeypatch.setattr(documents, "MAX_PICTURE", 2_000_000)
+    bomb = _zip({"word/document.xml": 10})  # 10 MB of zeros in a few kilobytes
+    assert len(bomb) < 100_000
+    assert "giải nén ra hơn 8 MB" in rules_of("mau.docx", bomb)["A018"]["detail"]
+    big_photo = _zip({"word/media/image1.jpeg": hostile._jpeg() + b"\0" * 3_000_000})
+    assert "quá lớn" in rules_of("mau.docx", big_photo)["A018"]["detail"]
+
+
+@pytest.mark.parametrize("members, words", [
+    ({"word/media/image1.jfif": None}, "vị trí GPS"),  # a photo by any name
+    ({"word/media/anh.bin": None}, "vị trí GPS"),
+    ({"docProps/core.xml": '<cp:coreProperties xmlns:cp="c" xmlns:dc="d"><dc:creator><![CDATA[Nguyễn Văn A]]></dc:creator>'
+                           "</cp:coreProperties>"}, "Tác giả: «Nguyễn Văn A»"),
+    ({"docProps/core.xml": '<cp:coreProperties xmlns:cp="c" xmlns:dc="d"><dc:creator><!-- x -->Nguyễn Văn A</dc:creator>'
+                           "</cp:coreProperties>"}, "Tác giả: «Nguyễn Văn A»"),
+    ({"khac/thuoc-tinh.xml": '<cp:coreProperties xmlns:cp="c" xmlns:dc="d"><cp:lastModifiedBy>Trần B</cp:lastModifiedBy>'
+                             "</cp:coreProperties>"}, "Người sửa cuối: «Trần B»"),
+    ({"docProps/custom.xml": '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+                             'xmlns:vt="v"><property name="Điện thoại"><vt:lpwstr>0912345678</vt:lpwstr></property>'
+                             "</Properties>"}, "Thuộc tính riêng «Điện thoại»: «0912345678»"),
+], ids=["jfif", "bin", "cdata", "comment", "moved-part", "custom-property"])
+def test_what_an_office_file_hides_is_found_however_it_is_stored(members, words):
+    members = {name: hostile.jpeg_with_gps() if content is None else content for name, content in members.items()}
+    found = rules_of("mau.docx", _zip({"word/document.xml": "<w:document/>", **members}))
+    assert any(words in str(params) for params in found.values()), found
+
+
+def test_an_embedded_file_is_refused():
+    """A workbook inside a Word file carries its own pictures and properties."""
+    inner = hostile.docx_with(hostile.jpeg_with_gps())
+    found = rules_of("mau.docx", _zip({"word/document.xml": "<w:document/>", "word/embeddings/bang.xlsx": inner}))
+    assert "tệp nhúng bên trong" in found["A018"]["detail"]
+
+
+@pytest.mark.parametrize("pdf", [
+    hostile.pdf_with(author=b"(Nguyen Van A)").replace(b"/Author", b"/Au#74hor"),
+    hostile.pdf_with(author=b" 9 0 R").replace(b"trailer", b"9 0 obj\n(Nguyen Van A)\nendobj\ntrailer"),
+], ids=["name-escape", "indirect"])
+def test_the_author_of_a_pdf_is_found_however_it_is_written(pdf):
+    assert "Tác giả: «Nguyen Van A»" in rules_of("mau.pdf", pdf)["A020"]["fields"]
 
 
 def test_a_pdf_stream_that_inflates_past_the_limit_is_refused(monkeypatch):

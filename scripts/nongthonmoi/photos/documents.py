@@ -40,8 +40,6 @@ MAX_ENTRIES = 5_000  # entries of an Office zip looked at
 MAX_PICTURE = 40_000_000  # bytes of one picture inside
 MAX_READ = 200_000_000  # bytes read out of one zip, or inflated out of one PDF
 MAX_PICTURES = 1_000  # pictures of one document looked into
-MAX_PROPERTIES = 1_000_000  # bytes of a properties part
-PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff")
 
 _PERSONAL = {
     "EXIF": "thông tin máy ảnh, ngày giờ chụp (EXIF)", "XMP": "XMP", "IPTC": "IPTC", "COM": "lời ghi chú",
@@ -52,9 +50,9 @@ _PROPERTY_TAGS = {
     "creator": "Tác giả", "lastModifiedBy": "Người sửa cuối", "Company": "Cơ quan", "Manager": "Người quản lý",
     "initial-creator": "Tác giả",
 }
-_PROPERTY_PARTS = ("docProps/core.xml", "docProps/app.xml", "meta.xml")
-_XML_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(" + "|".join(_PROPERTY_TAGS).encode() + rb")\b[^>]*>([^<]*)<", re.S)
 _PDF_AUTHOR = re.compile(rb"/Author\s*(\((?:\\.|[^\\)]){0,2000}\)|<[0-9A-Fa-f\s]{0,4000}>)", re.S)
+_PDF_AUTHOR_REF = re.compile(rb"/Author\s*(\d{1,10})\s+(\d{1,5})\s+R")
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _XMP_CREATOR = re.compile(rb"<dc:creator>(.{0,4000}?)</dc:creator>", re.S)
 _XMP_ITEM = re.compile(rb"<rdf:li[^>]*>([^<]+)</rdf:li>")
 # The end of a stream's dictionary; the streams inflated are those that can
@@ -113,40 +111,86 @@ def _is_kind(suffix: str, data: bytes) -> bool:
     return "\x00" not in text
 
 
+# The first bytes of the pictures a document can carry, whatever their name
+# (.jfif, .bin...).
+_PICTURE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"II*\x00", b"MM\x00*")
+# An object embedded in the document (a workbook in a Word file, a packed
+# Office file, an OLE object): its own pictures and properties would need a
+# check of their own, so it is refused rather than skipped.
+_EMBEDDED_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+_CHUNK = 1 << 20
+
+
+def _is_picture(content: bytes) -> bool:
+    return content.startswith(_PICTURE_MAGIC) or (content[:4] == b"RIFF" and content[8:12] == b"WEBP")
+
+
 def _zip_parts(data: bytes) -> tuple[list[bytes], list[tuple[str, str]]]:
+    """Every entry is read, within a budget (a zip's declared sizes may lie:
+    a bomb is found by reading it, not by asking it); pictures are known by
+    their first bytes, properties by their element names in any XML part."""
     pictures, properties, budget = [], [], MAX_READ
     with zipfile.ZipFile(BytesIO(data)) as archive:
         entries = archive.infolist()
         if len(entries) > MAX_ENTRIES:
             raise _TooLarge(f"hơn {MAX_ENTRIES} phần")
         for info in entries:
-            name = info.filename
-            picture = name.lower().endswith(PICTURE_SUFFIXES)
-            if not picture and name not in _PROPERTY_PARTS:
+            if info.is_dir():
                 continue
-            limit = min(MAX_PICTURE if picture else MAX_PROPERTIES, budget)
-            if len(pictures) >= MAX_PICTURES:
-                raise _TooLarge(f"hơn {MAX_PICTURES} ảnh")
+            name = info.filename
+            chunks, size = [], 0
             with archive.open(info) as part:
-                content = part.read(limit + 1)  # the size a zip declares may lie: read, never trusted
-            budget -= len(content)
-            if len(content) > limit:
-                raise _TooLarge(f"phần «{_shown(name)}» quá lớn")
-            if picture:
-                pictures.append(content)
-            else:
-                properties += _xml_properties(content)
+                while True:
+                    chunk = part.read(_CHUNK)
+                    if not chunk:
+                        break
+                    size += len(chunk)
+                    if size > budget:
+                        raise _TooLarge(f"phần «{_shown(name)}» giải nén ra hơn {MAX_READ // 1_000_000} MB")
+                    if size <= MAX_PICTURE:
+                        chunks.append(chunk)
+            budget -= size
+            head = chunks[0][:16] if chunks else b""
+            if head.startswith(_EMBEDDED_MAGIC) or "/embeddings/" in name.lower() or name.lower().startswith("object"):
+                raise _TooLarge(f"tệp nhúng bên trong («{_shown(name)}»), không kiểm tra được")
+            if _is_picture(head):
+                if size > MAX_PICTURE:
+                    raise _TooLarge(f"ảnh «{_shown(name)}» quá lớn")
+                if len(pictures) >= MAX_PICTURES:
+                    raise _TooLarge(f"hơn {MAX_PICTURES} ảnh")
+                pictures.append(b"".join(chunks))
+            elif name.lower().endswith((".xml", ".rels")) and size <= MAX_PICTURE:
+                properties += _xml_properties(b"".join(chunks))
     return pictures, properties
 
 
 def _xml_properties(content: bytes) -> list[tuple[str, str]]:
-    import html
+    """Author, last editor, company, manager (Office, OpenDocument) and every
+    custom property, read as XML (comments, CDATA and entities as a reader
+    reads them) in whatever part holds them."""
+    from xml.etree.ElementTree import ParseError
 
+    from defusedxml.ElementTree import fromstring
+
+    if not any(tag.encode() in content for tag in (*_PROPERTY_TAGS, "custom-properties")):
+        return []
+    try:
+        root = fromstring(content, forbid_dtd=True)
+    except (ParseError, ValueError) as exc:
+        raise ValueError("properties") from exc  # a damaged part: A018
     found = []
-    for tag, value in _XML_ELEMENT.findall(content):
-        text = _shown(html.unescape(value.decode("utf-8", "replace")))
+    for element in root.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        local = tag.rsplit("}", 1)[-1]
+        if local in _PROPERTY_TAGS:
+            label = _PROPERTY_TAGS[local]
+        elif "custom-properties" in tag and local == "property":
+            label = f"Thuộc tính riêng «{_shown(element.get('name') or '')}»"
+        else:
+            continue
+        text = _shown("".join(element.itertext()))
         if text:
-            found.append((_PROPERTY_TAGS[tag.decode()], text))
+            found.append((label, text))
     return found
 
 
@@ -180,7 +224,15 @@ def _pdf_parts(data: bytes) -> tuple[list[bytes], list[tuple[str, str]]]:
             pictures.append(text[at:end if end > 0 else at + MAX_PICTURE][:MAX_PICTURE])
             at = text.find(b"\xff\xd8\xff", at + 3)
     properties = []
+    texts = [_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), text) for text in texts]  # /Au#74hor is /Author
     for text in texts:
+        for number, generation in _PDF_AUTHOR_REF.findall(text):
+            target = re.compile(rb"(?<!\d)" + number + rb"\s+" + generation + rb"\s+obj\s*(\((?:\\.|[^\\)]){0,2000}\)|<[0-9A-Fa-f\s]{0,4000}>)")
+            for other in texts:
+                for value in target.findall(other):
+                    shown = _shown(_pdf_string(value))
+                    if shown:
+                        properties.append(("Tác giả", shown))
         for value in _PDF_AUTHOR.findall(text):
             shown = _shown(_pdf_string(value))
             if shown:
