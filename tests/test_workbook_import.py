@@ -580,6 +580,23 @@ def case_yellow_on_yellow(wb):
     return f"Kết quả!{cell.coordinate}", "Ô này có nội dung «16» nhưng định dạng ô làm nó không hiện ra"
 
 
+def case_light_theme_shade(wb):
+    from openpyxl.styles import Font
+    from openpyxl.styles.colors import Color
+
+    ws = wb[forms.PLAN_SHEET]
+    cell = ws.cell(_first_task(ws) + 3, 2)
+    cell.font = Font(color=Color(theme=1, tint=0.95))  # «Text 1, lighter 95 %»: white in all but name
+    return f"Kế hoạch!{cell.coordinate}", "nhưng định dạng ô làm nó không hiện ra"
+
+
+def case_white_number_format(wb):
+    ws = wb[forms.PLAN_SHEET]
+    cell = ws.cell(_first_task(ws) + 3, 2)
+    cell.number_format = "[White]@"
+    return f"Kế hoạch!{cell.coordinate}", "nhưng định dạng ô làm nó không hiện ra"
+
+
 def case_struck_out_task(wb):
     from openpyxl.styles import Font
 
@@ -707,6 +724,8 @@ CASES = {  # case -> (workbook it starts from, rule it must report, change)
     "hidden-value": ("result", "W050", case_hidden_value),
     "white-text": ("plan", "W050", case_white_text),
     "yellow-on-yellow": ("result", "W050", case_yellow_on_yellow),
+    "light-theme-shade": ("plan", "W050", case_light_theme_shade),
+    "white-number-format": ("plan", "W050", case_white_number_format),
     "struck-out-task": ("plan", "W051", case_struck_out_task),
     "error-cell": ("result", "W052", case_error_cell),
     "percent-number": ("result", "W053", case_percent_number),

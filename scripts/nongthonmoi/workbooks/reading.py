@@ -606,10 +606,14 @@ _INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff\u00ad]")  # not the joiner of
 _SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 
 
-# Colours a font or fill may name by index (Excel's legacy palette: the
-# whites and blacks) or by theme (Office themes: 0 and 2 light, 1 and 3 dark).
-_INDEXED = {0: "000000", 1: "FFFFFF", 8: "000000", 9: "FFFFFF", 64: "000000"}
-_THEME = {0: "FFFFFF", 1: "000000", 2: "E7E6E6", 3: "44546A"}
+# Colours a font or fill may name by theme (Office themes: 0 and 2 light, 1
+# and 3 dark; the accents), or by Excel's legacy palette (openpyxl's list).
+_THEME = {0: "FFFFFF", 1: "000000", 2: "E7E6E6", 3: "44546A", 4: "4472C4", 5: "ED7D31", 6: "A5A5A5", 7: "FFC000",
+          8: "5B9BD5", 9: "70AD47"}
+# The colours a number format may name in its first section: «[White]@».
+_FORMAT_COLOURS = {"black": "000000", "white": "FFFFFF", "red": "FF0000", "green": "00FF00", "blue": "0000FF",
+                   "yellow": "FFFF00", "magenta": "FF00FF", "cyan": "00FFFF"}
+_FORMAT_COLOUR = re.compile(r"^\[(\w+)\]")
 
 
 def _rgb(colour) -> str | None:
@@ -619,10 +623,22 @@ def _rgb(colour) -> str | None:
     if kind == "rgb" and isinstance(colour.rgb, str) and len(colour.rgb) >= 6:
         return colour.rgb[-6:].upper()
     if kind == "indexed":
-        return _INDEXED.get(colour.indexed)
+        from openpyxl.styles.colors import COLOR_INDEX
+
+        index = colour.indexed
+        return COLOR_INDEX[index][-6:].upper() if isinstance(index, int) and 0 <= index < len(COLOR_INDEX) else None
     if kind == "theme":
-        return _THEME.get(colour.theme) if not getattr(colour, "tint", 0) else None
+        base = _THEME.get(colour.theme)
+        return _tinted(base, float(getattr(colour, "tint", 0) or 0)) if base else None
     return None
+
+
+def _tinted(rgb: str, tint: float) -> str:
+    """A theme colour lightened (tint > 0) or darkened (< 0) as Excel shows it."""
+    def one(c: int) -> int:
+        return round(c * (1 + tint)) if tint < 0 else round(c + (255 - c) * tint)
+
+    return "".join(f"{max(0, min(255, one(int(rgb[i:i + 2], 16)))):02X}" for i in (0, 2, 4))
 
 
 def _luminance(rgb: str) -> float:
@@ -636,8 +652,12 @@ def _luminance(rgb: str) -> float:
 
 def _ink_like_paper(cell) -> bool:
     """Text in the colour of its cell (white on white, yellow on the yellow
-    input cells): the clerk sees an empty cell. Contrast under 1.5 : 1."""
-    font = _rgb(getattr(cell.font, "color", None)) if cell.font is not None else None
+    input cells, a light theme shade, «[White]@»): the clerk sees an empty
+    cell. Contrast under 1.5 : 1."""
+    named = _FORMAT_COLOUR.match((cell.number_format or "").strip())
+    font = _FORMAT_COLOURS.get(named.group(1).lower()) if named else None
+    if font is None and cell.font is not None:
+        font = _rgb(getattr(cell.font, "color", None))
     if font is None:
         return False
     fill = cell.fill
