@@ -504,6 +504,7 @@
   var DECIMAL = /^-?\d+[.,]\d+$/;
   var VI_MIXED = /^-?\d{1,3}(?:\.\d{3})+,\d+$/;
   var EN_MIXED = /^-?\d{1,3}(?:,\d{3})+\.\d+$/;
+  var SPACED_MIXED = /^-?\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+,\d+$/;
 
   function readNumber(text, whole) {
     var value = String(text).trim();
@@ -518,6 +519,7 @@
     } else if (DECIMAL.test(value)) read = value.replace(",", ".");
     else if (VI_MIXED.test(value)) read = value.replace(/\./g, "").replace(",", ".");
     else if (EN_MIXED.test(value)) read = value.replace(/,/g, "");
+    else if (SPACED_MIXED.test(value)) read = value.replace(/[ \u00a0\u202f\u2009]/g, "").replace(",", ".");
     if (read === null || read.replace(/[-.]/g, "").replace(/^0+/, "").length > 15) return value;
     return Number(read);
   }

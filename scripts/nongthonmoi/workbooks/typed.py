@@ -46,6 +46,7 @@ _GROUPED = re.compile(r"^-?\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")  # 1.500, 1,500
 _DECIMAL = re.compile(r"^-?\d+[.,]\d+$")
 _VI_MIXED = re.compile(r"^-?\d{1,3}(?:\.\d{3})+,\d+$")  # 1.500,5
 _EN_MIXED = re.compile(r"^-?\d{1,3}(?:,\d{3})+\.\d+$")  # 1,500.5
+_SPACED_MIXED = re.compile(rf"^-?\d{{1,3}}(?:[{_SPACES}]\d{{3}})+,\d+$")  # 1 500,5
 _DAY_FIRST = re.compile(r"^\s*(\d{1,2})[.\-](\d{1,2})[.\-](\d{4})\s*$")  # 25-03-2023, 25.03.2023
 
 
@@ -92,6 +93,8 @@ def number_from_text(text: str, whole: bool) -> int | float | None:
         return float(value.replace(".", "").replace(",", "."))
     if _EN_MIXED.match(value):
         return float(value.replace(",", ""))
+    if _SPACED_MIXED.match(value):
+        return float(re.sub(rf"[{_SPACES}]", "", value).replace(",", "."))
     return None
 
 
