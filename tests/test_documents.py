@@ -60,6 +60,7 @@ def test_the_author_of_an_office_file_and_its_xmp_are_named():
 
 @pytest.mark.parametrize("name, data", [
     ("mau.pdf", b"<!doctype html><script>alert(1)</script>"),
+    ("mau.pdf", b"<!doctype html><!-- %PDF-1.4 --><script>alert(1)</script>"),
     ("mau.docx", b"PK\x03\x04 not a zip at all"),
     ("mau.xlsx", b"%PDF-1.4\n"),
     ("bang.csv", "Xã,Số hộ\nGung Ré,120\n".encode("utf-16")),

@@ -101,7 +101,7 @@ class _TooLarge(Exception):
 
 def _is_kind(suffix: str, data: bytes) -> bool:
     if suffix == ".pdf":
-        return b"%PDF-" in data[:1024]
+        return data.lstrip(b"\x00\t\n\r\x0c ").startswith(b"%PDF-")  # what Word and LibreOffice write: no «%PDF-» in an HTML comment
     if suffix in OFFICE_ZIPS:
         return data.startswith(b"PK\x03\x04")
     try:
