@@ -57,6 +57,8 @@ from .check import (
     future_result_problem,
     moved_plan_problem,
     nfc,
+    tidy_saved,
+    tidy_values,
     target_path,
 )
 from .history import History, HistoryError
@@ -317,8 +319,8 @@ class LocalBackend:
             raise Refused(400, "Không đọc được dữ liệu gửi lên.")
         if len(raw) > MAX_TEXT_FILE:
             raise Refused(413, _rule_text("E006", size=len(raw.encode()) // 1024, limit=MAX_TEXT_FILE // 1024))
-        raw = nfc(raw)
         kind = paths.kind_of(rel)
+        raw = tidy_saved(raw, kind)
         target, old = rel, None
         assets = [self._asset(a, ("media", "photo")) for a in _limited(params.get("assets"))]
         sent_photos = {a: c for a, c in assets if paths.kind_of(a) == "photo"}
@@ -460,7 +462,7 @@ class LocalBackend:
         data = params.get("data")
         if collection is None or not isinstance(data, dict):
             return {"problems": []}
-        raw = nfc(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+        raw = nfc(yaml.safe_dump(tidy_values(data), allow_unicode=True, sort_keys=False))
         old = params.get("path") if isinstance(params.get("path"), str) and not params.get("newEntry") else None
         # Photos picked in this form travel with the real save: not missing yet.
         coming = {str(n) for n in _limited(params.get("photos"))}

@@ -365,6 +365,51 @@ _ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 
 
 def nfc(text: str) -> str:
-    """Text as the editor saw it, saved silently: composed (Word and PDF paste
-    decomposed text), without invisible characters, every space a plain one."""
-    return _ODD_SPACES.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", text)))
+    """Text pasted from Word or PDF in decomposed form, normalised silently."""
+    return unicodedata.normalize("NFC", text)
+
+
+def tidy_text(text: str) -> str:
+    """One value as the editor saw it: without invisible characters, every
+    space a plain one. On values only, never on the YAML written from them
+    (« # » in a plain scalar is a comment: the rest of the value would go)."""
+    return _ODD_SPACES.sub(" ", _INVISIBLE.sub("", text))
+
+
+def tidy_values(value):
+    """Every text of a record (dicts and lists of values) through :func:`tidy_text`."""
+    if isinstance(value, str):
+        return tidy_text(value)
+    if isinstance(value, dict):
+        return {key: tidy_values(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [tidy_values(item) for item in value]
+    return value
+
+
+_FRONT_MATTER = re.compile(r"\A---\r?\n.*?\r?\n---\r?\n", re.S)
+_INNER_SPACES = re.compile("(?<=\\S)[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+
+
+def tidy_saved(raw: str, kind: str) -> str:
+    """The text of a save, NFC, its values as the editor saw them.
+
+    A data file is read, its texts tidied, and written again only if one
+    changed (Decap has already dropped its comments); a page keeps its front
+    matter as sent and loses, in its body, invisible characters and the odd
+    spaces between words (a no-break space at a line's start stays: there
+    it would make a heading or a list)."""
+    import yaml
+
+    raw = nfc(raw)
+    if kind == "data":
+        try:
+            # The loader of `ntm check`: its limits (depth, no aliases, size) before any work.
+            data = parse_yaml(raw, Path("x.yml"), "x.yml").data
+        except ContentErrors:
+            return raw  # refused by the check that follows, with its line
+        tidy = tidy_values(data)
+        return raw if tidy == data else yaml.safe_dump(tidy, allow_unicode=True, sort_keys=False, width=1_000_000)
+    head = _FRONT_MATTER.match(raw)
+    split = head.end() if head else 0
+    return raw[:split] + _INNER_SPACES.sub(" ", _INVISIBLE.sub("", raw[split:]))
