@@ -399,6 +399,7 @@ def test_an_upload_that_ntm_check_would_refuse_is_refused_before_it_is_written(r
         assert status == 422, answer
         assert rule in [p["rule"] for p in answer["problems"]] and words in answer["error"], answer
         assert "Cách sửa:" in answer["error"] and answer["problems"][0]["fix"]
+        assert "ntm " not in answer["error"], answer["error"]  # a person at the editor has no terminal
     assert snapshot(repo) == before and git(repo, "rev-parse", "HEAD") == head
 
 

@@ -336,7 +336,9 @@ def test_two_tabs_never_undo_each_others_save(editor_tabs, local_run):
         head = git(local_run.root, "rev-parse", "HEAD")
         second.field("noi_dung").fill("Thẻ thứ hai: dọn đường liên thôn")
         second.save()
-        second.page.get_by_text("vừa được lưu ở nơi khác").first.wait_for(timeout=20000)
+        said = second.page.get_by_text("vừa được lưu ở nơi khác").first
+        said.wait_for(timeout=20000)
+        assert "API_ERROR" not in said.inner_text() and "Error" not in said.inner_text(), said.inner_text()
         text = path.read_text(encoding="utf-8")
         assert "Thẻ thứ nhất" in text and "Thẻ thứ hai" not in text
         assert git(local_run.root, "rev-parse", "HEAD") == head

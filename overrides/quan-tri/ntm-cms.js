@@ -154,6 +154,28 @@
       .catch(function () {});
   }
 
+  // Decap prints its errors as `${error}` (and «Failed to persist media: »
+  // before an upload's): the backend's message is Vietnamese already, so the
+  // error's English name goes, and the one English prefix is said in Vietnamese.
+  var errorText = Error.prototype.toString;
+  Error.prototype.toString = function () {
+    return this && this.name === "API_ERROR" && this.message ? String(this.message) : errorText.call(this);
+  };
+  var ENGLISH_PREFIXES = [["Failed to persist media: ", "Chưa lưu được tệp: "]];
+  new MutationObserver(function (changes) {
+    changes.forEach(function (change) {
+      change.addedNodes.forEach(function (node) {
+        var walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+        for (var text = node.nodeType === 3 ? node : walker.nextNode(); text; text = walker.nextNode()) {
+          ENGLISH_PREFIXES.forEach(function (pair) {
+            if (text.nodeValue.indexOf(pair[0]) === 0) text.nodeValue = pair[1] + text.nodeValue.slice(pair[0].length);
+          });
+          if (node.nodeType === 3) break;
+        }
+      });
+    });
+  }).observe(document.documentElement, { childList: true, subtree: true });
+
   var realFetch = window.fetch.bind(window);
   window.fetch = function (input, init) {
     var url = typeof input === "string" ? input : input && input.url;

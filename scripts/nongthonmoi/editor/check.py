@@ -353,8 +353,28 @@ def check_upload(rel: str, data: bytes) -> list[Problem]:
     problems = []
     for rule_id, params in found:
         error = registry.error(rule_id, rel, 0, **{"file": name, **params})
-        problems.append(Problem(rule_id, (), "Tệp", _LINE_NOTE.sub("", error.message), error.hint))
+        problems.append(Problem(rule_id, (), "Tệp", _LINE_NOTE.sub("", error.message), _upload_fix(rule_id, error.hint)))
     return problems
+
+
+# A picture refused in the media library: what a person at the editor can do
+# (the rules' own fixes speak of commands and folders).
+_PICTURE_UPLOAD_FIX = ("Mở ảnh bằng Paint (Windows) hay ứng dụng Ảnh của điện thoại, lưu thành tệp PNG hay JPG mới rồi tải "
+                       "lên lại. Ảnh của một ngày thứ Bảy: thêm ở mục «Ảnh» của kết quả ngày đó, trang tự xóa vị trí GPS.")
+_COMMAND_SENTENCE = re.compile(r"[^.;]*«ntm [^»]*»[^.;]*[.;]\s*")
+
+
+_DOCUMENT_PICTURE_UPLOAD_FIX = ("Ảnh dán vào Word giữ nguyên vị trí và thông tin máy chụp: mở ảnh bằng Paint (Windows), "
+                                "lưu thành tệp PNG mới, dán tệp đó vào tài liệu thay cho ảnh cũ, lưu (hay xuất PDF) lại rồi "
+                                "tải lên lại.")
+
+
+def _upload_fix(rule_id: str, hint: str) -> str:
+    if rule_id in ("A008", "A009", "A016", "A017"):
+        return _PICTURE_UPLOAD_FIX
+    if rule_id == "A019":
+        return _DOCUMENT_PICTURE_UPLOAD_FIX
+    return _COMMAND_SENTENCE.sub("", hint).strip() or hint
 
 
 # Pasted from Word, a PDF or a web page: characters that show nothing (a
