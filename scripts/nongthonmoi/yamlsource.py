@@ -42,6 +42,14 @@ MAX_DEPTH = 16
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+# Pasted from Word, a PDF or a web page into a text (the web editor, a
+# workbook cell): characters that show nothing (zero-width space and
+# non-joiner, word joiner, byte-order mark, soft hyphen; not U+200D, the
+# joiner of emoji), and spaces of other widths than a plain one.
+INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff\u00ad]")
+ODD_SPACE_CHARS = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+
+
 # In a value (after YAML read the line breaks): a carriage return too. It
 # reaches calendars, CSV and workbooks as a line end the text never had.
 VALUE_CONTROL = re.compile("[\r" + CONTROL.pattern[1:])

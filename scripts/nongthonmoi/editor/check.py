@@ -25,7 +25,7 @@ from .. import contentcheck
 from .. import rules as registry
 from ..errors import ContentError, ContentErrors
 from ..materials import load_materials
-from ..yamlsource import parse_yaml
+from ..yamlsource import INVISIBLE, ODD_SPACE_CHARS, parse_yaml
 from .config import DATA_COLLECTIONS, DataCollection
 from .messages import FORM_FIXES
 
@@ -377,11 +377,9 @@ def _upload_fix(rule_id: str, hint: str) -> str:
     return _COMMAND_SENTENCE.sub("", hint).strip() or hint
 
 
-# Pasted from Word, a PDF or a web page: characters that show nothing (a
-# zero-width space, a soft hyphen that breaks a word on a phone and hides it
-# from search, a byte-order mark) and spaces of other widths.
-_INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff\u00ad]")  # not U+200D, the joiner of emoji
-_ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+# yamlsource.INVISIBLE and ODD_SPACE_CHARS: the same characters the workbook
+# import tidies (a soft hyphen breaks a word on a phone and hides it from search).
+_ODD_SPACES = re.compile(f"[{ODD_SPACE_CHARS}]")
 
 
 def nfc(text: str) -> str:
@@ -393,7 +391,7 @@ def tidy_text(text: str) -> str:
     """One value as the editor saw it: without invisible characters, every
     space a plain one. On values only, never on the YAML written from them
     (« # » in a plain scalar is a comment: the rest of the value would go)."""
-    return _ODD_SPACES.sub(" ", _INVISIBLE.sub("", text))
+    return _ODD_SPACES.sub(" ", INVISIBLE.sub("", text))
 
 
 def tidy_values(value):
@@ -408,7 +406,7 @@ def tidy_values(value):
 
 
 _FRONT_MATTER = re.compile(r"\A---\r?\n.*?\r?\n---\r?\n", re.S)
-_INNER_SPACES = re.compile("(?<=\\S)[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_INNER_SPACES = re.compile(f"(?<=\\S)[{ODD_SPACE_CHARS}]")
 
 
 def tidy_saved(raw: str, kind: str) -> str:
@@ -432,4 +430,4 @@ def tidy_saved(raw: str, kind: str) -> str:
         return raw if tidy == data else yaml.safe_dump(tidy, allow_unicode=True, sort_keys=False, width=1_000_000)
     head = _FRONT_MATTER.match(raw)
     split = head.end() if head else 0
-    return raw[:split] + _INNER_SPACES.sub(" ", _INVISIBLE.sub("", raw[split:]))
+    return raw[:split] + _INNER_SPACES.sub(" ", INVISIBLE.sub("", raw[split:]))

@@ -34,7 +34,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from ..errors import ContentError
-from ..yamlsource import Location, YamlSource, control_character
+from ..yamlsource import INVISIBLE, ODD_SPACE_CHARS, Location, YamlSource, control_character
 from . import messages
 from .book import fingerprint
 from .choices import normalise
@@ -602,8 +602,7 @@ def _shown_big(value: float | int) -> str:
 # In text: characters that show nothing (zero-width spaces, the word joiner,
 # a byte-order mark) go; every other kind of space (tab, no-break space, em
 # space...) is the space the clerk saw, and several are one. Line breaks stay.
-_INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff\u00ad]")  # not the joiner of emoji (U+200D)
-_SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_SPACES = re.compile(f"[ \t{ODD_SPACE_CHARS}]+")
 
 
 # Colours a font or fill may name by theme (Office themes: 0 and 2 light, 1
@@ -670,7 +669,7 @@ def _ink_like_paper(cell) -> bool:
 
 def tidy_spaces(text: str) -> str:
     """A text cell as the clerk saw it: no invisible characters, one plain space between words."""
-    text = _INVISIBLE.sub("", text)
+    text = INVISIBLE.sub("", text)
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()
 
 
