@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 import cachestore
+import forked_commands
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -59,15 +60,14 @@ _pin_the_run_s_day()
 ROOT_BUILD_LOCK = ROOT / ".cache" / "tests-build.lock"
 
 
-def run_mkdocs(root: Path, site_dir: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_mkdocs(root: Path, site_dir: Path, *extra: str, env: dict | None = None, fresh: bool = False) -> subprocess.CompletedProcess:
+    """`mkdocs build --strict` of ``root`` into ``site_dir`` (forked_commands.py:
+    forked from a process that has imported MkDocs; in a new process when
+    ``fresh``, for tests that compare the bytes of two builds)."""
     scratch = Path(root).resolve() != ROOT
     with contextlib.nullcontext() if scratch else exclusive(ROOT_BUILD_LOCK):
-        result = subprocess.run(
-            [str(BIN / "mkdocs"), "build", "--strict", "-d", str(site_dir), *extra],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            env={**os.environ, **(env or {})},
+        result = forked_commands.run(
+            "mkdocs", ["build", "--strict", "-d", str(site_dir), *extra], cwd=root, env={**os.environ, **(env or {})}, fresh=fresh
         )
     if scratch and result.returncode == 0:
         cachestore.keep(ROOT, Path(root))  # for the next run's copies (cachestore.py)
@@ -75,7 +75,7 @@ def run_mkdocs(root: Path, site_dir: Path, *extra: str, env: dict | None = None)
 
 
 def run_ntm(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "ntm"), *args], cwd=root, capture_output=True, text=True)
+    return forked_commands.run("ntm", list(args), cwd=root)
 
 
 def run_wide_folder(tmp_path_factory) -> Path:

@@ -66,7 +66,8 @@ def builds(tmp_path_factory):
     out = {}
     for name, day in (("a", WEDNESDAY), ("again", WEDNESDAY), ("week", NEXT_WEDNESDAY)):
         folder = tmp_path_factory.mktemp(name) / "site"
-        result = run_mkdocs(repo, folder, env={"NTM_TODAY": day})
+        # "again" in a new process: a hash seed of its own (forked_commands.py).
+        result = run_mkdocs(repo, folder, env={"NTM_TODAY": day}, fresh=name == "again")
         assert result.returncode == 0, result.stderr
         out[name] = folder
     return out
