@@ -258,6 +258,19 @@ def test_a_later_week_without_plans_says_so(chromium, early):
         context.close()
 
 
+def test_an_earlier_week_without_plans_points_to_the_next_planned_one(chromium, early):
+    # A phone whose clock is behind: 25/02 has no plans, 04/03 (the built week) has.
+    context, page = this_saturday(chromium, early, "2023-02-22T09:00:00+07:00", "Asia/Ho_Chi_Minh")
+    try:
+        now = shown(page)
+        assert now["saturday"] == "25/02/2023" and now["weeks"] == ["other"]
+        assert "chưa có kế hoạch" in now["text"]
+        assert "Thứ Bảy tiếp theo đã có kế hoạch: ngày 04/03/2023." in now["text"]
+        assert page.locator('[data-field="next"] a').get_attribute("href") == "../thu-bay/2023-03-04/"
+    finally:
+        context.close()
+
+
 def test_without_script_the_built_week_stays(chromium, early):
     context, page = this_saturday(chromium, early, "2023-03-09T09:00:00+07:00", "Asia/Ho_Chi_Minh", script=False)
     try:

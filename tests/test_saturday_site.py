@@ -237,3 +237,47 @@ def test_times_are_read_the_ways_editors_write_them(value, expected):
 
     window = TimeWindow.model_validate({"bat_dau": value, "ket_thuc": "23h00"})
     assert clock(window.start) == expected
+
+
+def _this_saturday_text(data, today: date) -> str:
+    """"Thứ Bảy này" rendered in-process (no build) as the reader reads it, scripts aside."""
+    from markupsafe import Markup
+
+    from nongthonmoi.saturday import site as saturday_site
+
+    env = saturday_site._environment(ROOT)
+    spec = next(s for s in saturday_site.page_specs(data, today) if s.src_uri == "thu-bay-nay/index.md")
+    html = env.get_template(spec.template).render(
+        link=lambda target: Markup("../" + target.removesuffix(".md") + "/"), page_title=spec.title, **spec.context()
+    )
+    # What shows without the script: the built week, not the hidden later weeks.
+    shown = re.sub(r"<section[^>]*hidden[^>]*>.*?</section>", "", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", shown))
+
+
+def test_this_saturday_without_plans_leads_with_the_next_planned_week():
+    """Built on 08/03/2023 with no plan for 11/03: the reader first reads that
+    this Saturday has none, then the next one that has (18/03, linked), then
+    the latest past week (04/03), named as past."""
+    from dataclasses import replace
+
+    from nongthonmoi.materials import load_materials
+
+    data = load_materials(ROOT).saturday
+    gap = date(2023, 3, 11)
+    data = replace(
+        data,
+        plans={k: v for k, v in data.plans.items() if k[1] != gap},
+        results={k: v for k, v in data.results.items() if k[1] != gap},
+    )
+    text = _this_saturday_text(data, date(2023, 3, 8))
+    none, upcoming, past = (
+        text.index("Thứ Bảy này chưa có kế hoạch"),
+        text.index("Thứ Bảy tiếp theo đã có kế hoạch: ngày 18/03/2023"),
+        text.index("Tuần đã qua gần nhất có kế hoạch: ngày thứ Bảy 04/03/2023 (đã qua"),
+    )
+    assert none < upcoming < past
+    # Nothing planned later: no next week offered, the past one still named as past.
+    text = _this_saturday_text(data, date(2023, 3, 22))
+    assert "Thứ Bảy này chưa có kế hoạch" in text and "Thứ Bảy tiếp theo" not in text
+    assert "ngày thứ Bảy 18/03/2023 (đã qua" in text

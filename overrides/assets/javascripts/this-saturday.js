@@ -34,5 +34,19 @@
     p.textContent = "";
     p.appendChild(a);
   }
+  /* Then the next Saturday after the reader's that has plans on the page. */
+  var later = Array.prototype.filter.call(box.querySelectorAll("section[data-saturday]"), function (s) {
+    return s.dataset.saturday > iso(saturday) && s.dataset.saturday !== "other" && s.querySelector("table");
+  })[0];
+  var laterPage = later && document.querySelector('a[data-day="' + later.dataset.saturday + '"]');
+  if (laterPage) {
+    var next = other.querySelector('[data-field="next"]'), link = document.createElement("a");
+    link.href = laterPage.getAttribute("href");
+    link.textContent = "ngày " + vi(Date.parse(later.dataset.saturday));
+    next.textContent = "Thứ Bảy tiếp theo đã có kế hoạch: ";
+    next.appendChild(link);
+    next.appendChild(document.createTextNode("."));
+    next.hidden = false;
+  }
   other.hidden = false;
 })();

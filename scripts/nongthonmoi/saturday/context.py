@@ -223,7 +223,7 @@ def weeks_ahead(data: SaturdayData, coming: date) -> list[date]:
 
 def this_saturday(data: SaturdayData, coming: date, today: date) -> dict:
     rows = _side_by_side(data, coming) if data.plans_on(coming) else []
-    latest = [d for d in data.saturdays if d < coming]
+    latest = latest_past(data, coming)
     ahead = []
     for saturday in weeks_ahead(data, coming):
         later = _side_by_side(data, saturday)
@@ -232,6 +232,9 @@ def this_saturday(data: SaturdayData, coming: date, today: date) -> dict:
             "rows": later,
             "example": _example(*(r["plan"] for r in later)),
         })
+    # With no plan for the coming Saturday, the reader first needs the next
+    # Saturday that has one; the latest past week comes after, marked as past.
+    upcoming = ahead[0] if ahead and not rows else None
     return {
         "coming": coming,
         "today": today,
@@ -239,12 +242,21 @@ def this_saturday(data: SaturdayData, coming: date, today: date) -> dict:
         "ahead": ahead,
         "wednesday": staff_list_deadline(coming),
         "monday": report_deadline(coming),
-        "latest": latest[-1] if latest else None,
+        "upcoming": upcoming["saturday"] if upcoming else None,
+        "upcoming_planned": len(data.plans_on(upcoming["saturday"])) if upcoming else 0,
+        "upcoming_example": bool(upcoming) and upcoming["example"],
+        "latest": latest,
         "known": data.saturdays,
         "example": _example(*(r["plan"] for r in rows)),
-        "latest_example": bool(latest) and _example(*data.plans_on(latest[-1])),
+        "latest_example": latest is not None and _example(*data.plans_on(latest)),
         "site": site,
     }
+
+
+def latest_past(data: SaturdayData, coming: date) -> date | None:
+    """The last Saturday before ``coming`` that has plans ("Thứ Bảy này" names it as past)."""
+    past = [d for d in data.saturdays if d < coming]
+    return past[-1] if past else None
 
 
 def results_overview(data: SaturdayData) -> dict:

@@ -161,6 +161,8 @@ def page_specs(data: SaturdayData, today: date, photos=None) -> list[PageSpec]:
                 units_file,
                 *(plan_path(p.unit, p.date) for p in data.plans_on(coming)),
                 *(plan_path(p.unit, p.date) for d in ctx.weeks_ahead(data, coming) for p in data.plans_on(d)),
+                # The latest past week is named, with its example label.
+                *(plan_path(p.unit, p.date) for p in data.plans_on(ctx.latest_past(data, coming) or coming)),
             ],
             lambda: ctx.this_saturday(data, coming, today),
             extra_key=f"{coming.isoformat()} {today.isoformat()}",  # the page names both
