@@ -7,6 +7,7 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace as dataclass_replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -281,3 +282,40 @@ def test_this_saturday_without_plans_leads_with_the_next_planned_week():
     text = _this_saturday_text(data, date(2023, 3, 22))
     assert "Thứ Bảy này chưa có kế hoạch" in text and "Thứ Bảy tiếp theo" not in text
     assert "ngày thứ Bảy 18/03/2023 (đã qua" in text
+
+
+@pytest.mark.parametrize("value, text", [(1, "1"), (1.5, "1,5"), (999, "999"), (1200, "1.200"), (1200.5, "1.200,5"),
+                                         (1234567.25, "1.234.567,25"), (0.25, "0,25")])
+def test_amounts_read_the_vietnamese_way(value, text):
+    from nongthonmoi.models.plans import format_amount, plain_amount
+
+    assert format_amount(value) == text
+    assert plain_amount(value) == text.replace(".", "")  # spreadsheet cells: no thousands dot
+
+
+def test_big_counts_and_amounts_get_a_thousands_dot_but_dates_do_not():
+    """A plan of 1200 m and 1500 households: «1.200 m», «1.200/1.500» on the
+    Saturday's page; its dates (and the year 2023) stay as they are."""
+    from markupsafe import Markup
+
+    from nongthonmoi.materials import load_materials
+    from nongthonmoi.saturday import context as ctx
+    from nongthonmoi.saturday import site as saturday_site
+
+    data = load_materials(ROOT).saturday
+    key = ("gung-re", date(2023, 3, 4))
+    plan, result = data.plans[key], data.results[key]
+    task = plan.tasks[0]
+    big_task = task.model_copy(update={"quantity": task.quantity.model_copy(update={"amount": 1200.0})})
+    data = dataclass_replace(
+        data,
+        plans={**data.plans, key: plan.model_copy(update={"tasks": [big_task, *plan.tasks[1:]]})},
+        results={**data.results, key: result.model_copy(update={"households_joined": 1200, "households_total": 1500})},
+    )
+    env = saturday_site._environment(ROOT)
+    html = env.get_template("saturday/saturday.html").render(
+        link=lambda target: Markup("../" + target.removesuffix(".md") + "/"), page_title="x",
+        **ctx.saturday_detail(data, key[1]),
+    )
+    assert f"1.200 {task.quantity.unit}" in html and "1.200/1.500" in html
+    assert "04/03/2023" in html and "2.023" not in html

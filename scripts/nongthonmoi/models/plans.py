@@ -75,7 +75,16 @@ class Quantity(Model):
 
 
 def format_amount(value: float) -> str:
-    """1.0 -> '1', 1.5 -> '1,5' (Vietnamese decimal comma)."""
+    """A number as readers read it: 1.0 -> '1', 1.5 -> '1,5', 1200 -> '1.200',
+    1200.5 -> '1.200,5' (Vietnamese: a dot between thousands, a comma for
+    decimals). The one formatter of amounts and counts on pages and handouts;
+    never for years or dates, which have their own formats."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def plain_amount(value: float) -> str:
+    """1200.5 -> '1200,5': a number for a spreadsheet cell or a comparison, no thousands dot."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return text.replace(".", ",")
 

@@ -13,7 +13,7 @@ import io
 import re
 from datetime import date
 
-from ..models.plans import format_amount
+from ..models.plans import format_amount, plain_amount
 from .data import SaturdayData
 
 # The Monday report's columns, shared by this CSV and the Monday workbook
@@ -88,7 +88,7 @@ def _csv_cell(value, kind: str) -> str:
     if kind == "percent":
         return f"{value * 100:.1f}".replace(".", ",")
     if kind == "number":
-        return format_amount(value)
+        return plain_amount(value)  # a number cell Excel computes with, not text
     return str(value)
 
 

@@ -25,7 +25,7 @@ from ..contentcheck import word_problems
 from ..errors import ContentError, ContentErrors
 from ..models.agencies import AgencyRegistry
 from ..models.base import ViDate, validate
-from ..models.plans import SaturdayPlan, TimeWindow, format_amount
+from ..models.plans import SaturdayPlan, TimeWindow, plain_amount
 from ..models.results import SaturdayResult
 from ..models.units import Unit, UnitRegistry
 from ..saturday import data as saturday_data
@@ -364,12 +364,12 @@ def _planned_cells_kept(shown: dict, result: SaturdayResult, plan: SaturdayPlan,
         cells = shown.get(("khoi_luong_da_lam", index), {})
         if task is None:
             continue
-        expected = {"Số lượng": format_amount(task.quantity.amount), "Đơn vị tính": task.quantity.unit}
+        expected = {"Số lượng": plain_amount(task.quantity.amount), "Đơn vị tính": task.quantity.unit}
         for title, (cell, value) in sorted(cells.items(), key=lambda item: item[1][0].col):
             if title not in expected:
                 continue
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                typed = format_amount(value)
+                typed = plain_amount(value)
             else:
                 typed = " ".join(str(value or "").split())
             if typed.casefold() != expected[title].casefold():
