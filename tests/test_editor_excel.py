@@ -23,7 +23,7 @@ from nongthonmoi.editor.backend import LocalBackend
 from nongthonmoi.materials import load_materials
 from nongthonmoi.workbooks import forms
 from test_workbook_batch import set_form
-from test_workbook_import import edit, fill_plan
+from test_workbook_import import edit, fill_plan, real_hamlets
 from test_workbooks import header_row, plan_bytes, result_bytes
 
 PORT = 8124
@@ -76,6 +76,8 @@ def corrected_result(data) -> bytes:
 
 @pytest.fixture
 def backend(repo) -> LocalBackend:
+    real_hamlets(repo)  # the clerk's plan is real (rule S016)
+    git(repo, "commit", "-q", "-am", "Danh sách thôn thật của Gung Ré")
     return LocalBackend(repo, SECRET, PORT)
 
 
@@ -197,6 +199,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @pytest.fixture(scope="module")
 def edit_run(tmp_path_factory):
     with editing(tmp_path_factory.mktemp("excel-e2e")) as run:
+        real_hamlets(run.root)  # the clerk's plan is real (rule S016)
+        git(run.root, "commit", "-q", "-am", "Danh sách thôn thật của Gung Ré")
         yield run
 
 

@@ -170,6 +170,8 @@ CASES = {
                                 line="- xa: gung-re", words="không được phân công hỗ trợ"),
     "real-result-of-an-example-plan": Case("S015", RESULT, set_line("vi_du", "false"), line="vi_du:",
                                            words="kế hoạch của xã cho thứ Bảy 04/03/2023 là dữ liệu ví dụ"),
+    "real-plan-in-example-hamlets": Case("S016", PLAN, set_line("vi_du", "false"), line="thon: [thon-1, thon-2]",
+                                         words="danh sách thôn của Xã Gung Ré vẫn là ví dụ (thôn «thon-1»)"),
     "staff-list-late": Case("S014", STAFF, replace("ngay_gui: 2023-03-01", "ngay_gui: 2023-03-06"), line="ngay_gui:",
                             words="sau ngày thứ Bảy"),
     # --- document registry

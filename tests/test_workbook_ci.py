@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from test_workbook_import import edit, fill_plan
+from test_workbook_import import edit, fill_plan, real_hamlets
 from test_workbook_batch import _corrected_result
 from test_workbooks import plan_bytes, result_bytes
 from nongthonmoi.materials import load_materials
@@ -42,6 +42,7 @@ def draft(tmp_path) -> tuple[Path, Path]:
                                     "node_modules", "nhap-excel.*")
     shutil.copytree(ROOT, work, ignore=ignore)
     (work / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)  # the job's set-up, already done
+    real_hamlets(work)  # the clerk's plan is real (rule S016)
     host = tmp_path / "host.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(host))
     git(work, "init", "-q", "-b", "main")

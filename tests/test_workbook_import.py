@@ -45,12 +45,23 @@ def data():
     return load_materials(ROOT).saturday
 
 
+def real_hamlets(root: Path, unit: str = "gung-re") -> None:
+    """The commune has sent its real hamlet list (same names as the example):
+    its real plans may name them (rule S016)."""
+    units = root / "materials/don-vi.yml"
+    text = units.read_text(encoding="utf-8")
+    flag = text.index("thon_vi_du: true", text.index(f"  - ma: {unit}\n"))
+    units.write_text(text[:flag] + "thon_vi_du: false" + text[flag + len("thon_vi_du: true"):], encoding="utf-8")
+
+
 def make_repo(target: Path) -> Path:
-    """mkdocs.yml and materials/: all the import and `ntm check` read."""
+    """mkdocs.yml and materials/: all the import and `ntm check` read; Gung Ré
+    with its real hamlet list, so that the clerk's real plan is accepted."""
     target.mkdir(parents=True)
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     shutil.copytree(ROOT / "materials", target / "materials")
     shutil.copytree(ROOT / "docs", target / "docs")
+    real_hamlets(target)
     return target
 
 

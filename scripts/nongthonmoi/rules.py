@@ -173,6 +173,13 @@ RULES: dict[str, Rule] = {
              "quả. Nếu chưa phải số liệu thật: ghi kết quả là dữ liệu ví dụ (vi_du: true).",
              "Trang web và báo cáo thứ Hai coi kết quả của một kế hoạch ví dụ là ví dụ: số liệu thật ghi vào đó sẽ bị hiện "
              "là «Dữ liệu ví dụ» và không được cộng vào số liệu thật."),
+        Rule("S016", "Kế hoạch thật dùng thôn ví dụ",
+             "Kế hoạch ghi là kế hoạch thật («Dữ liệu ví dụ»: không) nhưng danh sách thôn của {unit} vẫn là ví dụ "
+             "(thôn «{value}»).",
+             "Thêm các thôn, tổ dân phố thật của {unit} vào materials/don-vi.yml và đổi «thon_vi_du: false»; nếu chưa có "
+             "danh sách thật, ghi kế hoạch là dữ liệu ví dụ (vi_du: true).",
+             "Danh sách thôn trong materials/don-vi.yml là ví dụ cho tới khi xã gửi danh sách thật; bản in của kế hoạch khi "
+             "đó ghi «Danh sách thôn là ví dụ». Một kế hoạch thật làm ở những thôn có thật, nên phải có tên thôn thật."),
         # --- document registry ------------------------------------------------
         Rule("V001", "Văn bản liên quan không có", "Văn bản liên quan «{value}» không có trong danh mục.", "Dùng một mã đã có: {known}.",
              "Liên kết giữa các văn bản chỉ trỏ tới văn bản có trong danh mục."),

@@ -39,6 +39,7 @@ FORM_FIXES: dict[str, str] = {
     "S005": "Chọn xã, thị trấn trong danh sách.",
     "S006": "Bỏ chọn thôn đó; chỉ đánh dấu các thôn của xã đã chọn.",
     "S007": "Chọn cơ quan trong danh sách.",
+    "S016": "Chưa có danh sách thôn thật của xã: đánh dấu «Dữ liệu ví dụ», hoặc nhờ người quản trị thêm các thôn thật của xã.",
     "S008": "Xóa mục trùng, hoặc sửa lại cho khác.",
     "S009": "Sửa ngày lập kế hoạch: không sau ngày thứ Bảy thực hiện.",
     "S010": "Kiểm tra lại số hộ tham gia và tổng số hộ.",

@@ -441,6 +441,7 @@ def _check_plan(plan: SaturdayPlan, source, units: UnitRegistry, agencies: Agenc
     unit = units.by_id().get(plan.unit)
     if unit is None:
         return errors + [_unknown_unit(source, ("xa",), plan.unit, units)]
+    errors += _real_plan_in_example_hamlets(plan, source, unit)
     known_agencies = agencies.by_id()
     for index, task in enumerate(plan.tasks):
         for j, hamlet_id in enumerate(task.hamlets):
@@ -459,6 +460,19 @@ def _check_plan(plan: SaturdayPlan, source, units: UnitRegistry, agencies: Agenc
             if agency_id not in known_agencies:
                 errors.append(_unknown_agency(source, ("phan_viec", index, "don_vi_ho_tro", j), agency_id, agencies))
     return errors
+
+
+def _real_plan_in_example_hamlets(plan: SaturdayPlan, source, unit) -> list[ContentError]:
+    """A real plan works in real hamlets: not in the commune's example list
+    (its handout would call the hamlets examples). One error, at the first
+    hamlet named."""
+    if plan.is_example or not unit.hamlets_are_example:
+        return []
+    for index, task in enumerate(plan.tasks):
+        for j, hamlet_id in enumerate(task.hamlets):
+            if unit.hamlet(hamlet_id) is not None:
+                return [_error("S016", source, ("phan_viec", index, "thon", j), unit=unit.full_name, value=hamlet_id)]
+    return []
 
 
 def _unknown_agency(source, loc, agency_id, agencies: AgencyRegistry) -> ContentError:
