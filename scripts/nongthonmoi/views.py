@@ -20,6 +20,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from .models.plans import format_amount
+
 # One pass, so the "#" of a reference written here is never escaped again.
 # HTML: & < > " '. Markdown (and our extensions): backslash escapes, code,
 # emphasis, links, images and footnotes, attr_list braces, heading hashes,
@@ -81,4 +83,5 @@ def make_environment(root: Path) -> Environment:
     )
     env.filters["join"] = _join
     env.filters["ngay"] = vi_date
+    env.filters["so"] = format_amount  # every view's numbers: 1.200, 1,5
     return env
