@@ -60,12 +60,11 @@ def test_the_same_workbook_sent_twice_is_written_once(repo, filled_plan):
     assert (repo / NEW_PLAN).is_file()
 
 
-def _result_of_new_plan(data, plan_content: bytes) -> bytes:
+def _result_of_new_plan(data, plan_content: bytes, repo: Path) -> bytes:
     """The result form a commune would get for the plan in ``plan_content`` (25/03/2023), filled."""
     from nongthonmoi.workbooks.importer import Repository, check_workbook
-    from conftest import ROOT
 
-    plan = check_workbook(Repository.load(ROOT), plan_content, "kh.xlsx").record
+    plan = check_workbook(Repository.load(repo), plan_content, "kh.xlsx").record
     unit = data.units.by_id()["gung-re"]
 
     def fill(wb):
@@ -79,7 +78,7 @@ def _result_of_new_plan(data, plan_content: bytes) -> bytes:
 
 
 def test_a_result_is_checked_against_the_plan_of_the_same_batch(data, repo, filled_plan):
-    result = _result_of_new_plan(data, filled_plan)
+    result = _result_of_new_plan(data, filled_plan, repo)
     # The result first: order does not matter, its plan is only in the batch.
     done = import_batch(repo, uploads(("kq.xlsx", result), ("kh.xlsx", filled_plan)), write=True).workbooks
     assert [d.status for d in done] == ["new", "new"], [[str(e) for e in d.errors] for d in done]
@@ -88,7 +87,7 @@ def test_a_result_is_checked_against_the_plan_of_the_same_batch(data, repo, fill
 
 
 def test_a_result_whose_plan_in_the_batch_is_refused(data, repo, filled_plan):
-    result = _result_of_new_plan(data, filled_plan)
+    result = _result_of_new_plan(data, filled_plan, repo)
     broken = edit(filled_plan, lambda wb: set_form(wb, forms.PLAN_SHEET, "Chỉ đạo", None))
     before = snapshot(repo)
     plan_book, result_book = import_batch(repo, uploads(("kh.xlsx", broken), ("kq.xlsx", result)), write=True).workbooks
