@@ -443,6 +443,7 @@ def pytest_xdist_auto_num_workers(config):
 # session fixtures, only the per-worker scratch build.
 CHEAP_SHARED_FIXTURES = {
     "pdfs", "unpacked", "axe", "phone", "data", "warm_caches", "scratch_repo", "builder", "blank_books", "shared_repo",
+    "refusing",
 }
 PER_WORKER_SESSION_FIXTURES = {"built_repo"}
 # A test that needs one of these (or a costly fixture) is end to end: marked

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from conftest import run_ntm
-from editor_support import SECRET, call, environ, git
+from editor_support import SECRET, call, clone_of, environ, git
 from editor_support import history, repo  # noqa: F401  (fixtures)
 from nongthonmoi.editor import backend as backend_module
 from nongthonmoi.editor.backend import LocalBackend
@@ -34,6 +34,14 @@ PLAN_WITH_RESULT = "materials/ke-hoach/gung-re/2023-03-04.yml"
 @pytest.fixture
 def backend(repo) -> LocalBackend:
     return LocalBackend(repo, SECRET, PORT)
+
+
+@pytest.fixture(scope="module")
+def refusing(tmp_path_factory, history) -> tuple[Path, LocalBackend]:
+    """One clone and its backend for the tests whose every request must be
+    refused: each of them checks that nothing changed, so they can share it."""
+    repo = clone_of(history, tmp_path_factory.mktemp("refusals"))
+    return repo, LocalBackend(repo, SECRET, PORT)
 
 
 def persist(path: str, raw: str, *, new: bool = False, message: str = "Sửa thử") -> dict:
@@ -69,7 +77,8 @@ def snapshot(root: Path) -> dict:
         ("same", "cross-site"),
     ],
 )
-def test_write_from_another_origin_is_refused(repo, backend, origin, site):
+def test_write_from_another_origin_is_refused(refusing, origin, site):
+    repo, backend = refusing
     before = (repo / PLAN).read_bytes()
     raw = before.decode().replace("noi_dung: ", "noi_dung: Đổi ", 1)
     status, answer = call(lambda e, s: backend(e, s, e["PATH_INFO"]), environ(persist(PLAN, raw), port=PORT, origin=origin, site=site))
@@ -79,9 +88,10 @@ def test_write_from_another_origin_is_refused(repo, backend, origin, site):
 
 
 @pytest.mark.parametrize("host", ["evil.example:8123", "127.0.0.1.nip.io:8123", "127.0.0.1:9999", "127.0.0.1", ""])
-def test_foreign_host_is_refused_everywhere(repo, backend, host):
+def test_foreign_host_is_refused_everywhere(refusing, host):
     """DNS rebinding: a name of another site pointed at 127.0.0.1 reaches nothing,
     not the backend, and not the configuration that holds the secret."""
+    repo, backend = refusing
     from nongthonmoi.preview import PreviewServer
 
     status, answer = call(lambda e, s: backend(e, s, e["PATH_INFO"]), environ({"action": "info"}, port=PORT, host=host, origin=f"http://{host}"))
@@ -98,7 +108,8 @@ def test_foreign_host_is_refused_everywhere(repo, backend, host):
 
 
 @pytest.mark.parametrize("path", ["/__ntm/api/", "/__ntm/api/wrong-secret", f"/__ntm/api/{SECRET}x", f"/__ntm/api/{SECRET[:-1]}"])
-def test_request_without_the_secret_is_refused(repo, backend, path):
+def test_request_without_the_secret_is_refused(refusing, path):
+    repo, backend = refusing
     before = (repo / PLAN).read_bytes()
     env = environ(persist(PLAN, before.decode() + "ghi_chu: x\n"), port=PORT, path=path)
     status, answer = call(lambda e, s: backend(e, s, e["PATH_INFO"]), env)
@@ -136,7 +147,8 @@ OUTSIDE_WRITES = [
 
 
 @pytest.mark.parametrize("path", OUTSIDE_WRITES)
-def test_writes_outside_the_content_are_refused(repo, backend, path):
+def test_writes_outside_the_content_are_refused(refusing, path):
+    repo, backend = refusing
     before = snapshot(repo)
     outside = repo.parent / "outside.md"
     for body in (
@@ -152,7 +164,8 @@ def test_writes_outside_the_content_are_refused(repo, backend, path):
 
 
 @pytest.mark.parametrize("path", [".git/config", "mkdocs.yml", "../outside.md", "/etc/passwd", "pyproject.toml", "docs/../.git/config"])
-def test_reads_outside_the_content_are_refused(repo, backend, path):
+def test_reads_outside_the_content_are_refused(refusing, path):
+    repo, backend = refusing
     (repo.parent / "outside.md").write_text("bí mật ngoài kho", encoding="utf-8")
     for body in (
         {"action": "getEntry", "params": {"path": path}},
