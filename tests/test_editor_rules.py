@@ -277,3 +277,75 @@ def test_a_typed_number_means_the_same_in_the_form_and_in_a_workbook(typed, whol
         assert python is None or python == typed.strip() or abs(python) > 10**15
     else:
         assert python == stored
+
+
+def _number_fields(fields: list, data, path: tuple = ()) -> list[tuple]:
+    """Paths in ``data`` of every number field (ntm-so) of a form, the first item of each list."""
+    found = []
+    for field in fields:
+        value = data.get(field["name"]) if isinstance(data, dict) else None
+        here = path + (field["name"],)
+        if field.get("widget") == "ntm-so":
+            found.append(here)
+        elif field.get("widget") == "object":
+            found += _number_fields(field["fields"], value or {}, here)
+        elif field.get("widget") == "list" and "fields" in field and value:
+            found += _number_fields(field["fields"], value[0], here + (0,))
+    return found
+
+
+NUMBER_FORMS = {"ke-hoach": PLAN, "ket-qua": RESULT, "danh-sach": STAFF}
+
+
+def test_every_number_fields_message_says_what_it_really_accepts(setting, browser_rules):
+    """«-1» in a planned quantity said «Sửa thành số từ 0 trở lên» although 0
+    is refused there too (M010): for every number field of every form, the
+    words for a refused -1 or 0 name the range the model really accepts, the
+    same in Python and in the browser."""
+    from nongthonmoi.editor.config import DATA_COLLECTIONS
+
+    models = {c.name: c.model for c in DATA_COLLECTIONS}
+    seen = 0
+    for name, base in NUMBER_FORMS.items():
+        case = Case(name, base, [], [])
+        fields = setting["collections"][name]["fields"]
+        for path in _number_fields(fields, _entry(base)):
+            accepts = {}
+            for value in (-1, 0):
+                data = _set(_entry(base), path, value)
+                try:
+                    models[name].model_validate(data)
+                    accepts[value] = True
+                except Exception as exc:  # noqa: BLE001 - pydantic's ValidationError
+                    accepts[value] = not any(tuple(e["loc"]) == path for e in exc.errors())
+            for value in (-1, 0):
+                if accepts[value]:
+                    continue
+                data = _set(_entry(base), path, value)
+                words = {}
+                for side, problems in (("python", _python_problems(case, data)), ("browser", _browser_problems(browser_rules, setting, case, data))):
+                    at = [p for p in problems if tuple(p["path"]) == path]
+                    assert len(at) == 1, (side, path, value, problems)
+                    words[side] = at[0]["message"] + " " + at[0]["fix"]
+                assert words["python"] == words["browser"], (path, value, words)
+                said = words["python"]
+                if not accepts[0]:
+                    assert "lớn hơn 0" in said and "từ 0" not in said, (path, value, said)
+                else:
+                    assert "từ 0 trở lên" in said, (path, value, said)
+                seen += 1
+    assert seen >= 8  # quantities, households, people, amounts done, rubbish
+
+
+def _python_problems(case: Case, data: dict) -> list[dict]:
+    backend = LocalBackend(ROOT, "x", 1)
+    return backend.ntm_check({"collection": case.collection, "data": data, "newEntry": False, "path": case.base})["problems"]
+
+
+def _browser_problems(page, setting, case: Case, data: dict) -> list[dict]:
+    parts = case.base.split("/")
+    return page.evaluate(
+        """([collection, data, saved, existing, tasks]) => NTM.rules.checkEntry(collection, data, {saved: saved, local: true,
+            exists: (c, slug) => existing[c + "/" + slug] === true, planTasks: (u, d) => tasks[u + "/" + d] || null})""",
+        [setting["collections"][case.collection], data, {"owner": parts[2], "date": parts[3][:-4]}, setting["existing"], setting["tasks"]],
+    )

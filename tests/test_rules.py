@@ -375,10 +375,11 @@ def test_engine_warnings_in_vietnamese(tmp_path):
 def test_unforeseen_validation_error_is_still_vietnamese():
     """The safety net for a validation error no rule names (none reachable today)."""
     from nongthonmoi.models.base import translate
+    from nongthonmoi.models.plans import SaturdayPlan
     from nongthonmoi.yamlsource import YamlSource
 
     source = YamlSource(Path("x.yml"), "materials/x.yml", {}, {("ghi_chu",): 7})
-    error = translate({"type": "url_parsing", "loc": ("ghi_chu",), "msg": "Input should be a valid URL", "input": "x"}, source)
+    error = translate({"type": "url_parsing", "loc": ("ghi_chu",), "msg": "Input should be a valid URL", "input": "x"}, source, SaturdayPlan)
     assert str(error).startswith("materials/x.yml:7: [M021] Trường «ghi_chu» không hợp lệ.")
     assert "Input should" not in str(error)
 

@@ -445,7 +445,8 @@ def case_zero_quantity(wb):
 
 
 def case_negative_quantity(wb):
-    return _set_first_task(wb, 3, -1), "Ô «Số lượng» không được âm"
+    # A planned 0 is refused too (W036): the fix names the range, not «từ 0 trở lên».
+    return _set_first_task(wb, 3, -1), "Cách sửa: Sửa thành số lớn hơn 0."
 
 
 def test_a_copied_task_code_is_fixed_by_emptying_the_code_cell(blank_books, shared_repo, tmp_path):

@@ -166,9 +166,12 @@
     if (integer && Math.floor(value) !== value) return [problem("M007", { field: name, value: shown(value) })];
     var min = option(field, "min", null);
     if (min !== null) {
-      if (option(field, "negative_first", false) && value < min) return [problem("M009", { field: name, value: value })];
-      if (option(field, "min_exclusive", false) && value <= min) return [problem("M010", { field: name, value: value })];
-      if (!option(field, "min_exclusive", false) && value < min) return [problem("M009", { field: name, value: value })];
+      var exclusive = option(field, "min_exclusive", false);
+      // models/base.allowed_numbers: what the fix says the field takes.
+      var allowed = exclusive ? "lớn hơn " + min : "từ " + min + " trở lên";
+      if (option(field, "negative_first", false) && value < min) return [problem("M009", { field: name, value: value, allowed: allowed })];
+      if (exclusive && value <= min) return [problem("M010", { field: name, value: value })];
+      if (!exclusive && value < min) return [problem("M009", { field: name, value: value, allowed: allowed })];
     }
     return [];
   }

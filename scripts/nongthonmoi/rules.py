@@ -100,7 +100,7 @@ RULES: dict[str, Rule] = {
         Rule("M008", "Phải là số", "Trường «{field}» phải là số (đang là «{value}»).",
              "Viết một số, ví dụ 2 hoặc 1,5 (không kèm đơn vị; đơn vị ghi ở trường «don_vi_tinh»).",
              "Khối lượng là số; đơn vị tính ghi riêng để cộng, so sánh được."),
-        Rule("M009", "Số âm", "Trường «{field}» không được âm (đang là {value}).", "Sửa thành số từ 0 trở lên.",
+        Rule("M009", "Số âm", "Trường «{field}» không được âm (đang là {value}).", "Sửa thành số {allowed}.",
              "Khối lượng, số hộ, số người không thể âm."),
         Rule("M010", "Phải lớn hơn 0", "Trường «{field}» phải lớn hơn 0 (đang là {value}).", "Sửa thành số lớn hơn 0.",
              "Tổng số hộ dùng để tính tỷ lệ tham gia; số lượng một phần việc là mục tiêu để so với phần đã làm; số người ghi cho "

@@ -272,7 +272,7 @@ def _model_problems(collection: DataCollection, text: str, target: str, labels: 
         problems = []
         for error in exc.errors():
             loc = tuple(p for p in error["loc"] if isinstance(p, int) or p in labels.titles)
-            found = translate(error, source)
+            found = translate(error, source, collection.model)
             message = _with_names(labels.words(_LINE_NOTE.sub("", found.message), loc), names)
             problems.append(Problem(found.rule, loc, labels.path(loc), message, FORM_FIXES.get(found.rule) or found.hint))
         return problems, True

@@ -24,7 +24,7 @@ FORM_FIXES: dict[str, str] = {
     "M006": "Chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ «don-duong».",
     "M007": "Gõ một số nguyên, không kèm chữ, ví dụ 120.",
     "M008": "Gõ một số, ví dụ 2 hoặc 1,5 (một nghìn năm trăm: gõ 1500, không có dấu chấm); đơn vị tính ghi ở ô riêng.",
-    "M009": "Sửa thành số từ 0 trở lên.",
+    # M009: the registry's own fix, «Sửa thành số {allowed}.» (lớn hơn 0 / từ 0 trở lên), fits a form.
     "M010": "Sửa thành số lớn hơn 0.",
     "M012": "Gõ ngày dạng ngày/tháng/năm, ví dụ 04/03/2023.",
     "M015": "Chọn một giá trị trong danh sách.",

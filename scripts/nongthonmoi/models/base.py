@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import re
+import typing
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
@@ -70,7 +71,7 @@ def _blank_is_missing(value: Any) -> Any:
 _DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
 
 
-def _decimal_comma(value: Any) -> Any:
+def decimal_comma(value: Any) -> Any:
     """'1,5' -> 1.5: Vietnamese write a decimal comma (forms, workbooks, YAML alike)."""
     if isinstance(value, str) and _DECIMAL_COMMA.match(value):
         return float(value.replace(",", "."))
@@ -80,7 +81,7 @@ def _decimal_comma(value: Any) -> Any:
 ViDate = Annotated[date, BeforeValidator(_parse_vi_date)]
 Text = Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=MAX_TEXT), AfterValidator(_reject_markup)]
 OptionalText = Annotated[Text | None, BeforeValidator(_blank_is_missing)]
-Amount = Annotated[float, BeforeValidator(_decimal_comma)]
+Amount = Annotated[float, BeforeValidator(decimal_comma)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
 
@@ -169,7 +170,55 @@ def _photo_rule(error: dict, loc: tuple, source: YamlSource) -> ContentError | N
     return None
 
 
-def translate(error: dict, source: YamlSource) -> ContentError:
+def field_at(model: type[BaseModel], loc: tuple):
+    """The pydantic field at ``loc`` (aliases and list indexes), or None."""
+    current: Any = model
+    info = None
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = {f.alias or name: f for name, f in getattr(current, "model_fields", {}).items()}
+        info = fields.get(part)
+        if info is None:
+            return None
+        current = _model_in(info.annotation)
+    return info
+
+
+def _model_in(annotation: Any) -> Any:
+    """The model inside ``list[Task]``, ``Quantity | None``...; None for a plain value."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _constraints(annotation: Any) -> list:
+    """Constraints inside a type, such as ``Annotated[Amount, Field(ge=0)] | None``."""
+    found = []
+    for arg in typing.get_args(annotation):
+        if hasattr(arg, "gt") or hasattr(arg, "ge"):
+            found.append(arg)
+        found += list(getattr(arg, "metadata", [])) + _constraints(arg)
+    return found
+
+
+def allowed_numbers(field) -> str:
+    """The low end a number field accepts, in words for «Sửa thành số …»: a
+    field with ge=0 and gt=0 reads «không được âm» for -1 (M009) but takes
+    no 0 either, so its fix must say «lớn hơn 0»."""
+    metadata = _constraints(field.annotation) + list(field.metadata) if field is not None else []
+    above = next((m.gt for m in metadata if getattr(m, "gt", None) is not None), None)
+    if above is not None:
+        return f"lớn hơn {above}"
+    floor = next((m.ge for m in metadata if getattr(m, "ge", None) is not None), 0)
+    return f"từ {floor} trở lên"
+
+
+def translate(error: dict, source: YamlSource, model: type[BaseModel]) -> ContentError:
     loc = tuple(error["loc"])
     photo = _photo_rule(error, loc, source)
     if photo is not None:
@@ -194,6 +243,7 @@ def translate(error: dict, source: YamlSource) -> ContentError:
         "length": ctx.get("actual_length", len(value) if isinstance(value, (str, list)) else ""),
         "start": ctx.get("start", ""),
         "end": ctx.get("end", ""),
+        "allowed": allowed_numbers(field_at(model, loc)),
     }
     if error["type"] == "string_too_long":
         params["limit"] = ctx.get("max_length", "")
@@ -209,7 +259,7 @@ def validate(model: type[M], source: YamlSource) -> M:
     try:
         return model.model_validate(source.data)
     except ValidationError as exc:
-        raise ContentErrors([translate(e, source) for e in exc.errors()]) from None
+        raise ContentErrors([translate(e, source, model) for e in exc.errors()]) from None
 
 
 def check_unique(items, key, source: YamlSource, list_field: str, what: str) -> list[ContentError]:

@@ -11,10 +11,12 @@ before it.
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field
+from typing import Annotated
+
+from pydantic import BeforeValidator, ConfigDict, Field
 
 from .photos import PhotoList, photos_field
-from .base import AgencyId, Amount, MAX_ITEMS, Model, OptionalText, SaturdayDate, TaskId, Text, UnitId, ViDate
+from .base import AgencyId, Amount, MAX_ITEMS, decimal_comma, Model, OptionalText, SaturdayDate, TaskId, Text, UnitId, ViDate
 
 
 class AgencyTurnout(Model):
@@ -47,8 +49,11 @@ class SaturdayResult(Model):
         default_factory=list, alias="co_quan_tham_gia", title="Cơ quan huyện tham gia", description="Người của các cơ quan, đơn vị huyện tham gia."
     )
     work_done: list[TaskDone] = Field(max_length=MAX_ITEMS, alias="khoi_luong_da_lam", title="Khối lượng đã làm theo phần việc", min_length=1, description="Khối lượng đã làm theo từng phần việc.")
-    waste_collected: Amount | None = Field(
-        None, alias="rac_thu_gom", title="Rác đã thu gom", ge=0, description="Khối lượng rác đã thu gom, cùng đơn vị tính với kế hoạch."
+    # ge inside the optional type, before the decimal comma's validator: on the
+    # field itself it reached the JSON Schema as an unknown «ge» key, so neither
+    # the form nor a code editor refused -1 (pydantic still did).
+    waste_collected: Annotated[float, Field(ge=0), BeforeValidator(decimal_comma)] | None = Field(
+        None, alias="rac_thu_gom", title="Rác đã thu gom", description="Khối lượng rác đã thu gom, cùng đơn vị tính với kế hoạch."
     )
     notes: OptionalText = Field(None, alias="ghi_chu", title="Nhận xét, kiến nghị", description="Nhận xét, kiến nghị.")
     photos: PhotoList = photos_field()

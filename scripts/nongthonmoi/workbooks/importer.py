@@ -25,6 +25,7 @@ from ..contentcheck import word_problems
 from ..errors import ContentError, ContentErrors
 from ..models.agencies import AgencyRegistry
 from ..models.base import ViDate, validate
+from ..models.base import allowed_numbers, field_at
 from ..models.plans import SaturdayPlan, TimeWindow, plain_amount
 from ..models.results import SaturdayResult
 from ..models.units import Unit, UnitRegistry
@@ -127,7 +128,7 @@ def _detail(error: dict) -> str:
 _END = (TimeWindow.model_fields["end"].alias,)
 
 
-def _model_errors(exc: ValidationError, source: WorkbookSource, kind: str) -> list[ContentError]:
+def _model_errors(exc: ValidationError, source: WorkbookSource, kind: str, model: type) -> list[ContentError]:
     """The model's own rules (required, not negative...), worded for a cell."""
     titles = _titles(kind)
     lay = layout(kind)
@@ -146,7 +147,8 @@ def _model_errors(exc: ValidationError, source: WorkbookSource, kind: str) -> li
         if key == "missing" and field_name in {t.path[-1] for t in layout(kind).tables}:
             key = "missing-list"  # a table with no filled row
         cell = source.cell(loc)
-        out.append(messages.error(key, source.display, cell.row, cell, title=title, value=shown, detail=detail))
+        allowed = allowed_numbers(field_at(model, loc))
+        out.append(messages.error(key, source.display, cell.row, cell, title=title, value=shown, detail=detail, allowed=allowed))
     return out
 
 
@@ -333,7 +335,7 @@ def read_form(repo: Repository, wb, meta: Meta, unit: Unit, display: str, expect
         # A cell the reader refused (text in a number cell, a formula, a deleted
         # row...) reaches the model empty: «đang để trống» there would be wrong.
         refused = {e.cell for e in errors}
-        raise ContentErrors(errors + [e for e in _model_errors(exc, source, meta.kind) if e.cell not in refused]) from None
+        raise ContentErrors(errors + [e for e in _model_errors(exc, source, meta.kind, model) if e.cell not in refused]) from None
     key = (unit.id, record.date)
     names = names_in(sheet)
     # The words `ntm check` reads in every data file (T002, T003): said here

@@ -149,7 +149,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- the model's rules, worded for a cell
     "missing": ("Ô «{title}» đang để trống.", "Điền ô này (ô có dấu * phải điền)."),
     "missing-list": ("«{title}» chưa có mục nào.", "Ghi ít nhất một mục."),
-    "negative": ("Ô «{title}» không được âm (đang là {value}).", "Sửa thành số từ 0 trở lên."),
+    "negative": ("Ô «{title}» không được âm (đang là {value}).", "Sửa thành số {allowed}."),
     "not-positive": ("Ô «{title}» phải lớn hơn 0 (đang là {value}).", "Sửa thành số lớn hơn 0."),
     "bad-id": (
         "Mã «{value}» ở ô «{title}» không hợp lệ.",
