@@ -6,7 +6,8 @@ on one computer (`ntm edit`, the local backend) and on the published site
 Each flow ends with the message shown at the field it is about and with
 `ntm check` passing on the working copy (for the published mode: the files
 and drafts the page holds, written into a scratch copy). Every page load is
-watched for Content-Security-Policy violations.
+watched for Content-Security-Policy violations, and every flow for script
+errors: a refused save is an answer, never an «Uncaught (in promise)».
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ class Editor:
             script = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
                       "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
         self.page = tabs.open({"width": width, "height": height}, script)
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        self.page.on("console", self._console)
         self.page.goto(base + "quan-tri/")
         # Logged in already when a page of this mode and the other size is open.
         login = self.page.get_by_role("button", name="Đăng nhập")
@@ -60,6 +64,16 @@ class Editor:
         if login.is_visible():
             login.click()
         self.page.wait_for_selector("text=Loại nội dung")
+
+    def _console(self, message) -> None:
+        # A refused request's status is the browser's own network log, not a script error.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.errors.append(message.text)
+
+    def script_errors(self) -> list[str]:
+        """What went wrong in the page's scripts since the last :meth:`reset`."""
+        self.page.wait_for_timeout(100)  # a rejection is reported after the task that left it
+        return list(self.errors)
 
     # --- moving around
     def open(self, route: str) -> None:
@@ -144,6 +158,7 @@ class Editor:
             page.wait_for_function("location.hash === '#/collections/ke-hoach'", timeout=5000)
             page.get_by_text("Loại nội dung").first.wait_for(timeout=5000)
             page.evaluate("window.__csp = []")
+            self.errors.clear()
             return True
         except Exception:  # noqa: BLE001 - any trouble: a fresh page instead
             return False
@@ -198,12 +213,13 @@ def editor(request, editor_tabs, kept_editors):
 
             page = Editor(editor_tabs, base, mode, size, ROOT)
     yield page
-    violations = page.csp_violations()
+    violations, errors = page.csp_violations(), page.script_errors()
     if page.reset():
         kept_editors[request.param] = page
     else:
         page.close()
     assert violations == [], violations
+    assert errors == [], errors
 
 
 def _free_saturday(editor: Editor, start: str = "2023-04-01") -> str:
@@ -343,6 +359,8 @@ def test_two_tabs_never_undo_each_others_save(editor_tabs, local_run):
         assert "Thẻ thứ nhất" in text and "Thẻ thứ hai" not in text
         assert git(local_run.root, "rev-parse", "HEAD") == head
         assert first.csp_violations() == [] and second.csp_violations() == []
+        # The backend's refusal (409) is shown, not left as an unhandled rejection or logged as an error.
+        assert first.script_errors() == [] and second.script_errors() == []
     finally:
         first.close()
         second.close()

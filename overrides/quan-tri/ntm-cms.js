@@ -161,6 +161,32 @@
   Error.prototype.toString = function () {
     return this && this.name === "API_ERROR" && this.message ? String(this.message) : errorText.call(this);
   };
+  // A refused save is an answer, not a fault: Decap shows it (at the field,
+  // in a notice), then rejects the promise of the save, which its toolbar
+  // awaits without a catch («Uncaught (in promise)» in the console), and logs
+  // the refusal as an error. Those rejections are marked handled here, and
+  // the log says it as information; any other rejection stays an error.
+  var REFUSED_SAVE = /^(ENTRY_PERSIST_FAILURE|ENTRY_DELETE_FAILURE|UNPUBLISHED_ENTRY_PERSIST_FAILURE)$/;
+
+  function refusedSave(reason) {
+    // undefined: decap-cms-core persistEntry/persistUnpublishedEntry with
+    // errors at fields (each shown under its field); else the failure action.
+    return reason === undefined || (!!reason && typeof reason === "object" && REFUSED_SAVE.test(String(reason.type)));
+  }
+
+  function shownRefusal(error) {
+    // Ours (preSave), or the local backend's refusal in words (4xx); a 5xx stays an error.
+    return !!error && (error.ntmRefusal === true || (error.name === "API_ERROR" && error.status >= 400 && error.status < 500));
+  }
+
+  window.addEventListener("unhandledrejection", function (event) {
+    if (refusedSave(event.reason)) event.preventDefault();
+  });
+  var consoleError = console.error;
+  console.error = function (first) {
+    if (arguments.length === 1 && shownRefusal(first)) return console.info(String(first));
+    return consoleError.apply(console, arguments);
+  };
   var ENGLISH_PREFIXES = [["Failed to persist media: ", "Chưa lưu được tệp: "]];
   new MutationObserver(function (changes) {
     changes.forEach(function (change) {
@@ -805,6 +831,7 @@
       })
       .join(" ");
     var problem = new Error(text);
+    problem.ntmRefusal = true;
     // Decap prints the error as text: without the "Error:" prefix.
     problem.toString = function () {
       return text;
