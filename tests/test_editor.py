@@ -107,6 +107,51 @@ def test_form_covers_every_model_field(collection):
     assert len(form) == checked, set(form) - {p for p, *_ in _schema_fields(schema, schema.get("$defs", {}))}
 
 
+# A value that is not words: what a boolean, a missing value or a JavaScript
+# undefined becomes when written into a text.
+RAW_TOKEN = re.compile(r"\b(true|false|null|None|undefined|NaN|nan|\[object Object\])\b")
+SHOWN_KEYS = ("label", "label_singular", "hint", "description")
+
+
+def _shown_texts(node, where: str = ""):
+    """(where, text) for every text the editor shows from its configuration:
+    labels, hints, descriptions, and the names of every choice."""
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _shown_texts(item, f"{where}[{index}]")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key in SHOWN_KEYS:
+                yield f"{where}.{key}", value
+            elif key in ("options", "hamlets"):
+                for label in _choice_labels(value):
+                    yield f"{where}.{key}", label
+            elif isinstance(value, (dict, list)):
+                yield from _shown_texts(value, f"{where}.{key}")
+
+
+def _choice_labels(value):
+    if isinstance(value, dict):
+        for items in value.values():
+            yield from _choice_labels(items)
+    elif isinstance(value, list):
+        for item in value:
+            yield item.get("label") if isinstance(item, dict) else item
+
+
+@pytest.mark.parametrize("env", [{}, {"CMS_BACKEND": "gitlab", "REPO_URL": "https://gitlab.example.org/ban-tg/ntm", "CMS_APP_ID": "abc"}],
+                         ids=["local", "published"])
+def test_no_form_shows_a_raw_value(env):
+    """A hint read «Đánh dấu (true) nếu…»: every label, hint, description and
+    choice of every form is words, never true/false/null/undefined."""
+    config = _config(env)
+    texts = list(_shown_texts(config["collections"], "collections"))
+    assert len(texts) > 200
+    for where, text in texts:
+        assert isinstance(text, str) and text.strip(), (where, text)
+        assert not RAW_TOKEN.search(text), (where, text)
+
+
 def test_ids_are_choices_with_vietnamese_names():
     config = _config()
     plans = next(c for c in config["collections"] if c["name"] == "ke-hoach")

@@ -28,7 +28,7 @@ class AgencyRegistry(Model):
 
     assignment_is_example: bool = Field(
         alias="phan_cong_vi_du", title="Phân công là ví dụ",
-        description="Đánh dấu (true) khi việc phân công xã cho từng cơ quan là ví dụ, vì nguồn chưa có; bỏ đánh dấu (false) khi đã nhập phân công thật.",
+        description="Đánh dấu khi việc phân công xã cho từng cơ quan là ví dụ, vì nguồn chưa có; bỏ đánh dấu khi đã nhập phân công thật.",
     )
     agencies: list[Agency] = Field(max_length=MAX_ITEMS, alias="co_quan", title="Các cơ quan, đơn vị", min_length=1, description="Các cơ quan, đơn vị của huyện.")
 

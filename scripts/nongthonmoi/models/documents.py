@@ -33,7 +33,7 @@ class Document(Model):
     )
     signer: Signer | None = Field(None, alias="nguoi_ky", title="Người ký", description="Người ký; bỏ trống nếu nguồn không ghi.")
     recipients: list[Text] = Field(max_length=MAX_ITEMS, default_factory=list, alias="noi_nhan", title="Nơi nhận", description="Danh sách «Nơi nhận».")
-    full_text: bool = Field(alias="co_toan_van", title="Trang có toàn văn", description="Đánh dấu (true) nếu trang có toàn văn; bỏ đánh dấu (false) nếu nguồn chưa có toàn văn.")
+    full_text: bool = Field(alias="co_toan_van", title="Trang có toàn văn", description="Đánh dấu nếu trang có toàn văn; bỏ đánh dấu nếu nguồn chưa có toàn văn.")
     page: Text = Field(alias="trang", title="Tệp trang trong docs/", description="Tệp Markdown của văn bản, tính từ thư mục docs/, ví dụ «van-ban/422-tb-hu.md».")
     related: list[DocumentId] = Field(max_length=MAX_ITEMS, default_factory=list, alias="lien_quan", title="Văn bản liên quan", description="Các văn bản liên quan trong danh mục.")
     source: Text = Field(alias="nguon", title="Nguồn", description="Nguồn của thông tin về văn bản này.")

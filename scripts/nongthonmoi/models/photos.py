@@ -72,7 +72,7 @@ class Photo(Model):
         False,
         alias="khong_dang",
         title="Không đăng ảnh này",
-        description="Đánh dấu (true) để ảnh không lên trang web, bản tải về và bản in, ví dụ khi người trong ảnh chưa đồng ý. "
+        description="Đánh dấu để ảnh không lên trang web, bản tải về và bản in, ví dụ khi người trong ảnh chưa đồng ý. "
         "Ảnh vẫn nằm trong kho tài liệu: ảnh không được để ai xem thì đừng thêm vào.",
     )
 

@@ -138,7 +138,7 @@ class WasteHandling(Model):
 class SaturdayPlan(Model):
     model_config = ConfigDict(title="Kế hoạch ngày thứ Bảy", json_schema_extra={"description": "Kế hoạch của một xã, thị trấn cho một ngày thứ Bảy (Thông báo 422-TB/HU, mục II.3.1)."})
 
-    is_example: bool = Field(alias="vi_du", title="Dữ liệu ví dụ", description="Đánh dấu (true) nếu đây là dữ liệu ví dụ để minh họa, không phải kế hoạch thật; trang web hiện nhãn «Dữ liệu ví dụ».")
+    is_example: bool = Field(alias="vi_du", title="Dữ liệu ví dụ", description="Đánh dấu nếu đây là dữ liệu ví dụ để minh họa, không phải kế hoạch thật; trang web hiện nhãn «Dữ liệu ví dụ».")
     unit: UnitId = Field(alias="xa", title="Xã, thị trấn", description="Xã, thị trấn lập kế hoạch.")
     date: SaturdayDate = Field(alias="ngay", title="Ngày thứ Bảy", description="Ngày thứ Bảy thực hiện kế hoạch, ví dụ 2023-03-04.")
     drafted: ViDate = Field(alias="ngay_lap", title="Ngày lập kế hoạch", description="Ngày lập kế hoạch, không sau ngày thực hiện.")

@@ -39,7 +39,7 @@ class TaskDone(Model):
 class SaturdayResult(Model):
     model_config = ConfigDict(title="Kết quả ngày thứ Bảy", json_schema_extra={"description": "Kết quả một ngày thứ Bảy của một xã, thị trấn."})
 
-    is_example: bool = Field(alias="vi_du", title="Dữ liệu ví dụ", description="Đánh dấu (true) nếu đây là dữ liệu ví dụ để minh họa, không phải số liệu thật; trang web hiện nhãn «Dữ liệu ví dụ».")
+    is_example: bool = Field(alias="vi_du", title="Dữ liệu ví dụ", description="Đánh dấu nếu đây là dữ liệu ví dụ để minh họa, không phải số liệu thật; trang web hiện nhãn «Dữ liệu ví dụ».")
     unit: UnitId = Field(alias="xa", title="Xã, thị trấn", description="Xã, thị trấn báo cáo.")
     date: SaturdayDate = Field(alias="ngay", title="Ngày thứ Bảy", description="Ngày thứ Bảy đã có kế hoạch của xã.")
     households_joined: int = Field(alias="so_ho_tham_gia", title="Số hộ tham gia", ge=0, description="Số hộ dân tham gia.")
@@ -88,7 +88,7 @@ class StaffAllocation(Model):
 class StaffList(Model):
     model_config = ConfigDict(title="Danh sách cán bộ", json_schema_extra={"description": "Danh sách cán bộ một cơ quan cử về các xã cho một ngày thứ Bảy (hạn: thứ Tư)."})
 
-    is_example: bool = Field(alias="vi_du", title="Dữ liệu ví dụ", description="Đánh dấu (true) nếu đây là dữ liệu ví dụ (tên người không có thật).")
+    is_example: bool = Field(alias="vi_du", title="Dữ liệu ví dụ", description="Đánh dấu nếu đây là dữ liệu ví dụ (tên người không có thật).")
     agency: AgencyId = Field(alias="co_quan", title="Cơ quan gửi danh sách", description="Cơ quan gửi danh sách.")
     saturday: SaturdayDate = Field(alias="ngay_thu_bay", title="Ngày thứ Bảy", description="Ngày thứ Bảy cán bộ về xã.")
     sent: ViDate = Field(alias="ngay_gui", title="Ngày gửi", description="Ngày gửi danh sách về xã (hạn: thứ Tư trước ngày thứ Bảy).")

@@ -37,7 +37,7 @@ class Unit(Model):
     kind: Literal["xã", "thị trấn"] = Field(alias="loai", title="Loại", description="«xã» hoặc «thị trấn».")
     hamlets_are_example: bool = Field(
         alias="thon_vi_du", title="Danh sách thôn là ví dụ",
-        description="Đánh dấu (true) khi danh sách thôn là ví dụ, vì nguồn chưa có tên thôn; bỏ đánh dấu (false) khi xã đã gửi danh sách thật.",
+        description="Đánh dấu khi danh sách thôn là ví dụ, vì nguồn chưa có tên thôn; bỏ đánh dấu khi xã đã gửi danh sách thật.",
     )
     hamlets: list[Hamlet] = Field(max_length=MAX_ITEMS, alias="thon", title="Các thôn, tổ dân phố", min_length=1, description="Các thôn, tổ dân phố của xã, thị trấn.")
 
