@@ -75,6 +75,9 @@ class Case:
 CASES = {
     "plan as it is": Case("ke-hoach", PLAN, [], []),
     "negative quantity": Case("ke-hoach", PLAN, [(("phan_viec", 0, "khoi_luong", "so"), -3)], [("M009", "phan_viec.0.khoi_luong.so")]),
+    "a 20-digit quantity": Case(
+        "ke-hoach", PLAN, [(("phan_viec", 0, "khoi_luong", "so"), "99999999999999999999")], [("M023", "phan_viec.0.khoi_luong.so")]
+    ),
     "planned quantity of 0": Case("ke-hoach", PLAN, [(("phan_viec", 0, "khoi_luong", "so"), 0)], [("M010", "phan_viec.0.khoi_luong.so")]),
     "no hamlet ticked": Case("ke-hoach", PLAN, [(("phan_viec", 0, "thon"), [])], [("M016", "phan_viec.0.thon")]),
     "a 7,439-character text": Case("ke-hoach", PLAN, [(("noi_dung",), "Dọn dẹp " * 929 + "xong")], [("M005", "noi_dung")]),
@@ -105,6 +108,7 @@ CASES = {
     "households over the total": Case("ket-qua", RESULT, [(("so_ho_tham_gia",), 999)], [("S010", "so_ho_tham_gia")]),
     "negative households": Case("ket-qua", RESULT, [(("so_ho_tham_gia",), -1)], [("M009", "so_ho_tham_gia")]),
     "an agency with 0 people": Case("ket-qua", RESULT, [(("co_quan_tham_gia", 0, "so_nguoi"), 0)], [("M010", "co_quan_tham_gia.0.so_nguoi")]),
+    "households past a billion": Case("ket-qua", RESULT, [(("tong_so_ho",), 5_000_000_000)], [("M023", "tong_so_ho")]),
     "no households at all": Case("ket-qua", RESULT, [(("tong_so_ho",), 0)], [("M010", "tong_so_ho")]),
     "half a household": Case("ket-qua", RESULT, [(("can_bo_xa",), 1.5)], [("M007", "can_bo_xa")]),
     "result without a plan": Case("ket-qua", RESULT, [(("ngay",), "2023-04-01")], [("S011", "ngay")], new=True),
@@ -212,7 +216,7 @@ def test_published_mode_refuses_moving_a_saved_entry(setting, browser_rules):
     assert "Sao chép" in messages[0] and "Ngày thứ Bảy" in messages[0]
 
 
-@pytest.mark.parametrize("name", ["negative quantity", "households over the total", "result without a plan", "copy saved without changing the date"])
+@pytest.mark.parametrize("name", ["negative quantity", "a 20-digit quantity", "households over the total", "result without a plan", "copy saved without changing the date"])
 def test_messages_name_labels_never_keys_or_commands(name, setting, browser_rules):
     case = CASES[name]
     data = _prepare(case)
@@ -250,31 +254,38 @@ EDITOR_RULE_CASES = {
 
 # What a person types in a number field, read the same way by the form and by
 # the workbook import: (typed, whole-number field, what is stored). A str is
-# kept as typed, which the field's rule then refuses (M007/M008) with the text.
+# kept as typed, which the field's rule then refuses (M007/M008) with the text;
+# TOO_LARGE is a number past the largest accepted (M023, W071), never «not a number».
+TOO_LARGE = "too large"
 NUMBERS_TYPED = [
     ("12", True, 12), ("1,5", False, 1.5), ("1.5", False, 1.5), (" 45 ", True, 45), ("-3", False, -3),
     ("1 200", True, 1200), ("1\u00a0200", True, 1200), ("1.000", True, 1000), ("1,200", True, 1200),
     ("1.500", False, "1.500"), ("1,500", False, "1,500"), ("1.500.000", False, 1500000), ("0,500", False, 0.5),
     ("1.500,5", False, 1500.5), ("1,500.5", False, 1500.5), ("1 500,5", False, 1500.5), ("12 người", True, "12 người"), ("1.5 km", False, "1.5 km"),
-    ("99999999999999999999", False, "99999999999999999999"), ("123456789012345", True, 123456789012345),
+    ("99999999999999999999", False, TOO_LARGE), ("99999999999999999999", True, TOO_LARGE), ("1.000.000.001", True, TOO_LARGE),
+    ("1 000 000 000", True, 1000000000), ("1000000000,5", False, TOO_LARGE), ("9" * 400, False, TOO_LARGE),
 ]
 
 
-@pytest.mark.parametrize("typed, whole, stored", NUMBERS_TYPED, ids=[repr(t[0]) + (" whole" if t[1] else "") for t in NUMBERS_TYPED])
+@pytest.mark.parametrize("typed, whole, stored", NUMBERS_TYPED, ids=[repr(t[0])[:24] + (" whole" if t[1] else "") for t in NUMBERS_TYPED])
 def test_a_typed_number_means_the_same_in_the_form_and_in_a_workbook(typed, whole, stored, browser_rules):
     """«1.500 m» was saved as 1,5 m by the form while the import refused it
     as «1500 or 1,5?»: one reading now, never a different number than typed."""
+    from nongthonmoi.models.base import MAX_NUMBER
     from nongthonmoi.workbooks.typed import Unreadable, number_from_text
 
-    browser = browser_rules.evaluate("([typed, whole]) => NTM.rules.readNumber(typed, whole)", [typed, whole])
+    browser = browser_rules.evaluate(
+        "([typed, whole, largest]) => NTM.rules.tooLarge(typed, whole, largest) ? 'too large' : NTM.rules.readNumber(typed, whole)",
+        [typed, whole, MAX_NUMBER],
+    )
     assert browser == stored and type(browser) is type(stored) or (isinstance(stored, float) and browser == stored)
     try:
         python = number_from_text(typed, whole)
-    except Unreadable:
-        python = typed.strip()
-    if isinstance(stored, str):
-        # Refused by the import too: unreadable, or past what it accepts (W071 for 20 digits).
-        assert python is None or python == typed.strip() or abs(python) > 10**15
+    except Unreadable as problem:
+        python = TOO_LARGE if problem.key == "number-out-of-range" else typed.strip()
+    if isinstance(stored, str) and stored != TOO_LARGE:
+        # Refused by the import too: unreadable.
+        assert python is None or python == typed.strip()
     else:
         assert python == stored
 
@@ -335,6 +346,17 @@ def test_every_number_fields_message_says_what_it_really_accepts(setting, browse
                     assert "từ 0 trở lên" in said, (path, value, said)
                 seen += 1
     assert seen >= 8  # quantities, households, people, amounts done, rubbish
+
+
+def test_a_number_too_large_says_so_and_the_largest(setting, browser_rules):
+    """20 digits typed in «Số lượng» were «không phải là số»: a number, too large."""
+    case = CASES["a 20-digit quantity"]
+    data = _prepare(case)
+    for side in (_python_problems(case, data), _browser_problems(browser_rules, setting, case, data)):
+        [problem] = side
+        said = problem["message"] + " " + problem["fix"]
+        assert "lớn quá mức" in said and "1.000.000.000" in said and "99999999999999999999" in said, said
+        assert "phải là số" not in said, said
 
 
 def _python_problems(case: Case, data: dict) -> list[dict]:

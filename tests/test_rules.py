@@ -141,6 +141,8 @@ CASES = {
     "markup": Case("M020", PLAN, replace("noi_dung: Tổng vệ sinh", "noi_dung: <b>Tổng</b> vệ sinh"), line="noi_dung: <b>",
                    words="có mã HTML"),
     "nan": Case("M022", PLAN, replace("      so: 300", "      so: .nan"), line="so: .nan", words="số bình thường"),
+    "too-large": Case("M023", PLAN, replace("      so: 300", "      so: 30000000000"), line="so: 30000000000",
+                      words="lớn quá mức cho phép (lớn nhất là 1.000.000.000)"),
     # --- Saturday data
     "not-saturday": Case("S001", PLAN, replace("ngay: 2023-03-04", "ngay: 2023-03-05"), line="ngay: 2023-03-05",
                          words="Chủ nhật, không phải thứ Bảy"),

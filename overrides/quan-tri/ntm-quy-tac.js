@@ -160,6 +160,13 @@
   function numberProblems(field, value) {
     var name = label(field);
     var integer = option(field, "value_type", "float") === "int";
+    var largest = option(field, "max", null);
+    // Past 15 digits the form keeps the typed text (readNumber): still a number, for its range.
+    var typed = typeof value === "string" ? numberDigits(value.trim(), integer) : null;
+    if (typed !== null) value = Number(typed);
+    if (typeof value === "number" && largest !== null && value > largest) {
+      return [problem("M023", { field: name, value: typed !== null ? typed : value, largest: groupThousands(largest) })];
+    }
     if (typeof value !== "number" || !isFinite(value)) {
       return [problem(integer ? "M007" : "M008", { field: name, value: shown(value) })];
     }
@@ -174,6 +181,11 @@
       if (!exclusive && value < min) return [problem("M009", { field: name, value: value, allowed: allowed })];
     }
     return [];
+  }
+
+  // 1000000000 -> "1.000.000.000", as MAX_NUMBER_TEXT (models/base.py) writes it.
+  function groupThousands(number) {
+    return String(number).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
   }
 
   function dateProblems(field, value, ctx) {
@@ -500,7 +512,9 @@
      «1.500» where a fraction is allowed could be either, and «0,500» is a
      fraction. What cannot be read one way only (or past 15 digits, which a
      number would round) stays the typed text, which the field's rule refuses
-     with the text shown: never a different number than the one typed. */
+     with the text shown: never a different number than the one typed; a
+     number past the field's largest value is said to be too large (M023),
+     not «not a number» (tooLarge). */
   var WHOLE = /^-?\d+$/;
   var SPACED = /^-?\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+$/;
   var GROUPED = /^-?\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$/;
@@ -509,9 +523,8 @@
   var EN_MIXED = /^-?\d{1,3}(?:,\d{3})+\.\d+$/;
   var SPACED_MIXED = /^-?\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+,\d+$/;
 
-  function readNumber(text, whole) {
-    var value = String(text).trim();
-    if (value === "") return undefined;
+  // The digits of a typed number, "-1500.5", or null when it is no number or could be two.
+  function numberDigits(value, whole) {
     var read = null;
     var grouped = GROUPED.exec(value);
     if (WHOLE.test(value)) read = value;
@@ -523,8 +536,22 @@
     else if (VI_MIXED.test(value)) read = value.replace(/\./g, "").replace(",", ".");
     else if (EN_MIXED.test(value)) read = value.replace(/,/g, "");
     else if (SPACED_MIXED.test(value)) read = value.replace(/[ \u00a0\u202f\u2009]/g, "").replace(",", ".");
+    return read;
+  }
+
+  function readNumber(text, whole) {
+    var value = String(text).trim();
+    if (value === "") return undefined;
+    var read = numberDigits(value, whole);
     if (read === null || read.replace(/[-.]/g, "").replace(/^0+/, "").length > 15) return value;
     return Number(read);
+  }
+
+  /* A typed text that is a number past ``largest`` (workbooks/typed.py:
+     number-out-of-range): 20 digits are a number, too large. */
+  function tooLarge(text, whole, largest) {
+    var read = numberDigits(String(text).trim(), whole);
+    return read !== null && largest !== null && Number(read) > largest;
   }
 
   /* "Quét dọn đường liên thôn" -> "quet-don-duong-lien-thon" (a task code). */
@@ -549,6 +576,7 @@
     normalise: normalise,
     codeFrom: codeFrom,
     readNumber: readNumber,
+    tooLarge: tooLarge,
     viDate: viDate,
     isIsoDate: isIsoDate,
     weekday: weekday,

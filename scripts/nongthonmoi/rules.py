@@ -132,6 +132,10 @@ RULES: dict[str, Rule] = {
              "Giá trị không khớp mẫu của trường (trường hợp hiếm, không thuộc các quy tắc M khác)."),
         Rule("M022", "Số không hữu hạn", "Trường «{field}» phải là một số bình thường (đang là «{value}»).",
              "Viết một số, ví dụ 2 hoặc 1,5.", "Các giá trị đặc biệt như .nan, .inf của YAML không phải khối lượng."),
+        Rule("M023", "Số lớn quá mức", "Trường «{field}» có số {value}, lớn quá mức cho phép (lớn nhất là {largest}).",
+             "Gõ lại con số cho đúng: có thể thừa chữ số, dán nhầm, hoặc ghi nhầm đơn vị (m thay cho km).",
+             "Số lượng, số hộ, số người của một xã không bao giờ tới một tỉ; một số như vậy là gõ nhầm, và làm vỡ trang "
+             "web, bản in. Trang quản trị, lệnh kiểm tra và việc nhập bảng tính dùng cùng giới hạn."),
         # --- Saturday data ---------------------------------------------------
         Rule("S001", "Không phải thứ Bảy", "Ngày {date} ở trường «{field}» là {weekday}, không phải thứ Bảy.",
              "Chương trình làm vào ngày thứ Bảy: sửa lại ngày (và tên tệp) cho đúng ngày thứ Bảy.",

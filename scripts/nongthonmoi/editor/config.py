@@ -274,6 +274,8 @@ class _Fields:
             widget: dict[str, Any] = {"widget": "ntm-so", "value_type": "int" if kind == "integer" else "float"}
             if "minimum" in prop:
                 widget["min"] = prop["minimum"]
+            if "maximum" in prop:
+                widget["max"] = prop["maximum"]  # M023
             if "exclusiveMinimum" in prop:
                 # With a minimum too (ge=0, gt=0): negative first (M009), then 0 (M010), as pydantic checks them.
                 widget["min"] = prop["exclusiveMinimum"]

@@ -83,7 +83,7 @@ def render_index(root: Path, site_name: str, settings: EditorSettings) -> str:
 # contentcheck.py): their messages come from the registry, their fixes from
 # editor/messages.py.
 FORM_RULE_IDS = (
-    "M001 M004 M005 M006 M007 M008 M009 M010 M012 M016 M017 M018 M019 M020 "
+    "M001 M004 M005 M006 M007 M008 M009 M010 M023 M012 M016 M017 M018 M019 M020 "
     "S001 S006 S008 S009 S010 S011 S012 S013 S014 T002 T003 E001 E002 A005 A006 A007 A011 A015"
 ).split()
 

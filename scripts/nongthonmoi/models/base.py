@@ -25,6 +25,11 @@ _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 MAX_TEXT = 2000  # characters in one text field
 MAX_ITEMS = 100  # items in one list (hamlets, tools, people...)
 MAX_TASKS = 30  # tasks in one Saturday plan
+# No quantity, household or people count of a commune reaches a billion: past
+# it a number is a slip (extra digits, a pasted phone number) and would break
+# pages and handouts. The form, `ntm check` and the workbook import share it.
+MAX_NUMBER = 1_000_000_000
+MAX_NUMBER_TEXT = "1.000.000.000"
 
 
 class Model(BaseModel):
@@ -81,7 +86,9 @@ def decimal_comma(value: Any) -> Any:
 ViDate = Annotated[date, BeforeValidator(_parse_vi_date)]
 Text = Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=MAX_TEXT), AfterValidator(_reject_markup)]
 OptionalText = Annotated[Text | None, BeforeValidator(_blank_is_missing)]
-Amount = Annotated[float, BeforeValidator(decimal_comma)]
+# The limit before the validator: only there does it reach the JSON Schema as «maximum».
+Amount = Annotated[float, Field(le=MAX_NUMBER), BeforeValidator(decimal_comma)]
+Count = Annotated[int, Field(le=MAX_NUMBER)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
 
@@ -117,6 +124,7 @@ _RULES = {
     "float_parsing": "M008",
     "greater_than_equal": "M009",
     "greater_than": "M010",
+    "less_than_equal": "M023",
     "bool_type": "M011",
     "bool_parsing": "M011",
     "date_type": "M012",
@@ -244,6 +252,7 @@ def translate(error: dict, source: YamlSource, model: type[BaseModel]) -> Conten
         "start": ctx.get("start", ""),
         "end": ctx.get("end", ""),
         "allowed": allowed_numbers(field_at(model, loc)),
+        "largest": MAX_NUMBER_TEXT,
     }
     if error["type"] == "string_too_long":
         params["limit"] = ctx.get("max_length", "")

@@ -16,7 +16,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, ConfigDict, Field
 
 from .photos import PhotoList, photos_field
-from .base import AgencyId, Amount, MAX_ITEMS, decimal_comma, Model, OptionalText, SaturdayDate, TaskId, Text, UnitId, ViDate
+from .base import AgencyId, Amount, Count, MAX_ITEMS, MAX_NUMBER, decimal_comma, Model, OptionalText, SaturdayDate, TaskId, Text, UnitId, ViDate
 
 
 class AgencyTurnout(Model):
@@ -24,7 +24,7 @@ class AgencyTurnout(Model):
 
     agency: AgencyId = Field(alias="co_quan", title="Cơ quan, đơn vị", description="Cơ quan, đơn vị của huyện đã cử người.")
     # ge and gt as for a planned amount: an agency that sent nobody is left out, not «0 người».
-    people: int = Field(alias="so_nguoi", title="Số người tham gia", ge=0, gt=0,
+    people: Count = Field(alias="so_nguoi", title="Số người tham gia", ge=0, gt=0,
                         description="Số người của cơ quan đã tham gia; cơ quan không cử người thì không ghi.")
 
 
@@ -42,9 +42,9 @@ class SaturdayResult(Model):
     is_example: bool = Field(alias="vi_du", title="Dữ liệu ví dụ", description="Đánh dấu nếu đây là dữ liệu ví dụ để minh họa, không phải số liệu thật; trang web hiện nhãn «Dữ liệu ví dụ».")
     unit: UnitId = Field(alias="xa", title="Xã, thị trấn", description="Xã, thị trấn báo cáo.")
     date: SaturdayDate = Field(alias="ngay", title="Ngày thứ Bảy", description="Ngày thứ Bảy đã có kế hoạch của xã.")
-    households_joined: int = Field(alias="so_ho_tham_gia", title="Số hộ tham gia", ge=0, description="Số hộ dân tham gia.")
-    households_total: int = Field(alias="tong_so_ho", title="Tổng số hộ", gt=0, description="Tổng số hộ dân của xã, thị trấn.")
-    commune_staff: int = Field(alias="can_bo_xa", title="Cán bộ xã tham gia", ge=0, description="Số cán bộ, công chức, đảng viên của xã tham gia.")
+    households_joined: Count = Field(alias="so_ho_tham_gia", title="Số hộ tham gia", ge=0, description="Số hộ dân tham gia.")
+    households_total: Count = Field(alias="tong_so_ho", title="Tổng số hộ", gt=0, description="Tổng số hộ dân của xã, thị trấn.")
+    commune_staff: Count = Field(alias="can_bo_xa", title="Cán bộ xã tham gia", ge=0, description="Số cán bộ, công chức, đảng viên của xã tham gia.")
     agencies: list[AgencyTurnout] = Field(max_length=MAX_ITEMS, 
         default_factory=list, alias="co_quan_tham_gia", title="Cơ quan huyện tham gia", description="Người của các cơ quan, đơn vị huyện tham gia."
     )
@@ -52,7 +52,7 @@ class SaturdayResult(Model):
     # ge inside the optional type, before the decimal comma's validator: on the
     # field itself it reached the JSON Schema as an unknown «ge» key, so neither
     # the form nor a code editor refused -1 (pydantic still did).
-    waste_collected: Annotated[float, Field(ge=0), BeforeValidator(decimal_comma)] | None = Field(
+    waste_collected: Annotated[float, Field(ge=0, le=MAX_NUMBER), BeforeValidator(decimal_comma)] | None = Field(
         None, alias="rac_thu_gom", title="Rác đã thu gom", description="Khối lượng rác đã thu gom, cùng đơn vị tính với kế hoạch."
     )
     notes: OptionalText = Field(None, alias="ghi_chu", title="Nhận xét, kiến nghị", description="Nhận xét, kiến nghị.")

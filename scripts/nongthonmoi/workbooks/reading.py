@@ -40,6 +40,7 @@ from .book import fingerprint
 from .choices import normalise
 from .forms import AUTO_ID, Column, FormSheet, TableSheet
 from .layout import Group, Leaf
+from ..models.base import MAX_NUMBER, MAX_NUMBER_TEXT
 from .typed import Unreadable, date_from_text, number_from_text, tidy_float
 
 _EXCEL_EPOCHS = {date(1899, 12, 30), date(1899, 12, 31), date(1900, 1, 1)}
@@ -584,8 +585,6 @@ class _Reader:
 # What a quantity, count of households or of people can plausibly be: a
 # commune has a few thousand households, a road is some km, an area some
 # thousand m2. Far above any real figure, far below what breaks a page or a PDF.
-MAX_NUMBER = 1_000_000_000
-MAX_NUMBER_TEXT = "1.000.000.000"
 MAX_NUMBER_CHARACTERS = 20  # «1.000.000.000,25» has 16
 
 

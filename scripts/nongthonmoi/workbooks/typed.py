@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ..models.base import MAX_NUMBER, MAX_NUMBER_TEXT
+
 # What the clerk cannot see: named in the message.
 INVISIBLE = {
     "\u200b": "dấu cách độ rộng 0",
@@ -69,11 +71,22 @@ def _vi(number: float) -> str:
 
 def number_from_text(text: str, whole: bool) -> int | float | None:
     """The number ``text`` means; None when it is no number; :class:`Unreadable`
-    when it hides characters or could be read two ways."""
+    when it hides characters, could be read two ways, or is past MAX_NUMBER
+    (a number, too large: ``number-out-of-range``, never «not a number»)."""
+    number = _number_from_text(text, whole)
+    if number is not None and abs(number) > MAX_NUMBER:
+        raise Unreadable("number-out-of-range", limit=MAX_NUMBER_TEXT)
+    return number
+
+
+def _number_from_text(text: str, whole: bool) -> int | float | None:
     hidden = invisible_in(text)
     if hidden:
         raise Unreadable("hidden-characters", chars=", ".join(hidden))
     value = text.strip()
+    if len(re.sub(r"\D", "", value).lstrip("0")) > 30:
+        # Read no further: no count has 30 digits, and Python refuses to read thousands.
+        raise Unreadable("number-out-of-range", limit=MAX_NUMBER_TEXT)
     if _WHOLE.match(value):
         return int(value)
     if _SPACED.match(value):
