@@ -10,14 +10,23 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
-
 from conftest import libreoffice, needs_libreoffice, run_ntm
 from nongthonmoi.workbooks import batch, forms
 from nongthonmoi.workbooks.batch import Upload, import_batch
+from openpyxl import load_workbook
 
 # data, repo: the fixtures of the import tests (pytest finds them here by name)
-from test_workbook_import import NEW_PLAN, _form_cell, data, edit, fill_plan, real_plan, repo, save, snapshot  # noqa: F401
+from test_workbook_import import (  # noqa: F401
+    NEW_PLAN,
+    _form_cell,
+    data,
+    edit,
+    fill_plan,
+    real_plan,
+    repo,
+    save,
+    snapshot,
+)
 from test_workbooks import header_row, plan_bytes, result_bytes, rows_by_label
 
 RESULT_0311 = "materials/ket-qua/gung-re/2023-03-11.yml"
