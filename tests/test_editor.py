@@ -237,7 +237,11 @@ def editing(tmp_path_factory):
     """`ntm edit` running in a temporary copy with its own history: (root, base URL, port)."""
     from editor_support import own_history, start_edit
 
-    root = own_history(copy_repo(tmp_path_factory.mktemp("editor") / "repo"))
+    from test_workbook_import import real_hamlets
+
+    root = copy_repo(tmp_path_factory.mktemp("editor") / "repo")
+    real_hamlets(root)  # the plan typed below is real: Gung Ré's hamlets must be too (rule S016)
+    root = own_history(root)
     run = start_edit(root)
     yield root, run.base, run.port
     run.stop()
