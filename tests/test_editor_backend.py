@@ -264,6 +264,20 @@ def test_a_negative_quantity_is_refused_at_its_field(repo, backend):
     assert git(repo, "status", "--porcelain").strip() == ""
 
 
+def test_a_real_plan_in_example_hamlets_is_refused_at_the_hamlet(repo, backend):
+    """Gung Ré's hamlets are examples: a plan saved as real (the «Dữ liệu ví
+    dụ» box unticked) is refused at its first hamlet, with what to do in the form."""
+    before = (repo / PLAN).read_bytes()
+    data = yaml.safe_load(before)
+    data["vi_du"] = False
+    status, answer = _api(backend, persist(PLAN, yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
+    assert status == 422, answer
+    problem = answer["problems"][0]
+    assert problem["rule"] == "S016" and problem["path"] == ["phan_viec", 0, "thon", 0]
+    assert "Dữ liệu ví dụ" in problem["fix"] and "materials/" not in problem["fix"]
+    assert (repo / PLAN).read_bytes() == before
+
+
 def test_a_copy_never_becomes_a_dash_one_file(repo, backend):
     """Decap names a copy 2023-03-18-1.yml when the date was not changed: refused (E001)."""
     raw = (repo / PLAN).read_text(encoding="utf-8")
