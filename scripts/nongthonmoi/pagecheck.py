@@ -228,8 +228,7 @@ class _Converter:
         import markdown
 
         self.markdown = markdown.Markdown(extensions=extensions, extension_configs=configs)
-        pure = all(isinstance(e, str) and e.removeprefix("markdown.extensions.") in _PURE_EXTENSIONS for e in extensions)
-        self.key = key if pure else None
+        self.key = key if _pure(extensions) else None
 
     def _convert(self, body: str) -> str:
         self.markdown.reset()
@@ -241,11 +240,19 @@ class _Converter:
         return _MEMO.get((self.key, body), self._convert)
 
 
+def _pure(extensions: list) -> bool:
+    return all(isinstance(e, str) and e.removeprefix("markdown.extensions.") in _PURE_EXTENSIONS for e in extensions)
+
+
+def _setup_key(extensions: list, configs: dict) -> str:
+    return repr((extensions, sorted(configs.items(), key=lambda item: item[0])))
+
+
 _CONVERTERS: dict[str, _Converter] = {}
 
 
 def _converter(extensions: list, configs: dict) -> _Converter:
-    key = repr((extensions, sorted(configs.items(), key=lambda item: item[0])))
+    key = _setup_key(extensions, configs)
     if key not in _CONVERTERS:
         _CONVERTERS.clear()  # one configuration at a time: a new mkdocs.yml replaces it
         _CONVERTERS[key] = _Converter(extensions, configs, key)
@@ -499,8 +506,13 @@ def check_handout_sources(docs_dir: Path, root: Path | None = None) -> list[Cont
     from .handouts.source import Converter, read_page, select
 
     root = root or docs_dir.parent
-    converter = None
+    setup: list = []  # (converter, memo key) once a part needs converting
     errors: list[ContentError] = []
+
+    def images(text: str, page: str) -> tuple[str, ...]:
+        converter = setup[0][0]
+        return tuple(html_text.unescape(url) for url in _FETCHED.findall(converter.to_html(text, page)))
+
     for handout in static_handouts():
         for part in handout.parts:
             try:
@@ -511,12 +523,16 @@ def check_handout_sources(docs_dir: Path, root: Path | None = None) -> list[Cont
                 continue
             if markdown_limits(text):
                 continue  # not converted (T006)
-            if converter is None:
+            if not setup:
                 extensions, configs = markdown_setup(read_site_config(root))
-                converter = Converter(extensions, configs, "http://localhost/", docs_dir)
-            html = converter.to_html(text, part.page)
-            for url in _FETCHED.findall(html):
-                url = html_text.unescape(url)
+                # The images of a part depend on its text, its page's folder and the
+                # Markdown setup only (linked pages' titles change links, not images):
+                # kept like the pages' conversions when the extensions are pure.
+                key = f"handout images {_setup_key(extensions, configs)} {docs_dir.absolute()}" if _pure(extensions) else None
+                setup.append((Converter(extensions, configs, "http://localhost/", docs_dir), key))
+            key = setup[0][1]
+            fetched = images(text, part.page) if key is None else _MEMO.get((f"{key} {part.page}", text), lambda t: images(t, part.page))
+            for url in fetched:
                 if not allowed_url(url, root):
                     errors.append(rules.error("P014", f"docs/{part.page}", _line_in(docs_dir / part.page, url),
                                               handout=handout.slug, what=_shown(url, docs_dir)))
