@@ -117,15 +117,32 @@ def begin_run(root: Path) -> None:
                 record.unlink()
         # Every file but the store's own records (read here by the first
         # process of a run, which need not import the caches' modules).
-        stored = [p for p in store.rglob("*") if p.is_file() and p.parent not in (store, seen_dir)]
-        if sum(entry.stat().st_size for entry in stored) <= MAX_BYTES:
+        sizes = _file_sizes(store)
+        if sum(sizes.values()) <= MAX_BYTES:
             return
+        stored = list(sizes)
         kept: set[str] = set()
         for record in records:
             kept |= set(record.read_text(encoding="utf-8").split())
         for entry in stored:
             if entry.relative_to(store).as_posix() not in kept:
                 entry.unlink(missing_ok=True)
+
+
+def _file_sizes(store: Path) -> dict[Path, int]:
+    """Each stored file (not the store's own records) and its size: one
+    system call a file (the store holds tens of thousands; this runs before
+    any test, while every worker waits)."""
+    sizes: dict[Path, int] = {}
+    folders = [entry.path for entry in os.scandir(store) if entry.is_dir(follow_symlinks=False) and entry.name != "seen"]
+    while folders:
+        with os.scandir(folders.pop()) as listing:
+            for entry in listing:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                elif entry.is_file(follow_symlinks=False):
+                    sizes[Path(entry.path)] = entry.stat(follow_symlinks=False).st_size
+    return sizes
 
 
 def lend(root: Path, target: Path, without: tuple[str, ...] = ()) -> None:
