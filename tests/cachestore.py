@@ -120,28 +120,28 @@ def begin_run(root: Path) -> None:
         sizes = _file_sizes(store)
         if sum(sizes.values()) <= MAX_BYTES:
             return
-        stored = list(sizes)
         kept: set[str] = set()
         for record in records:
             kept |= set(record.read_text(encoding="utf-8").split())
-        for entry in stored:
-            if entry.relative_to(store).as_posix() not in kept:
-                entry.unlink(missing_ok=True)
+        for name in sizes.keys() - kept:
+            (store / name).unlink(missing_ok=True)
 
 
-def _file_sizes(store: Path) -> dict[Path, int]:
-    """Each stored file (not the store's own records) and its size: one
-    system call a file (the store holds tens of thousands; this runs before
-    any test, while every worker waits)."""
-    sizes: dict[Path, int] = {}
-    folders = [entry.path for entry in os.scandir(store) if entry.is_dir(follow_symlinks=False) and entry.name != "seen"]
+def _file_sizes(store: Path) -> dict[str, int]:
+    """Each stored file (its path in the store, as the records write it; not
+    the store's own records) and its size: one system call a file (the store
+    holds tens of thousands; this runs before any test, while every worker waits)."""
+    sizes: dict[str, int] = {}
+    folders = [entry.name for entry in os.scandir(store) if entry.is_dir(follow_symlinks=False) and entry.name != "seen"]
     while folders:
-        with os.scandir(folders.pop()) as listing:
+        folder = folders.pop()
+        with os.scandir(store / folder) as listing:
             for entry in listing:
+                name = f"{folder}/{entry.name}"
                 if entry.is_dir(follow_symlinks=False):
-                    folders.append(entry.path)
+                    folders.append(name)
                 elif entry.is_file(follow_symlinks=False):
-                    sizes[Path(entry.path)] = entry.stat(follow_symlinks=False).st_size
+                    sizes[name] = entry.stat(follow_symlinks=False).st_size
     return sizes
 
 
