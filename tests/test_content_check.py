@@ -74,6 +74,19 @@ def test_correct_vietnamese_is_not_flagged():
     assert contentcheck.check_text(text, "x.md", markdown=True) == []
 
 
+def test_every_line_with_a_control_character_is_named_at_once():
+    """A page pasted from a chat with several invisible controls: each line is
+    named in one check (the editor mends them all, not one a run); raw
+    characters and the references a browser reads as one alike."""
+    lines = ["# Tiêu đề", "Số điện thoại \u202e0912 345 678", "Dòng thường", "Hai ký tự \u200f và \u200e", "Viết &#8238;ngược",
+             "Trong mã: `&rlm;`"]
+    errors = [e for e in contentcheck.check_text("\n".join(lines), "x.md", markdown=True) if e.rule == "Y011"]
+    assert [(e.line, e.message.split("(")[1].split(")")[0]) for e in errors] == [
+        (2, "U+202E"), (4, "U+200F"), (5, "U+202E, viết là «&#8238;»"), (6, "U+200F, viết là «&rlm;»")]
+    many = "\n".join("a\u202eb" for _ in range(50))
+    assert len([e for e in contentcheck.check_text(many, "x.md", markdown=True) if e.rule == "Y011"]) == 20
+
+
 def test_links_and_ids_are_not_prose():
     text = "Xem [mục II.3.2](../van-ban/422-tb-hu.md#muc-ii-3-2) {: #muc-ii-1 }"
     assert contentcheck.check_text(text, "x.md", markdown=True) == []

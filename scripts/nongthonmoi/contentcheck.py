@@ -17,7 +17,7 @@ from pathlib import Path
 from . import rules
 from .errors import ContentError
 from .inputfile import NotReadable, kind_of, read_input
-from .yamlsource import MAX_DATA_BYTES, control_character, control_reference
+from .yamlsource import MAX_DATA_BYTES, control_characters
 
 # Words the OCR of notice 422-TB/HU produced that are not Vietnamese words.
 # Derived from the scan: OCR tokens that do not occur in the restored text.
@@ -115,11 +115,8 @@ def check_text(text: str, display: str, markdown: bool) -> list[ContentError]:
     errors: list[ContentError] = []
     in_front_matter = False
     in_fence = False
-    control = control_character(text)
-    if control is None and markdown and "&" in text:
-        control = control_reference(text)
-    if control is not None:
-        errors.append(rules.error("Y011", display, control[0], char=control[1]))
+    for line, what in control_characters(text, references=markdown):
+        errors.append(rules.error("Y011", display, line, char=what))
     if markdown:
         for number, what, limit in markdown_limits(text):
             errors.append(rules.error("T006", display, number, what=what, limit=limit))

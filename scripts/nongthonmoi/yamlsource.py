@@ -63,12 +63,29 @@ def control_character(text: str, pattern: re.Pattern = CONTROL) -> tuple[int, st
     return text.count("\n", 0, found.start()) + 1, f"U+{ord(found.group(0)):04X}"
 
 
+def control_characters(text: str, references: bool, most: int = 20) -> list[tuple[int, str]]:
+    """(line, what) of each line with a control character, or (``references``:
+    a page's HTML) a reference a browser reads as one; the first of each line,
+    at most ``most`` lines: the person mends them all in one go, not one a run."""
+    found: dict[int, str] = {}
+    for match in CONTROL.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        found.setdefault(line, f"U+{ord(match.group(0)):04X}")
+        if len(found) >= most:
+            break
+    if references and "&" in text and len(found) < most:
+        for line, what in _control_references(text):
+            found.setdefault(line, what)
+            if len(found) >= most:
+                break
+    return sorted(found.items())
+
+
 _REFERENCE = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}));?|&(lrm|rlm);")
 
 
-def control_reference(text: str) -> tuple[int, str] | None:
-    """(line, "U+202E, viết là «&#8238;»") of the first character reference of
-    a page (HTML in Markdown) that a browser reads as a control character.
+def _control_references(text: str):
+    """Each (line, what) of a reference a browser reads as a control character.
     Decoded as a browser does (Python's html.unescape drops &#1;, a browser
     keeps it); 128-159 are the Windows-1252 characters."""
     from html import unescape
@@ -76,7 +93,8 @@ def control_reference(text: str) -> tuple[int, str] | None:
     for found in _REFERENCE.finditer(text):
         if found.group(3):  # the named marks: &lrm; &rlm;
             code = 0x200E if found.group(3) == "lrm" else 0x200F
-            return text.count("\n", 0, found.start()) + 1, f"U+{code:04X}, viết là «{found.group(0)}»"
+            yield text.count("\n", 0, found.start()) + 1, f"U+{code:04X}, viết là «{found.group(0)}»"
+            continue
         code = int(found.group(1), 16) if found.group(1) else int(found.group(2))
         if 0x80 <= code <= 0x9F:
             char = unescape(found.group(0))
@@ -85,8 +103,7 @@ def control_reference(text: str) -> tuple[int, str] | None:
         else:
             char = chr(code)
         if CONTROL.fullmatch(char):
-            return text.count("\n", 0, found.start()) + 1, f"U+{code:04X}, viết là «{found.group(0)}»"
-    return None
+            yield text.count("\n", 0, found.start()) + 1, f"U+{code:04X}, viết là «{found.group(0)}»"
 
 # libyaml's parser when PyYAML has it: same nodes and marks, about six times
 # faster, which matters with thousands of weekly plan files.
