@@ -21,19 +21,31 @@ from pathlib import Path
 
 import pytest
 import yaml
-from mkdocs.config import load_config
-
 from conftest import ROOT, copy_repo
+from mkdocs.config import load_config
 from nongthonmoi.atomicfile import write_atomically
+from nongthonmoi.buildday import build_day
 from nongthonmoi.handouts import HandoutBuilder, Settings
 from nongthonmoi.handouts.catalog import all_handouts, static_handouts
 from nongthonmoi.handouts.render import human_size
-from nongthonmoi.handouts.sheets import PAST_SATURDAYS, RESULT_FORM_FIELDS, check_result_form, plan_handouts, sheet_saturdays
-from nongthonmoi.handouts.source import DOCUMENT_PAGES, Converter, page_url, read_page, resolve, select
+from nongthonmoi.handouts.sheets import (
+    PAST_SATURDAYS,
+    RESULT_FORM_FIELDS,
+    check_result_form,
+    plan_handouts,
+    sheet_saturdays,
+)
+from nongthonmoi.handouts.source import (
+    DOCUMENT_PAGES,
+    Converter,
+    page_url,
+    read_page,
+    resolve,
+    select,
+)
 from nongthonmoi.materials import load_materials
-from nongthonmoi.saturday.context import WEEKS_AHEAD
-from nongthonmoi.buildday import build_day
 from nongthonmoi.publishing import address_problem
+from nongthonmoi.saturday.context import WEEKS_AHEAD
 from nongthonmoi.saturday.site import coming_saturday, plan_page
 
 pytestmark = pytest.mark.skipif(
