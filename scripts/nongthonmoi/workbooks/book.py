@@ -22,6 +22,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.writer.excel import ExcelWriter
 
 from ..photos.documents import PUBLISHER
@@ -44,7 +45,9 @@ NOTE = Font(name=FONT_NAME, size=10, italic=True)
 INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
 HEAD_FILL = PatternFill("solid", fgColor="E2E2E2")
 MARK_FILL = PatternFill("solid", fgColor="D0D0D0")
-_THIN = Side(style="thin", color="808080")
+# Black, not grey: a grey hairline comes out dotted or not at all from a
+# black-and-white office printer.
+_THIN = Side(style="thin", color="000000")
 _THICK = Side(style="medium", color="000000")
 BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 BOX_TOP = Border(left=_THIN, right=_THIN, top=_THICK, bottom=_THIN)
@@ -144,24 +147,98 @@ def read_meta(wb) -> Meta | None | str:
         return None
 
 
-def fit_height(ws, row: int, cells: list[tuple[object, float]]) -> None:
+def fit_height(ws, row: int, cells: list[tuple[object, float]], bold: bool = False, least: float | None = None) -> None:
     """Give a row the height its wrapped text needs.
 
     Neither LibreOffice nor Excel re-measures rows of a file it opens, so a
     long pre-filled value would hide its second line; rows that fit on one
     line keep the default height (and grow as the clerk types in Excel).
+    ``least``: a height the row keeps even when its text is short.
     """
-    lines = 1
-    for value, width in cells:
-        if isinstance(value, str) and value:
-            per_line = max(1, int(width * 1.15))
-            lines = max(lines, sum(-(-max(1, len(part)) // per_line) for part in value.split("\n")))
-    if lines > 1:
-        ws.row_dimensions[row].height = 15 * lines + 2
+    lines = max([1, *(wrapped_lines(value, width, bold) for value, width in cells if isinstance(value, str) and value)])
+    height = LINE_HEIGHT * lines + 2 if lines > 1 else None
+    if least is not None:
+        height = max(height or 0, least)
+    if height is not None:
+        ws.row_dimensions[row].height = height
+
+
+# A line of wrapped Arial 11 (Excel 14.25 pt, LibreOffice 12.4 pt) and the
+# widest average letter of Vietnamese text in it (measured: 4.9 pt, bold 5.2 pt),
+# rounded up so that a row is never too short for its text.
+LINE_HEIGHT = 14.25
+_LETTER = {False: 5.1, True: 5.5}
+_PADDING = 14  # points of a column no text goes into (LibreOffice: 13 to 15; «Chưa có kế hoạch», 82 pt, wraps in 91 pt)
+
+
+def wrapped_lines(text: str, width: float, bold: bool = False) -> int:
+    """The lines ``text`` takes in a column ``width`` wide, wrapped at spaces
+    as Excel and LibreOffice do (a word longer than the line is cut)."""
+    per_line = max(1, int((width * POINTS_PER_WIDTH - _PADDING) / _LETTER[bold]))
+    lines = 0
+    for paragraph in text.split("\n"):
+        used = None  # letters on the current line; None: no line started
+        for word in paragraph.split():
+            if used is not None and used + 1 + len(word) <= per_line:
+                used += 1 + len(word)
+                continue
+            lines += -(-len(word) // per_line)
+            used = (len(word) - 1) % per_line + 1
+        lines += used is None
+    return max(1, lines)
+
+
+# --- printing -------------------------------------------------------------------------
+#
+# Clerks print the forms in black and white for hamlet officials, many of them
+# older people reading on paper: a sheet is fitted to the paper's width, so its
+# columns' total width sets the print scale, and 11 pt text must not shrink
+# much below 9 pt (tests/test_workbooks.py reads the scale back).
+
+# A column width counts digits of the workbook's default font: Arial 11, a
+# digit 8 px = 6 pt wide in Excel (6.1 pt in LibreOffice with Liberation Sans).
+POINTS_PER_WIDTH = 6.0
+SIDE_MARGIN = 0.3  # inches; Excel's "narrow" margins are 0.25
+END_MARGIN = 0.5
+
+
+@dataclass(frozen=True)
+class Paper:
+    orientation: str  # "portrait" | "landscape"
+    width: float  # points inside the margins
+    height: float
+
+
+A4_PORTRAIT = Paper("portrait", 595.3 - 2 * SIDE_MARGIN * 72, 841.9 - 2 * END_MARGIN * 72)
+A4_LANDSCAPE = Paper("landscape", 841.9 - 2 * SIDE_MARGIN * 72, 595.3 - 2 * END_MARGIN * 72)
+
+
+def print_scale(widths: list[float], paper: Paper) -> float:
+    """The scale Excel and LibreOffice print at when the columns are fitted to the page width."""
+    return min(1.0, paper.width / (sum(widths) * POINTS_PER_WIDTH))
+
+
+def set_up_printing(ws, paper: Paper, title_rows: str) -> None:
+    """A4, fitted to one page wide (as many pages long as it takes), with
+    ``title_rows`` (``"1:2"``) repeated at the top of every printed page."""
+    ws.page_setup.orientation = paper.orientation
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = SIDE_MARGIN
+    ws.page_margins.top = ws.page_margins.bottom = END_MARGIN
+    ws.print_options.gridLines = False
+    ws.print_title_rows = title_rows
 
 
 def new_workbook() -> Workbook:
     wb = Workbook()
+    # The default font sets the unit of column widths: openpyxl's Calibri is
+    # missing where LibreOffice runs on Linux and its stand-in is wider, so
+    # the same sheet printed smaller there. Arial has a metric twin everywhere.
+    wb._fonts = IndexedList([BODY])
+    wb._named_styles["Normal"].font = BODY
     stamp = source_date()
     wb.properties.creator = AUTHOR
     wb.properties.lastModifiedBy = AUTHOR

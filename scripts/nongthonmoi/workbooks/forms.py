@@ -88,7 +88,9 @@ class FormSheet:
     notes: dict[str, str]  # form field key -> text shown right of the value (its unit)
     tables: tuple[TableSheet, ...]
     choices: dict[str, Choice] = field(default_factory=dict)
-    value_width: float = 44  # column B: the form's values (and a table column below)
+    label_width: float = 20  # column A: the form's labels (and a table column below)
+    value_width: float = 26  # column B: the form's values (and a table column below)
+    paper: book.Paper = book.A4_LANDSCAPE
 
     def label(self, row: Leaf | Group) -> str:
         return row.title + (" *" if isinstance(row, Leaf) and row.required and row.key not in self.locked else "")
@@ -107,20 +109,22 @@ class FormSheet:
 
 # --- the two sheets -----------------------------------------------------------
 
+# Each line prints on one line within the sheet's width (a portrait result
+# form is the narrowest: about 590 pt): a longer one would be cut off in Excel
+# and would shrink the whole page in LibreOffice.
 _COMMON_END = (
-    "Không đổi tên trang tính, không gộp ô, không thêm cột, không dùng công thức.",
-    "Xong: lưu tệp dạng .xlsx (Excel, LibreOffice hay WPS đều được), gửi qua Zalo hoặc thư điện tử cho Ban Tuyên giáo "
-    "Huyện ủy (mẫu theo tài liệu năm 2023, khi còn huyện; từ 1/7/2025 không còn cấp huyện: hỏi Ủy ban nhân dân xã nơi "
-    "gửi hiện nay).",
+    "Không đổi tên trang tính, không gộp ô, không thêm cột, không dùng công thức. Lưu dạng .xlsx (Excel, LibreOffice, WPS).",
+    "Xong: gửi qua Zalo hoặc thư điện tử cho Ban Tuyên giáo Huyện ủy (mẫu năm 2023; từ 1/7/2025 không còn huyện: hỏi UBND xã).",
 )
 
 
 def plan_sheet(unit: Unit, agencies: AgencyRegistry, units_used: list[str]) -> FormSheet:
     lay = layout(PLAN)
     (tasks,) = lay.tables
-    widths = {"ma": 16, "noi_dung": 36, "khoi_luong.so": 10, "khoi_luong.don_vi_tinh": 11, "thon": 20,
-              "dia_diem": 22, "cong_cu": 20, "thanh_phan": 24, "don_vi_ho_tro": 28, "phu_trach": 22}
-    columns = tuple(Column(c.title, c.group, c, False, widths.get(c.key, 18)) for c in tasks.columns)
+    # Ten columns on A4 landscape at about 91 %: long names wrap onto a second line.
+    widths = {"ma": 20, "noi_dung": 26, "khoi_luong.so": 8, "khoi_luong.don_vi_tinh": 10, "thon": 13,
+              "dia_diem": 13, "cong_cu": 12, "thanh_phan": 13, "don_vi_ho_tro": 15, "phu_trach": 13}
+    columns = tuple(Column(c.title, c.group, c, False, widths.get(c.key, 13)) for c in tasks.columns)
     return FormSheet(
         kind=PLAN,
         name=PLAN_SHEET,
@@ -163,14 +167,15 @@ def result_sheet(unit: Unit, plan: SaturdayPlan, agencies: AgencyRegistry) -> Fo
     turnout, done = lay.tables
     waste_unit = plan.waste.quantity.unit if plan.waste.quantity else ""
     done_columns: list[Column] = []
+    # Five columns on A4 portrait at about 92 %.
     for c in done.columns:
         if c.ref == "task":
-            done_columns.append(Column(c.title, None, c, True, 40))
+            done_columns.append(Column(c.title, None, c, True, 30))
             # What was planned, beside what was done: shown, not imported.
-            done_columns.append(Column("Số lượng", "Kế hoạch", None, True, 11))
-            done_columns.append(Column("Đơn vị tính", "Kế hoạch", None, True, 11))
+            done_columns.append(Column("Số lượng", "Kế hoạch", None, True, 9))
+            done_columns.append(Column("Đơn vị tính", "Kế hoạch", None, True, 9))
         else:
-            done_columns.append(Column(c.title, c.group, c, False, 14 if c.kind == "float" else 36))
+            done_columns.append(Column(c.title, c.group, c, False, 11 if c.kind == "float" else 30))
     return FormSheet(
         kind=RESULT,
         name=RESULT_SHEET,
@@ -194,7 +199,7 @@ def result_sheet(unit: Unit, plan: SaturdayPlan, agencies: AgencyRegistry) -> Fo
                 turnout,
                 f"2. {turnout.title.upper()}",
                 "Mỗi cơ quan một dòng: chọn tên cơ quan, ghi số người.",
-                tuple(Column(c.title, c.group, c, False, 40 if c.ref else 14) for c in turnout.columns),
+                tuple(Column(c.title, c.group, c, False, 30 if c.ref else 9) for c in turnout.columns),
                 key="co_quan",
                 blank_rows=BLANK_AGENCY_ROWS,
             ),
@@ -212,7 +217,9 @@ def result_sheet(unit: Unit, plan: SaturdayPlan, agencies: AgencyRegistry) -> Fo
             "task": choices.tasks(plan),
         },
         # Mostly numbers here; the tables' second columns are numbers too.
-        value_width=24,
+        label_width=30,
+        value_width=17,
+        paper=book.A4_PORTRAIT,
     )
 
 
@@ -341,7 +348,7 @@ def write_form(sheet: FormSheet, meta: Meta, values: dict[str, Any], rows: dict[
     ws = wb.active
     ws.title = sheet.name
     validations = _Validations(ws, sheet)
-    widths: dict[int, float] = {1: 26, 2: sheet.value_width}
+    widths: dict[int, float] = {1: sheet.label_width, 2: sheet.value_width}
     for table in sheet.tables:
         for index, column in enumerate(table.columns, start=1):
             widths[index] = max(widths.get(index, 0), column.width)
@@ -363,6 +370,7 @@ def write_form(sheet: FormSheet, meta: Meta, values: dict[str, Any], rows: dict[
         label.alignment = Alignment(horizontal="left", indent=item.depth * 2, vertical="top", wrap_text=True)
         if isinstance(item, Group):
             label.font = book.BOLD
+            book.fit_height(ws, row, [(label.value, widths[1] - _INDENT * item.depth)], bold=True)
             row += 1
             continue
         label.font = book.BODY
@@ -378,7 +386,7 @@ def write_form(sheet: FormSheet, meta: Meta, values: dict[str, Any], rows: dict[
             if locked:
                 cell.font = book.BOLD
         cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
-        book.fit_height(ws, row, [(cell.value, widths[2])])
+        book.fit_height(ws, row, [(cell.value, widths[2]), (label.value, widths[1] - _INDENT * item.depth)])
         if not locked:
             validations.add(("form", item.key), item, cell.coordinate)
             first_input = first_input or cell.coordinate
@@ -406,8 +414,9 @@ def write_form(sheet: FormSheet, meta: Meta, values: dict[str, Any], rows: dict[
         meta = replace(meta, blank=book.sheet_fingerprint(ws))
     book.write_meta(wb, meta)
     _protect(ws)
-    _page_setup(ws)
-    _keep_sections_together(ws, sections, [widths[c] for c in sorted(widths)], last_row=row)
+    # The form's title and commune head every printed page.
+    book.set_up_printing(ws, sheet.paper, "1:2")
+    _keep_sections_together(ws, sections, [widths[c] for c in sorted(widths)], sheet.paper, last_row=row)
     # The form's title and commune stay in sight while the clerk scrolls down the tasks.
     ws.freeze_panes = "A3"
     if first_input:
@@ -429,12 +438,14 @@ def _write_table(ws, row: int, table: TableSheet, records: list[dict], sheet: Fo
             previous = column.group
         ws.row_dimensions[row].height = 18
         row += 1
+    headers = []
     for col, column in enumerate(table.columns, start=1):
         leaf = column.leaf
         required = leaf is not None and leaf.required and not column.locked and leaf.key != AUTO_ID
         cell = book.put_text(ws, row, col, column.title + (" *" if required else ""))
         cell.font, cell.fill, cell.border, cell.alignment = book.BOLD, book.HEAD_FILL, book.BOX, book.HEAD
-    ws.row_dimensions[row].height = 48
+        headers.append((cell.value, widths[col]))
+    book.fit_height(ws, row, headers, bold=True, least=32)
     row += 1
 
     many = [c for c in table.columns if c.leaf and c.leaf.many]
@@ -502,51 +513,41 @@ def _protect(ws) -> None:
     protection.selectUnlockedCells = False
 
 
-def _page_setup(ws) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
-    ws.print_options.gridLines = False
-
-
-# What a printed A4 landscape page holds (points), inside the margins of _page_setup.
-_PAGE_WIDTH = 841.9 - 2 * 0.4 * 72
-_PAGE_HEIGHT = 595.3 - 2 * 0.5 * 72
+# A label's indent (2 per level) in column widths: Excel indents by 3 spaces a step.
+_INDENT = 1.5
 KEEP_WITH_HEADING = 3  # records printed with their table's heading, at least
 
 
-def _keep_sections_together(ws, sections: list[tuple[int, int]], widths: list[float], last_row: int) -> None:
+def _keep_sections_together(ws, sections: list[tuple[int, int]], widths: list[float], paper: book.Paper,
+                            last_row: int) -> None:
     """A page break before a section heading that would print at the foot of a
     page without its table. Excel and LibreOffice fit the sheet to the page
     width, so the page height in sheet rows follows from the column widths;
     the estimate is within a few per cent (LibreOffice → PDF, checked by
     eye and by tests/test_workbooks.py), so a heading that ends up near a page
-    boundary either way gets its break."""
-    sheet_width = sum(w * 8 + 5 for w in widths) * 0.75  # characters of Arial 11 -> pixels -> points
-    page = _PAGE_HEIGHT / min(1.0, _PAGE_WIDTH / sheet_width)
+    boundary either way gets its break. Every page after the first starts
+    with the title rows (1–2), repeated."""
+    page = paper.height / book.print_scale(widths, paper)
     slack = 0.08 * page
 
     def height(row: int) -> float:
         dim = ws.row_dimensions.get(row)
         return (dim.height if dim is not None and dim.height else 15.0) + 0.75  # the grid line
 
-    used, wrapped = 0.0, False
+    titles = height(1) + height(2)
+    used, wrapped = 0.0, False  # used: of the current page, repeated title rows included
     starts = dict(sections)
     for row in range(1, last_row + 1):
         if row in starts:
             block = sum(height(r) for r in range(row, starts[row] + 1))
             near_end = used + block > page - slack
-            just_wrapped = wrapped and used < slack  # the estimate's page break may come a little later
-            if used and (near_end or just_wrapped):
+            just_wrapped = wrapped and used - titles < slack  # the estimate's page break may come a little later
+            if used > titles and (near_end or just_wrapped):
                 ws.row_breaks.append(Break(id=row - 1))
-                used, wrapped = 0.0, False
+                used, wrapped = titles, False
         step = height(row)
         if used + step > page:
-            used, wrapped = step, True
+            used, wrapped = titles + step, True
         else:
             used += step
 

@@ -29,11 +29,12 @@ from .layout import REPORT
 
 SHEET = "Báo cáo"
 
-# The CSV's columns (saturday/report.py), with a width each here.
-WIDTHS = {"STT": 5, "Xã, thị trấn": 22, "Ngày thứ Bảy": 12, "Nội dung": 36, "Tình trạng báo cáo": 15,
-          "Số hộ tham gia": 10, "Tổng số hộ": 10, "Tỷ lệ hộ tham gia (%)": 10, "Cán bộ xã tham gia": 10,
-          "Người của cơ quan huyện tham gia": 12, "Khối lượng đã làm / kế hoạch": 44, "Rác thu gom": 9,
-          "Đơn vị tính rác": 9, "Ghi chú": 30, "Dữ liệu ví dụ": 9}
+# The CSV's columns (saturday/report.py), with a width each here: fifteen
+# columns on A4 landscape at about 86 % (text wraps, headers on several lines).
+WIDTHS = {"STT": 4, "Xã, thị trấn": 15, "Ngày thứ Bảy": 11, "Nội dung": 17, "Tình trạng báo cáo": 16,
+          "Số hộ tham gia": 7, "Tổng số hộ": 7, "Tỷ lệ hộ tham gia (%)": 7, "Cán bộ xã tham gia": 7,
+          "Người của cơ quan huyện tham gia": 8, "Khối lượng đã làm / kế hoạch": 21, "Rác thu gom": 6,
+          "Đơn vị tính rác": 6, "Ghi chú": 14, "Dữ liệu ví dụ": 6}
 COLUMNS = [(title, WIDTHS[title], kind) for title, kind in REPORT_COLUMNS]
 FORMATS = {"int": "#,##0", "number": "General", "date": book.DATE_FORMAT, "percent": book.PERCENT_FORMAT, "text": book.TEXT_FORMAT}
 
@@ -46,7 +47,7 @@ def report_workbook(data: SaturdayData, saturday: date) -> bytes:
     monday = report_deadline(saturday)
     book.put_text(ws, 1, 1, f"BÁO CÁO KẾT QUẢ NGÀY THỨ BẢY {saturday:%d/%m/%Y}").font = book.TITLE
     book.put_text(ws, 2, 1, f"Phòng Nông nghiệp và PTNT tổng hợp, báo cáo huyện trong ngày thứ Hai {monday:%d/%m/%Y}. "
-                  "Số liệu lấy từ kết quả các xã, thị trấn đã gửi.").font = book.NOTE
+                  "Số liệu lấy từ kết quả các xã, thị trấn đã gửi.").font = book.BODY
     example = any(r[-1] == "Có" for r in rows)
     if example:
         book.put_text(ws, 3, 1, "Có dữ liệu ví dụ (cột «Dữ liệu ví dụ»: Có): minh họa cách báo cáo, không phải số liệu thật.").font = book.BOLD
@@ -55,7 +56,7 @@ def report_workbook(data: SaturdayData, saturday: date) -> bytes:
         cell = book.put_text(ws, head, col, title)
         cell.font, cell.fill, cell.border, cell.alignment = book.BOLD, book.HEAD_FILL, book.BOX, book.HEAD
         ws.column_dimensions[get_column_letter(col)].width = width
-    ws.row_dimensions[head].height = 48
+    book.fit_height(ws, head, [(title, width) for title, width, _ in COLUMNS], bold=True, least=48)
     for offset, values in enumerate(rows, start=1):
         r = head + offset
         missing = values[4] != REPORTED
@@ -68,7 +69,8 @@ def report_workbook(data: SaturdayData, saturday: date) -> bytes:
             cell.font = book.BOLD if missing and values[4] == NOT_REPORTED else book.BODY
             if missing and values[4] == NOT_REPORTED:
                 cell.fill = book.MARK_FILL
-        book.fit_height(ws, r, [(v, w) for (_, w, kind), v in zip(COLUMNS, values) if kind == "text"])
+        book.fit_height(ws, r, [(v, w) for (_, w, kind), v in zip(COLUMNS, values) if kind == "text"],
+                        bold=missing and values[4] == NOT_REPORTED)
     total_row = head + len(rows) + 1
     reported = [v for v in rows if v[4] == REPORTED]
     joined, total = sum(v[5] for v in reported), sum(v[6] for v in reported)
@@ -80,14 +82,11 @@ def report_workbook(data: SaturdayData, saturday: date) -> bytes:
         cell = book.put_text(ws, total_row, col, value) if isinstance(value, str) else ws.cell(row=total_row, column=col, value=value)
         cell.number_format = FORMATS[kind]
         cell.font, cell.border, cell.fill = book.BOLD, book.BOX, book.HEAD_FILL
+        cell.alignment = Alignment(vertical="top", wrap_text=kind == "text")
+    book.fit_height(ws, total_row, [(v, w) for (_, w, kind), v in zip(COLUMNS, totals) if kind == "text"], bold=True)
     ws.freeze_panes = ws.cell(row=head + 1, column=3)
     ws.auto_filter.ref = f"A{head}:{get_column_letter(len(COLUMNS))}{head + len(rows)}"
-    ws.print_title_rows = f"{head}:{head}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    # The title, the Saturday and the column headers head every printed page.
+    book.set_up_printing(ws, book.A4_LANDSCAPE, f"1:{head}")
     book.write_meta(wb, Meta(REPORT, "", saturday))
     return book.to_bytes(wb)
