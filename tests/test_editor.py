@@ -247,6 +247,21 @@ def editing(tmp_path_factory):
     run.stop()
 
 
+@pytest.fixture(scope="module")
+def kept_browse(editor_tabs, editing):
+    """One editor page for the module's form flows, from one flow to the next
+    (opening Decap and logging in is about 2 s of CPU a page)."""
+    browse = Browse(editor_tabs, editing[1])
+    yield browse
+    browse.close()
+
+
+@pytest.fixture
+def browse(kept_browse):
+    yield kept_browse
+    kept_browse.leave()
+
+
 class Browse:
     """One Chromium page on the editor, recording every request."""
 
@@ -256,15 +271,33 @@ class Browse:
         self.base = base
         self.requests: list[str] = []
         self.failed: list[str] = []
+        self.logged_in = False
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
 
     def open_editor(self, route: str = "") -> None:
-        self.page.goto(self.base + "quan-tri/")
-        self.page.get_by_role("button", name="Đăng nhập").click()
-        self.page.wait_for_selector("text=Loại nội dung")
+        if not self.logged_in:
+            self.page.goto(self.base + "quan-tri/")
+            self.page.get_by_role("button", name="Đăng nhập").click()
+            self.page.wait_for_selector("text=Loại nội dung")
+            self.logged_in = True
         if route:
             self.page.evaluate("route => { location.hash = '#/' + route; }", route)
+
+    def leave(self) -> None:
+        """Back to a list, the form left (its «leave without saving?» accepted),
+        for the next flow on this page; the requests seen so far forgotten."""
+        accept = lambda dialog: dialog.accept()  # noqa: E731
+        self.page.on("dialog", accept)
+        try:
+            self.page.keyboard.press("Escape")
+            self.page.evaluate("location.hash = '#/collections/ke-hoach'")
+            self.page.wait_for_function("location.hash === '#/collections/ke-hoach'", timeout=5000)
+            self.page.get_by_text("Loại nội dung").first.wait_for(timeout=5000)
+        finally:
+            self.page.remove_listener("dialog", accept)
+        self.requests.clear()
+        self.failed.clear()
 
     def field(self, name: str, nth: int = 0):
         return self.page.locator(f'[id^="{name}-field-"]').nth(nth)
@@ -314,40 +347,36 @@ def _git(root: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
 
 
-def test_new_weekly_plan_through_the_form(editor_tabs, editing):
+def test_new_weekly_plan_through_the_form(browse, editing):
     root, base, _ = editing
-    browse = Browse(editor_tabs, base)
-    try:
-        browse.open_editor("collections/ke-hoach/new")
-        browse.page.wait_for_selector("label:has-text('Xã, thị trấn')")
-        browse.field("xa").select_option(label="Xã Gung Ré")
-        browse.field("ngay").fill("25/03/2023")
-        browse.field("ngay_lap").fill("21/03/2023")
-        browse.field("noi_dung").fill("Dọn vệ sinh đường liên thôn")
-        browse.field("bat_dau").fill("7h00")
-        browse.field("ket_thuc").fill("11h00")
-        browse.field("chi_dao").fill("Chủ tịch UBND xã")
-        browse.field("to_chuc").fill("Trưởng các thôn")
-        browse.page.get_by_role("button", name="Thêm phần việc").click()
-        # The task code is left empty: made from the task's name.
-        browse.field("noi_dung", 1).fill("Quét dọn đường liên thôn")
-        browse.field("so").fill("2,5")
-        browse.field("don_vi_tinh").fill("km")
-        # Hamlets are those of the commune chosen above, by name.
-        hamlets = browse.page.locator('[id^="thon-field-"] label')
-        assert hamlets.all_inner_texts() == ["Thôn 1", "Thôn 2"]
-        hamlets.filter(has_text="Thôn 2").locator("input").check()
-        browse.page.get_by_role("button", name="Thêm dòng").first.click()
-        browse.page.get_by_role("button", name="Thêm dòng").nth(1).click()
-        browse.field("muc", 0).fill("Chổi, cào")
-        browse.field("muc", 1).fill("Hộ dân thôn 2")
-        browse.page.locator('[id^="don_vi_ho_tro-field-"] label').filter(has_text="Văn phòng HĐND").locator("input").check()
-        browse.field("thu_gom").fill("Gom rác về điểm tập kết đầu thôn")
-        browse.field("xu_ly").fill("Xe của xã chở rác đi xử lý")
-        browse.save()
-        text = _wait_for(root / "materials/ke-hoach/gung-re/2023-03-25.yml")
-    finally:
-        browse.close()
+    browse.open_editor("collections/ke-hoach/new")
+    browse.page.wait_for_selector("label:has-text('Xã, thị trấn')")
+    browse.field("xa").select_option(label="Xã Gung Ré")
+    browse.field("ngay").fill("25/03/2023")
+    browse.field("ngay_lap").fill("21/03/2023")
+    browse.field("noi_dung").fill("Dọn vệ sinh đường liên thôn")
+    browse.field("bat_dau").fill("7h00")
+    browse.field("ket_thuc").fill("11h00")
+    browse.field("chi_dao").fill("Chủ tịch UBND xã")
+    browse.field("to_chuc").fill("Trưởng các thôn")
+    browse.page.get_by_role("button", name="Thêm phần việc").click()
+    # The task code is left empty: made from the task's name.
+    browse.field("noi_dung", 1).fill("Quét dọn đường liên thôn")
+    browse.field("so").fill("2,5")
+    browse.field("don_vi_tinh").fill("km")
+    # Hamlets are those of the commune chosen above, by name.
+    hamlets = browse.page.locator('[id^="thon-field-"] label')
+    assert hamlets.all_inner_texts() == ["Thôn 1", "Thôn 2"]
+    hamlets.filter(has_text="Thôn 2").locator("input").check()
+    browse.page.get_by_role("button", name="Thêm dòng").first.click()
+    browse.page.get_by_role("button", name="Thêm dòng").nth(1).click()
+    browse.field("muc", 0).fill("Chổi, cào")
+    browse.field("muc", 1).fill("Hộ dân thôn 2")
+    browse.page.locator('[id^="don_vi_ho_tro-field-"] label').filter(has_text="Văn phòng HĐND").locator("input").check()
+    browse.field("thu_gom").fill("Gom rác về điểm tập kết đầu thôn")
+    browse.field("xu_ly").fill("Xe của xã chở rác đi xử lý")
+    browse.save()
+    text = _wait_for(root / "materials/ke-hoach/gung-re/2023-03-25.yml")
     plan = yaml.safe_load(text)
     assert text.startswith("# yaml-language-server: $schema=../../schema/ke-hoach.schema.json\n")
     assert plan["xa"] == "gung-re" and plan["vi_du"] is False and plan["ngay"] == date(2023, 3, 25)
@@ -369,64 +398,56 @@ def test_new_weekly_plan_through_the_form(editor_tabs, editing):
     assert browse.failed == []
 
 
-def test_result_form_lists_the_plans_tasks_and_shows_the_rules(editor_tabs, editing):
+def test_result_form_lists_the_plans_tasks_and_shows_the_rules(browse, editing):
     root, base, _ = editing
-    browse = Browse(editor_tabs, base)
-    try:
-        browse.open_editor("collections/ket-qua/new")
-        browse.page.wait_for_selector("label:has-text('Số hộ tham gia')")
-        browse.field("xa").select_option("gung-re")
-        browse.field("ngay").fill("17/03/2023")  # a Friday
-        browse.field("so_ho_tham_gia").fill("350")
-        browse.field("tong_so_ho").fill("300")
-        browse.field("can_bo_xa").fill("12")
-        browse.page.get_by_role("button", name="Thêm khối lượng đã làm").click()
-        browse.save(expect_saved=False)
-        errors = " ".join(browse.page.locator("[class*='-ControlErrorsList']").all_inner_texts()).lower()
-        assert "là thứ sáu, không phải thứ bảy" in errors
-        assert not (root / "materials/ket-qua/gung-re/2023-03-17.yml").exists()
-        # A Saturday without a plan: said at once, instead of loading for ever.
-        browse.field("ngay").fill("25/02/2023")
-        browse.page.get_by_text("Chưa có kế hoạch cho thứ Bảy này").wait_for()
-        # Now a Saturday with a plan: its tasks become the choices.
-        browse.field("ngay").fill("18/03/2023")
-        browse.field("so_ho_tham_gia").fill("150")
-        select = browse.field("phan_viec")
-        browse.page.wait_for_function("() => { const e = document.querySelector('[id^=\"phan_viec-field-\"]'); return !!(e && e.options && e.options.length > 1); }")
-        options = select.locator("option").all_inner_texts()
-        assert any("Quét dọn đường, ngõ xóm (1,5 km)" in o for o in options), options  # a decimal comma, as the site writes it
-        select.select_option(label=next(o for o in options if "Quét dọn đường" in o))
-        browse.field("da_lam").fill("1,5")
-        # The plan of 18/03/2023 is example data: so is its result (S015).
-        browse.field("vi_du").click()
-        browse.save()
-        text = _wait_for(root / "materials/ket-qua/gung-re/2023-03-18.yml")
-    finally:
-        browse.close()
+    browse.open_editor("collections/ket-qua/new")
+    browse.page.wait_for_selector("label:has-text('Số hộ tham gia')")
+    browse.field("xa").select_option("gung-re")
+    browse.field("ngay").fill("17/03/2023")  # a Friday
+    browse.field("so_ho_tham_gia").fill("350")
+    browse.field("tong_so_ho").fill("300")
+    browse.field("can_bo_xa").fill("12")
+    browse.page.get_by_role("button", name="Thêm khối lượng đã làm").click()
+    browse.save(expect_saved=False)
+    errors = " ".join(browse.page.locator("[class*='-ControlErrorsList']").all_inner_texts()).lower()
+    assert "là thứ sáu, không phải thứ bảy" in errors
+    assert not (root / "materials/ket-qua/gung-re/2023-03-17.yml").exists()
+    # A Saturday without a plan: said at once, instead of loading for ever.
+    browse.field("ngay").fill("25/02/2023")
+    browse.page.get_by_text("Chưa có kế hoạch cho thứ Bảy này").wait_for()
+    # Now a Saturday with a plan: its tasks become the choices.
+    browse.field("ngay").fill("18/03/2023")
+    browse.field("so_ho_tham_gia").fill("150")
+    select = browse.field("phan_viec")
+    browse.page.wait_for_function("() => { const e = document.querySelector('[id^=\"phan_viec-field-\"]'); return !!(e && e.options && e.options.length > 1); }")
+    options = select.locator("option").all_inner_texts()
+    assert any("Quét dọn đường, ngõ xóm (1,5 km)" in o for o in options), options  # a decimal comma, as the site writes it
+    select.select_option(label=next(o for o in options if "Quét dọn đường" in o))
+    browse.field("da_lam").fill("1,5")
+    # The plan of 18/03/2023 is example data: so is its result (S015).
+    browse.field("vi_du").click()
+    browse.save()
+    text = _wait_for(root / "materials/ket-qua/gung-re/2023-03-18.yml")
     result = yaml.safe_load(text)
     assert result["khoi_luong_da_lam"] == [{"phan_viec": "don-duong", "da_lam": 1.5}] and result["vi_du"] is True
     assert run_ntm(root, "check").returncode == 0
 
 
-def test_markdown_page_edit_shows_on_the_page(editor_tabs, editing):
+def test_markdown_page_edit_shows_on_the_page(browse, editing):
     root, base, _ = editing
     page_file = root / "docs/huong-dan/ai-lam-gi.md"
     before = page_file.read_text(encoding="utf-8")
-    browse = Browse(editor_tabs, base)
     sentence = "Câu thêm từ trang quản trị để thử."
-    try:
-        browse.open_editor("collections/trang-huong-dan/entries/ai-lam-gi")
-        editor = browse.field("body")
-        editor.wait_for()
-        editor.click()
-        browse.page.keyboard.press("Control+End")
-        browse.page.keyboard.press("Enter")
-        browse.page.keyboard.type(sentence)
-        # The preview pane draws the Markdown from the form's value.
-        browse.page.frame_locator("iframe").get_by_text(sentence).wait_for()
-        browse.save()
-    finally:
-        browse.close()
+    browse.open_editor("collections/trang-huong-dan/entries/ai-lam-gi")
+    editor = browse.field("body")
+    editor.wait_for()
+    editor.click()
+    browse.page.keyboard.press("Control+End")
+    browse.page.keyboard.press("Enter")
+    browse.page.keyboard.type(sentence)
+    # The preview pane draws the Markdown from the form's value.
+    browse.page.frame_locator("iframe").get_by_text(sentence).wait_for()
+    browse.save()
     after = page_file.read_text(encoding="utf-8")
     body_before, body_after = before.split("\n---\n", 1)[1], after.split("\n---\n", 1)[1]
     # Only the new sentence: headings, links and anchors untouched.
@@ -436,19 +457,15 @@ def test_markdown_page_edit_shows_on_the_page(editor_tabs, editing):
     assert sentence in _wait_for_page(base + "huong-dan/ai-lam-gi/", sentence)
 
 
-def test_new_page_joins_its_menu_section(editor_tabs, editing):
+def test_new_page_joins_its_menu_section(browse, editing):
     root, base, _ = editing
-    browse = Browse(editor_tabs, base)
-    try:
-        browse.open_editor("collections/trang-huong-dan/new")
-        browse.field("title").wait_for()
-        browse.field("title").fill("Đổ rác đúng giờ")
-        browse.field("body").fill("# Đổ rác đúng giờ\n\nMỗi hộ để rác ở điểm tập kết trước giờ xe đến.\n")
-        browse.save()
-        # The file name comes from the title, without accents, đ -> d.
-        _wait_for(root / "docs/huong-dan/do-rac-dung-gio.md")
-    finally:
-        browse.close()
+    browse.open_editor("collections/trang-huong-dan/new")
+    browse.field("title").wait_for()
+    browse.field("title").fill("Đổ rác đúng giờ")
+    browse.field("body").fill("# Đổ rác đúng giờ\n\nMỗi hộ để rác ở điểm tập kết trước giờ xe đến.\n")
+    browse.save()
+    # The file name comes from the title, without accents, đ -> d.
+    _wait_for(root / "docs/huong-dan/do-rac-dung-gio.md")
     assert run_ntm(root, "check").returncode == 0
     # The preview builds the new page, with itself in the menu's section.
     page = _wait_for_page(base + "huong-dan/do-rac-dung-gio/", "Mỗi hộ để rác ở điểm tập kết")
