@@ -13,6 +13,7 @@ an attacker would call it, in a scratch copy with its own git history.
 
 from __future__ import annotations
 
+import base64
 import os
 import unicodedata
 from pathlib import Path
@@ -25,6 +26,7 @@ from editor_support import SECRET, call, clone_of, environ, git
 from editor_support import history, repo  # noqa: F401  (fixtures)
 from nongthonmoi.editor import backend as backend_module
 from nongthonmoi.editor.backend import LocalBackend
+from photos_support import heic_like, jpeg_claiming, metadata_left, phone_photo, png_bomb, upright_has_red_at_top_right
 
 PORT = 8123
 PLAN = "materials/ke-hoach/gung-re/2023-03-18.yml"  # a plan with no result
@@ -404,7 +406,14 @@ def _uploads():
     import hostile_files_support as hostile
 
     return {
-        "phone photo with GPS": ("docs/hinh-anh/cho-moi.jpg", hostile.jpeg_with_gps(), "A008", "vị trí GPS"),
+        # A phone photo is cleaned, not refused (test_a_phone_photo_...); what is not a photo, or is
+        # hostile, is refused as `ntm check` refuses it, never decoded:
+        "HEIC named .jpg": ("docs/hinh-anh/cho-moi.jpg", heic_like(), "A016", "không phải hình"),
+        "garbage named .jpg": ("docs/hinh-anh/cho-moi.jpg", b"MZ\x90\x00 a program, not a photo" * 20, "A016", "không phải hình"),
+        "PNG bomb": ("docs/hinh-anh/so-do.png", png_bomb(), "A007", "quá giới hạn"),
+        "JPEG bomb": ("docs/hinh-anh/so-do.jpg", jpeg_claiming(20_000, 20_000), "A007", "quá giới hạn"),
+        "6,000 scans": ("docs/hinh-anh/cho-moi.jpg", hostile.many_scans(6000), "A017", "6"),
+        "GIF with a position": ("docs/hinh-anh/cho-moi.gif", hostile.gif_xmp_gps(), "A008", "vị trí GPS"),
         "text named .pdf": ("docs/hinh-anh/mau.pdf", b"<html><script>alert(1)</script>", "A018", "không phải tệp PDF"),
         "PDF with its author": ("docs/hinh-anh/mau.pdf", hostile.pdf_with(author=b"(Nguyen Van A 0912345678)"), "A020",
                                 "Nguyen Van A 0912345678"),
@@ -413,10 +422,11 @@ def _uploads():
 
 
 @pytest.mark.parametrize("name", sorted(_uploads()))
-def test_an_upload_that_ntm_check_would_refuse_is_refused_before_it_is_written(repo, backend, name):
+def test_an_upload_that_ntm_check_would_refuse_is_refused_before_it_is_written(refusing, name):
     """The editor's media library and a page's attachments go through the
     rules every file of docs/ meets in ``ntm check``: refused at once, in
     Vietnamese, with the fix; nothing written, nothing committed."""
+    repo, backend = refusing
     path, content, rule, words = _uploads()[name]
     before, head = snapshot(repo), git(repo, "rev-parse", "HEAD")
     page = persist("docs/trang-moi.md", "---\ntitle: Trang mới\n---\n\n# Trang mới\n\nChữ.\n", new=True)
@@ -428,6 +438,74 @@ def test_an_upload_that_ntm_check_would_refuse_is_refused_before_it_is_written(r
         assert "Cách sửa:" in answer["error"] and answer["problems"][0]["fix"]
         assert "ntm " not in answer["error"], answer["error"]  # a person at the editor has no terminal
     assert snapshot(repo) == before and git(repo, "rev-parse", "HEAD") == head
+
+
+def _clean_and_upright(root: Path, rel: str) -> None:
+    """The stored picture: the phone's photo upright, at most 1,600 px, with
+    nothing of the phone left (Pillow, exiftool, the bytes themselves)."""
+    import io
+    import json
+    import subprocess
+
+    from PIL import Image
+
+    data = (root / rel).read_bytes()
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "JPEG" and image.size == (1200, 1600)
+    assert upright_has_red_at_top_right(data) and metadata_left(data) == {}
+    assert b"Samsung" not in data and b"R58T123456" not in data
+    tags = json.loads(subprocess.run(["exiftool", "-j", "-a", "-G1", str(root / rel)], capture_output=True, text=True,
+                                     check=True).stdout)[0]
+    assert not [k for k in tags if k.startswith(("GPS", "IFD0", "ExifIFD", "XMP", "ICC", "MakerNotes"))], tags
+    # The commit holds the clean bytes, and only them.
+    assert git(root, "show", "--no-renames", "--name-only", "--format=", "HEAD").split() == [rel]
+    blob = subprocess.run(["git", "-C", str(root), "show", f"HEAD:{rel}"], capture_output=True, check=True).stdout
+    assert blob == data
+
+
+def test_a_phone_photo_in_the_media_library_is_stored_clean_upright_and_small(repo, backend):
+    """The media library («Tải lên») takes a phone's photo (GPS, camera make,
+    model and serial, stored sideways) and stores what «Chọn ảnh» would:
+    the same normalise_photo. The answer's path is what Decap lists and links."""
+    status, answer = _api(backend, _media("docs/hinh-anh/cho-moi.jpg", phone_photo()))
+    assert status == 200, answer
+    assert answer["path"] == "docs/hinh-anh/cho-moi.jpg" and answer["name"] == "cho-moi.jpg"
+    assert base64.b64decode(answer["content"]) == (repo / answer["path"]).read_bytes()
+    _clean_and_upright(repo, "docs/hinh-anh/cho-moi.jpg")
+    assert git(repo, "log", "-1", "--format=%s").strip() == "Thêm tệp"
+    check = run_ntm(repo, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_png_or_webp_carrying_a_position_is_stored_as_jpeg_and_answered_so(repo, backend):
+    """The cleaner writes JPEG: a PNG (or WebP) that needs cleaning is stored
+    as <name>.jpg, and the answer says so (Decap links the answer's path)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(phone_photo()))
+    out = io.BytesIO()
+    image.save(out, "PNG", exif=image.getexif().tobytes())  # eXIf chunk: the camera and the position
+    status, answer = _api(backend, _media("docs/hinh-anh/so-do.png", out.getvalue()))
+    assert status == 200, answer
+    assert answer["path"] == "docs/hinh-anh/so-do.jpg", answer["path"]
+    assert not (repo / "docs/hinh-anh/so-do.png").exists()
+    _clean_and_upright(repo, "docs/hinh-anh/so-do.jpg")
+    # A second one of that name never overwrites the first one unasked.
+    status, answer = _api(backend, _media("docs/hinh-anh/so-do.png", out.getvalue()))
+    assert status == 409 and "so-do.jpg" in answer["error"] and "đổi tên" in answer["error"], answer
+
+
+def test_a_phone_photo_attached_to_a_page_is_cleaned_under_its_name(repo, backend):
+    """A page's attachments come with its save; the page links them by name."""
+    page = persist("docs/trang-moi.md", "---\ntitle: Trang mới\n---\n\n# Trang mới\n\n![Chợ](cho-moi.jpg)\n", new=True)
+    page["params"]["assets"] = [_media("docs/cho-moi.jpg", phone_photo())["params"]["asset"]]
+    status, answer = _api(backend, page)
+    assert status == 200, answer
+    data = (repo / "docs/cho-moi.jpg").read_bytes()
+    assert metadata_left(data) == {} and upright_has_red_at_top_right(data)
+    assert run_ntm(repo, "check").returncode == 0
 
 
 def test_a_plain_picture_upload_is_saved_and_passes_the_check(repo, backend):

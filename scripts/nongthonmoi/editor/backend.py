@@ -43,12 +43,12 @@ import yaml
 from .. import rules as registry
 from ..atomicfile import write_atomically
 from ..buildday import build_day
+from ..photos import MAX_INPUT_BYTES
 from . import paths
 from .check import (
     Problem,
     check_delete,
     check_page,
-    check_upload,
     check_save,
     collection_named,
     collection_of_path,
@@ -62,7 +62,17 @@ from .check import (
     target_path,
 )
 from .history import History, HistoryError
-from .photos import PhotoFiles, PhotoProblem, files_of_record, files_of_save, pending_photo_problem, upload_photo
+from .photos import (
+    JPEG_SUFFIXES,
+    PhotoFiles,
+    PhotoProblem,
+    UploadRefused,
+    cleaned_upload,
+    files_of_record,
+    files_of_save,
+    pending_photo_problem,
+    upload_photo,
+)
 
 API_PREFIX = "/__ntm/api/"
 UPLOAD_SUFFIX = "/tai-len"  # <api>/tai-len: files picked in the page
@@ -273,8 +283,9 @@ class LocalBackend:
         if paths.kind_of(rel) not in kinds:
             raise paths.PathRefused(f"«{rel}» không phải hình hay tài liệu đính kèm.")
         content = str(asset.get("content", ""))
-        if len(content) > MAX_MEDIA_FILE * 4 // 3 + 4:
-            raise Refused(413, _rule_text("E006", size=len(content) * 3 // 4 // 1024, limit=MAX_MEDIA_FILE // 1024))
+        limit = _asset_limit(rel)
+        if len(content) > limit * 4 // 3 + 4:
+            raise Refused(413, _rule_text("E006", size=len(content) * 3 // 4 // 1024, limit=limit // 1024))
         try:
             return rel, base64.b64decode(content, validate=True)
         except (binascii.Error, ValueError):
@@ -324,8 +335,8 @@ class LocalBackend:
         target, old = rel, None
         assets = [self._asset(a, ("media", "photo")) for a in _limited(params.get("assets"))]
         sent_photos = {a: c for a, c in assets if paths.kind_of(a) == "photo"}
-        assets = [(a, c) for a, c in assets if a not in sent_photos]
-        self._check_uploads(assets)
+        # The page links its attachments by the names Decap gave them: cleaned under those names only.
+        assets = [self._cleaned(a, c, rename=False) for a, c in assets if a not in sent_photos]
         photos = PhotoFiles()
         if kind == "data":
             target, old, photos = self._data_target(rel, raw, new_entry=bool(options.get("newEntry")), sent_photos=sent_photos)
@@ -407,15 +418,27 @@ class LocalBackend:
             raise Refused(422, "Chưa lưu. " + " ".join(p.text() for p in problems), problems)
         return target, old, photos
 
-    def _check_uploads(self, assets: list[tuple[str, bytes]]) -> None:
-        problems = [p for rel, content in assets for p in check_upload(rel, content)]
-        if problems:
-            raise Refused(422, "Chưa lưu. " + " ".join(p.text() for p in problems), problems)
+    def _cleaned(self, rel: str, content: bytes, *, rename: bool) -> tuple[str, bytes]:
+        """A picture or document for docs/ as it will be stored (photos.cleaned_upload:
+        a phone photo without its position and camera data), or Refused."""
+        folder, name = rel.rsplit("/", 1)
+        try:
+            cleaned = cleaned_upload(name, content, rename=rename)
+        except UploadRefused as exc:
+            raise Refused(422, "Chưa lưu. " + " ".join(p.text() for p in exc.problems), exc.problems) from None
+        return f"{folder}/{cleaned.name}", cleaned.data
 
     @action("persistMedia")
     def persist_media(self, params: dict) -> dict:
-        rel, content = self._asset(params.get("asset"))
-        self._check_uploads([(rel, content)])
+        """The media library's «Tải lên»: stored cleaned, committed; the answer's
+        ``path`` is the stored file's, which Decap lists and links (a PNG
+        carrying a position comes back as <name>.jpg)."""
+        sent, content = self._asset(params.get("asset"))
+        rel, content = self._cleaned(sent, content, rename=True)
+        if rel != sent and (self.root / rel).exists():
+            name = rel.rsplit("/", 1)[-1]
+            raise Refused(409, f"Chưa lưu. Ảnh được lưu thành «{name}», nhưng thư mục đã có một tệp tên này. "
+                               "Cách sửa: đổi tên ảnh trên máy rồi tải lên lại.")
         undo = self._snapshot([rel])
         self._write(rel, content, MAX_MEDIA_FILE)
         options = params.get("options") if isinstance(params.get("options"), dict) else {}
@@ -594,6 +617,15 @@ def _int(value: object, default: int) -> int:
         return int(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return default
+
+
+def _asset_limit(rel: str) -> int:
+    """Bytes an attachment may have before it is decoded: a picture the
+    cleaner takes (a phone's photo) as much as «Chọn ảnh» takes, since only
+    its cleaned bytes (at most 1 MB) are stored; anything else as stored."""
+    if paths.kind_of(rel) == "media" and rel.lower().endswith((*JPEG_SUFFIXES, ".png", ".webp")):
+        return MAX_INPUT_BYTES
+    return MAX_MEDIA_FILE
 
 
 def _limited(items: object) -> list:

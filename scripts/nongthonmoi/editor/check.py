@@ -350,11 +350,12 @@ def check_upload(rel: str, data: bytes) -> list[Problem]:
         found = document_problems(name, data)
     else:
         found = []
-    problems = []
-    for rule_id, params in found:
-        error = registry.error(rule_id, rel, 0, **{"file": name, **params})
-        problems.append(Problem(rule_id, (), "Tệp", _LINE_NOTE.sub("", error.message), _upload_fix(rule_id, error.hint)))
-    return problems
+    return [upload_problem(registry.error(rule_id, rel, 0, **{"file": name, **params})) for rule_id, params in found]
+
+
+def upload_problem(error) -> Problem:
+    """A rule's error about an uploaded file, with what a person at the editor can do."""
+    return Problem(error.rule, (), "Tệp", _LINE_NOTE.sub("", error.message), _upload_fix(error.rule, error.hint))
 
 
 # A picture refused in the media library: what a person at the editor can do

@@ -17,6 +17,13 @@ files that go with a save of a plan or a result.
   record that moves to another commune or Saturday takes its photos along.
   A photo sent with the save but not listed is ignored; a listed photo that
   is nowhere is left to the check (A003, at its field).
+- :func:`cleaned_upload`: a picture for a page (the media library, a page's
+  attachments). One taken by ``ntm check`` as it is stays as it is (a PNG
+  screenshot keeps its format and transparency); a photo that only carries
+  what a re-encode removes (a position, camera data, other segments: A008,
+  A009, A016) is cleaned by the same :func:`normalise_photo` as «Chọn ảnh»
+  and stored as ``<name>.jpg``; anything else (not a picture, a bomb, a
+  damaged file, thousands of scans) is refused as ``ntm check`` refuses it.
 """
 
 from __future__ import annotations
@@ -29,9 +36,11 @@ import yaml
 
 from .. import rules as registry
 from ..photos import PHOTOS_DIR
+from ..photos import INPUT_FORMATS
+from ..photos.header import read_header
 from ..photos.normalise import PhotoRefused, normalise_photo
 from . import paths
-from .check import Problem
+from .check import Problem, check_upload, upload_problem
 from .config import PHOTO_FORMATS_ACCEPTED
 from .messages import FORM_FIXES
 
@@ -81,6 +90,54 @@ def upload_photo(data: bytes, name: str) -> Uploaded:
     except PhotoRefused as exc:
         raise PhotoProblem(_refusal(exc)) from None
     return Uploaded(upload_name(result.data), result.data, result.width, result.height, list(result.report))
+
+
+# --- a picture of a page ---------------------------------------------------------------
+
+# Hidden data a re-encode leaves behind (position, camera data, other segments):
+# cleaned. Every other problem (a bomb, a damaged file, too many scans) is refused.
+CLEANABLE = frozenset({"A008", "A009", "A016"})
+# A page of docs/ links a cleaned picture as JPEG; normalise_photo writes JPEG.
+JPEG_SUFFIXES = (".jpg", ".jpeg")
+
+
+class UploadRefused(Exception):
+    """A picture or document the media library does not take, with its problems."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(" ".join(p.text() for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class CleanedUpload:
+    name: str  # the file's name once cleaned (a PNG with a position becomes <name>.jpg)
+    data: bytes
+    report: list[str]  # what the cleaning did (Vietnamese); [] when kept as it is
+
+
+def cleaned_upload(name: str, data: bytes, *, rename: bool = True) -> CleanedUpload:
+    """A file for docs/ as it will be stored (see the module's text);
+    UploadRefused otherwise. ``rename``: False where the page already links
+    the name (a page's attachments sent with its save): only a JPEG is cleaned
+    there, under its own name."""
+    problems = check_upload(name, data)
+    if not problems:
+        return CleanedUpload(name, data, [])
+    stem, suffix = (name.rsplit(".", 1) + [""])[:2]
+    cleanable = (
+        all(p.rule in CLEANABLE for p in problems)
+        and read_header(data).kind in INPUT_FORMATS
+        and (rename or f".{suffix.lower()}" in JPEG_SUFFIXES)
+    )
+    if not cleanable:
+        raise UploadRefused(problems)
+    try:
+        result = normalise_photo(data, shown_name(name), accepted=ACCEPTED, min_long_side=1)
+    except PhotoRefused as exc:
+        raise UploadRefused([upload_problem(exc.error)]) from None
+    cleaned = name if f".{suffix.lower()}" in JPEG_SUFFIXES else f"{stem}.jpg"
+    return CleanedUpload(cleaned, result.data, list(result.report))
 
 
 # --- a save ----------------------------------------------------------------------------

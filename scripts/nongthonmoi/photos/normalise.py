@@ -157,9 +157,11 @@ def check_input(data: bytes, name: str, accepted: str = ACCEPTED) -> Header:
     return header
 
 
-def normalise_photo(data: bytes, name: str = "ảnh", accepted: str = ACCEPTED) -> Normalised:
+def normalise_photo(data: bytes, name: str = "ảnh", accepted: str = ACCEPTED, min_long_side: int = MIN_LONG_SIDE) -> Normalised:
     """The bytes to store for a photo (see the module's text); raise
-    :class:`PhotoRefused` with a Vietnamese message otherwise."""
+    :class:`PhotoRefused` with a Vietnamese message otherwise.
+    ``min_long_side``: smaller is refused (A015); a Saturday's photo must be a
+    photo, a picture of a guide page may be an icon (the media library: 1)."""
     header = check_input(data, name, accepted)
     if header.kind == "jpeg" and not stored_problems(header, len(data)):
         # Already normalised (an earlier run, the browser's own resizing): as it is.
@@ -198,8 +200,8 @@ def normalise_photo(data: bytes, name: str = "ảnh", accepted: str = ACCEPTED) 
     picture = _as_srgb(upright, profile)
     picture = _shrunk(picture)
     out_width, out_height = picture.size
-    if max(out_width, out_height) < MIN_LONG_SIDE:
-        raise _refuse("A015", name, width=out_width, height=out_height, minimum=MIN_LONG_SIDE)
+    if max(out_width, out_height) < min_long_side:
+        raise _refuse("A015", name, width=out_width, height=out_height, minimum=min_long_side)
     stored = _encode(picture)
     check = read_header(stored)
     if check.metadata or stored_problems(check, len(stored)):
