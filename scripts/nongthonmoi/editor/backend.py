@@ -336,7 +336,7 @@ class LocalBackend:
         assets = [self._asset(a, ("media", "photo")) for a in _limited(params.get("assets"))]
         sent_photos = {a: c for a, c in assets if paths.kind_of(a) == "photo"}
         # The page links its attachments by the names Decap gave them: cleaned under those names only.
-        assets = [self._cleaned(a, c, rename=False) for a, c in assets if a not in sent_photos]
+        assets = [self._cleaned(a, c, rename=False, said="Chưa lưu. ") for a, c in assets if a not in sent_photos]
         photos = PhotoFiles()
         if kind == "data":
             target, old, photos = self._data_target(rel, raw, new_entry=bool(options.get("newEntry")), sent_photos=sent_photos)
@@ -418,14 +418,16 @@ class LocalBackend:
             raise Refused(422, "Chưa lưu. " + " ".join(p.text() for p in problems), problems)
         return target, old, photos
 
-    def _cleaned(self, rel: str, content: bytes, *, rename: bool) -> tuple[str, bytes]:
+    def _cleaned(self, rel: str, content: bytes, *, rename: bool, said: str = "") -> tuple[str, bytes]:
         """A picture or document for docs/ as it will be stored (photos.cleaned_upload:
-        a phone photo without its position and camera data), or Refused."""
+        a phone photo without its position and camera data), or Refused.
+        ``said``: before the refusal (Decap's toast of an upload says «Chưa lưu được tệp:» itself)."""
         folder, name = rel.rsplit("/", 1)
         try:
             cleaned = cleaned_upload(name, content, rename=rename)
         except UploadRefused as exc:
-            raise Refused(422, "Chưa lưu. " + " ".join(p.text() for p in exc.problems), exc.problems) from None
+            words = " ".join(f"{p.message} Cách sửa: {p.fix}" for p in exc.problems)
+            raise Refused(422, said + words, exc.problems) from None
         return f"{folder}/{cleaned.name}", cleaned.data
 
     @action("persistMedia")
@@ -437,7 +439,7 @@ class LocalBackend:
         rel, content = self._cleaned(sent, content, rename=True)
         if rel != sent and (self.root / rel).exists():
             name = rel.rsplit("/", 1)[-1]
-            raise Refused(409, f"Chưa lưu. Ảnh được lưu thành «{name}», nhưng thư mục đã có một tệp tên này. "
+            raise Refused(409, f"Ảnh được lưu thành «{name}», nhưng thư mục đã có một tệp tên này. "
                                "Cách sửa: đổi tên ảnh trên máy rồi tải lên lại.")
         undo = self._snapshot([rel])
         self._write(rel, content, MAX_MEDIA_FILE)

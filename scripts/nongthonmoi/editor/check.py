@@ -360,8 +360,8 @@ def upload_problem(error) -> Problem:
 
 # A picture refused in the media library: what a person at the editor can do
 # (the rules' own fixes speak of commands and folders).
-_PICTURE_UPLOAD_FIX = ("Mở ảnh bằng Paint (Windows) hay ứng dụng Ảnh của điện thoại, lưu thành tệp PNG hay JPG mới rồi tải "
-                       "lên lại. Ảnh của một ngày thứ Bảy: thêm ở mục «Ảnh» của kết quả ngày đó, trang tự xóa vị trí GPS.")
+# (A photo from a phone or a camera is cleaned, not refused: editor/photos.cleaned_upload.)
+_PICTURE_UPLOAD_FIX = "Mở hình bằng Paint (Windows) hay ứng dụng Ảnh của điện thoại, lưu thành tệp JPG hay PNG mới rồi tải lên lại."
 _COMMAND_SENTENCE = re.compile(r"[^.;]*«ntm [^»]*»[^.;]*[.;]\s*")
 
 
