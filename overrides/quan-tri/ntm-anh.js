@@ -202,6 +202,94 @@
     return out;
   }
 
+  // A picture drawn again: upright, at most longSide pixels, JPEG, nothing
+  // but the picture. «Chọn ảnh» and the media library, in published mode.
+  function cleanOnCanvas(file, longSide, quality) {
+    return reencode(file, longSide, quality).then(function (made) {
+      return readBytes(made.blob).then(function (written) {
+        return { bytes: pictureOnly(written), width: made.width, height: made.height };
+      });
+    });
+  }
+
+  /*
+   * The media library's «Tải lên» in published mode. Decap commits the picked
+   * file through the git host's API as it came, so a phone's photo would put
+   * its position and camera serial into the repository, where the CI check
+   * comes too late (design/photos.md). A JPEG (a camera's format) is drawn
+   * again on a canvas first, as «Chọn ảnh» does, and handed to Decap as
+   * <name>.jpg; other files go as they are and CI checks them (A008, A009,
+   * A016). Local mode needs none of this: the backend cleans what it is sent
+   * with the same normalise_photo as «Chọn ảnh» (editor/photos.py).
+   *
+   * How: a listener on the document, in the capture phase, sees the file
+   * input's change before React (which listens on its root) and stops it;
+   * the cleaned file is put in the input and the change sent again.
+   */
+  window.NTM.cleanMediaUploads = function (settings) {
+    var resent = new WeakSet();
+    function mediaInput(target) {
+      return target && target.type === "file" && target.closest && !!target.closest("[class*='-UploadButton']");
+    }
+    function refused(rule, params) {
+      var p = window.NTM.rules.problem(rule, params);
+      return new Error(p.message + (p.fix ? " " + p.fix : ""));
+    }
+    function cleaned(file) {
+      return readBytes(file).then(function (bytes) {
+        var found = header(bytes);
+        if (found.kind !== "jpeg") return file;
+        var shown = String(file.name || "ảnh").slice(0, 80);
+        if (bytes.length > settings.max_bytes) {
+          throw refused("A006", { file: shown, size: megabytes(bytes.length), limit: megabytes(settings.max_bytes) });
+        }
+        if (!found.width || !found.height) throw refused("A011", { file: shown, problem: "không đọc được kích thước ảnh" });
+        if (found.width * found.height > settings.max_pixels) {
+          throw refused("A007", {
+            file: shown,
+            width: found.width,
+            height: found.height,
+            megapixels: millions(found.width * found.height),
+            limit: millions(settings.max_pixels),
+          });
+        }
+        return cleanOnCanvas(file, settings.long_side, settings.quality).then(
+          function (made) {
+            var stem = String(file.name || "anh").replace(/\.[^.]*$/, "") || "anh";
+            return new File([made.bytes], stem + ".jpg", { type: "image/jpeg" });
+          },
+          function () {
+            throw refused("A011", { file: shown, problem: "trình duyệt không mở được ảnh này" });
+          }
+        );
+      });
+    }
+    document.addEventListener(
+      "change",
+      function (event) {
+        var input = event.target;
+        if (resent.has(event) || !mediaInput(input) || !input.files || !input.files[0]) return;
+        event.stopImmediatePropagation();
+        cleaned(input.files[0]).then(
+          function (file) {
+            var files = new DataTransfer();
+            files.items.add(file);
+            input.files = files.files;
+            var again = new Event("change", { bubbles: true });
+            resent.add(again);
+            input.dispatchEvent(again);
+          },
+          function (problem) {
+            input.value = "";
+            // Decap says its own refusals here (a file over max_file_size) the same way.
+            window.alert(problem.message);
+          }
+        );
+      },
+      true
+    );
+  };
+
   /*
    * tools (from ntm-cms.js): h, option, said, rules (NTM.rules), local
    * (true in local mode), upload(action, params) -> Promise of the answer
@@ -285,16 +373,13 @@
                   return { bytes: fromBase64(answer.content), name: answer.name, width: answer.width, height: answer.height };
                 });
             }
-            return reencode(file, option(field, "long_side", 1600), option(field, "quality", 80)).then(
+            return cleanOnCanvas(file, option(field, "long_side", 1600), option(field, "quality", 80)).then(
               function (made) {
                 if (Math.max(made.width, made.height) < MIN_LONG_SIDE) {
                   throw new Error(refusal("A015", { file: file.name, width: made.width, height: made.height, minimum: MIN_LONG_SIDE }));
                 }
-                return readBytes(made.blob).then(function (written) {
-                  var out = pictureOnly(written);
-                  return nameOf(out).then(function (name) {
-                    return { bytes: out, name: name, width: made.width, height: made.height };
-                  });
+                return nameOf(made.bytes).then(function (name) {
+                  return { bytes: made.bytes, name: name, width: made.width, height: made.height };
                 });
               },
               function () {

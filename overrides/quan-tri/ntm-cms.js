@@ -1076,6 +1076,8 @@
       }
     );
   } else {
+    // Decap commits the media library's uploads as they come: a phone's photo is cleaned first.
+    if (window.NTM.cleanMediaUploads && DATA.photo) window.NTM.cleanMediaUploads(DATA.photo);
     CMS.init();
   }
 })();

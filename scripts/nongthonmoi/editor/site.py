@@ -94,6 +94,7 @@ def render_rules_data(materials) -> str:
 
     from .. import rules
     from ..contentcheck import OCR_RESIDUE
+    from ..photos import LONG_SIDE, MAX_INPUT_BYTES, MAX_INPUT_PIXELS, QUALITY
     from .messages import FORM_FIXES
 
     data = materials.saturday
@@ -106,6 +107,8 @@ def render_rules_data(materials) -> str:
         "units": {u.id: u.full_name for u in data.units.units},
         "agencies": {a.id: {"name": a.name, "supports": list(a.supports)} for a in data.agencies.agencies},
         "maxText": 2000,
+        # The media library's canvas in published mode (ntm-anh.js cleanMediaUploads): normalise_photo's limits.
+        "photo": {"long_side": LONG_SIDE, "quality": QUALITY, "max_bytes": MAX_INPUT_BYTES, "max_pixels": MAX_INPUT_PIXELS},
     }
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return (
