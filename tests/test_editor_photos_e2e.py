@@ -9,6 +9,9 @@ file that is not a picture is refused at the field and nothing is written.
 
 Published mode (Decap's test-repo backend, offline): the browser re-encodes
 the photo on a canvas, and what the page would commit has no metadata.
+
+The media library («Hình ảnh» › «Tải lên») cleans a phone's photo the same
+way in both modes, and refuses a file that is not a picture in words.
 """
 
 from __future__ import annotations
@@ -230,6 +233,70 @@ def test_published_mode_re_encodes_in_the_browser(editor_tabs, published_site, p
         from nongthonmoi.photos.stored import stored_problems
 
         assert stored_problems(read_header(data), len(data)) == []
+
+        # The media library («Hình ảnh» › «Tải lên») commits through the host as it is given the
+        # file: the canvas cleans a phone's photo first (ntm-anh.js cleanMediaUploads).
+        editor.open("collections/ke-hoach")
+        editor.page.get_by_role("button", name="Hình ảnh").or_(editor.page.get_by_role("link", name="Hình ảnh")).first.click()
+        editor.page.locator("[class*='-UploadButton'] input[type=file]").set_input_files(str(phone_jpeg))
+        editor.page.wait_for_function("name => !!(window.repoFiles['hinh-anh-thu'] || {})[name]", arg=phone_jpeg.name.lower(),
+                                      timeout=30000)
+        content = editor.page.evaluate(
+            """async name => {
+                const asset = window.repoFiles['hinh-anh-thu'][name].content;  // editor_published's media folder
+                const bytes = new Uint8Array(await asset.fileObj.arrayBuffer());
+                let text = ''; for (const b of bytes) text += String.fromCharCode(b);
+                return btoa(text);
+            }""",
+            phone_jpeg.name.lower(),
+        )
+        data = base64.b64decode(content)
+        assert metadata_left(data) == {} and upright_has_red_at_top_right(data) and Image.open(io.BytesIO(data)).size == (1200, 1600)
+        assert b"Samsung" not in data and b"R58T123456" not in data
+        assert editor.csp_violations() == []
+    finally:
+        editor.close()
+
+
+def test_the_media_library_stores_a_phone_photo_clean(editor_tabs, local_run, phone_jpeg):
+    """«Hình ảnh» › «Tải lên» (Decap's media library, the local backend's
+    persistMedia): the phone's photo is listed and stored cleaned (upright, at
+    most 1,600 px, no GPS or camera data), committed, and `ntm check` passes;
+    a file that is not a picture is refused in words, nothing written."""
+    editor = Editor(editor_tabs, local_run.base, "local", "desktop", local_run.root)
+    page, root = editor.page, editor.root
+    try:
+        page.set_viewport_size({"width": 1366, "height": 768})
+        head = git(root, "rev-parse", "HEAD").strip()
+        page.get_by_role("button", name="Hình ảnh").or_(page.get_by_role("link", name="Hình ảnh")).first.click()
+        upload = page.locator("[class*='-UploadButton'] input[type=file]")
+        upload.set_input_files(str(phone_jpeg))
+        stored = root / "docs/hinh-anh" / phone_jpeg.name.lower()
+        page.get_by_text(stored.name, exact=True).wait_for(timeout=30000)  # its card
+        shot(editor, "thu-vien-anh-1366")
+        data = stored.read_bytes()
+        assert Image.open(io.BytesIO(data)).size == (1200, 1600) and upright_has_red_at_top_right(data)
+        assert metadata_left(data) == {}
+        tags = exif_of(stored)
+        assert not [k for k in tags if k.startswith(("GPS", "IFD0", "ExifIFD", "XMP", "ICC"))], tags
+        assert git(root, "show", "--name-only", "--format=", "HEAD").split() == [stored.relative_to(root).as_posix()]
+        assert git(root, "rev-list", "--count", f"{head}..HEAD").strip() == "1"
+        check = run_ntm(root, "check")
+        assert check.returncode == 0, check.stdout + check.stderr
+
+        # Not a picture: refused in words (Decap's notice, on a computer's and a phone's screen).
+        head = git(root, "rev-parse", "HEAD")
+        upload.set_input_files({"name": "bao-cao.jpg", "mimeType": "image/jpeg", "buffer": b"%PDF-1.7 not a picture" * 40})
+        refusal = page.get_by_text("không phải hình", exact=False).first
+        refusal.wait_for(timeout=20000)
+        text = refusal.inner_text()
+        assert "bao-cao.jpg" in text and "Cách sửa" in text and "Failed" not in text, text
+        page.wait_for_timeout(1000)  # the notice slides in
+        shot(editor, "thu-vien-anh-tu-choi-1366")
+        page.set_viewport_size({"width": 360, "height": 740})
+        page.wait_for_timeout(300)
+        shot(editor, "thu-vien-anh-tu-choi-360")
+        assert git(root, "rev-parse", "HEAD") == head and not (root / "docs/hinh-anh/bao-cao.jpg").exists()
         assert editor.csp_violations() == []
     finally:
         editor.close()
