@@ -402,7 +402,7 @@ _PADDING = 16  # points of a cell no text goes into (LibreOffice: 13 to 15)
 _EMPTY_COLUMN = 8.43 * _DIGIT  # a column of default width
 
 
-def _font_file(font) -> "ImageFont.FreeTypeFont":
+def _font_file(font):
     from PIL import ImageFont
 
     style = ("Bold" if font.b else "") + ("Italic" if font.i else "")
