@@ -114,7 +114,7 @@ class FormSheet:
 # and would shrink the whole page in LibreOffice.
 _COMMON_END = (
     "Không đổi tên trang tính, không gộp ô, không thêm cột, không dùng công thức. Lưu dạng .xlsx (Excel, LibreOffice, WPS).",
-    "Xong: gửi qua Zalo hoặc thư điện tử cho Ban Tuyên giáo Huyện ủy (mẫu 2023; từ 1/7/2025 không còn huyện: hỏi UBND xã nơi gửi).",
+    "Xong: gửi qua Zalo hoặc thư điện tử cho Ban Tuyên giáo Huyện ủy (mẫu 2023; từ 1/7/2025 không còn cấp huyện: hỏi UBND xã nơi gửi).",
 )
 
 
