@@ -169,6 +169,10 @@ def own_history(root: Path) -> Path:
     (root / ".gitignore").write_text("node_modules\n.venv\nsite/\n.cache/\n", encoding="utf-8") if not (root / ".gitignore").exists() else None
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "Bản sao để thử")
+    # One pack instead of some 600 loose objects: each test's clone of it
+    # (clone_of) links two files, not 600, and takes half the time.
+    git(root, "repack", "-a", "-d", "-q")
+    git(root, "prune-packed")
     return root
 
 
