@@ -280,6 +280,20 @@ def test_a_real_plan_in_example_hamlets_is_refused_at_the_hamlet(repo, backend):
     assert (repo / PLAN).read_bytes() == before
 
 
+def test_a_unit_typed_wrong_in_a_result_is_refused_at_its_field(repo, backend):
+    """2.000 done against a plan of 2 km (metres typed in kilometres): S017 at the field."""
+    path = "materials/ket-qua/gung-re/2023-03-04.yml"
+    before = (repo / path).read_bytes()
+    data = yaml.safe_load(before)
+    data["khoi_luong_da_lam"][0]["da_lam"] = 2000
+    status, answer = _api(backend, persist(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
+    assert status == 422, answer
+    problem = answer["problems"][0]
+    assert problem["rule"] == "S017" and problem["path"] == ["khoi_luong_da_lam", 0, "da_lam"]
+    assert "gấp 1.000 lần kế hoạch (2 km)" in problem["message"] and "(km)" in problem["fix"]
+    assert (repo / path).read_bytes() == before
+
+
 def test_a_copy_never_becomes_a_dash_one_file(repo, backend):
     """Decap names a copy 2023-03-18-1.yml when the date was not changed: refused (E001)."""
     raw = (repo / PLAN).read_text(encoding="utf-8")

@@ -174,6 +174,10 @@ CASES = {
                                            words="kế hoạch của xã cho thứ Bảy 04/03/2023 là dữ liệu ví dụ"),
     "real-plan-in-example-hamlets": Case("S016", PLAN, set_line("vi_du", "false"), line="thon: [thon-1, thon-2]",
                                          words="danh sách thôn của Xã Gung Ré vẫn là ví dụ (thôn «thon-1»)"),
+    "unit-slip-in-work-done": Case("S017", RESULT, replace("    da_lam: 2\n", "    da_lam: 2000\n"), line="da_lam: 2000",
+                                   words="Ghi 2.000 km, gấp 1.000 lần kế hoạch (2 km)"),
+    "unit-slip-in-waste": Case("S017", RESULT, replace("rac_thu_gom: 1.35", "rac_thu_gom: 1350"), line="rac_thu_gom: 1350",
+                               words="Ghi 1.350 tấn, gấp 900 lần kế hoạch (1,5 tấn)"),
     "staff-list-late": Case("S014", STAFF, replace("ngay_gui: 2023-03-01", "ngay_gui: 2023-03-06"), line="ngay_gui:",
                             words="sau ngày thứ Bảy"),
     # --- document registry
@@ -418,3 +422,17 @@ def test_check_explains_a_rule_on_request(capsys):
     assert capsys.readouterr().out.startswith("S010: Số hộ tham gia quá tổng số hộ")
     assert cli.main(["check", "--giai-thich", "X999"]) == 2
 
+
+
+def test_a_result_far_beyond_its_plan_is_refused_from_a_hundred_times_only():
+    """S017 catches a unit typed wrong (a thousand times: m for km, kg for
+    tonnes), not a commune that did more than planned."""
+    from nongthonmoi.models.plans import Quantity
+    from nongthonmoi.saturday.data import FAR_BEYOND_PLAN, _far_beyond_plan
+
+    planned = Quantity(so=1.5, don_vi_tinh="km")
+    where = ("khoi_luong_da_lam", 0, "da_lam")
+    assert FAR_BEYOND_PLAN == 100
+    assert _far_beyond_plan(None, where, 149.9, planned) == []  # a hundred times less a little: done, not a slip
+    assert _far_beyond_plan(None, where, 0, planned) == []
+    assert _far_beyond_plan(None, where, 5, None) == []  # no planned amount: nothing to compare

@@ -1276,3 +1276,18 @@ def test_words_ntm_check_refuses_are_refused_at_their_cell_and_team_numbers_pass
     [done] = import_all(repo, [save(tmp_path, "kh2.xlsx", edit(plan_bytes(data), fill("Tổ 5b mang xe 4x4")))])
     assert done.status == "new", [str(e) for e in done.errors]
     assert run_ntm(repo, "check").returncode == 0
+
+
+def test_a_unit_typed_wrong_is_refused_at_its_cell(data, repo, tmp_path):
+    """1800 in «Rác đã thu gom» against a plan in tonnes (kilograms typed):
+    a thousand times the plan, refused at that cell (S017), nothing written."""
+    def fill(wb):
+        ws = wb[forms.RESULT_SHEET]
+        ws.cell(rows_by_label(ws)["Rác đã thu gom"], 2).value = 1800
+
+    before = snapshot(repo)
+    [done] = import_all(repo, [save(tmp_path, "kq.xlsx", edit(result_bytes(data), fill))], overwrite=True)
+    assert done.status != "updated"
+    [error] = [str(e) for e in done.errors if "[S017]" in str(e)]
+    assert "kq.xlsx, Kết quả!B" in error and "gấp" in error and "tấn" in error, error
+    assert snapshot(repo) == before

@@ -20,7 +20,7 @@ from .. import rules
 from ..errors import ContentError, ContentErrors
 from ..models.agencies import AgencyRegistry
 from ..models.base import check_unique, validate
-from ..models.plans import SaturdayPlan
+from ..models.plans import SaturdayPlan, format_amount
 from ..models.results import SaturdayResult, StaffList
 from ..models.units import UnitRegistry
 from ..yamlsource import YamlSource, load_yaml, parse_yaml, read_data
@@ -504,7 +504,8 @@ def _check_result(
     if plan.is_example and not result.is_example:
         errors.append(_error("S015", source, ("vi_du",), date=f"{plan.date:%d/%m/%Y}"))
     for index, done in enumerate(result.work_done):
-        if plan.task(done.task) is None:
+        task = plan.task(done.task)
+        if task is None:
             errors.append(
                 _error(
                     "S012",
@@ -515,7 +516,23 @@ def _check_result(
                     known=", ".join(t.id for t in plan.tasks),
                 )
             )
+        else:
+            errors += _far_beyond_plan(source, ("khoi_luong_da_lam", index, "da_lam"), done.amount, task.quantity)
+    if result.waste_collected is not None:
+        errors += _far_beyond_plan(source, ("rac_thu_gom",), result.waste_collected, plan.waste.quantity)
     return errors
+
+
+# A reported amount this many times its plan is a unit typed wrong (metres in
+# a kilometre column, kilograms for tonnes: a thousand times), not a Saturday's work.
+FAR_BEYOND_PLAN = 100
+
+
+def _far_beyond_plan(source, loc: tuple, done: float, planned) -> list[ContentError]:
+    if planned is None or planned.amount <= 0 or done < FAR_BEYOND_PLAN * planned.amount:
+        return []
+    return [_error("S017", source, loc, done=format_amount(done), planned=format_amount(planned.amount), unit=planned.unit,
+                   times=format_amount(round(done / planned.amount)))]
 
 
 def _check_staff_list(staff: StaffList, source, units: UnitRegistry, agencies: AgencyRegistry) -> list[ContentError]:
