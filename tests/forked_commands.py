@@ -146,6 +146,8 @@ class _Zygote:
             stdout=subprocess.PIPE,
             text=True,
         )
+        # What the interpreter read when it started (see run()).
+        self.started_with = _read_at_start(os.environ)
         ready = self.process.stdout.readline()
         if ready != "ready\n":
             raise RuntimeError(f"the forking process did not start: {ready!r}")
@@ -178,6 +180,13 @@ def _text(path: Path) -> str:
     return path.read_bytes().decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _read_at_start(env) -> dict:
+    """What the interpreter reads only when it starts (a sitecustomize on
+    PYTHONPATH that moves the clock, a hash seed, a preloaded library): a
+    command whose environment changes it runs in a new process."""
+    return {k: v for k, v in env.items() if k.startswith(("PYTHON", "LD_")) and k != "PYTHONUNBUFFERED"}
+
+
 _zygote: list[_Zygote] = []
 _lock = threading.Lock()
 
@@ -186,12 +195,13 @@ def run(tool: str, args: list[str], *, cwd: Path, env: dict | None = None, fresh
     """``tool`` (ntm or mkdocs) with ``args`` in ``cwd``, its output as text:
     forked from the zygote, or in a new process when ``fresh``."""
     env = dict(os.environ if env is None else env)
-    if fresh or os.environ.get("NTM_TESTS_NEW_PROCESSES"):  # to see whether a failure comes from the fork
-        return subprocess.run([str(BIN / tool), *args], cwd=cwd, capture_output=True, text=True, env=env)
-    with _lock:  # one command at a time through the one pipe
-        if not _zygote or _zygote[0].process.poll() is not None:
-            _zygote[:] = [_Zygote()]
-        return _zygote[0].run(tool, args, cwd, env)
+    if not (fresh or os.environ.get("NTM_TESTS_NEW_PROCESSES")):  # the latter: to see whether a failure comes from the fork
+        with _lock:  # one command at a time through the one pipe
+            if not _zygote or _zygote[0].process.poll() is not None:
+                _zygote[:] = [_Zygote()]
+            if _read_at_start(env) == _zygote[0].started_with:
+                return _zygote[0].run(tool, args, cwd, env)
+    return subprocess.run([str(BIN / tool), *args], cwd=cwd, capture_output=True, text=True, env=env)
 
 
 if __name__ == "__main__":
