@@ -436,3 +436,18 @@ def test_a_result_far_beyond_its_plan_is_refused_from_a_hundred_times_only():
     assert _far_beyond_plan(None, where, 149.9, planned) == []  # a hundred times less a little: done, not a slip
     assert _far_beyond_plan(None, where, 0, planned) == []
     assert _far_beyond_plan(None, where, 5, None) == []  # no planned amount: nothing to compare
+
+
+def test_a_document_of_docs_is_named_in_the_same_run_as_a_data_error(scratch_repo):
+    """A data file that does not load and a page's file that is no PDF: both
+    in one run (the files of docs/ do not depend on the data)."""
+    result, pdf = scratch_repo / RESULT, scratch_repo / "docs" / "mau-thu.pdf"
+    backup = result.read_bytes()
+    try:
+        result.write_text(backup.decode().replace("so_ho_tham_gia: 150", "so_ho_tham_gia: abc"), encoding="utf-8")
+        pdf.write_bytes(b"<html><body>x</body></html>")
+        code, output = _check(scratch_repo)
+    finally:
+        result.write_bytes(backup)
+        pdf.unlink(missing_ok=True)
+    assert code != 0 and "[M007]" in output and "docs/mau-thu.pdf: [A018]" in output, output

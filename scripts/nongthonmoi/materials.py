@@ -10,7 +10,7 @@ from . import rules
 from .errors import ContentError, ContentErrors
 from .models.base import check_unique, validate
 from .models.documents import DocumentRegistry
-from .photos.library import PhotoLibrary, load_library
+from .photos.library import PhotoLibrary, docs_file_problems, load_library
 from .saturday.data import SaturdayData
 from .saturday.data import load as load_saturday_data
 from .yamlsource import load_yaml, parse_yaml
@@ -67,6 +67,10 @@ def load_materials(
             photos = load_library(root, saturday, docs_dir, overlay)
         except ContentErrors as exc:
             errors += exc.errors
+    else:
+        # The photos of materials/ are checked against the data; the files of
+        # docs/ are not: said in the same run as the data's errors, not the next.
+        errors += docs_file_problems(root, docs_dir)
 
     if errors:
         raise ContentErrors(errors)
