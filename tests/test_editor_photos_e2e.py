@@ -29,7 +29,7 @@ from conftest import run_ntm
 from editor_published import published_copy, serve
 from editor_support import editing, git
 from photos_support import heic_like, metadata_left, phone_photo, upright_has_red_at_top_right
-from test_editor_e2e import Editor
+from test_editor_e2e import SIZES, Editor
 
 pytestmark = pytest.mark.slow
 
@@ -96,13 +96,51 @@ def photo_widget(editor: Editor, index: int):
     return editor.page.locator(".ntm-anh").nth(index)
 
 
+@pytest.fixture(scope="module")
+def kept_editors():
+    """The module's editor pages by mode and size, kept from one flow to the
+    next (Editor.reset between): opening Decap and logging in is about 2 s
+    of CPU a page (as in test_editor_e2e.py)."""
+    pages: dict = {}
+    yield pages
+    for page in pages.values():
+        page.close()
+
+
+@pytest.fixture
+def editors(request, editor_tabs, kept_editors):
+    """``editors(mode, size)``: the module's page of that mode and size."""
+    taken = []
+
+    def editor_of(mode: str, size: str) -> Editor:
+        page = kept_editors.pop((mode, size), None)
+        if page is None:
+            if mode == "local":
+                run = request.getfixturevalue("local_run")
+                page = Editor(editor_tabs, run.base, mode, size, run.root)
+            else:
+                from conftest import ROOT
+
+                page = Editor(editor_tabs, request.getfixturevalue("published_site"), mode, size, ROOT)
+        taken.append(((mode, size), page))
+        return page
+
+    yield editor_of
+    for key, page in taken:
+        if not page.page.is_closed():
+            width, height = SIZES[key[1]]
+            page.page.set_viewport_size({"width": width, "height": height})  # a flow may have changed it
+        if not page.page.is_closed() and page.reset():
+            kept_editors[key] = page
+        else:
+            page.close()
+
+
 @pytest.fixture(params=["desktop", "phone"])
-def local_editor(request, editor_tabs, local_run):
-    page = Editor(editor_tabs, local_run.base, "local", request.param, local_run.root)
+def local_editor(request, editors):
+    page = editors("local", request.param)
     yield page
-    violations = page.csp_violations()
-    page.close()
-    assert violations == [], violations
+    assert page.csp_violations() == []
 
 
 def test_a_phone_photo_is_stored_clean_upright_and_small_with_its_result(local_editor, phone_jpeg):
@@ -166,137 +204,126 @@ def remove_item(editor: Editor, index: int) -> None:
     ],
     ids=["heic", "garbage"],
 )
-def test_what_is_not_a_photo_is_refused_at_the_field(editor_tabs, local_run, name, content, words):
-    editor = Editor(editor_tabs, local_run.base, "local", "phone", local_run.root)
-    try:
-        root = editor.root
-        head, status = git(root, "rev-parse", "HEAD"), git(root, "status", "--porcelain")
-        editor.open_entry("ket-qua", "gung-re/2023-03-11")
-        index = add_photo_item(editor)
-        pick(editor, index, {"name": name, "mimeType": "image/jpeg", "buffer": content})
-        refusal = photo_widget(editor, index).locator(".ntm-anh__loi")
-        refusal.wait_for(timeout=20000)
-        text = refusal.inner_text()
-        assert words in text and "Chọn" in text and "ntm" not in text, text
-        editor.assert_fits()
-        refusal.scroll_into_view_if_needed()
-        shot(editor, f"tu-choi-{name.rsplit('.', 1)[-1].lower()}")
-        editor.save()
-        # The empty photo stops the save at its field; nothing reaches the disk.
-        control = photo_widget(editor, index).locator("xpath=ancestor::div[contains(@class,'-ControlContainer')][1]")
-        control.locator("[class*='-ControlErrorsList']").wait_for()
-        shot(editor, f"tu-choi-{name.rsplit('.', 1)[-1].lower()}-luu")
-        assert git(root, "rev-parse", "HEAD") == head and git(root, "status", "--porcelain") == status
-        assert not list((root / FOLDER).glob("anh-*.jpg"))
-        assert editor.csp_violations() == []
-    finally:
-        editor.close()
+def test_what_is_not_a_photo_is_refused_at_the_field(editors, name, content, words):
+    editor = editors("local", "phone")
+    root = editor.root
+    head, status = git(root, "rev-parse", "HEAD"), git(root, "status", "--porcelain")
+    editor.open_entry("ket-qua", "gung-re/2023-03-11")
+    index = add_photo_item(editor)
+    pick(editor, index, {"name": name, "mimeType": "image/jpeg", "buffer": content})
+    refusal = photo_widget(editor, index).locator(".ntm-anh__loi")
+    refusal.wait_for(timeout=20000)
+    text = refusal.inner_text()
+    assert words in text and "Chọn" in text and "ntm" not in text, text
+    editor.assert_fits()
+    refusal.scroll_into_view_if_needed()
+    shot(editor, f"tu-choi-{name.rsplit('.', 1)[-1].lower()}")
+    editor.save()
+    # The empty photo stops the save at its field; nothing reaches the disk.
+    control = photo_widget(editor, index).locator("xpath=ancestor::div[contains(@class,'-ControlContainer')][1]")
+    control.locator("[class*='-ControlErrorsList']").wait_for()
+    shot(editor, f"tu-choi-{name.rsplit('.', 1)[-1].lower()}-luu")
+    assert git(root, "rev-parse", "HEAD") == head and git(root, "status", "--porcelain") == status
+    assert not list((root / FOLDER).glob("anh-*.jpg"))
+    assert editor.csp_violations() == []
 
 
-def test_published_mode_re_encodes_in_the_browser(editor_tabs, published_site, phone_jpeg, tmp_path):
-    from conftest import ROOT
+def test_published_mode_re_encodes_in_the_browser(editors, phone_jpeg, tmp_path):
+    editor = editors("published", "phone")
+    editor.open_entry("ket-qua", "gung-re/2023-03-11")
+    index = add_photo_item(editor)
+    pick(editor, index, str(phone_jpeg))
+    widget = photo_widget(editor, index)
+    widget.get_by_text("Chọn ảnh khác").wait_for(timeout=30000)
+    name = widget.locator("code").inner_text()
+    assert name.startswith("anh-") and "1200 × 1600 điểm ảnh" in widget.inner_text()
+    editor.field("mo_ta", index).fill("Đoàn viên thôn 2 khơi thông rãnh thoát nước ven đường liên thôn")
+    shot(editor, "chon-anh")
+    editor.save()
+    editor.saved()
+    # What the page would commit: the file Decap keeps at the photo's path.
+    content = editor.page.evaluate(
+        """async name => {
+            const folder = window.repoFiles.materials.anh['gung-re']['2023-03-11'];
+            const asset = folder[name].content;
+            const bytes = new Uint8Array(await asset.fileObj.arrayBuffer());
+            let text = ''; for (const b of bytes) text += String.fromCharCode(b);
+            return [folder[name].path, btoa(text)];
+        }""",
+        name,
+    )
+    assert content[0] == FOLDER + name
+    data = base64.b64decode(content[1])
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert metadata_left(data) == {} and upright_has_red_at_top_right(data)
+    assert Image.open(path).size == (1200, 1600)
+    tags = exif_of(path)
+    assert not [k for k in tags if k.startswith(("GPS", "IFD0", "ExifIFD", "XMP", "ICC"))], tags
+    # The CI check takes it as a stored photo (no A-rule).
+    from nongthonmoi.photos.header import read_header
+    from nongthonmoi.photos.stored import stored_problems
 
-    editor = Editor(editor_tabs, published_site, "published", "phone", ROOT)
-    try:
-        editor.open_entry("ket-qua", "gung-re/2023-03-11")
-        index = add_photo_item(editor)
-        pick(editor, index, str(phone_jpeg))
-        widget = photo_widget(editor, index)
-        widget.get_by_text("Chọn ảnh khác").wait_for(timeout=30000)
-        name = widget.locator("code").inner_text()
-        assert name.startswith("anh-") and "1200 × 1600 điểm ảnh" in widget.inner_text()
-        editor.field("mo_ta", index).fill("Đoàn viên thôn 2 khơi thông rãnh thoát nước ven đường liên thôn")
-        shot(editor, "chon-anh")
-        editor.save()
-        editor.saved()
-        # What the page would commit: the file Decap keeps at the photo's path.
-        content = editor.page.evaluate(
-            """async name => {
-                const folder = window.repoFiles.materials.anh['gung-re']['2023-03-11'];
-                const asset = folder[name].content;
-                const bytes = new Uint8Array(await asset.fileObj.arrayBuffer());
-                let text = ''; for (const b of bytes) text += String.fromCharCode(b);
-                return [folder[name].path, btoa(text)];
-            }""",
-            name,
-        )
-        assert content[0] == FOLDER + name
-        data = base64.b64decode(content[1])
-        path = tmp_path / name
-        path.write_bytes(data)
-        assert metadata_left(data) == {} and upright_has_red_at_top_right(data)
-        assert Image.open(path).size == (1200, 1600)
-        tags = exif_of(path)
-        assert not [k for k in tags if k.startswith(("GPS", "IFD0", "ExifIFD", "XMP", "ICC"))], tags
-        # The CI check takes it as a stored photo (no A-rule).
-        from nongthonmoi.photos.header import read_header
-        from nongthonmoi.photos.stored import stored_problems
+    assert stored_problems(read_header(data), len(data)) == []
 
-        assert stored_problems(read_header(data), len(data)) == []
-
-        # The media library («Hình ảnh» › «Tải lên») commits through the host as it is given the
-        # file: the canvas cleans a phone's photo first (ntm-anh.js cleanMediaUploads).
-        editor.open("collections/ke-hoach")
-        editor.page.get_by_role("button", name="Hình ảnh").or_(editor.page.get_by_role("link", name="Hình ảnh")).first.click()
-        editor.page.locator("[class*='-UploadButton'] input[type=file]").set_input_files(str(phone_jpeg))
-        editor.page.wait_for_function("name => !!(window.repoFiles['hinh-anh-thu'] || {})[name]", arg=phone_jpeg.name.lower(),
-                                      timeout=30000)
-        content = editor.page.evaluate(
-            """async name => {
-                const asset = window.repoFiles['hinh-anh-thu'][name].content;  // editor_published's media folder
-                const bytes = new Uint8Array(await asset.fileObj.arrayBuffer());
-                let text = ''; for (const b of bytes) text += String.fromCharCode(b);
-                return btoa(text);
-            }""",
-            phone_jpeg.name.lower(),
-        )
-        data = base64.b64decode(content)
-        assert metadata_left(data) == {} and upright_has_red_at_top_right(data) and Image.open(io.BytesIO(data)).size == (1200, 1600)
-        assert b"Samsung" not in data and b"R58T123456" not in data
-        assert editor.csp_violations() == []
-    finally:
-        editor.close()
+    # The media library («Hình ảnh» › «Tải lên») commits through the host as it is given the
+    # file: the canvas cleans a phone's photo first (ntm-anh.js cleanMediaUploads).
+    editor.open("collections/ke-hoach")
+    editor.page.get_by_role("button", name="Hình ảnh").or_(editor.page.get_by_role("link", name="Hình ảnh")).first.click()
+    editor.page.locator("[class*='-UploadButton'] input[type=file]").set_input_files(str(phone_jpeg))
+    editor.page.wait_for_function("name => !!(window.repoFiles['hinh-anh-thu'] || {})[name]", arg=phone_jpeg.name.lower(),
+                                  timeout=30000)
+    content = editor.page.evaluate(
+        """async name => {
+            const asset = window.repoFiles['hinh-anh-thu'][name].content;  // editor_published's media folder
+            const bytes = new Uint8Array(await asset.fileObj.arrayBuffer());
+            let text = ''; for (const b of bytes) text += String.fromCharCode(b);
+            return btoa(text);
+        }""",
+        phone_jpeg.name.lower(),
+    )
+    data = base64.b64decode(content)
+    assert metadata_left(data) == {} and upright_has_red_at_top_right(data) and Image.open(io.BytesIO(data)).size == (1200, 1600)
+    assert b"Samsung" not in data and b"R58T123456" not in data
+    assert editor.csp_violations() == []
 
 
-def test_the_media_library_stores_a_phone_photo_clean(editor_tabs, local_run, phone_jpeg):
+def test_the_media_library_stores_a_phone_photo_clean(editors, phone_jpeg):
     """«Hình ảnh» › «Tải lên» (Decap's media library, the local backend's
     persistMedia): the phone's photo is listed and stored cleaned (upright, at
     most 1,600 px, no GPS or camera data), committed, and `ntm check` passes;
     a file that is not a picture is refused in words, nothing written."""
-    editor = Editor(editor_tabs, local_run.base, "local", "desktop", local_run.root)
+    editor = editors("local", "desktop")
     page, root = editor.page, editor.root
-    try:
-        page.set_viewport_size({"width": 1366, "height": 768})
-        head = git(root, "rev-parse", "HEAD").strip()
-        page.get_by_role("button", name="Hình ảnh").or_(page.get_by_role("link", name="Hình ảnh")).first.click()
-        upload = page.locator("[class*='-UploadButton'] input[type=file]")
-        upload.set_input_files(str(phone_jpeg))
-        stored = root / "docs/hinh-anh" / phone_jpeg.name.lower()
-        page.get_by_text(stored.name, exact=True).wait_for(timeout=30000)  # its card
-        shot(editor, "thu-vien-anh-1366")
-        data = stored.read_bytes()
-        assert Image.open(io.BytesIO(data)).size == (1200, 1600) and upright_has_red_at_top_right(data)
-        assert metadata_left(data) == {}
-        tags = exif_of(stored)
-        assert not [k for k in tags if k.startswith(("GPS", "IFD0", "ExifIFD", "XMP", "ICC"))], tags
-        assert git(root, "show", "--name-only", "--format=", "HEAD").split() == [stored.relative_to(root).as_posix()]
-        assert git(root, "rev-list", "--count", f"{head}..HEAD").strip() == "1"
-        check = run_ntm(root, "check")
-        assert check.returncode == 0, check.stdout + check.stderr
+    page.set_viewport_size({"width": 1366, "height": 768})
+    head = git(root, "rev-parse", "HEAD").strip()
+    page.get_by_role("button", name="Hình ảnh").or_(page.get_by_role("link", name="Hình ảnh")).first.click()
+    upload = page.locator("[class*='-UploadButton'] input[type=file]")
+    upload.set_input_files(str(phone_jpeg))
+    stored = root / "docs/hinh-anh" / phone_jpeg.name.lower()
+    page.get_by_text(stored.name, exact=True).wait_for(timeout=30000)  # its card
+    shot(editor, "thu-vien-anh-1366")
+    data = stored.read_bytes()
+    assert Image.open(io.BytesIO(data)).size == (1200, 1600) and upright_has_red_at_top_right(data)
+    assert metadata_left(data) == {}
+    tags = exif_of(stored)
+    assert not [k for k in tags if k.startswith(("GPS", "IFD0", "ExifIFD", "XMP", "ICC"))], tags
+    assert git(root, "show", "--name-only", "--format=", "HEAD").split() == [stored.relative_to(root).as_posix()]
+    assert git(root, "rev-list", "--count", f"{head}..HEAD").strip() == "1"
+    check = run_ntm(root, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
 
-        # Not a picture: refused in words (Decap's notice, on a computer's and a phone's screen).
-        head = git(root, "rev-parse", "HEAD")
-        upload.set_input_files({"name": "bao-cao.jpg", "mimeType": "image/jpeg", "buffer": b"%PDF-1.7 not a picture" * 40})
-        refusal = page.get_by_text("không phải hình", exact=False).first
-        refusal.wait_for(timeout=20000)
-        text = refusal.inner_text()
-        assert "bao-cao.jpg" in text and "Cách sửa" in text and "Failed" not in text, text
-        page.wait_for_timeout(1000)  # the notice slides in
-        shot(editor, "thu-vien-anh-tu-choi-1366")
-        page.set_viewport_size({"width": 360, "height": 740})
-        page.wait_for_timeout(300)
-        shot(editor, "thu-vien-anh-tu-choi-360")
-        assert git(root, "rev-parse", "HEAD") == head and not (root / "docs/hinh-anh/bao-cao.jpg").exists()
-        assert editor.csp_violations() == []
-    finally:
-        editor.close()
+    # Not a picture: refused in words (Decap's notice, on a computer's and a phone's screen).
+    head = git(root, "rev-parse", "HEAD")
+    upload.set_input_files({"name": "bao-cao.jpg", "mimeType": "image/jpeg", "buffer": b"%PDF-1.7 not a picture" * 40})
+    refusal = page.get_by_text("không phải hình", exact=False).first
+    refusal.wait_for(timeout=20000)
+    text = refusal.inner_text()
+    assert "bao-cao.jpg" in text and "Cách sửa" in text and "Failed" not in text, text
+    page.wait_for_timeout(1000)  # the notice slides in
+    shot(editor, "thu-vien-anh-tu-choi-1366")
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.wait_for_timeout(300)
+    shot(editor, "thu-vien-anh-tu-choi-360")
+    assert git(root, "rev-parse", "HEAD") == head and not (root / "docs/hinh-anh/bao-cao.jpg").exists()
+    assert editor.csp_violations() == []
