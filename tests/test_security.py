@@ -418,6 +418,9 @@ LONG_LINES = {
     "heading braces": "# " + "{" * 100_000,
     "heading spaces": "# a" + " {" * 50_000,
     "md links": "](x" * 40_000,
+    # Each control's line counted from the start of the page (Y011).
+    "control characters": "\x01" * 200_000,
+    "control references": "&#1;" * 100_000,
 }
 
 
