@@ -26,6 +26,7 @@ extensions, so "#muc-ii-1" and heading ids are exactly those of the site.
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
@@ -506,13 +507,8 @@ def check_handout_sources(docs_dir: Path, root: Path | None = None) -> list[Cont
     from .handouts.source import Converter, read_page, select
 
     root = root or docs_dir.parent
-    setup: list = []  # (converter, memo key) once a part needs converting
+    converter = memo_key = None  # made when a part first needs converting
     errors: list[ContentError] = []
-
-    def images(text: str, page: str) -> tuple[str, ...]:
-        converter = setup[0][0]
-        return tuple(html_text.unescape(url) for url in _FETCHED.findall(converter.to_html(text, page)))
-
     for handout in static_handouts():
         for part in handout.parts:
             try:
@@ -523,20 +519,26 @@ def check_handout_sources(docs_dir: Path, root: Path | None = None) -> list[Cont
                 continue
             if markdown_limits(text):
                 continue  # not converted (T006)
-            if not setup:
+            if converter is None:
                 extensions, configs = markdown_setup(read_site_config(root))
+                converter = Converter(extensions, configs, "http://localhost/", docs_dir)
                 # The images of a part depend on its text, its page's folder and the
                 # Markdown setup only (linked pages' titles change links, not images):
                 # kept like the pages' conversions when the extensions are pure.
-                key = f"handout images {_setup_key(extensions, configs)} {docs_dir.absolute()}" if _pure(extensions) else None
-                setup.append((Converter(extensions, configs, "http://localhost/", docs_dir), key))
-            key = setup[0][1]
-            fetched = images(text, part.page) if key is None else _MEMO.get((f"{key} {part.page}", text), lambda t: images(t, part.page))
+                if _pure(extensions):
+                    memo_key = f"handout images {_setup_key(extensions, configs)} {docs_dir.absolute()}"
+            images = functools.partial(_images, converter, part.page)
+            fetched = images(text) if memo_key is None else _MEMO.get((f"{memo_key} {part.page}", text), images)
             for url in fetched:
                 if not allowed_url(url, root):
                     errors.append(rules.error("P014", f"docs/{part.page}", _line_in(docs_dir / part.page, url),
                                               handout=handout.slug, what=_shown(url, docs_dir)))
     return sorted(set(errors))
+
+
+def _images(converter, page: str, text: str) -> tuple[str, ...]:
+    """The addresses of the images a handout's part would ask the renderer for."""
+    return tuple(html_text.unescape(url) for url in _FETCHED.findall(converter.to_html(text, page)))
 
 
 # What the renderer would read from a handout's text, once sanitised (only
