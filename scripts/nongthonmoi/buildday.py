@@ -61,6 +61,11 @@ def coming_saturday(today: date) -> date:
     return today + timedelta(days=(SATURDAY - today.weekday()) % 7)
 
 
+def latest_saturday(today: date) -> date:
+    """The last Saturday that has come: today itself on a Saturday."""
+    return today - timedelta(days=(today.weekday() - SATURDAY) % 7)
+
+
 def saturdays_ahead(today: date, count: int = 2) -> list[date]:
     """The coming Saturday and the ones after it: a page built on Friday night
     carries next week's too, and the browser shows the one of its own day."""

@@ -18,10 +18,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from .. import contentcheck
+from ..buildday import latest_saturday
 from .. import rules as registry
 from ..errors import ContentError, ContentErrors
 from ..materials import load_materials
@@ -228,7 +229,7 @@ def future_result_problem(collection: DataCollection, data: dict, today: date) -
         return None  # the model names a wrong date
     if day <= today:
         return None
-    last = today - timedelta(days=(today.weekday() - 5) % 7)
+    last = latest_saturday(today)
     params = {"date": day.strftime("%d/%m/%Y"), "last": last.strftime("%d/%m/%Y")}
     rule = registry.rule("E009")
     loc = (collection.date_field,)
