@@ -35,8 +35,7 @@ from pathlib import Path
 import yaml
 
 from .. import rules as registry
-from ..photos import PHOTOS_DIR
-from ..photos import INPUT_FORMATS
+from ..photos import INPUT_FORMATS, PHOTOS_DIR
 from ..photos.header import read_header
 from ..photos.normalise import PhotoRefused, normalise_photo
 from . import paths
@@ -113,7 +112,6 @@ class UploadRefused(Exception):
 class CleanedUpload:
     name: str  # the file's name once cleaned (a PNG with a position becomes <name>.jpg)
     data: bytes
-    report: list[str]  # what the cleaning did (Vietnamese); [] when kept as it is
 
 
 def cleaned_upload(name: str, data: bytes, *, rename: bool = True) -> CleanedUpload:
@@ -123,7 +121,7 @@ def cleaned_upload(name: str, data: bytes, *, rename: bool = True) -> CleanedUpl
     there, under its own name."""
     problems = check_upload(name, data)
     if not problems:
-        return CleanedUpload(name, data, [])
+        return CleanedUpload(name, data)
     stem, suffix = (name.rsplit(".", 1) + [""])[:2]
     cleanable = (
         all(p.rule in CLEANABLE for p in problems)
@@ -137,7 +135,7 @@ def cleaned_upload(name: str, data: bytes, *, rename: bool = True) -> CleanedUpl
     except PhotoRefused as exc:
         raise UploadRefused([upload_problem(exc.error)]) from None
     cleaned = name if f".{suffix.lower()}" in JPEG_SUFFIXES else f"{stem}.jpg"
-    return CleanedUpload(cleaned, result.data, list(result.report))
+    return CleanedUpload(cleaned, result.data)
 
 
 # --- a save ----------------------------------------------------------------------------
