@@ -177,12 +177,6 @@ RULES: dict[str, Rule] = {
              "quả. Nếu chưa phải số liệu thật: ghi kết quả là dữ liệu ví dụ (vi_du: true).",
              "Trang web và báo cáo thứ Hai coi kết quả của một kế hoạch ví dụ là ví dụ: số liệu thật ghi vào đó sẽ bị hiện "
              "là «Dữ liệu ví dụ» và không được cộng vào số liệu thật."),
-        Rule("S017", "Khối lượng đã làm gấp trăm lần kế hoạch",
-             "Ghi {done} {unit}, gấp {times} lần kế hoạch ({planned} {unit}): có gõ nhầm đơn vị (m thay vì km, kg thay vì tấn)?",
-             "Ghi khối lượng theo đúng đơn vị của kế hoạch ({unit}). Nếu thật sự đã làm nhiều như vậy, sửa khối lượng trong kế hoạch "
-             "cho đúng trước, rồi lưu lại kết quả.",
-             "Kết quả ghi cùng đơn vị tính với kế hoạch. Một con số gấp 100 lần kế hoạch trở lên hầu như luôn là gõ nhầm đơn vị "
-             "(1.500 thay vì 1,5 km); để nguyên thì trang web và báo cáo thứ Hai cộng con số sai đó vào số liệu của huyện."),
         Rule("S016", "Kế hoạch thật dùng thôn ví dụ",
              "Kế hoạch ghi là kế hoạch thật («Dữ liệu ví dụ»: không) nhưng danh sách thôn của {unit} vẫn là ví dụ "
              "(thôn «{value}»).",
@@ -190,6 +184,12 @@ RULES: dict[str, Rule] = {
              "danh sách thật, ghi kế hoạch là dữ liệu ví dụ (vi_du: true).",
              "Danh sách thôn trong materials/don-vi.yml là ví dụ cho tới khi xã gửi danh sách thật; bản in của kế hoạch khi "
              "đó ghi «Danh sách thôn là ví dụ». Một kế hoạch thật làm ở những thôn có thật, nên phải có tên thôn thật."),
+        Rule("S017", "Khối lượng đã làm gấp trăm lần kế hoạch",
+             "Ghi {done} {unit}, gấp {times} lần kế hoạch ({planned} {unit}): có gõ nhầm đơn vị (m thay vì km, kg thay vì tấn)?",
+             "Ghi khối lượng theo đúng đơn vị của kế hoạch ({unit}). Nếu thật sự đã làm nhiều như vậy, sửa khối lượng trong kế hoạch "
+             "cho đúng trước, rồi lưu lại kết quả.",
+             "Kết quả ghi cùng đơn vị tính với kế hoạch. Một con số gấp 100 lần kế hoạch trở lên hầu như luôn là gõ nhầm đơn vị "
+             "(1.500 thay vì 1,5 km); để nguyên thì trang web và báo cáo thứ Hai cộng con số sai đó vào số liệu của huyện."),
         # --- document registry ------------------------------------------------
         Rule("V001", "Văn bản liên quan không có", "Văn bản liên quan «{value}» không có trong danh mục.", "Dùng một mã đã có: {known}.",
              "Liên kết giữa các văn bản chỉ trỏ tới văn bản có trong danh mục."),

@@ -24,8 +24,7 @@ from ..buildday import build_day
 from ..contentcheck import word_problems
 from ..errors import ContentError, ContentErrors
 from ..models.agencies import AgencyRegistry
-from ..models.base import ViDate, validate
-from ..models.base import allowed_numbers, field_at
+from ..models.base import ViDate, allowed_numbers, field_at, validate
 from ..models.plans import SaturdayPlan, TimeWindow, plain_amount
 from ..models.results import SaturdayResult
 from ..models.units import Unit, UnitRegistry
