@@ -252,46 +252,40 @@ def test_text_pasted_from_word_is_saved_as_it_was_seen(repo, backend):
     assert run_ntm(repo, "check").returncode == 0
 
 
-def test_a_negative_quantity_is_refused_at_its_field(repo, backend):
-    before = (repo / PLAN).read_bytes()
+def _refused_at_a_field(repo: Path, backend, path: str, change) -> tuple[dict, dict]:
+    """Save ``path`` with ``change`` made to its data: refused (422), nothing
+    written; (the first problem, the whole answer)."""
+    before = (repo / path).read_bytes()
     data = yaml.safe_load(before)
-    data["phan_viec"][0]["khoi_luong"]["so"] = -3
-    status, answer = _api(backend, persist(PLAN, yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
-    assert status == 422
-    problem = answer["problems"][0]
+    change(data)
+    status, answer = _api(backend, persist(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
+    assert status == 422, answer
+    assert (repo / path).read_bytes() == before
+    return answer["problems"][0], answer
+
+
+def test_a_negative_quantity_is_refused_at_its_field(repo, backend):
+    problem, answer = _refused_at_a_field(repo, backend, PLAN, lambda data: data["phan_viec"][0]["khoi_luong"].update(so=-3))
     assert problem["rule"] == "M009" and problem["path"] == ["phan_viec", 0, "khoi_luong", "so"]
     assert problem["field"] == "Các phần việc › Phần việc 1 › Khối lượng công việc › Số lượng"
     assert "«Số lượng» không được âm" in problem["message"] and "«so»" not in answer["error"]
-    assert (repo / PLAN).read_bytes() == before
     assert git(repo, "status", "--porcelain").strip() == ""
 
 
 def test_a_real_plan_in_example_hamlets_is_refused_at_the_hamlet(repo, backend):
     """Gung Ré's hamlets are examples: a plan saved as real (the «Dữ liệu ví
     dụ» box unticked) is refused at its first hamlet, with what to do in the form."""
-    before = (repo / PLAN).read_bytes()
-    data = yaml.safe_load(before)
-    data["vi_du"] = False
-    status, answer = _api(backend, persist(PLAN, yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
-    assert status == 422, answer
-    problem = answer["problems"][0]
+    problem, _ = _refused_at_a_field(repo, backend, PLAN, lambda data: data.update(vi_du=False))
     assert problem["rule"] == "S016" and problem["path"] == ["phan_viec", 0, "thon", 0]
     assert "Dữ liệu ví dụ" in problem["fix"] and "materials/" not in problem["fix"]
-    assert (repo / PLAN).read_bytes() == before
 
 
 def test_a_unit_typed_wrong_in_a_result_is_refused_at_its_field(repo, backend):
     """2.000 done against a plan of 2 km (metres typed in kilometres): S017 at the field."""
-    path = "materials/ket-qua/gung-re/2023-03-04.yml"
-    before = (repo / path).read_bytes()
-    data = yaml.safe_load(before)
-    data["khoi_luong_da_lam"][0]["da_lam"] = 2000
-    status, answer = _api(backend, persist(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
-    assert status == 422, answer
-    problem = answer["problems"][0]
+    result = "materials/ket-qua/gung-re/2023-03-04.yml"
+    problem, _ = _refused_at_a_field(repo, backend, result, lambda data: data["khoi_luong_da_lam"][0].update(da_lam=2000))
     assert problem["rule"] == "S017" and problem["path"] == ["khoi_luong_da_lam", 0, "da_lam"]
     assert "gấp 1.000 lần kế hoạch (2 km)" in problem["message"] and "(km)" in problem["fix"]
-    assert (repo / path).read_bytes() == before
 
 
 def test_a_copy_never_becomes_a_dash_one_file(repo, backend):
