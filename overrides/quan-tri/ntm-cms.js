@@ -106,8 +106,6 @@
     );
   }
 
-  // Every request to the local backend: a refused connection or a stale
-  // secret becomes one page, not a toast per request.
   // Each file's version (the backend's id of its bytes) as this tab opened
   // it: a save says which version its form started from, and the backend
   // refuses it if the file was saved since, in another tab or by another
@@ -202,6 +200,8 @@
     });
   }).observe(document.documentElement, { childList: true, subtree: true });
 
+  // Every request to the local backend: a refused connection or a stale
+  // secret becomes one page, not a toast per request.
   var realFetch = window.fetch.bind(window);
   window.fetch = function (input, init) {
     var url = typeof input === "string" ? input : input && input.url;
