@@ -128,12 +128,18 @@ class Editor:
         self.field("xa").wait_for()
 
     def assert_fits(self) -> None:
-        """No sideways scrolling; «Lưu» (or its menu) on screen."""
+        """No sideways scrolling; «Lưu» (or its menu) on screen, under no notice."""
         width = self.page.evaluate("document.documentElement.scrollWidth")
         assert width <= SIZES[self.size][0], f"page is {width} px wide"
         toolbar = self.page.locator("[class*='-ToolbarSectionMain'] [class*='-StyledDropdownButton'], [class*='-ToolbarSectionMain'] button").first
         box = toolbar.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= SIZES[self.size][0], box
+        # Its centre and corners (a notice across the top of a phone took its upper edge).
+        points = [(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy) for fx, fy in
+                  ((0.5, 0.5), (0.05, 0.1), (0.95, 0.1), (0.05, 0.9), (0.95, 0.9))]
+        covered = toolbar.evaluate("(el, points) => points.map(([x, y]) => document.elementFromPoint(x, y))"
+                                   ".filter(top => !el.contains(top)).map(top => top ? top.className : 'nothing')", points)
+        assert covered == [], f"the save button is under {covered}"
 
     def csp_violations(self) -> list:
         return self.page.evaluate("window.__csp || []")
