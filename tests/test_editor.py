@@ -305,11 +305,13 @@ class Browse:
     def save(self, expect_saved: bool = True) -> str:
         """«Lưu» then «Lưu vào lịch sử»; return the message Decap shows."""
         self.page.wait_for_timeout(700)
+        # The notices shown so far are marked: the answer is a new one.
+        self.page.evaluate("document.querySelectorAll('.Toastify__toast').forEach(e => { e.dataset.seen = ''; })")
         self.page.get_by_role("button", name="Lưu", exact=True).click()
         self.page.get_by_text("Lưu vào lịch sử", exact=True).click()
         if not expect_saved:
             return ""
-        toast = self.page.get_by_text("Đã lưu vào lịch sử")
+        toast = self.page.locator(".Toastify__toast:not([data-seen])", has_text="Đã lưu vào lịch sử")
         try:
             toast.first.wait_for(timeout=20000)
         except Exception:  # noqa: BLE001 - say what the editor showed instead
