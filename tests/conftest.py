@@ -480,7 +480,7 @@ def pytest_collection_modifyitems(config, items):
         for other in keys[1:]:
             parent[find(other)] = find(keys[0])
     for item, keys in costly_of.items():
-        if keys:
+        if keys and not item.get_closest_marker("xdist_group"):  # a module may split its tests into groups itself
             item.add_marker(pytest.mark.xdist_group(find(keys[0])))
 
 

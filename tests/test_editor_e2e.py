@@ -211,7 +211,12 @@ def kept_editors():
         page.close()
 
 
-@pytest.fixture(params=[("local", "desktop"), ("local", "phone"), ("published", "desktop"), ("published", "phone")], ids="-".join)
+# The two modes share nothing (a running `ntm edit`, a served copy of the
+# site): each is a group of its own, so two workers run them side by side.
+MODES = [("local", "desktop"), ("local", "phone"), ("published", "desktop"), ("published", "phone")]
+
+
+@pytest.fixture(params=[pytest.param(m, id="-".join(m), marks=pytest.mark.xdist_group(f"editor-e2e-{m[0]}")) for m in MODES])
 def editor(request, editor_tabs, kept_editors):
     mode, size = request.param
     page = kept_editors.pop(request.param, None)
@@ -348,6 +353,7 @@ def test_text_pasted_in_nfd(editor, tmp_path):
     check_passes(root)
 
 
+@pytest.mark.xdist_group("editor-e2e-local")
 def test_two_tabs_never_undo_each_others_save(editor_tabs, local_run):
     """The same plan open in two tabs (or on a laptop and a phone): the
     first save goes through; the second, from a form that still holds the
