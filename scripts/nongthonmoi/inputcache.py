@@ -12,6 +12,7 @@ the code that reads files and of the libraries whose objects are kept
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
 from pathlib import Path
@@ -30,6 +31,7 @@ PACKAGE = Path(__file__).resolve().parent
 LIBRARIES = ("pydantic", "pydantic-core", "pyyaml", "markdown", "pymdown-extensions")
 
 
+@functools.cache  # installed versions do not change under a running process (and reading them is 5 ms)
 def _versions() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
