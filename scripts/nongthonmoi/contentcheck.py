@@ -66,9 +66,23 @@ _MARKERS = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
 _ABBREVIATION = re.compile(r"^\*\[", re.M)
 
 
+# Answers of markdown_limits by the text's digest: `ntm check` asks for every
+# page on every run (and `ntm edit` runs it on every save), most unchanged.
+_LIMITS_SEEN: dict[tuple[bytes, int], list] = {}
+
+
 def markdown_limits(text: str, first_line: int = 1) -> list[tuple[int, str, int]]:
     """(line, what, limit) of what would make the Markdown conversion slow or
     deep, in one pass over the text (T006); empty when the page is fine."""
+    key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(), first_line)
+    if key not in _LIMITS_SEEN:
+        if len(_LIMITS_SEEN) >= 4096:
+            _LIMITS_SEEN.clear()
+        _LIMITS_SEEN[key] = _markdown_limits(text, first_line)
+    return list(_LIMITS_SEEN[key])
+
+
+def _markdown_limits(text: str, first_line: int) -> list[tuple[int, str, int]]:
     found = []
     total, block, block_start, fenced = 0, 0, first_line, False
     for number, line in enumerate(text.split("\n"), start=first_line):
