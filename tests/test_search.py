@@ -56,7 +56,19 @@ def marks(page) -> list[str]:
 
 @pytest.fixture
 def page(reader_tab, served):
-    return reader_tab.open(served, viewport={"width": 1280, "height": 900})
+    """The home page in the worker's reused tab, kept from one test of this
+    module to the next while it is still there: Material's search worker then
+    keeps the index it built (about a second of CPU each time). The box is
+    emptied and search closed, as a reader leaves it."""
+    kept = reader_tab.page
+    if kept is not None and not kept.is_closed() and kept.url == served and kept.evaluate("window.__searchKept === true"):
+        kept.locator(SEARCH_BOX).fill("")
+        kept.keyboard.press("Escape")
+        kept.wait_for_function("!document.getElementById('__search').checked")
+        return kept
+    page = reader_tab.open(served, viewport={"width": 1280, "height": 900})
+    page.evaluate("window.__searchKept = true")
+    return page
 
 
 # --- folding: one function, the same for index and query ---------------------
