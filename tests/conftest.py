@@ -92,6 +92,34 @@ def pytest_sessionstart(session):
         cachestore.begin_run(ROOT)
 
 
+def retire_old_runs(root: Path, keep: int) -> list[Path]:
+    """The folders of earlier runs that pytest deletes at exit (all but the
+    newest ``keep``), moved aside and deleted by a detached process at the
+    lowest priority. A whole run leaves some 200,000 files: deleting them
+    held a later run up to 20 s after its last test. A folder with a lock
+    (a run still going) is left alone, as pytest does."""
+    runs = {int(m.group(1)): p for p in root.iterdir() if (m := re.fullmatch(r"pytest-(\d+)", p.name)) and not p.is_symlink()}
+    moved = []
+    for number, path in sorted(runs.items()):
+        if number <= max(runs) - keep and not (path / ".lock").exists():
+            with contextlib.suppress(OSError):
+                moved.append(path.rename(root / f"old-{path.name}-{os.getpid()}"))
+    moved += [p for p in root.glob("old-pytest-*") if p not in moved]  # an interrupted deletion's
+    if moved:
+        nice = ["nice", "-n", "19", *(["ionice", "-c", "3"] if shutil.which("ionice") else [])]
+        subprocess.Popen([*nice, "rm", "-rf", "--", *map(str, moved)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return moved
+
+
+def pytest_unconfigure(config):
+    factory = getattr(config, "_tmp_path_factory", None)
+    basetemp = getattr(factory, "_basetemp", None)
+    if os.environ.get("PYTEST_XDIST_WORKER") or config.option.basetemp or basetemp is None:
+        return  # a worker's folder is inside the run's; a given --basetemp is not numbered
+    retire_old_runs(Path(basetemp).parent, int(config.getini("tmp_path_retention_count")))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _run_folder(tmp_path_factory):
     _RUN_FOLDER[:] = [run_wide_folder(tmp_path_factory)]

@@ -110,3 +110,30 @@ def test_lent_entries_outlive_the_copys_first_build(tree, tmp_path, monkeypatch)
     cachekeep.end()
     assert (folder / later).read_bytes() == b"%PDF"
 
+
+
+def test_old_runs_folders_are_deleted_beside_the_next_run_not_in_it(tmp_path):
+    """What pytest deletes at a run's exit (all but the newest three runs'
+    folders) is moved aside at once and deleted by a detached process; a
+    folder whose run still holds its lock stays, and so do the newest three."""
+    import os
+    import time
+
+    from conftest import retire_old_runs
+
+    for number in range(1, 7):
+        folder = tmp_path / f"pytest-{number}" / "a" / "b"
+        folder.mkdir(parents=True)
+        for i in range(50):
+            (folder / f"f{i}").write_text("x")
+    (tmp_path / "pytest-2" / ".lock").write_text("")  # a run still going
+    (tmp_path / "pytest-current").symlink_to(tmp_path / "pytest-6")
+    (tmp_path / "old-pytest-0-1").mkdir()  # left by a deletion that was stopped
+    moved = retire_old_runs(tmp_path, keep=3)
+    assert sorted(p.name for p in moved) == sorted(["old-pytest-0-1", *(f"old-pytest-{n}-{os.getpid()}" for n in (1, 3))])
+    assert not (tmp_path / "pytest-1").exists()  # moved before the call returned
+    deadline = time.monotonic() + 30
+    while any(p.exists() for p in moved) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(p.exists() for p in moved)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pytest-2", "pytest-4", "pytest-5", "pytest-6", "pytest-current"]
