@@ -95,9 +95,10 @@ def pytest_sessionstart(session):
 def retire_old_runs(root: Path, keep: int) -> list[Path]:
     """The folders of earlier runs that pytest deletes at exit (all but the
     newest ``keep``), moved aside and deleted by a detached process at the
-    lowest priority. A whole run leaves some 200,000 files: deleting them
-    held a later run up to 20 s after its last test. A folder with a lock
-    (a run still going) is left alone, as pytest does."""
+    lowest CPU priority (and the idle I/O class, where the disk's scheduler
+    has one). A whole run leaves some 200,000 files: deleting them held a
+    later run up to 20 s after its last test. A folder with a lock (a run
+    still going) is left alone, as pytest does."""
     runs = {int(m.group(1)): p for p in root.iterdir() if (m := re.fullmatch(r"pytest-(\d+)", p.name)) and not p.is_symlink()}
     moved = []
     for number, path in sorted(runs.items()):
