@@ -111,7 +111,6 @@ def test_lent_entries_outlive_the_copys_first_build(tree, tmp_path, monkeypatch)
     assert (folder / later).read_bytes() == b"%PDF"
 
 
-
 def test_old_runs_folders_are_deleted_beside_the_next_run_not_in_it(tmp_path):
     """What pytest deletes at a run's exit (all but the newest three runs'
     folders) is moved aside at once and deleted by a detached process; a
