@@ -202,6 +202,38 @@
     return out;
   }
 
+  // A rule's refusal as one sentence with its fix (rules: NTM.rules).
+  function refusalText(rules, rule, params) {
+    var p = rules.problem(rule, params);
+    return p.message + (p.fix ? " " + p.fix : "");
+  }
+
+  // What the browser can refuse of a picture before decoding it: the
+  // refusal's words, or null. limits: max_bytes, max_pixels, accepted (the
+  // formats' sentence). «Chọn ảnh» and the media library.
+  function screenedPicture(rules, file, bytes, limits) {
+    var shown = String(file.name || "ảnh").slice(0, 80);
+    if (bytes.length > limits.max_bytes) {
+      return refusalText(rules, "A006", { file: shown, size: megabytes(bytes.length), limit: megabytes(limits.max_bytes) });
+    }
+    if (!bytes.length) return refusalText(rules, "A011", { file: shown, problem: "tệp trống" });
+    var found = header(bytes);
+    if (["jpeg", "png", "webp"].indexOf(found.kind) < 0) {
+      return refusalText(rules, "A005", { file: shown, format: FORMATS[found.kind] || FORMATS.unknown, accepted: limits.accepted });
+    }
+    if (found.width && found.height && found.width * found.height > limits.max_pixels) {
+      return refusalText(rules, "A007", {
+        file: shown,
+        width: found.width,
+        height: found.height,
+        megapixels: millions(found.width * found.height),
+        limit: millions(limits.max_pixels),
+      });
+    }
+    if (!found.width || !found.height) return refusalText(rules, "A011", { file: shown, problem: "không đọc được kích thước ảnh" });
+    return null;
+  }
+
   // A picture drawn again: upright, at most longSide pixels, JPEG, nothing
   // but the picture. «Chọn ảnh» and the media library, in published mode.
   function cleanOnCanvas(file, longSide, quality) {
@@ -231,35 +263,19 @@
     function mediaInput(target) {
       return target && target.type === "file" && target.closest && !!target.closest("[class*='-UploadButton']");
     }
-    function refused(rule, params) {
-      var p = window.NTM.rules.problem(rule, params);
-      return new Error(p.message + (p.fix ? " " + p.fix : ""));
-    }
     function cleaned(file) {
       return readBytes(file).then(function (bytes) {
-        var found = header(bytes);
-        if (found.kind !== "jpeg") return file;
-        var shown = String(file.name || "ảnh").slice(0, 80);
-        if (bytes.length > settings.max_bytes) {
-          throw refused("A006", { file: shown, size: megabytes(bytes.length), limit: megabytes(settings.max_bytes) });
-        }
-        if (!found.width || !found.height) throw refused("A011", { file: shown, problem: "không đọc được kích thước ảnh" });
-        if (found.width * found.height > settings.max_pixels) {
-          throw refused("A007", {
-            file: shown,
-            width: found.width,
-            height: found.height,
-            megapixels: millions(found.width * found.height),
-            limit: millions(settings.max_pixels),
-          });
-        }
+        if (header(bytes).kind !== "jpeg") return file;
+        var problem = screenedPicture(window.NTM.rules, file, bytes, settings);
+        if (problem) throw new Error(problem);
         return cleanOnCanvas(file, settings.long_side, settings.quality).then(
           function (made) {
             var stem = String(file.name || "anh").replace(/\.[^.]*$/, "") || "anh";
             return new File([made.bytes], stem + ".jpg", { type: "image/jpeg" });
           },
           function () {
-            throw refused("A011", { file: shown, problem: "trình duyệt không mở được ảnh này" });
+            var shown = String(file.name || "ảnh").slice(0, 80);
+            throw new Error(refusalText(window.NTM.rules, "A011", { file: shown, problem: "trình duyệt không mở được ảnh này" }));
           }
         );
       });
@@ -301,38 +317,16 @@
     var RULES = tools.rules;
 
     function refusal(rule, params) {
-      var p = RULES.problem(rule, params);
-      return p.message + (p.fix ? " " + p.fix : "");
+      return refusalText(RULES, rule, params);
     }
 
     // What the browser can refuse before sending or decoding anything.
     function screened(field, file, bytes) {
-      var shown = String(file.name || "ảnh").slice(0, 80);
-      var maxBytes = option(field, "max_bytes", 40000000);
-      if (bytes.length > maxBytes) {
-        return refusal("A006", { file: shown, size: megabytes(bytes.length), limit: megabytes(maxBytes) });
-      }
-      if (!bytes.length) return refusal("A011", { file: shown, problem: "tệp trống" });
-      var found = header(bytes);
-      if (["jpeg", "png", "webp"].indexOf(found.kind) < 0) {
-        return refusal("A005", {
-          file: shown,
-          format: FORMATS[found.kind] || FORMATS.unknown,
-          accepted: option(field, "accepted", "trang quản trị nhận ảnh JPEG, PNG hoặc WebP"),
-        });
-      }
-      var limit = option(field, "max_pixels", 40000000);
-      if (found.width && found.height && found.width * found.height > limit) {
-        return refusal("A007", {
-          file: shown,
-          width: found.width,
-          height: found.height,
-          megapixels: millions(found.width * found.height),
-          limit: millions(limit),
-        });
-      }
-      if (!found.width || !found.height) return refusal("A011", { file: shown, problem: "không đọc được kích thước ảnh" });
-      return null;
+      return screenedPicture(RULES, file, bytes, {
+        max_bytes: option(field, "max_bytes", 40000000),
+        max_pixels: option(field, "max_pixels", 40000000),
+        accepted: option(field, "accepted", "trang quản trị nhận ảnh JPEG, PNG hoặc WebP"),
+      });
     }
 
     return {
