@@ -190,7 +190,7 @@ def test_checking_again_in_one_process_converts_only_the_changed_page(tmp_path, 
     from nongthonmoi import pagecheck
 
     repo = copy_repo(tmp_path / "repo", warm=False)
-    monkeypatch.setattr(pagecheck, "_MEMO", pagecheck._Memo(limit=pagecheck._MEMO.limit))  # this process's first check
+    monkeypatch.setattr(pagecheck, "_MEMO", contentcheck.TextMemo(limit=pagecheck._MEMO.limit))  # this process's first check
     converted = []
     real = pagecheck._Converter._convert
     monkeypatch.setattr(pagecheck._Converter, "_convert", lambda self, body: converted.append(body) or real(self, body))
@@ -205,7 +205,7 @@ def test_checking_again_in_one_process_converts_only_the_changed_page(tmp_path, 
     assert [(e.path, e.line, e.rule) for e in second] == [(e.path, e.line, e.rule) for e in first]
     assert any(e.rule == "P005" and e.path.endswith("ai-lam-gi.md") for e in second)
     # A fresh process (the memo emptied) gives the same answer.
-    monkeypatch.setattr(pagecheck, "_MEMO", pagecheck._Memo(limit=pagecheck._MEMO.limit))
+    monkeypatch.setattr(pagecheck, "_MEMO", contentcheck.TextMemo(limit=pagecheck._MEMO.limit))
     assert [(e.path, e.line, e.rule) for e in pagecheck.check_pages(repo)] == [(e.path, e.line, e.rule) for e in second]
 
 
@@ -224,14 +224,12 @@ def test_a_configuration_with_an_extension_that_reads_files_is_converted_every_t
 
 
 def test_the_kept_conversions_are_bounded():
-    from nongthonmoi import pagecheck
-
-    memo = pagecheck._Memo(limit=1000)
+    memo = contentcheck.TextMemo(limit=1000)
     for number in range(50):
         memo.get(("k", f"{number:03d}" * 100), len)
     assert memo.size <= 1000 and len(memo.items) == 3
     # A text answer (a page's HTML) counts as much as its key.
-    memo = pagecheck._Memo(limit=1000)
+    memo = contentcheck.TextMemo(limit=1000)
     for number in range(50):
         memo.get(("k", f"{number:03d}" * 100), lambda text: text + text)
     assert memo.size <= 1000 and len(memo.items) == 1

@@ -66,20 +66,12 @@ _MARKERS = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
 _ABBREVIATION = re.compile(r"^\*\[", re.M)
 
 
-# Answers of markdown_limits by the text's digest: `ntm check` asks for every
-# page on every run (and `ntm edit` runs it on every save), most unchanged.
-_LIMITS_SEEN: dict[tuple[bytes, int], list] = {}
-
-
 def markdown_limits(text: str, first_line: int = 1) -> list[tuple[int, str, int]]:
     """(line, what, limit) of what would make the Markdown conversion slow or
-    deep, in one pass over the text (T006); empty when the page is fine."""
-    key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(), first_line)
-    if key not in _LIMITS_SEEN:
-        if len(_LIMITS_SEEN) >= 4096:
-            _LIMITS_SEEN.clear()
-        _LIMITS_SEEN[key] = _markdown_limits(text, first_line)
-    return list(_LIMITS_SEEN[key])
+    deep, in one pass over the text (T006); empty when the page is fine.
+    Kept in :data:`TEXT_MEMO`: `ntm check` asks for every page on every run
+    (and `ntm edit` checks on every save), most of them unchanged."""
+    return list(TEXT_MEMO.get((f"markdown limits {first_line}", text), lambda t: tuple(_markdown_limits(t, first_line))))
 
 
 def _markdown_limits(text: str, first_line: int) -> list[tuple[int, str, int]]:
@@ -117,6 +109,40 @@ def _markdown_limits(text: str, first_line: int) -> list[tuple[int, str, int]]:
 # Pages are read whole; none of the document set comes near this (the notice
 # 422-TB/HU is 19 kB). Data files: the loader's own limit (yamlsource.py).
 MAX_PAGE_BYTES = 512 * 1024
+
+
+class TextMemo:
+    """Answers of pure functions of one text (a page's Markdown, its HTML),
+    kept by this process up to ``limit`` characters of texts and text answers
+    (least recently used go first). A check converts every page when one changes; a process
+    that checks again and again (`ntm edit` on every save) converts only the
+    pages that changed."""
+
+    def __init__(self, limit: int):
+        from collections import OrderedDict
+
+        self.limit, self.size, self.items = limit, 0, OrderedDict()
+
+    def get(self, key: tuple[str, str], make):
+        if key in self.items:
+            self.items.move_to_end(key)
+            return self.items[key]
+        value = make(key[1])
+        self.items[key] = value
+        self.size += _weight(key, value)
+        while self.size > self.limit and len(self.items) > 1:
+            self.size -= _weight(*self.items.popitem(last=False))
+        return value
+
+
+def _weight(key: tuple[str, str], value) -> int:
+    return len(key[1]) + (len(value) if isinstance(value, str) else 0)
+
+
+# 16 million characters: the whole real docs/ (about 1 MB) many times over, or
+# 16 pages of the largest size with their HTML; some 32 MB of memory at most.
+# One for this process: the checks of pages (pagecheck.py) and of texts here.
+TEXT_MEMO = TextMemo(limit=32 * MAX_PAGE_BYTES)
 
 
 def _prose(line: str) -> str:

@@ -41,7 +41,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from . import frontmatter, rules, sanitize
-from .contentcheck import MAX_PAGE_BYTES, markdown_limits
+from .contentcheck import MAX_PAGE_BYTES, TEXT_MEMO, markdown_limits
 from .errors import ContentError, ContentErrors
 from .inputfile import NotReadable, kind_of, read_input
 
@@ -178,37 +178,7 @@ class _Anchors:
         return self._ids[src_uri]
 
 
-class _Memo:
-    """Answers of pure functions of one text (a page's Markdown, its HTML),
-    kept by this process up to ``limit`` characters of texts and text answers
-    (least recently used go first). A check converts every page when one changes; a process
-    that checks again and again (`ntm edit` on every save) converts only the
-    pages that changed."""
-
-    def __init__(self, limit: int):
-        from collections import OrderedDict
-
-        self.limit, self.size, self.items = limit, 0, OrderedDict()
-
-    def get(self, key: tuple[str, str], make):
-        if key in self.items:
-            self.items.move_to_end(key)
-            return self.items[key]
-        value = make(key[1])
-        self.items[key] = value
-        self.size += _weight(key, value)
-        while self.size > self.limit and len(self.items) > 1:
-            self.size -= _weight(*self.items.popitem(last=False))
-        return value
-
-
-def _weight(key: tuple[str, str], value) -> int:
-    return len(key[1]) + (len(value) if isinstance(value, str) else 0)
-
-
-# 16 million characters: the whole real docs/ (about 1 MB) many times over, or
-# 16 pages of the largest size with their HTML; some 32 MB of memory at most.
-_MEMO = _Memo(limit=32 * MAX_PAGE_BYTES)
+_MEMO = TEXT_MEMO  # contentcheck.TextMemo: pages' conversions, their checks, handouts' images
 
 # Extensions whose output depends only on the page's text and their options
 # (no file read, no clock): their conversions may be kept. Any other
